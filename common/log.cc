@@ -1,0 +1,62 @@
+#include "common/log.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+namespace telemaint::log {
+namespace {
+std::mutex g_mutex;
+Level g_level = Level::kInfo;
+std::string g_program = "telemaint";
+FILE* g_file = nullptr;
+
+const char* Name(Level l) {
+  switch (l) {
+    case Level::kDebug: return "debug";
+    case Level::kInfo: return "info";
+    case Level::kWarn: return "warn";
+    case Level::kError: return "error";
+  }
+  return "?";
+}
+}  // namespace
+
+void SetLevel(Level level) {
+  std::lock_guard lock(g_mutex);
+  g_level = level;
+}
+
+void SetProgram(std::string_view name) {
+  std::lock_guard lock(g_mutex);
+  g_program = name;
+}
+
+bool SetFile(const std::string& path) {
+  std::lock_guard lock(g_mutex);
+  if (g_file) fclose(g_file);
+  g_file = path.empty() ? nullptr : fopen(path.c_str(), "a");
+  return path.empty() || g_file != nullptr;
+}
+
+void Write(Level level, std::string_view message) {
+  std::lock_guard lock(g_mutex);
+  if (level < g_level) return;
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+  for (FILE* f : {stderr, g_file}) {
+    if (!f) continue;
+    std::fprintf(f, "%s.%03dZ %s %s: %.*s\n", stamp, static_cast<int>(ms.count()),
+                 g_program.c_str(), Name(level), static_cast<int>(message.size()),
+                 message.data());
+    std::fflush(f);
+  }
+}
+
+}  // namespace telemaint::log

@@ -1,0 +1,35 @@
+#pragma once
+// Minimal leveled logger writing one line per event to stderr (and optionally a file).
+// Thread-safe. Never pass secrets, keys, passwords or session codes' secret digits to it:
+// callers log nameplates and session ids only.
+#include <sstream>
+#include <string>
+#include <string_view>
+
+namespace telemaint::log {
+
+enum class Level { kDebug, kInfo, kWarn, kError };
+
+void SetLevel(Level level);
+void SetProgram(std::string_view name);
+// Also append every line to this file (created if missing). Empty path: stderr only.
+bool SetFile(const std::string& path);
+void Write(Level level, std::string_view message);
+
+template <typename... Args>
+std::string Concat(Args&&... args) {
+  std::ostringstream s;
+  (s << ... << args);
+  return s.str();
+}
+
+template <typename... Args>
+void Debug(Args&&... a) { Write(Level::kDebug, Concat(std::forward<Args>(a)...)); }
+template <typename... Args>
+void Info(Args&&... a) { Write(Level::kInfo, Concat(std::forward<Args>(a)...)); }
+template <typename... Args>
+void Warn(Args&&... a) { Write(Level::kWarn, Concat(std::forward<Args>(a)...)); }
+template <typename... Args>
+void Error(Args&&... a) { Write(Level::kError, Concat(std::forward<Args>(a)...)); }
+
+}  // namespace telemaint::log

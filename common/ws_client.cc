@@ -1,0 +1,78 @@
+#include "common/ws_client.h"
+
+#include <openssl/ssl.h>
+
+#include "common/log.h"
+
+namespace telemaint::net {
+
+std::string DescribeDialError(const error_code& ec, const HostPort& relay) {
+  std::string where = relay.ToString();
+  if (ec == asio::error::connection_refused)
+    return "the relay at " + where + " refused the connection — is it running?";
+  if (ec == beast::error::timeout)
+    return "the relay at " + where + " did not answer in time — check the address and network";
+  if (ec.category() == asio::error::get_ssl_category() ||
+      ec.category() == asio::ssl::error::get_stream_category())
+    return "the relay at " + where +
+           " could not be verified (its certificate is not signed by the pinned CA or does not "
+           "name this host) — check --ca and --relay";
+  if (ec == asio::error::host_not_found)
+    return "the relay host name in " + where + " could not be resolved";
+  return "cannot reach the relay at " + where + ": " + ec.message();
+}
+
+asio::awaitable<Result<std::shared_ptr<WsConnection>>> DialRelay(ssl::context& tls,
+                                                                 const HostPort& relay,
+                                                                 const std::string& path,
+                                                                 DialOptions options) {
+  auto ex = co_await asio::this_coro::executor;
+  tcp::resolver resolver(ex);
+  auto [rec, endpoints] =
+      co_await resolver.async_resolve(relay.host, std::to_string(relay.port), use_nothrow);
+  if (rec) co_return Status::Io(DescribeDialError(rec, relay));
+
+  WsStream ws(ex, tls);
+  auto& tcp_layer = beast::get_lowest_layer(ws);
+  tcp_layer.expires_after(options.connect_timeout);
+  auto [cec, ep] = co_await tcp_layer.async_connect(endpoints, use_nothrow);
+  if (cec) co_return Status::Io(DescribeDialError(cec, relay));
+  tcp_layer.socket().set_option(tcp::no_delay(true));
+
+  // SNI and host name verification are not automatic with Asio.
+  SSL_set_tlsext_host_name(ws.next_layer().native_handle(), relay.host.c_str());
+  ws.next_layer().set_verify_callback(ssl::host_name_verification(relay.host));
+  tcp_layer.expires_after(options.handshake_timeout);
+  auto [hec] = co_await ws.next_layer().async_handshake(ssl::stream_base::client, use_nothrow);
+  if (hec) co_return Status::Io(DescribeDialError(hec, relay));
+
+  tcp_layer.expires_never();
+  websocket::stream_base::timeout t{};
+  t.handshake_timeout = options.handshake_timeout;
+  t.idle_timeout = options.idle_timeout;
+  t.keep_alive_pings = true;
+  ws.set_option(t);
+  websocket::permessage_deflate pmd;
+  pmd.client_enable = false;
+  pmd.server_enable = false;
+  ws.set_option(pmd);
+  ws.read_message_max(options.max_message_bytes);
+  ws.write_buffer_bytes(65536);
+  ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
+    req.set(http::field::user_agent, "telemaint/0.1");
+  }));
+  std::string host_header = relay.ToString();
+  auto [wec] = co_await ws.async_handshake(host_header, path, use_nothrow);
+  if (wec) {
+    if (wec == websocket::error::upgrade_declined)
+      co_return Status::Io("the relay at " + relay.ToString() +
+                           " declined the connection (it may be full or restarting) — try again "
+                           "in a moment");
+    co_return Status::Io(DescribeDialError(wec, relay));
+  }
+  auto conn = std::make_shared<WsConnection>(std::move(ws), QueueLimits{});
+  conn->Start();
+  co_return conn;
+}
+
+}  // namespace telemaint::net

@@ -1,0 +1,115 @@
+#include "common/ws_connection.h"
+
+#include "common/log.h"
+
+namespace telemaint::net {
+
+WsConnection::WsConnection(WsStream stream, QueueLimits limits)
+    : ws_(std::move(stream)),
+      limits_(limits),
+      queue_changed_(ws_.get_executor()),
+      writer_done_(ws_.get_executor()) {}
+
+WsConnection::~WsConnection() = default;
+
+void WsConnection::Start() {
+  if (started_) return;
+  started_ = true;
+  asio::co_spawn(ws_.get_executor(), [self = shared_from_this()]() { return self->WriterLoop(); },
+                 asio::detached);
+}
+
+bool WsConnection::HasRoom(const Frame& f) const {
+  if (queue_.empty()) return true;  // a single frame always fits, whatever its size
+  return queue_.size() < limits_.max_frames && queued_bytes_ + f.data.size() <= limits_.max_bytes;
+}
+
+asio::awaitable<bool> WsConnection::Send(Frame frame) {
+  auto self = shared_from_this();
+  while (!closed_ && !close_request_ && !HasRoom(frame)) co_await queue_changed_.WaitNotified();
+  if (closed_ || close_request_) co_return false;
+  queued_bytes_ += frame.data.size();
+  queue_.push_back(std::move(frame));
+  queue_changed_.Notify();
+  co_return true;
+}
+
+void WsConnection::SendText(std::string text) {
+  if (closed_ || close_request_) return;
+  queued_bytes_ += text.size();
+  queue_.push_back(Frame{true, std::move(text)});
+  queue_changed_.Notify();
+}
+
+asio::awaitable<std::optional<Frame>> WsConnection::Receive(error_code& ec) {
+  auto self = shared_from_this();
+  read_buffer_.clear();
+  auto [err, n] = co_await ws_.async_read(read_buffer_, use_nothrow);
+  if (err) {
+    ec = err;
+    co_return std::nullopt;
+  }
+  Frame f;
+  f.text = ws_.got_text();
+  f.data = beast::buffers_to_string(read_buffer_.data());
+  read_buffer_.clear();
+  co_return f;
+}
+
+void WsConnection::CloseAfterFlush(websocket::close_code code, std::string reason) {
+  if (closed_ || close_request_) return;
+  close_request_.emplace(code, std::move(reason));
+  queue_changed_.Notify();
+  if (!started_) Abort();
+}
+
+void WsConnection::Abort() {
+  error_code ignored;
+  beast::get_lowest_layer(ws_).socket().close(ignored);
+  MarkClosed();
+}
+
+void WsConnection::MarkClosed() {
+  if (closed_) return;
+  closed_ = true;
+  queue_changed_.Notify();
+  if (!started_) writer_done_.Set();
+}
+
+asio::awaitable<void> WsConnection::WaitClosed() {
+  auto self = shared_from_this();
+  co_await writer_done_.Wait();
+}
+
+asio::awaitable<void> WsConnection::WriterLoop() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    if (queue_.empty()) {
+      if (close_request_) {
+        // Bounded by the stream's handshake timeout; a dead peer cannot hold us here.
+        websocket::close_reason cr(close_request_->first);
+        cr.reason = close_request_->second.substr(0, 120);
+        co_await ws_.async_close(cr, use_nothrow);
+        break;
+      }
+      co_await queue_changed_.WaitNotified();
+      continue;
+    }
+    Frame& f = queue_.front();
+    ws_.text(f.text);
+    auto [ec, n] = co_await ws_.async_write(asio::buffer(f.data), use_nothrow);
+    queued_bytes_ -= f.data.size();
+    queue_.pop_front();
+    queue_changed_.Notify();
+    if (ec) break;
+  }
+  queue_.clear();
+  queued_bytes_ = 0;
+  error_code ignored;
+  beast::get_lowest_layer(ws_).socket().close(ignored);
+  closed_ = true;
+  queue_changed_.Notify();
+  writer_done_.Set();
+}
+
+}  // namespace telemaint::net

@@ -1,0 +1,69 @@
+#pragma once
+// WsConnection: one TLS WebSocket with a bounded outbound queue and a single writer coroutine.
+// Send() waits while the queue is full, so a slow receiver back-pressures whoever feeds it
+// instead of growing memory. Used by the relay and by both peers.
+// Thread-safety: all calls on the io_context's single thread. Owned by shared_ptr; the writer
+// coroutine keeps it alive until closed.
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/net.h"
+
+namespace telemaint::net {
+
+struct Frame {
+  bool text = false;
+  std::string data;
+};
+
+struct QueueLimits {
+  size_t max_frames = 16;
+  size_t max_bytes = 2u << 20;
+};
+
+class WsConnection : public std::enable_shared_from_this<WsConnection> {
+ public:
+  WsConnection(WsStream stream, QueueLimits limits);
+  ~WsConnection();
+
+  WsStream& ws() { return ws_; }
+  // Starts the writer. Call once, after the WebSocket handshake.
+  void Start();
+
+  // Queues a frame, waiting while the queue is full. false: the connection is closed.
+  asio::awaitable<bool> Send(Frame frame);
+  // Queues a small control message without waiting (control traffic is rare and tiny).
+  void SendText(std::string text);
+  // Reads the next message; nullopt with ec set on error or close.
+  asio::awaitable<std::optional<Frame>> Receive(error_code& ec);
+
+  // Sends what is queued, then a close frame with this reason.
+  void CloseAfterFlush(websocket::close_code code, std::string reason = {});
+  // Closes the socket now, cancelling everything pending.
+  void Abort();
+  asio::awaitable<void> WaitClosed();
+
+  bool closed() const { return closed_; }
+  size_t queued_bytes() const { return queued_bytes_; }
+  size_t queued_frames() const { return queue_.size(); }
+
+ private:
+  asio::awaitable<void> WriterLoop();
+  bool HasRoom(const Frame& f) const;
+  void MarkClosed();
+
+  WsStream ws_;
+  QueueLimits limits_;
+  std::deque<Frame> queue_;
+  size_t queued_bytes_ = 0;
+  beast::flat_buffer read_buffer_;
+  AsyncEvent queue_changed_;  // producers and the writer wait on it
+  AsyncEvent writer_done_;
+  std::optional<std::pair<websocket::close_code, std::string>> close_request_;
+  bool closed_ = false;
+  bool started_ = false;
+};
+
+}  // namespace telemaint::net

@@ -1,0 +1,75 @@
+#pragma once
+// The end-to-end handshake between host (CPace initiator) and viewer (responder), run inside
+// binary frames right after the relay pairs them. Pure: no I/O; the caller moves messages.
+// See docs/protocol.md#handshake.
+//
+//   host  -> viewer  0x01 Ya
+//   viewer -> host   0x02 Yb, confirm_viewer, stream header viewer->host
+//   host  -> viewer  0x03 confirm_host, stream header host->viewer
+//
+// Not thread-safe. A failed confirmation is Status::AuthFailed: the code is wrong (or someone
+// guessed), and the caller must burn the code.
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "common/bytes.h"
+#include "common/status.h"
+#include "crypto/channel.h"
+#include "crypto/cpace.h"
+#include "crypto/secret.h"
+
+namespace telemaint::crypto {
+
+inline constexpr uint8_t kMsgShareHost = 0x01;
+inline constexpr uint8_t kMsgShareViewer = 0x02;
+inline constexpr uint8_t kMsgConfirmHost = 0x03;
+inline constexpr size_t kConfirmTagBytes = 32;
+inline constexpr size_t kMaxHandshakeMessage = 1 + kCPacePointBytes + kConfirmTagBytes +
+                                               kStreamHeaderBytes;
+
+// CI of CPace: binds the protocol version, both roles and the nameplate.
+Bytes ChannelIdentifier(std::string_view nameplate);
+
+// The four keys derived from ISK (exposed for tests and docs).
+struct ChannelKeys {
+  SecretBytes confirm_host, confirm_viewer, host_to_viewer, viewer_to_host;
+};
+ChannelKeys DeriveChannelKeys(const SecretBytes& isk);
+
+class Handshake {
+ public:
+  enum class Role { kHost, kViewer };
+
+  // secret_digits: the 6 secret digits of the session code. sid: the relay's session id.
+  static Result<Handshake> Create(Role role, std::string_view nameplate,
+                                  const SecretBytes& secret_digits, ByteView sid);
+
+  // The host's first message; empty for the viewer, which speaks second.
+  Bytes Start() const;
+
+  struct Step {
+    Bytes reply;        // to send to the peer, may be empty
+    bool done = false;  // the channel is ready
+  };
+  Result<Step> OnMessage(ByteView message);
+
+  bool done() const { return sender_ && receiver_; }
+  ChannelSender TakeSender() { return std::move(*sender_); }
+  ChannelReceiver TakeReceiver() { return std::move(*receiver_); }
+
+ private:
+  Handshake() = default;
+  Result<Step> HostOnShare(ByteView message);
+  Result<Step> ViewerOnShare(ByteView message);
+  Result<Step> ViewerOnConfirm(ByteView message);
+
+  Role role_ = Role::kHost;
+  std::unique_ptr<CPace> cpace_;
+  std::unique_ptr<ChannelKeys> keys_;
+  std::optional<ChannelSender> sender_;
+  std::optional<ChannelReceiver> receiver_;
+  int expected_ = 0;  // next message type accepted
+};
+
+}  // namespace telemaint::crypto

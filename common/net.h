@@ -3,7 +3,7 @@
 // that are themselves network internals (never from a public library header).
 #include <utility>  // before Asio's awaitable headers (Boost 1.74)
 
-#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -28,7 +28,9 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using WsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 using beast::error_code;
-inline constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+// Completion token that stores the error in `ec` instead of throwing (Boost 1.74 has no
+// as_tuple).
+inline auto Nothrow(error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
 
 // A level-triggered event for coroutines on one thread: Wait() returns once Set() was called.
 class AsyncEvent {
@@ -38,7 +40,8 @@ class AsyncEvent {
   explicit AsyncEvent(asio::any_io_executor ex)
       : timer_(ex, asio::steady_timer::time_point::max()) {}
   asio::awaitable<void> Wait() {
-    while (!set_) co_await timer_.async_wait(use_nothrow);
+    error_code ec;
+    while (!set_) co_await timer_.async_wait(Nothrow(ec));
   }
   void Set() {
     set_ = true;
@@ -46,7 +49,10 @@ class AsyncEvent {
   }
   // Wakes current waiters without latching (they re-check their own condition).
   void Notify() { timer_.cancel(); }
-  asio::awaitable<void> WaitNotified() { co_await timer_.async_wait(use_nothrow); }
+  asio::awaitable<void> WaitNotified() {
+    error_code ec;
+    co_await timer_.async_wait(Nothrow(ec));
+  }
   bool is_set() const { return set_; }
 
  private:
@@ -57,7 +63,8 @@ class AsyncEvent {
 // Sleeps; returns false if cancelled.
 inline asio::awaitable<bool> SleepFor(std::chrono::steady_clock::duration d) {
   asio::steady_timer t(co_await asio::this_coro::executor, d);
-  auto [ec] = co_await t.async_wait(use_nothrow);
+  error_code ec;
+  co_await t.async_wait(Nothrow(ec));
   co_return !ec;
 }
 

@@ -25,17 +25,19 @@ std::string DescribeDialError(const error_code& ec, const HostPort& relay) {
 asio::awaitable<Result<std::shared_ptr<WsConnection>>> DialRelay(ssl::context& tls,
                                                                  const HostPort& relay,
                                                                  const std::string& path,
-                                                                 DialOptions options) {
+                                                                 const DialOptions& options) {
   auto ex = co_await asio::this_coro::executor;
   tcp::resolver resolver(ex);
-  auto [rec, endpoints] =
-      co_await resolver.async_resolve(relay.host, std::to_string(relay.port), use_nothrow);
+  error_code rec;
+  auto endpoints =
+      co_await resolver.async_resolve(relay.host, std::to_string(relay.port), Nothrow(rec));
   if (rec) co_return Status::Io(DescribeDialError(rec, relay));
 
   WsStream ws(ex, tls);
   auto& tcp_layer = beast::get_lowest_layer(ws);
   tcp_layer.expires_after(options.connect_timeout);
-  auto [cec, ep] = co_await tcp_layer.async_connect(endpoints, use_nothrow);
+  error_code cec;
+  co_await tcp_layer.async_connect(endpoints, Nothrow(cec));
   if (cec) co_return Status::Io(DescribeDialError(cec, relay));
   tcp_layer.socket().set_option(tcp::no_delay(true));
 
@@ -43,7 +45,8 @@ asio::awaitable<Result<std::shared_ptr<WsConnection>>> DialRelay(ssl::context& t
   SSL_set_tlsext_host_name(ws.next_layer().native_handle(), relay.host.c_str());
   ws.next_layer().set_verify_callback(ssl::host_name_verification(relay.host));
   tcp_layer.expires_after(options.handshake_timeout);
-  auto [hec] = co_await ws.next_layer().async_handshake(ssl::stream_base::client, use_nothrow);
+  error_code hec;
+  co_await ws.next_layer().async_handshake(ssl::stream_base::client, Nothrow(hec));
   if (hec) co_return Status::Io(DescribeDialError(hec, relay));
 
   tcp_layer.expires_never();
@@ -62,7 +65,8 @@ asio::awaitable<Result<std::shared_ptr<WsConnection>>> DialRelay(ssl::context& t
     req.set(http::field::user_agent, "telemaint/0.1");
   }));
   std::string host_header = relay.ToString();
-  auto [wec] = co_await ws.async_handshake(host_header, path, use_nothrow);
+  error_code wec;
+  co_await ws.async_handshake(host_header, path, Nothrow(wec));
   if (wec) {
     if (wec == websocket::error::upgrade_declined)
       co_return Status::Io("the relay at " + relay.ToString() +

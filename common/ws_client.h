@@ -22,7 +22,7 @@ struct DialOptions {
 asio::awaitable<Result<std::shared_ptr<WsConnection>>> DialRelay(ssl::context& tls,
                                                                  const HostPort& relay,
                                                                  const std::string& path,
-                                                                 DialOptions options = {});
+                                                                 const DialOptions& options);
 
 // Tells a person what went wrong when the relay could not be reached.
 std::string DescribeDialError(const error_code& ec, const HostPort& relay);

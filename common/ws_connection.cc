@@ -44,7 +44,8 @@ void WsConnection::SendText(std::string text) {
 asio::awaitable<std::optional<Frame>> WsConnection::Receive(error_code& ec) {
   auto self = shared_from_this();
   read_buffer_.clear();
-  auto [err, n] = co_await ws_.async_read(read_buffer_, use_nothrow);
+  error_code err;
+  co_await ws_.async_read(read_buffer_, Nothrow(err));
   if (err) {
     ec = err;
     co_return std::nullopt;
@@ -89,7 +90,8 @@ asio::awaitable<void> WsConnection::WriterLoop() {
         // Bounded by the stream's handshake timeout; a dead peer cannot hold us here.
         websocket::close_reason cr(close_request_->first);
         cr.reason = close_request_->second.substr(0, 120);
-        co_await ws_.async_close(cr, use_nothrow);
+        error_code ignored;
+        co_await ws_.async_close(cr, Nothrow(ignored));
         break;
       }
       co_await queue_changed_.WaitNotified();
@@ -97,7 +99,8 @@ asio::awaitable<void> WsConnection::WriterLoop() {
     }
     Frame& f = queue_.front();
     ws_.text(f.text);
-    auto [ec, n] = co_await ws_.async_write(asio::buffer(f.data), use_nothrow);
+    error_code ec;
+    co_await ws_.async_write(asio::buffer(f.data), Nothrow(ec));
     queued_bytes_ -= f.data.size();
     queue_.pop_front();
     queue_changed_.Notify();

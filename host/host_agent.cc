@@ -1,0 +1,290 @@
+#include "host/host_agent.h"
+
+#include <sys/stat.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "common/log.h"
+#include "common/tls.h"
+#include "common/wire.h"
+#include "common/ws_client.h"
+#include "crypto/random.h"
+#include "crypto/session_code.h"
+#include "peer/channel_link.h"
+
+namespace telemaint::host {
+
+using namespace net;
+using peer::Ending;
+
+namespace {
+constexpr const char* kVersion = "telemaint-host/0.1";
+
+// What the agent does after one relay connection ends.
+enum class Next { kReconnectNow, kBackOff, kStop };
+
+void WriteCodeFile(const std::string& path, const crypto::SecretBytes& digits) {
+  if (path.empty()) return;
+  std::string tmp = path + ".tmp";
+  {
+    FILE* f = std::fopen(tmp.c_str(), "w");
+    if (!f) {
+      log::Warn("cannot write the code file ", path);
+      return;
+    }
+    chmod(tmp.c_str(), 0600);
+    std::fwrite(digits.data(), 1, digits.size(), f);
+    std::fputc('\n', f);
+    std::fclose(f);
+  }
+  std::rename(tmp.c_str(), path.c_str());
+}
+
+void RemoveCodeFile(const std::string& path) {
+  if (!path.empty()) std::remove(path.c_str());
+}
+}  // namespace
+
+struct HostAgent::Impl {
+  HostOptions options;
+  HostDisplay display;
+  asio::io_context io{1};
+  std::shared_ptr<ssl::context> tls;
+  bool stopping = false;
+  std::shared_ptr<WsConnection> current;
+
+  void Say(const std::string& line) { display.say(line); }
+
+  asio::awaitable<void> Main();
+  asio::awaitable<Next> ServeOneCode(std::shared_ptr<WsConnection> ws);
+  asio::awaitable<Next> RunSession(std::shared_ptr<WsConnection> ws,
+                                   const crypto::SessionCode& code, const std::string& session);
+};
+
+HostAgent::HostAgent(HostOptions options, HostDisplay display)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->display = std::move(display);
+  if (!impl_->display.say)
+    impl_->display.say = [](const std::string& line) {
+      std::printf("%s\n", line.c_str());
+      std::fflush(stdout);
+    };
+}
+
+HostAgent::~HostAgent() = default;
+
+int HostAgent::Run() {
+  auto tls = MakeClientTlsContext(impl_->options.ca_file);
+  if (!tls.ok()) {
+    impl_->Say("Cannot start: " + tls.status().message());
+    return 1;
+  }
+  impl_->tls = *tls;
+  asio::signal_set signals(impl_->io, SIGINT, SIGTERM);
+  signals.async_wait([this](error_code ec, int) {
+    if (!ec) Stop();
+  });
+  bool failed = false;
+  co_spawn(impl_->io, impl_->Main(), [&](std::exception_ptr e) {
+    failed = e != nullptr;
+    error_code ignored;
+    signals.cancel(ignored);
+  });
+  impl_->io.run();
+  RemoveCodeFile(impl_->options.code_file);
+  return failed ? 1 : 0;
+}
+
+void HostAgent::Stop() {
+  asio::post(impl_->io, [impl = impl_.get()] {
+    impl->stopping = true;
+    if (impl->current) {
+      impl->current->SendText(wire::Encode(wire::Abort{"host_closed"}));
+      impl->current->CloseAfterFlush(websocket::close_code::going_away);
+    }
+  });
+}
+
+asio::awaitable<void> HostAgent::Impl::Main() {
+  auto backoff = options.min_backoff;
+  while (!stopping) {
+    const std::string path = "/v1/host";
+    DialOptions dial_options;
+    auto dialed = co_await DialRelay(*tls, options.relay, path, dial_options);
+    Next next = Next::kBackOff;
+    if (!dialed.ok()) {
+      Say("Cannot reach the relay: " + dialed.status().message());
+    } else {
+      current = *dialed;
+      next = co_await ServeOneCode(current);
+      current->CloseAfterFlush(websocket::close_code::normal);
+      co_await current->WaitClosed();
+      current.reset();
+    }
+    RemoveCodeFile(options.code_file);
+    if (stopping || next == Next::kStop) break;
+    if (next == Next::kReconnectNow) {
+      backoff = options.min_backoff;
+      continue;
+    }
+    // Exponential backoff with ±25% jitter, so a relay restart is not met by every host at once.
+    auto jitter = static_cast<double>(crypto::RandomUniform(501)) / 1000.0 + 0.75;
+    auto wait = std::chrono::milliseconds(static_cast<long>(backoff.count() * jitter));
+    Say("Retrying in " + std::to_string((wait.count() + 999) / 1000) + " s…");
+    co_await SleepFor(wait);
+    backoff = std::min(backoff * 2, options.max_backoff);
+  }
+}
+
+asio::awaitable<Next> HostAgent::Impl::ServeOneCode(std::shared_ptr<WsConnection> ws) {
+  wire::Hello hello;
+  hello.version = kVersion;
+  hello.customer = options.customer;
+  ws->SendText(wire::Encode(hello));
+
+  std::optional<crypto::SessionCode> code;
+  auto issued_at = std::chrono::steady_clock::now();
+  // The host enforces the code's lifetime itself: it does not trust the relay to.
+  auto expiry = std::make_shared<asio::steady_timer>(io);
+  auto expired = std::make_shared<bool>(false);
+  struct CancelOnExit {
+    std::shared_ptr<asio::steady_timer> t;
+    ~CancelOnExit() { t->cancel(); }
+  } cancel_on_exit{expiry};
+  while (true) {
+    error_code ec;
+    auto frame = co_await ws->Receive(ec);
+    if (!frame) {
+      expiry->cancel();
+      if (stopping) co_return Next::kStop;
+      if (*expired) {
+        Say("The code expired; here is a new one.");
+        co_return Next::kReconnectNow;
+      }
+      Say("Lost the connection to the relay (" + ec.message() + ").");
+      co_return Next::kBackOff;
+    }
+    if (!frame->text) {
+      Say("The relay sent unexpected data; reconnecting.");
+      co_return Next::kBackOff;
+    }
+    auto decoded = wire::Decode(frame->data);
+    if (!decoded.ok()) {
+      Say("The relay sent an unexpected message; reconnecting.");
+      co_return Next::kBackOff;
+    }
+    if (auto* np = std::get_if<wire::NameplateIssued>(&*decoded)) {
+      if (code) co_return Next::kBackOff;  // one code per connection
+      auto made = crypto::NewSessionCode(np->nameplate);
+      if (!made.ok()) {
+        Say("The relay sent an invalid code number; reconnecting.");
+        co_return Next::kBackOff;
+      }
+      code.emplace(std::move(made).value());
+      issued_at = std::chrono::steady_clock::now();
+      auto lifetime = std::min<std::chrono::seconds>(std::chrono::seconds(np->expires_in),
+                                                     options.max_code_age);
+      expiry->expires_after(lifetime);
+      expiry->async_wait([ws, expired](error_code e) {
+        if (e) return;
+        *expired = true;
+        ws->CloseAfterFlush(websocket::close_code::normal, "code expired");
+      });
+      auto shown = code->Display();
+      Say("Session code: " + std::string(shown.chars()) + "   (read it to your technician; valid "
+          "for " + std::to_string(lifetime.count() / 60) + " minutes)");
+      WriteCodeFile(options.code_file, code->Digits());
+      log::Info("waiting for a technician on nameplate ", code->nameplate);
+      continue;
+    }
+    if (auto* paired = std::get_if<wire::Paired>(&*decoded)) {
+      expiry->cancel();
+      if (!code) co_return Next::kBackOff;
+      RemoveCodeFile(options.code_file);
+      if (std::chrono::steady_clock::now() - issued_at > options.max_code_age) {
+        ws->SendText(wire::Encode(wire::Abort{"code_expired"}));
+        Say("A technician tried an expired code; here is a new one.");
+        co_return Next::kReconnectNow;
+      }
+      co_return co_await RunSession(ws, *code, paired->session);
+    }
+    if (auto* err = std::get_if<wire::Error>(&*decoded)) {
+      expiry->cancel();
+      if (err->code == "code_expired") {
+        Say("The code expired; here is a new one.");
+        co_return Next::kReconnectNow;
+      }
+      Say("The relay says: " + err->message);
+      co_return Next::kBackOff;
+    }
+    Say("The relay sent an unexpected message; reconnecting.");
+    co_return Next::kBackOff;
+  }
+}
+
+asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> ws,
+                                                  const crypto::SessionCode& code,
+                                                  const std::string& session) {
+  Bytes sid = FromHex(session);
+  if (sid.size() != 16) {
+    Say("The relay sent an invalid session id; reconnecting.");
+    co_return Next::kBackOff;
+  }
+  auto hs = crypto::Handshake::Create(crypto::Handshake::Role::kHost, code.nameplate,
+                                      code.secret, sid);
+  if (!hs.ok()) co_return Next::kBackOff;
+  log::Info("session ", session, ": technician joined, running the handshake");
+  auto result = co_await peer::RunHandshake(*ws, *hs, options.handshake_timeout);
+  if (auto* ending = std::get_if<Ending>(&result)) {
+    if (ending->kind == Ending::Kind::kWrongCode) {
+      ws->SendText(wire::Encode(wire::Abort{"pake_failed"}));
+      log::Warn("session ", session, ": wrong code entered; code burned");
+      Say("Someone entered a wrong code. That code no longer works; here is a new one.");
+    } else {
+      log::Info("session ", session, " ended during the handshake: ", ending->reason);
+      Say("The connection attempt ended: " + ending->message);
+    }
+    co_return Next::kReconnectNow;
+  }
+  auto& channel = std::get<peer::Channel>(result);
+  Say("A technician is connected (session " + session.substr(0, 8) + ").");
+  log::Info("session ", session, ": channel up, connecting to the VNC server ",
+            options.vnc_server.ToString());
+
+  peer::Tunnel tunnel(ws, std::move(channel), "host_closed");
+  auto open_local = [this]() -> asio::awaitable<std::optional<tcp::socket>> {
+    auto ex = co_await asio::this_coro::executor;
+    tcp::resolver resolver(ex);
+    error_code ec;
+    auto eps = co_await resolver.async_resolve(options.vnc_server.host,
+                                               std::to_string(options.vnc_server.port),
+                                               Nothrow(ec));
+    if (ec) co_return std::nullopt;
+    tcp::socket s(ex);
+    co_await asio::async_connect(s, eps, Nothrow(ec));
+    if (ec) {
+      log::Warn("cannot connect to the VNC server ", options.vnc_server.ToString(), ": ",
+                ec.message());
+      co_return std::nullopt;
+    }
+    co_return s;
+  };
+  // Named, not temporaries: GCC 12 mishandles temporaries passed by value to coroutines.
+  peer::Tunnel::OpenLocal open_fn = open_local;
+  std::function<void()> no_cancel;
+  Ending end = co_await tunnel.Run(open_fn, no_cancel);
+  log::Info("session ", session, " ended: ", end.reason, " (", tunnel.bytes_out(),
+            " bytes sent, ", tunnel.bytes_in(), " received)");
+  if (end.reason == "vnc_unavailable")
+    Say("The session could not start: no VNC server answers at " +
+        options.vnc_server.ToString() + ".");
+  else
+    Say("The session ended: " + end.message);
+  co_return stopping ? Next::kStop : Next::kReconnectNow;
+}
+
+}  // namespace telemaint::host

@@ -1,0 +1,45 @@
+#pragma once
+// HostAgent: the customer side. Dials out to the relay (it listens on no port), shows a
+// one-time session code, runs the end-to-end handshake when a technician joins, and carries
+// the session to a VNC server. One relay connection serves one code and at most one session;
+// then the agent reconnects for a fresh code. Reconnects by itself, with backoff and jitter,
+// when the relay is unreachable. Run() blocks; Stop() may be called from any thread.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/address.h"
+
+namespace telemaint::host {
+
+struct HostOptions {
+  HostPort relay;
+  std::string ca_file;
+  HostPort vnc_server;
+  std::string code_file;  // if set, the current code is written there (mode 0600)
+  std::string customer;   // optional customer name for the relay's audit log
+  std::chrono::seconds max_code_age{600};
+  std::chrono::seconds handshake_timeout{30};
+  std::chrono::milliseconds min_backoff{500};
+  std::chrono::milliseconds max_backoff{30000};
+};
+
+// What the person at the customer's PC sees (standard output by default).
+struct HostDisplay {
+  std::function<void(const std::string& line)> say;
+};
+
+class HostAgent {
+ public:
+  HostAgent(HostOptions options, HostDisplay display);
+  ~HostAgent();
+  int Run();
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace telemaint::host

@@ -1,0 +1,47 @@
+// telemaint-host: argument parsing only; the work is in the host library.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "common/log.h"
+#include "host/host_agent.h"
+
+using namespace telemaint;
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "telemaint-host: lets a technician reach this computer. It dials out to the relay (it\n"
+      "listens on no port), shows a one-time session code to read to the technician, and\n"
+      "carries the session, end-to-end encrypted, to a VNC server on this machine."};
+  std::string relay_url, vnc = "127.0.0.1:5900", log_file;
+  host::HostOptions o;
+  bool verbose = false;
+  app.add_option("--relay", relay_url, "Relay address, wss://HOST:PORT")->required();
+  app.add_option("--ca", o.ca_file, "CA certificate that signed the relay's (PEM)")->required();
+  app.add_option("--vnc-server", vnc, "VNC server to share, HOST:PORT")->capture_default_str();
+  app.add_option("--code-file", o.code_file, "Also write the current session code to this file");
+  app.add_option("--customer", o.customer, "Customer name recorded in the relay's audit log");
+  app.add_option("--log-file", log_file, "Also append log lines to this file");
+  app.add_flag("--verbose", verbose, "Log debugging detail");
+  CLI11_PARSE(app, argc, argv);
+
+  log::SetProgram("telemaint-host");
+  if (verbose) log::SetLevel(log::Level::kDebug);
+  if (!log::SetFile(log_file)) {
+    std::cerr << "error: cannot open the log file '" << log_file << "'\n";
+    return 1;
+  }
+  auto relay = ParseRelayUrl(relay_url);
+  if (!relay.ok()) {
+    std::cerr << "error: " << relay.status().message() << "\n";
+    return 2;
+  }
+  auto vnc_server = ParseHostPort(vnc);
+  if (!vnc_server.ok()) {
+    std::cerr << "error: --vnc-server: " << vnc_server.status().message() << "\n";
+    return 2;
+  }
+  o.relay = *relay;
+  o.vnc_server = *vnc_server;
+  host::HostAgent agent(o, {});
+  return agent.Run();
+}

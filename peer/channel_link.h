@@ -1,0 +1,92 @@
+#pragma once
+// Code shared by host and viewer on top of a paired relay connection: running the end-to-end
+// handshake, then a tunnel that carries a local byte stream (RFB) through the encrypted channel.
+// Network internal header. Everything runs on one io thread.
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "common/net.h"
+#include "common/status.h"
+#include "common/ws_connection.h"
+#include "crypto/channel.h"
+#include "crypto/handshake.h"
+
+namespace telemaint::peer {
+
+namespace asio = net::asio;
+
+// Inner messages: one type byte, then the payload. See docs/protocol.md#inner-messages.
+inline constexpr uint8_t kInnerData = 0x01;     // RFB stream bytes
+inline constexpr uint8_t kInnerControl = 0x02;  // JSON: {"type":"close","reason":...}, ...
+inline constexpr size_t kMaxChunk = 64 * 1024;  // RFB bytes per frame
+inline constexpr size_t kMaxPendingBeforeAttach = 4u << 20;
+
+struct Channel {
+  crypto::ChannelSender tx;
+  crypto::ChannelReceiver rx;
+};
+
+// Why a handshake or a tunnel ended, for the person at the screen and for the relay's log.
+struct Ending {
+  enum class Kind {
+    kLocalClosed,  // our side's VNC server or client closed
+    kPeerClosed,   // the other side ended it (final message or peer_gone)
+    kRelayLost,    // the relay connection dropped or the relay sent an error
+    kWrongCode,    // key confirmation failed
+    kIntegrity,    // a frame failed authentication
+    kProtocol,     // malformed data from the peer
+    kTimeout,
+  };
+  Kind kind;
+  std::string reason;   // short code: pake_failed, user_stopped, host_closed...
+  std::string message;  // a sentence for a person
+};
+
+// Runs the handshake; the relay's `paired` message has been received. On a wrong code the
+// caller gets kWrongCode and must send abort{pake_failed}.
+asio::awaitable<std::variant<Channel, Ending>> RunHandshake(net::WsConnection& ws,
+                                                            crypto::Handshake& handshake,
+                                                            std::chrono::seconds timeout);
+
+// Carries bytes between `local` and the channel until either side ends.
+// `open_local` provides the local stream (connect to the VNC server, or accept a VNC client);
+// while it runs, frames from the peer are read and buffered so keep-alives and endings are
+// seen. `cancel_local` must make a pending open_local return nullopt.
+class Tunnel {
+ public:
+  using OpenLocal = std::function<asio::awaitable<std::optional<net::tcp::socket>>()>;
+  Tunnel(std::shared_ptr<net::WsConnection> ws, Channel channel, std::string close_reason);
+  asio::awaitable<Ending> Run(const OpenLocal& open_local,
+                              const std::function<void()>& cancel_local);
+
+  uint64_t bytes_in() const { return bytes_in_; }
+  uint64_t bytes_out() const { return bytes_out_; }
+
+ private:
+  asio::awaitable<void> LocalToChannel();
+  asio::awaitable<void> ChannelToLocal();
+  void Finish(Ending ending);
+  asio::awaitable<void> SendFinal(const std::string& reason);
+
+  std::shared_ptr<net::WsConnection> ws_;
+  Channel ch_;
+  std::string close_reason_;
+  std::optional<net::tcp::socket> local_;
+  std::deque<std::string> pending_;  // peer data that arrived before the local stream existed
+  size_t pending_bytes_ = 0;
+  bool local_ready_ = false;  // pending_ was handed over; data now goes straight to local_
+  std::unique_ptr<net::AsyncEvent> done_, tasks_done_;
+  int tasks_running_ = 0;
+  std::optional<Ending> ending_;
+  uint64_t bytes_in_ = 0, bytes_out_ = 0;
+};
+
+// Parses a relay text frame seen during a session into an Ending (peer_gone or error).
+Ending EndingFromRelayText(const std::string& text);
+
+}  // namespace telemaint::peer

@@ -1,0 +1,96 @@
+#pragma once
+// The relay's shared state and connection handlers. Internal: includes Asio/Beast.
+// Everything here runs on the relay's single io thread except the password checks, which run
+// on `workers` and return to the io thread before touching any state.
+#include <boost/asio/thread_pool.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "common/net.h"
+#include "common/ws_connection.h"
+#include "relay/pairing.h"
+#include "relay/relay.h"
+#include "relay/store/user_store.h"
+#include "relay/throttle.h"
+
+namespace telemaint::relay {
+
+struct PeerConn;
+
+struct Session {
+  std::string id;  // random, 32 hex; CPace's sid
+  std::string nameplate;
+  std::string technician, ticket;
+  std::weak_ptr<PeerConn> host, viewer;
+  Clock::time_point started;
+  uint64_t bytes_host_to_viewer = 0, bytes_viewer_to_host = 0;
+  bool ended = false;
+};
+
+struct PeerConn {
+  uint64_t id = 0;
+  bool is_host = false;
+  std::string address;  // client IP, for logs and limits
+  std::shared_ptr<net::WsConnection> conn;
+  std::shared_ptr<Session> session;
+  std::string nameplate;  // while a host waits
+};
+
+class RelayCore {
+ public:
+  RelayCore(net::asio::io_context& io, RelayOptions options, std::unique_ptr<UserStore> users,
+            std::shared_ptr<net::ssl::context> tls);
+  ~RelayCore();
+
+  Status Listen();
+  uint16_t port() const { return port_; }
+  void Start();     // accept loop and expiry sweeper
+  void Shutdown();  // io thread only
+  RelayStats& stats() { return stats_; }
+  bool stopping() const { return stopping_; }
+
+ private:
+  net::asio::awaitable<void> AcceptLoop();
+  net::asio::awaitable<void> SweepLoop();
+  net::asio::awaitable<void> HandleSocket(net::tcp::socket socket);
+  net::asio::awaitable<void> RunHost(std::shared_ptr<PeerConn> peer);
+  net::asio::awaitable<void> RunViewer(std::shared_ptr<PeerConn> peer);
+  net::asio::awaitable<void> ReadLoop(std::shared_ptr<PeerConn> peer);
+  // Receives the first message, with a deadline; sends `timeout` when it passes.
+  net::asio::awaitable<std::optional<net::Frame>> FirstMessage(PeerConn& peer);
+
+  struct AuthOutcome {
+    bool ok = false;
+    std::optional<User> user;
+    std::string_view error;
+  };
+  net::asio::awaitable<AuthOutcome> Authenticate(const std::string& address,
+                                                 const std::string& name, std::string password);
+
+  void Pair(const std::shared_ptr<PeerConn>& host, const std::shared_ptr<PeerConn>& viewer,
+            const User& technician, const std::string& ticket);
+  // Ends the session once: tells the other side why and closes both connections.
+  void EndSession(const std::shared_ptr<Session>& session, std::string_view reason,
+                  const PeerConn* initiator);
+  void SendError(PeerConn& peer, std::string_view code);
+  void Forget(PeerConn& peer);
+
+  net::asio::io_context& io_;
+  RelayOptions options_;
+  std::unique_ptr<UserStore> users_;
+  std::shared_ptr<net::ssl::context> tls_;
+  net::tcp::acceptor acceptor_;
+  uint16_t port_ = 0;
+  PairingRegistry registry_;
+  RateLimiter joins_;
+  LoginThrottle failures_by_address_, failures_by_account_;
+  net::asio::thread_pool workers_{2};
+  std::unordered_map<uint64_t, std::weak_ptr<PeerConn>> peers_;
+  uint64_t next_id_ = 1;
+  bool stopping_ = false;
+  RelayStats stats_;
+};
+
+}  // namespace telemaint::relay

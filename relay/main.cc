@@ -1,0 +1,102 @@
+// telemaint-relay: argument parsing only; the work is in the relay library.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "common/log.h"
+#include "relay/relay.h"
+#include "relay/user_cli.h"
+
+using namespace telemaint;
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "telemaint-relay: pairs customers' hosts with technicians' viewers by session code and\n"
+      "forwards their end-to-end encrypted traffic, which it cannot read."};
+  app.set_help_all_flag("--help-all", "Show help for all subcommands");
+  relay::RelayOptions o;
+  int code_ttl = 600, idle = 30, hello = 10;
+  app.add_option("--listen", o.listen, "Address and port to listen on (port 0: any free port)")
+      ->capture_default_str();
+  app.add_option("--cert", o.cert_file, "Relay certificate chain (PEM)");
+  app.add_option("--key", o.key_file, "Relay private key (PEM)");
+  app.add_option("--data-dir", o.data_dir, "Directory for the relay's database");
+  app.add_option("--max-connections", o.max_connections, "Connections served at once")
+      ->capture_default_str();
+  app.add_option("--max-waiting-hosts", o.max_waiting_hosts, "Hosts waiting with a code at once")
+      ->capture_default_str();
+  app.add_option("--joins-per-minute", o.joins_per_minute, "Join attempts per client address")
+      ->capture_default_str();
+  app.add_option("--code-ttl", code_ttl, "Seconds a session code stays valid (at most 600)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 600));
+  app.add_option("--idle-timeout", idle, "Seconds of silence before a peer is dropped")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 3600));
+  app.add_option("--hello-timeout", hello, "Seconds a new connection has to say hello")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 120));
+  std::string log_file;
+  app.add_option("--log-file", log_file, "Also append log lines to this file");
+  app.require_subcommand(0, 1);
+
+  relay::UserCommand user_cmd;
+  auto* user = app.add_subcommand("user", "Manage technician, auditor and admin accounts");
+  user->require_subcommand(1);
+  auto add_data_dir = [&](CLI::App* sub) {
+    sub->add_option("--data-dir", user_cmd.data_dir, "The relay's data directory")->required();
+  };
+  auto* add = user->add_subcommand("add", "Add an account (password from a prompt or stdin)");
+  add->add_option("NAME", user_cmd.name, "Account name")->required();
+  add->add_option("--role", user_cmd.role, "technician, auditor or admin")->capture_default_str();
+  add->add_option("--display-name", user_cmd.display_name, "Name the end user is shown");
+  add->add_option("--organisation", user_cmd.organisation, "Organisation the end user is shown");
+  add->add_flag("--password-stdin", user_cmd.password_stdin, "Read the password from stdin");
+  add_data_dir(add);
+  auto* list = user->add_subcommand("list", "List accounts");
+  add_data_dir(list);
+  for (const char* action : {"disable", "enable"}) {
+    auto* sub = user->add_subcommand(action, std::string(action) == "disable"
+                                                 ? "Disable an account (it can no longer log in)"
+                                                 : "Enable a disabled account");
+    sub->add_option("NAME", user_cmd.name, "Account name")->required();
+    add_data_dir(sub);
+  }
+  auto* passwd = user->add_subcommand("passwd", "Change an account's password");
+  passwd->add_option("NAME", user_cmd.name, "Account name")->required();
+  passwd->add_flag("--password-stdin", user_cmd.password_stdin, "Read the password from stdin");
+  add_data_dir(passwd);
+
+  CLI11_PARSE(app, argc, argv);
+  log::SetProgram("telemaint-relay");
+
+  if (user->parsed()) {
+    for (auto* sub : user->get_subcommands()) user_cmd.action = sub->get_name();
+    return relay::RunUserCommand(user_cmd);
+  }
+
+  if (o.cert_file.empty() || o.key_file.empty() || o.data_dir.empty()) {
+    std::cerr << "error: --cert, --key and --data-dir are required to run the relay "
+                 "(see --help)\n";
+    return 2;
+  }
+  if (!log::SetFile(log_file)) {
+    std::cerr << "error: cannot open the log file '" << log_file << "'\n";
+    return 1;
+  }
+  o.code_ttl = std::chrono::seconds(code_ttl);
+  o.idle_timeout = std::chrono::seconds(idle);
+  o.hello_timeout = std::chrono::seconds(hello);
+  auto r = relay::Relay::Create(o);
+  if (!r.ok()) {
+    std::cerr << "error: " << r.status().message() << "\n";
+    return 1;
+  }
+  auto& relay = **r;
+  log::Info("listening on port ", relay.port());
+  // Scripts and tests wait for this line (the port matters when --listen used port 0).
+  std::printf("telemaint-relay listening on port %u\n", relay.port());
+  std::fflush(stdout);
+  relay.Run(/*handle_signals=*/true);
+  return 0;
+}

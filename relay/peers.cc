@@ -1,0 +1,273 @@
+// Host and viewer connections: hello / join, technician login, pairing by nameplate, and
+// forwarding of opaque binary frames between the two peers of a session.
+#include "common/log.h"
+#include "common/wire.h"
+#include "crypto/password.h"
+#include "crypto/random.h"
+#include "crypto/secret.h"
+#include "relay/core.h"
+#include "relay/messages.h"
+
+namespace telemaint::relay {
+
+using namespace net;
+
+asio::awaitable<std::optional<Frame>> RelayCore::FirstMessage(PeerConn& peer) {
+  auto conn = peer.conn;
+  auto timer = std::make_shared<asio::steady_timer>(io_, options_.hello_timeout);
+  timer->async_wait([this, conn, address = peer.address](error_code ec) {
+    if (ec) return;
+    log::Info("no hello from ", address, " in time; closing");
+    conn->SendText(wire::Encode(wire::Error{std::string(msg::kTimeout),
+                                            msg::Sentence(msg::kTimeout)}));
+    conn->CloseAfterFlush(websocket::close_code::policy_error, "timeout");
+  });
+  error_code ec;
+  auto frame = co_await conn->Receive(ec);
+  timer->cancel();
+  if (!frame) co_return std::nullopt;
+  if (!frame->text || frame->data.size() > options_.max_control_bytes) {
+    log::Info("first message from ", peer.address, " is not a control message");
+    SendError(peer, frame->text ? msg::kTooLarge : msg::kBadRequest);
+    co_return std::nullopt;
+  }
+  co_return frame;
+}
+
+asio::awaitable<void> RelayCore::RunHost(std::shared_ptr<PeerConn> peer) {
+  auto first = co_await FirstMessage(*peer);
+  if (!first) co_return;
+  auto decoded = wire::Decode(first->data);
+  auto* hello = decoded.ok() ? std::get_if<wire::Hello>(&*decoded) : nullptr;
+  if (!hello || hello->role != "host") {
+    log::Info("host ", peer->address, " sent a malformed hello");
+    SendError(*peer, msg::kBadRequest);
+    co_return;
+  }
+  if (hello->proto != wire::kProtocolVersion) {
+    SendError(*peer, msg::kUnsupportedVersion);
+    co_return;
+  }
+  auto np = registry_.Allocate(peer->id);
+  if (!np.ok()) {
+    log::Warn("host ", peer->address, " refused: ", np.status().message());
+    SendError(*peer, msg::kServerBusy);
+    co_return;
+  }
+  peer->nameplate = *np;
+  stats_.waiting_hosts = registry_.waiting();
+  log::Info("host ", peer->address, " (version '", hello->version, "') waits with nameplate ",
+            *np);
+  auto ttl = std::chrono::duration_cast<std::chrono::seconds>(registry_.ttl()).count();
+  peer->conn->SendText(wire::Encode(wire::NameplateIssued{*np, static_cast<int>(ttl)}));
+  co_await ReadLoop(peer);
+}
+
+asio::awaitable<RelayCore::AuthOutcome> RelayCore::Authenticate(const std::string& address,
+                                                                const std::string& name,
+                                                                std::string password) {
+  AuthOutcome out;
+  if (failures_by_address_.LockedOut(address) || failures_by_account_.LockedOut(name)) {
+    out.error = msg::kRateLimited;
+    co_return out;
+  }
+  auto delay = std::max(failures_by_address_.DelayFor(address),
+                        failures_by_account_.DelayFor(name));
+  if (delay > Clock::duration::zero()) co_await SleepFor(delay);
+
+  auto secret = crypto::SecretBytes::TakeString(password);
+  UserStore* users = users_.get();
+  // Argon2id costs ~0.1 s and 64 MiB: run it on the worker pool, not the io thread.
+  auto checked = co_await co_spawn(
+      workers_,
+      [&]() -> asio::awaitable<AuthOutcome> {
+        AuthOutcome r;
+        auto user = IsValidUserName(name) ? users->Get(name)
+                                          : Result<std::optional<User>>(std::optional<User>());
+        if (!user.ok()) {
+          log::Error("account lookup failed: ", user.status().message());
+          r.error = msg::kInternal;
+          co_return r;
+        }
+        const bool exists = user->has_value();
+        // The same work whether or not the account exists: no answer or timing reveals it.
+        const std::string& hash = exists ? (*user)->password_hash : crypto::DummyPasswordHash();
+        bool good = crypto::VerifyPassword(hash, secret) && exists && !(*user)->disabled;
+        if (!good) {
+          r.error = msg::kAuthFailed;
+          co_return r;
+        }
+        if ((*user)->role == Role::kAuditor) {
+          r.error = msg::kForbidden;
+          co_return r;
+        }
+        r.ok = true;
+        r.user = std::move(*user);
+        co_return r;
+      },
+      asio::use_awaitable);
+  if (checked.error == msg::kAuthFailed) {
+    failures_by_address_.RecordFailure(address);
+    failures_by_account_.RecordFailure(name);
+  } else if (checked.ok) {
+    failures_by_address_.RecordSuccess(address);
+    failures_by_account_.RecordSuccess(name);
+  }
+  co_return checked;
+}
+
+asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
+  auto first = co_await FirstMessage(*peer);
+  if (!first) co_return;
+  auto decoded = wire::Decode(first->data);
+  crypto::Wipe(first->data);  // it held the password
+  auto* join = decoded.ok() ? std::get_if<wire::Join>(&*decoded) : nullptr;
+  if (!join) {
+    log::Info("viewer ", peer->address, " sent a malformed join");
+    SendError(*peer, msg::kBadRequest);
+    co_return;
+  }
+  if (join->proto != wire::kProtocolVersion) {
+    crypto::Wipe(join->password);
+    SendError(*peer, msg::kUnsupportedVersion);
+    co_return;
+  }
+  if (!joins_.Allow(peer->address)) {
+    crypto::Wipe(join->password);
+    log::Warn("viewer ", peer->address, " refused: join rate limit");
+    SendError(*peer, msg::kRateLimited);
+    co_return;
+  }
+  std::string user_name = join->user, nameplate = join->nameplate, ticket = join->ticket;
+  std::string password = std::move(join->password);
+  auto auth = co_await Authenticate(peer->address, user_name, std::move(password));
+  crypto::Wipe(join->password);
+  if (!auth.ok) {
+    log::Warn("login of '", user_name, "' from ", peer->address, " refused: ", auth.error);
+    SendError(*peer, auth.error);
+    co_return;
+  }
+  if (stopping_ || peer->conn->closed()) co_return;
+
+  auto found = registry_.Find(nameplate);
+  std::shared_ptr<PeerConn> host;
+  if (found.state == PairingRegistry::Lookup::kWaiting) {
+    auto it = peers_.find(found.host);
+    if (it != peers_.end()) host = it->second.lock();
+  }
+  if (!host || host->session || host->conn->closed()) {
+    std::string_view code = found.state == PairingRegistry::Lookup::kExpired ? msg::kCodeExpired
+                            : found.state == PairingRegistry::Lookup::kInUse ? msg::kCodeInUse
+                                                                             : msg::kUnknownCode;
+    log::Info("technician '", user_name, "' from ", peer->address, " tried nameplate ",
+              nameplate, ": ", code);
+    SendError(*peer, code);
+    co_return;
+  }
+  Pair(host, peer, *auth.user, ticket);
+  co_await ReadLoop(peer);
+}
+
+void RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
+                     const std::shared_ptr<PeerConn>& viewer, const User& technician,
+                     const std::string& ticket) {
+  auto s = std::make_shared<Session>();
+  s->id = crypto::RandomHex(16);
+  s->nameplate = host->nameplate;
+  s->technician = technician.name;
+  s->ticket = ticket;
+  s->host = host;
+  s->viewer = viewer;
+  s->started = Clock::now();
+  registry_.MarkPaired(host->nameplate);
+  host->nameplate.clear();
+  host->session = viewer->session = s;
+  ++stats_.sessions_active;
+  ++stats_.sessions_total;
+  stats_.waiting_hosts = registry_.waiting();
+  log::Info("session ", s->id, ": technician '", technician.name, "' (", viewer->address,
+            ") paired with host ", host->address, " on nameplate ", s->nameplate,
+            ticket.empty() ? "" : ", ticket ", ticket);
+  std::string paired = wire::Encode(wire::Paired{s->id});
+  host->conn->SendText(paired);
+  viewer->conn->SendText(paired);
+}
+
+asio::awaitable<void> RelayCore::ReadLoop(std::shared_ptr<PeerConn> peer) {
+  const char* role = peer->is_host ? "host" : "viewer";
+  while (true) {
+    error_code ec;
+    auto frame = co_await peer->conn->Receive(ec);
+    if (!frame) {
+      if (ec == websocket::error::message_too_big) {
+        log::Warn(role, " ", peer->address, " sent an oversized message; closing it");
+        SendError(*peer, msg::kTooLarge);
+      } else if (ec && ec != websocket::error::closed && ec != asio::error::operation_aborted) {
+        log::Info(role, " ", peer->address, " connection ended: ", ec.message());
+      }
+      co_return;
+    }
+    if (frame->text) {
+      auto decoded = frame->data.size() <= options_.max_control_bytes
+                         ? wire::Decode(frame->data)
+                         : Result<wire::Control>(Status::Limit("too large"));
+      auto* abort = decoded.ok() ? std::get_if<wire::Abort>(&*decoded) : nullptr;
+      if (!abort) {
+        log::Info(role, " ", peer->address, " sent an unexpected control message");
+        SendError(*peer, msg::kBadRequest);
+        co_return;
+      }
+      auto reason = msg::NormaliseAbortReason(abort->reason);
+      if (peer->session && !peer->session->ended) {
+        EndSession(peer->session, reason, peer.get());
+      } else {
+        log::Info(role, " ", peer->address, " left while unpaired (", reason, ")");
+        peer->conn->CloseAfterFlush(websocket::close_code::normal);
+      }
+      co_return;
+    }
+    auto session = peer->session;
+    if (!session) {
+      log::Info(role, " ", peer->address, " sent data before pairing");
+      SendError(*peer, msg::kBadRequest);
+      co_return;
+    }
+    if (session->ended) continue;  // late frames after an end are dropped
+    auto other = (peer->is_host ? session->viewer : session->host).lock();
+    if (!other) continue;
+    (peer->is_host ? session->bytes_host_to_viewer : session->bytes_viewer_to_host) +=
+        frame->data.size();
+    stats_.bytes_forwarded += frame->data.size();
+    if (options_.forward_tap) options_.forward_tap(frame->data);
+    // Waits while the other side's queue is full: a slow reader back-pressures this sender.
+    Frame out{false, std::move(frame->data)};
+    bool sent = co_await other->conn->Send(std::move(out));
+    uint64_t queued = other->conn->queued_bytes();
+    if (queued > stats_.max_queued_bytes) stats_.max_queued_bytes = queued;
+    if (!sent && !session->ended) EndSession(session, peer->is_host ? "viewer_left" : "host_left", other.get());
+  }
+}
+
+void RelayCore::EndSession(const std::shared_ptr<Session>& s, std::string_view reason,
+                           const PeerConn* initiator) {
+  if (s->ended) return;
+  s->ended = true;
+  --stats_.sessions_active;
+  auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - s->started).count();
+  log::Info("session ", s->id, " ended: ", reason, " after ", seconds, " s, ",
+            s->bytes_host_to_viewer, " bytes host->viewer, ", s->bytes_viewer_to_host,
+            " bytes viewer->host");
+  for (auto& weak : {s->host, s->viewer}) {
+    auto p = weak.lock();
+    if (!p) continue;
+    if (p.get() != initiator) {
+      p->conn->SendText(wire::Encode(
+          wire::PeerGone{std::string(reason), msg::PeerGoneSentence(reason, p->is_host)}));
+    }
+    // One connection, one session: the host reconnects for its next code.
+    p->conn->CloseAfterFlush(websocket::close_code::normal, "session ended");
+  }
+}
+
+}  // namespace telemaint::relay

@@ -1,0 +1,70 @@
+#include "relay/relay.h"
+
+#include <boost/asio/signal_set.hpp>
+
+#include "common/log.h"
+#include "common/tls.h"
+#include "relay/core.h"
+
+namespace telemaint::relay {
+
+using namespace net;
+
+struct Relay::Impl {
+  asio::io_context io{1};
+  std::unique_ptr<RelayCore> core;
+};
+
+Relay::Relay(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Relay::~Relay() = default;
+
+Result<std::unique_ptr<Relay>> Relay::Create(RelayOptions options) {
+  if (!options.now) options.now = [] { return Clock::now(); };
+  auto tls = MakeServerTlsContext(options.cert_file, options.key_file);
+  if (!tls.ok()) return tls.status();
+  auto users = UserStore::Open(options.data_dir);
+  if (!users.ok()) return users.status();
+  auto impl = std::make_unique<Impl>();
+  impl->core = std::make_unique<RelayCore>(impl->io, std::move(options), std::move(*users),
+                                           std::move(*tls));
+  if (Status s = impl->core->Listen(); !s.ok()) return s;
+  return std::unique_ptr<Relay>(new Relay(std::move(impl)));
+}
+
+uint16_t Relay::port() const { return impl_->core->port(); }
+const RelayStats& Relay::stats() const { return impl_->core->stats(); }
+
+void Relay::Run(bool handle_signals) {
+  auto& io = impl_->io;
+  auto* core = impl_->core.get();
+  asio::signal_set signals(io);
+  if (handle_signals) {
+    signals.add(SIGINT);
+    signals.add(SIGTERM);
+    signals.async_wait([core](error_code ec, int sig) {
+      if (!ec) {
+        log::Info("signal ", sig, " received");
+        core->Shutdown();
+      }
+    });
+  }
+  core->Start();
+  // After Shutdown, give peers up to 3 s to receive their notice and close, then stop.
+  co_spawn(io, [&io, core, &signals]() -> asio::awaitable<void> {
+    while (!core->stopping()) co_await SleepFor(std::chrono::milliseconds(50));
+    error_code ignored;
+    signals.cancel(ignored);
+    auto deadline = Clock::now() + std::chrono::seconds(3);
+    while (core->stats().connections > 0 && Clock::now() < deadline)
+      co_await SleepFor(std::chrono::milliseconds(20));
+    io.stop();
+  }, asio::detached);
+  io.run();
+  log::Info("relay stopped");
+}
+
+void Relay::Shutdown() {
+  asio::post(impl_->io, [core = impl_->core.get()] { core->Shutdown(); });
+}
+
+}  // namespace telemaint::relay

@@ -1,0 +1,67 @@
+#pragma once
+// telemaint-relay as a library: accepts hosts and viewers over TLS WebSockets, pairs them by
+// nameplate, authenticates technicians, and forwards end-to-end encrypted frames it cannot read.
+// See docs/protocol.md. Run() drives everything on the calling thread (plus a small worker pool
+// for password hashing); Shutdown() and stats() may be called from any thread.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "relay/clock.h"
+
+namespace telemaint::relay {
+
+struct RelayOptions {
+  std::string listen = "127.0.0.1:8443";
+  std::string cert_file, key_file, data_dir;
+
+  size_t max_connections = 2000;
+  size_t max_waiting_hosts = 10000;
+  std::chrono::seconds tls_timeout{10};    // TLS handshake and HTTP upgrade
+  std::chrono::seconds hello_timeout{10};  // first message after the upgrade
+  std::chrono::seconds idle_timeout{30};   // keep-alive: silent peers are dropped
+  std::chrono::seconds code_ttl{600};      // a waiting nameplate expires (docs: 10 minutes)
+  double joins_per_minute = 30;            // per client address
+  double join_burst = 10;
+  size_t max_control_bytes = 4096;      // a text frame
+  size_t max_data_frame = (1u << 20) + 64;  // a binary frame (64 KiB of RFB plus overhead fits)
+  size_t queue_frames = 16;             // per connection, outbound
+  size_t queue_bytes = 2u << 20;
+
+  // Tests only: sees every binary frame the relay forwards (to prove it is ciphertext).
+  std::function<void(std::string_view)> forward_tap;
+  NowFn now;  // defaults to the steady clock
+};
+
+struct RelayStats {
+  std::atomic<uint64_t> connections{0};
+  std::atomic<uint64_t> waiting_hosts{0};
+  std::atomic<uint64_t> sessions_active{0};
+  std::atomic<uint64_t> sessions_total{0};
+  std::atomic<uint64_t> bytes_forwarded{0};
+  std::atomic<uint64_t> max_queued_bytes{0};  // largest outbound queue seen on one connection
+};
+
+class Relay {
+ public:
+  static Result<std::unique_ptr<Relay>> Create(RelayOptions options);
+  ~Relay();
+
+  uint16_t port() const;
+  // Serves until Shutdown(); with handle_signals, SIGINT and SIGTERM also shut down.
+  void Run(bool handle_signals);
+  void Shutdown();
+  const RelayStats& stats() const;
+
+ private:
+  struct Impl;
+  explicit Relay(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace telemaint::relay

@@ -1,0 +1,132 @@
+#include "relay/user_cli.h"
+
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+
+#include "common/prompt.h"
+#include "crypto/password.h"
+#include "crypto/secret.h"
+#include "relay/store/user_store.h"
+
+namespace telemaint::relay {
+namespace {
+
+std::optional<crypto::SecretBytes> ReadNewPassword(bool from_stdin) {
+  std::optional<std::string> pw;
+  if (from_stdin) {
+    pw = ReadLineFromStdin();
+  } else {
+    pw = PromptSecret("New password: ");
+    if (pw) {
+      auto again = PromptSecret("Repeat it: ");
+      if (!again || *again != *pw) {
+        std::cerr << "The two passwords differ; nothing was changed.\n";
+        if (again) crypto::Wipe(*again);
+        crypto::Wipe(*pw);
+        return std::nullopt;
+      }
+      crypto::Wipe(*again);
+    } else {
+      std::cerr << "No terminal to ask for the password: use --password-stdin.\n";
+      return std::nullopt;
+    }
+  }
+  if (!pw) {
+    std::cerr << "No password was given on standard input.\n";
+    return std::nullopt;
+  }
+  if (pw->size() < 10) {
+    crypto::Wipe(*pw);
+    std::cerr << "The password is too short: use at least 10 characters.\n";
+    return std::nullopt;
+  }
+  return crypto::SecretBytes::TakeString(*pw);
+}
+
+}  // namespace
+
+int RunUserCommand(const UserCommand& cmd) {
+  auto store = UserStore::Open(cmd.data_dir);
+  if (!store.ok()) {
+    std::cerr << "error: " << store.status().message() << "\n";
+    return 1;
+  }
+  auto& users = **store;
+  if (cmd.action == "list") {
+    auto list = users.List();
+    if (!list.ok()) {
+      std::cerr << "error: " << list.status().message() << "\n";
+      return 1;
+    }
+    std::printf("%-24s %-11s %-9s %-24s %s\n", "NAME", "ROLE", "STATE", "DISPLAY NAME",
+                "ORGANISATION");
+    for (const User& u : *list)
+      std::printf("%-24s %-11s %-9s %-24s %s\n", u.name.c_str(), RoleName(u.role),
+                  u.disabled ? "disabled" : "active", u.display_name.c_str(),
+                  u.organisation.c_str());
+    return 0;
+  }
+  if (!IsValidUserName(cmd.name)) {
+    std::cerr << "error: account names are 1-64 letters, digits and . _ @ -\n";
+    return 2;
+  }
+  if (cmd.action == "add") {
+    auto role = ParseRole(cmd.role);
+    if (!role) {
+      std::cerr << "error: --role is technician, auditor or admin\n";
+      return 2;
+    }
+    auto existing = users.Get(cmd.name);
+    if (existing.ok() && existing->has_value()) {
+      std::cerr << "error: the account '" << cmd.name << "' already exists\n";
+      return 1;
+    }
+    auto pw = ReadNewPassword(cmd.password_stdin);
+    if (!pw) return 2;
+    auto hash = crypto::HashPassword(*pw);
+    if (!hash.ok()) {
+      std::cerr << "error: " << hash.status().message() << "\n";
+      return 1;
+    }
+    User u;
+    u.name = cmd.name;
+    u.role = *role;
+    u.password_hash = *hash;
+    u.display_name = cmd.display_name.empty() ? cmd.name : cmd.display_name;
+    u.organisation = cmd.organisation;
+    if (Status s = users.Add(u); !s.ok()) {
+      std::cerr << "error: " << s.message() << "\n";
+      return 1;
+    }
+    std::cout << "Added " << RoleName(u.role) << " '" << u.name << "'.\n";
+    return 0;
+  }
+  if (cmd.action == "disable" || cmd.action == "enable") {
+    if (Status s = users.SetDisabled(cmd.name, cmd.action == "disable"); !s.ok()) {
+      std::cerr << "error: " << s.message() << "\n";
+      return 1;
+    }
+    std::cout << (cmd.action == "disable" ? "Disabled" : "Enabled") << " '" << cmd.name << "'.\n";
+    return 0;
+  }
+  if (cmd.action == "passwd") {
+    auto pw = ReadNewPassword(cmd.password_stdin);
+    if (!pw) return 2;
+    auto hash = crypto::HashPassword(*pw);
+    if (!hash.ok()) {
+      std::cerr << "error: " << hash.status().message() << "\n";
+      return 1;
+    }
+    if (Status s = users.SetPasswordHash(cmd.name, *hash); !s.ok()) {
+      std::cerr << "error: " << s.message() << "\n";
+      return 1;
+    }
+    std::cout << "Changed the password of '" << cmd.name << "'.\n";
+    return 0;
+  }
+  std::cerr << "error: unknown user action '" << cmd.action << "'\n";
+  return 2;
+}
+
+}  // namespace telemaint::relay

@@ -1,0 +1,75 @@
+// telemaint-viewer: argument parsing only; the work is in the viewer library.
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "common/log.h"
+#include "common/prompt.h"
+#include "crypto/secret.h"
+#include "viewer/viewer_app.h"
+
+using namespace telemaint;
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "telemaint-viewer: joins a customer's session by the code they read to you and serves\n"
+      "it, end-to-end encrypted, to a VNC viewer on a local port.\n"
+      "The password comes from TELEMAINT_PASSWORD or a prompt."};
+  std::string relay_url, listen = "127.0.0.1:5901", code, log_file;
+  viewer::ViewerOptions o;
+  app.add_option("--relay", relay_url, "Relay address, wss://HOST:PORT")->required();
+  app.add_option("--ca", o.ca_file, "CA certificate that signed the relay's (PEM)")->required();
+  app.add_option("--user", o.user, "Your technician account")->required();
+  app.add_option("--code", code, "The customer's session code (prompted for when absent)");
+  app.add_option("--listen", listen, "Local address for your VNC viewer (port 0: any free port)")
+      ->capture_default_str();
+  app.add_option("--ticket", o.ticket, "Ticket reference recorded in the audit log");
+  app.add_option("--log-file", log_file, "Also append log lines to this file");
+  CLI11_PARSE(app, argc, argv);
+
+  log::SetProgram("telemaint-viewer");
+  if (!log::SetFile(log_file)) {
+    std::cerr << "error: cannot open the log file '" << log_file << "'\n";
+    return viewer::kExitUsage;
+  }
+  auto relay = ParseRelayUrl(relay_url);
+  if (!relay.ok()) {
+    std::cerr << "error: " << relay.status().message() << "\n";
+    return viewer::kExitUsage;
+  }
+  auto listen_at = ParseHostPort(listen, /*allow_zero=*/true);
+  if (!listen_at.ok()) {
+    std::cerr << "error: --listen: " << listen_at.status().message() << "\n";
+    return viewer::kExitUsage;
+  }
+  if (listen_at->host != "127.0.0.1" && listen_at->host != "::1" && listen_at->host != "localhost") {
+    std::cerr << "error: --listen must be a loopback address (127.0.0.1 or ::1): the local "
+                 "port is unauthenticated\n";
+    return viewer::kExitUsage;
+  }
+  if (listen_at->host == "localhost") listen_at->host = "127.0.0.1";
+  o.relay = *relay;
+  o.listen = *listen_at;
+
+  if (code.empty()) {
+    auto typed = PromptSecret("Session code: ");
+    if (!typed) {
+      std::cerr << "error: no --code and no terminal to ask for it\n";
+      return viewer::kExitUsage;
+    }
+    code = std::move(*typed);
+  }
+  std::string password;
+  if (const char* env = std::getenv("TELEMAINT_PASSWORD")) {
+    password = env;
+  } else {
+    auto typed = PromptSecret("Password for " + o.user + ": ");
+    if (!typed) {
+      std::cerr << "error: no TELEMAINT_PASSWORD and no terminal to ask for the password\n";
+      return viewer::kExitUsage;
+    }
+    password = std::move(*typed);
+  }
+  viewer::ViewerApp app_(o);
+  return app_.Run(code, password);
+}

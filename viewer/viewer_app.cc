@@ -1,0 +1,192 @@
+#include "viewer/viewer_app.h"
+
+#include <boost/asio/signal_set.hpp>
+#include <cstdio>
+
+#include "common/log.h"
+#include "common/tls.h"
+#include "common/wire.h"
+#include "common/ws_client.h"
+#include "crypto/session_code.h"
+#include "peer/channel_link.h"
+
+namespace telemaint::viewer {
+
+using namespace net;
+using peer::Ending;
+
+struct ViewerApp::Impl {
+  ViewerOptions options;
+  std::function<void(const std::string&)> say;
+  asio::io_context io{1};
+  std::shared_ptr<WsConnection> ws;
+  bool interrupted = false;
+
+  asio::awaitable<int> Main(crypto::SessionCode code, std::string password);
+};
+
+ViewerApp::ViewerApp(ViewerOptions options, std::function<void(const std::string&)> say)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->say = say ? std::move(say) : [](const std::string& line) {
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  };
+}
+
+ViewerApp::~ViewerApp() = default;
+
+int ViewerApp::Run(std::string& code_text, std::string& password) {
+  auto code = crypto::ParseSessionCode(code_text);  // wipes code_text
+  if (!code.ok()) {
+    crypto::Wipe(password);
+    impl_->say("Error: " + code.status().message());
+    return kExitUsage;
+  }
+  int exit_code = kExitSetup;
+  asio::signal_set signals(impl_->io, SIGINT, SIGTERM);
+  signals.async_wait([impl = impl_.get()](error_code ec, int) {
+    if (ec) return;
+    impl->interrupted = true;
+    if (impl->ws) {
+      impl->ws->SendText(wire::Encode(wire::Abort{"viewer_closed"}));
+      impl->ws->CloseAfterFlush(websocket::close_code::normal);
+    }
+  });
+  co_spawn(impl_->io, impl_->Main(std::move(code).value(), std::move(password)),
+           [&](std::exception_ptr e, int rc) {
+             exit_code = e ? kExitSetup : rc;
+             error_code ignored;
+             signals.cancel(ignored);
+           });
+  crypto::Wipe(password);
+  impl_->io.run();
+  return exit_code;
+}
+
+namespace {
+
+int ExitCodeForRelayError(const std::string& code) {
+  if (code == "auth_failed" || code == "rate_limited" || code == "forbidden") return kExitLogin;
+  if (code == "unknown_code" || code == "code_expired" || code == "code_in_use" ||
+      code == "pake_failed")
+    return kExitCode;
+  return kExitSetup;
+}
+
+}  // namespace
+
+asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string password) {
+  auto ex = co_await asio::this_coro::executor;
+  auto tls = MakeClientTlsContext(options.ca_file);
+  if (!tls.ok()) {
+    crypto::Wipe(password);
+    say("Error: " + tls.status().message());
+    co_return kExitSetup;
+  }
+
+  // Listen first, so a busy port is reported before the customer's code is spent.
+  tcp::acceptor acceptor(ex);
+  {
+    error_code ec;
+    auto addr = asio::ip::make_address(options.listen.host, ec);
+    tcp::endpoint ep(addr, options.listen.port);
+    if (!ec) acceptor.open(ep.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(ep, ec);
+    if (!ec) acceptor.listen(1, ec);
+    if (ec) {
+      crypto::Wipe(password);
+      say("Error: cannot listen on " + options.listen.ToString() + ": " + ec.message());
+      co_return kExitSetup;
+    }
+  }
+  auto local_port = acceptor.local_endpoint().port();
+
+  const std::string path = "/v1/viewer";
+  DialOptions dial_options;
+  auto dialed = co_await DialRelay(**tls, options.relay, path, dial_options);
+  if (!dialed.ok()) {
+    crypto::Wipe(password);
+    say("Error: " + dialed.status().message());
+    co_return kExitSetup;
+  }
+  ws = *dialed;
+  wire::Join join;
+  join.nameplate = code.nameplate;
+  join.user = options.user;
+  join.password = std::move(password);
+  join.ticket = options.ticket;
+  std::string join_text = wire::Encode(join);
+  crypto::Wipe(join.password);
+  ws->SendText(std::move(join_text));  // the queue's copy is freed once written
+  say("Logging in and joining the customer's session…");
+
+  error_code ec;
+  auto reply = co_await ws->Receive(ec);
+  if (!reply || !reply->text) {
+    say(interrupted ? "Cancelled." : "Error: the relay closed the connection before pairing.");
+    co_return interrupted ? kExitOk : kExitSetup;
+  }
+  auto decoded = wire::Decode(reply->data);
+  if (!decoded.ok()) {
+    say("Error: the relay sent an unexpected answer.");
+    co_return kExitSetup;
+  }
+  if (auto* err = std::get_if<wire::Error>(&*decoded)) {
+    say("Error: " + err->message);
+    co_return ExitCodeForRelayError(err->code);
+  }
+  auto* paired = std::get_if<wire::Paired>(&*decoded);
+  Bytes sid = paired ? FromHex(paired->session) : Bytes{};
+  if (sid.size() != 16) {
+    say("Error: the relay sent an unexpected answer.");
+    co_return kExitSetup;
+  }
+  auto hs = crypto::Handshake::Create(crypto::Handshake::Role::kViewer, code.nameplate,
+                                      code.secret, sid);
+  if (!hs.ok()) co_return kExitSetup;
+  auto result = co_await peer::RunHandshake(*ws, *hs, std::chrono::seconds(30));
+  if (auto* ending = std::get_if<Ending>(&result)) {
+    if (ending->kind == Ending::Kind::kWrongCode) {
+      ws->SendText(wire::Encode(wire::Abort{"pake_failed"}));
+      ws->CloseAfterFlush(websocket::close_code::normal);
+      say("Error: wrong code — ask the customer to read the new code on their screen.");
+      co_return kExitCode;
+    }
+    say("Error: " + ending->message);
+    co_return ending->reason == "pake_failed" ? kExitCode : kExitSessionLost;
+  }
+  say("Connected to the customer's computer (session " + paired->session.substr(0, 8) + ").");
+  say("Listening on 127.0.0.1:" + std::to_string(local_port) +
+      " — point your VNC viewer there (e.g. vncviewer 127.0.0.1::" + std::to_string(local_port) +
+      ").");
+  log::Info("session ", paired->session, ": channel up");
+
+  peer::Tunnel tunnel(ws, std::move(std::get<peer::Channel>(result)), "viewer_closed");
+  auto open_local = [&acceptor]() -> asio::awaitable<std::optional<tcp::socket>> {
+    error_code aec;
+    tcp::socket s = co_await acceptor.async_accept(Nothrow(aec));
+    if (aec) co_return std::nullopt;
+    co_return s;
+  };
+  // Named, not temporaries: GCC 12 mishandles temporaries passed by value to coroutines.
+  peer::Tunnel::OpenLocal open_fn = open_local;
+  std::function<void()> cancel_fn = [&acceptor] {
+    error_code ignored;
+    acceptor.close(ignored);
+  };
+  Ending end = co_await tunnel.Run(open_fn, cancel_fn);
+  say("The session ended: " + end.message);
+  log::Info("session ", paired->session, " ended: ", end.reason, " (", tunnel.bytes_out(),
+            " bytes sent, ", tunnel.bytes_in(), " received)");
+  switch (end.kind) {
+    case Ending::Kind::kLocalClosed:
+    case Ending::Kind::kPeerClosed:
+      co_return kExitOk;
+    default:
+      co_return interrupted ? kExitOk : kExitSessionLost;
+  }
+}
+
+}  // namespace telemaint::viewer

@@ -1,0 +1,44 @@
+#pragma once
+// The technician side: checks the typed code locally, logs in to the relay, joins the
+// customer's session, runs the end-to-end handshake, and serves the session on a local port
+// to one VNC client. Run() blocks until the session ends and returns the process exit code.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/address.h"
+
+namespace telemaint::viewer {
+
+// Exit codes, documented in docs/technician-guide.md.
+enum ExitCode {
+  kExitOk = 0,
+  kExitSetup = 1,      // relay unreachable, certificate, local port
+  kExitUsage = 2,      // bad arguments or a mistyped code (no attempt used)
+  kExitLogin = 3,      // user name, password, rate limit
+  kExitCode = 4,       // wrong, expired, unknown or already used code
+  kExitSessionLost = 5,  // the session broke (relay lost, tampering)
+};
+
+struct ViewerOptions {
+  HostPort relay;
+  std::string ca_file;
+  std::string user;
+  HostPort listen;
+  std::string ticket;
+};
+
+class ViewerApp {
+ public:
+  // `say` shows a line to the technician (standard output by default).
+  ViewerApp(ViewerOptions options, std::function<void(const std::string&)> say = {});
+  ~ViewerApp();
+  // `code` and `password` are wiped.
+  int Run(std::string& code, std::string& password);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace telemaint::viewer

@@ -46,6 +46,8 @@ class Status {
 template <typename T>
 class Result {
  public:
+  // Default: an error (Asio needs it to report an exception from a coroutine).
+  Result() : status_(Status::Internal("no result")) {}
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT
   bool ok() const { return value_.has_value(); }

@@ -59,7 +59,7 @@ asio::awaitable<Result<std::shared_ptr<WsConnection>>> DialRelay(ssl::context& t
   pmd.client_enable = false;
   pmd.server_enable = false;
   ws.set_option(pmd);
-  ws.read_message_max(options.max_message_bytes);
+  ws.read_message_max(0);  // WsConnection enforces max_message_bytes itself
   ws.write_buffer_bytes(65536);
   ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
     req.set(http::field::user_agent, "telemaint/0.1");
@@ -75,6 +75,7 @@ asio::awaitable<Result<std::shared_ptr<WsConnection>>> DialRelay(ssl::context& t
     co_return Status::Io(DescribeDialError(wec, relay));
   }
   auto conn = std::make_shared<WsConnection>(std::move(ws), QueueLimits{});
+  conn->set_max_message_bytes(options.max_message_bytes);
   conn->Start();
   co_return conn;
 }

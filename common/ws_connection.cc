@@ -44,12 +44,21 @@ void WsConnection::SendText(std::string text) {
 asio::awaitable<std::optional<Frame>> WsConnection::Receive(error_code& ec) {
   auto self = shared_from_this();
   read_buffer_.clear();
-  error_code err;
-  co_await ws_.async_read(read_buffer_, Nothrow(err));
-  if (err) {
-    ec = err;
-    co_return std::nullopt;
-  }
+  // Read in pieces and enforce the limit here: Beast's own limit fails at the frame header,
+  // and a later TLS teardown error can hide it, so the peer would never learn why.
+  do {
+    error_code err;
+    co_await ws_.async_read_some(read_buffer_, 64 * 1024, Nothrow(err));
+    if (err) {
+      ec = err;
+      co_return std::nullopt;
+    }
+    if (read_buffer_.size() > max_message_bytes_) {
+      ec = websocket::error::message_too_big;
+      read_buffer_.clear();
+      co_return std::nullopt;
+    }
+  } while (!ws_.is_message_done());
   Frame f;
   f.text = ws_.got_text();
   f.data = beast::buffers_to_string(read_buffer_.data());

@@ -36,7 +36,8 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   asio::awaitable<bool> Send(Frame frame);
   // Queues a small control message without waiting (control traffic is rare and tiny).
   void SendText(std::string text);
-  // Reads the next message; nullopt with ec set on error or close.
+  // Reads the next message; nullopt with ec set on error or close. A message over the limit
+  // fails with websocket::error::message_too_big before more than the limit is buffered.
   asio::awaitable<std::optional<Frame>> Receive(error_code& ec);
 
   // Sends what is queued, then a close frame with this reason.
@@ -45,6 +46,7 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   void Abort();
   asio::awaitable<void> WaitClosed();
 
+  void set_max_message_bytes(size_t n) { max_message_bytes_ = n; }
   bool closed() const { return closed_; }
   size_t queued_bytes() const { return queued_bytes_; }
   size_t queued_frames() const { return queue_.size(); }
@@ -64,6 +66,7 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   std::optional<std::pair<websocket::close_code, std::string>> close_request_;
   bool closed_ = false;
   bool started_ = false;
+  size_t max_message_bytes_ = 1u << 20;
 };
 
 }  // namespace telemaint::net

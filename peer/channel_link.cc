@@ -86,6 +86,7 @@ void Tunnel::Finish(Ending ending) {
 asio::awaitable<Ending> Tunnel::Run(const OpenLocal& open_local,
                                    const std::function<void()>& cancel_local) {
   auto ex = co_await asio::this_coro::executor;
+  local_attached_ = std::make_unique<AsyncEvent>(ex);
   done_ = std::make_unique<AsyncEvent>(ex);
   tasks_done_ = std::make_unique<AsyncEvent>(ex);
   auto on_task_end = [this](std::exception_ptr e) {
@@ -124,6 +125,7 @@ asio::awaitable<Ending> Tunnel::Run(const OpenLocal& open_local,
     }
     if (ending_) co_return;
     local_ready_ = true;
+    local_attached_->Set();
     ++tasks_running_;
     co_spawn(ex, LocalToChannel(), on_task_end);
   }, on_task_end);
@@ -145,6 +147,7 @@ asio::awaitable<Ending> Tunnel::Run(const OpenLocal& open_local,
       break;
   }
   ws_->CloseAfterFlush(websocket::close_code::normal);
+  local_attached_->Set();  // releases ChannelToLocal if it paused for the local stream
   if (local_) {
     error_code ignored;
     local_->shutdown(tcp::socket::shutdown_both, ignored);
@@ -237,11 +240,7 @@ asio::awaitable<void> Tunnel::ChannelToLocal() {
     if (!local_ready_) {
       pending_.emplace_back(reinterpret_cast<const char*>(p.data()) + 1, p.size() - 1);
       pending_bytes_ += p.size() - 1;
-      if (pending_bytes_ > kMaxPendingBeforeAttach) {
-        Finish({Ending::Kind::kProtocol, "protocol",
-                "the other side sent too much before the local VNC client connected"});
-        co_return;
-      }
+      if (pending_bytes_ >= kMaxPendingBeforeAttach) co_await local_attached_->Wait();
       continue;
     }
     co_await asio::async_write(*local_, asio::buffer(p.data() + 1, p.size() - 1), Nothrow(ec));

@@ -24,6 +24,8 @@ namespace asio = net::asio;
 inline constexpr uint8_t kInnerData = 0x01;     // RFB stream bytes
 inline constexpr uint8_t kInnerControl = 0x02;  // JSON: {"type":"close","reason":...}, ...
 inline constexpr size_t kMaxChunk = 64 * 1024;  // RFB bytes per frame
+// Peer data held while the local VNC client has not connected yet; past this, reading from
+// the relay pauses (back-pressure) until it connects.
 inline constexpr size_t kMaxPendingBeforeAttach = 4u << 20;
 
 struct Channel {
@@ -80,7 +82,7 @@ class Tunnel {
   std::deque<std::string> pending_;  // peer data that arrived before the local stream existed
   size_t pending_bytes_ = 0;
   bool local_ready_ = false;  // pending_ was handed over; data now goes straight to local_
-  std::unique_ptr<net::AsyncEvent> done_, tasks_done_;
+  std::unique_ptr<net::AsyncEvent> local_attached_, done_, tasks_done_;
   int tasks_running_ = 0;
   std::optional<Ending> ending_;
   uint64_t bytes_in_ = 0, bytes_out_ = 0;

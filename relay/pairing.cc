@@ -46,7 +46,15 @@ void PairingRegistry::MarkPaired(const std::string& np) {
   if (waiting_.erase(np)) Bury(np, Lookup::kInUse);
 }
 
-void PairingRegistry::Release(const std::string& np) { waiting_.erase(np); }
+void PairingRegistry::Release(const std::string& np) {
+  auto it = waiting_.find(np);
+  if (it == waiting_.end()) return;
+  // A host that leaves as its code runs out (it enforces the lifetime too) leaves an expired
+  // code behind, so a late technician is told "expired", not "unknown".
+  bool expired = now_() >= it->second.expires;
+  waiting_.erase(it);
+  if (expired) Bury(np, Lookup::kExpired);
+}
 
 std::vector<PairingRegistry::HostId> PairingRegistry::ExpireDue() {
   std::vector<HostId> due;

@@ -42,7 +42,7 @@ class PairingRegistry {
 
   // The viewer was paired with the waiting host: the nameplate stops being joinable.
   void MarkPaired(const std::string& nameplate);
-  // The waiting host went away.
+  // The waiting host went away (an expired nameplate is remembered as expired).
   void Release(const std::string& nameplate);
   // Removes nameplates whose time is up; returns their hosts (to be told and disconnected).
   std::vector<HostId> ExpireDue();

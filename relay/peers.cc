@@ -26,9 +26,15 @@ asio::awaitable<std::optional<Frame>> RelayCore::FirstMessage(PeerConn& peer) {
   auto frame = co_await conn->Receive(ec);
   timer->cancel();
   if (!frame) co_return std::nullopt;
-  if (!frame->text || frame->data.size() > options_.max_control_bytes) {
+  if (!frame->text) {
     log::Info("first message from ", peer.address, " is not a control message");
-    SendError(peer, frame->text ? msg::kTooLarge : msg::kBadRequest);
+    SendError(peer, msg::kBadRequest);
+    co_return std::nullopt;
+  }
+  if (frame->data.size() > options_.max_control_bytes) {
+    log::Warn(peer.address, " sent an oversized message (", frame->data.size(),
+              " bytes of control); closing it");
+    SendError(peer, msg::kTooLarge);
     co_return std::nullopt;
   }
   co_return frame;

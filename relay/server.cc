@@ -176,7 +176,7 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   websocket::permessage_deflate pmd;  // ciphertext does not compress
   pmd.server_enable = false;
   ws.set_option(pmd);
-  ws.read_message_max(options_.max_data_frame);
+  ws.read_message_max(0);  // WsConnection enforces max_data_frame itself
   ws.write_buffer_bytes(65536);
   beast::get_lowest_layer(ws).expires_never();
   error_code aec;
@@ -192,6 +192,7 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   peer->address = address;
   peer->conn = std::make_shared<WsConnection>(
       std::move(ws), QueueLimits{options_.queue_frames, options_.queue_bytes});
+  peer->conn->set_max_message_bytes(options_.max_data_frame);
   peer->conn->Start();
   peers_[peer->id] = peer;
   if (is_host)

@@ -58,6 +58,9 @@ int ViewerApp::Run(std::string& code_text, std::string& password) {
              exit_code = e ? kExitSetup : rc;
              error_code ignored;
              signals.cancel(ignored);
+             // The connection's writer would keep the loop alive: end it (bounded by the
+             // WebSocket close timeout).
+             if (impl_->ws) impl_->ws->CloseAfterFlush(websocket::close_code::normal);
            });
   crypto::Wipe(password);
   impl_->io.run();

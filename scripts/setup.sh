@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what telemaint needs from Debian 12's packages, then configures and builds it.
+# Run as root on a fresh machine; safe to run again (it skips what is already there).
+# Usage: scripts/setup.sh [BUILD_DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build}
+
+packages=(
+  # build
+  cmake g++ make pkg-config
+  libboost-dev libssl-dev libsodium-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev
+  # certificates, tests and the demo: a virtual display, a real VNC server and client
+  openssl curl procps iproute2 xvfb x11vnc x11-apps vncsnapshot
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+echo "== building in $build"
+cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j"$(nproc)"

@@ -1,0 +1,134 @@
+// Pairing by session code through a real relay (TLS on 127.0.0.1) with the real host and viewer
+// programs: wrong, unknown, expired and already used codes, typos, and technician logins.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "tests/support/deployment.h"
+#include "tests/support/tcp.h"
+
+namespace telemaint::testing {
+namespace {
+
+class PairingE2ETest : public ::testing::Test {
+ protected:
+  Deployment d_;
+};
+
+// A VNC server stand-in that keeps the connection open until the host closes it.
+void HoldOpen(int fd) {
+  SetReceiveTimeout(fd, 30s);
+  char buf[4096];
+  while (read(fd, buf, sizeof buf) > 0) {
+  }
+}
+
+TEST_F(PairingE2ETest, RightCodePairsAndTheCodeCannotBeUsedTwice) {
+  auto relay = d_.StartRelay();
+  OneShotServer vnc(HoldOpen);
+  auto host = d_.StartHost(vnc.port());
+  std::string code = d_.WaitForCode();
+  auto viewer = d_.StartViewer(code);
+  ASSERT_NE(ViewerPort(*viewer), 0) << viewer->Output();
+  EXPECT_TRUE(host->WaitForLine("A technician is connected", 5s)) << host->Output();
+
+  auto third = d_.StartViewer(code, {}, "alice", kTechPassword, "third");
+  EXPECT_EQ(third->Wait(20s), 4) << third->Output();
+  EXPECT_TRUE(third->WaitForLine("this code was already used", 0s)) << third->Output();
+  EXPECT_TRUE(viewer->Running()) << "the paired session is not disturbed";
+}
+
+TEST_F(PairingE2ETest, WrongCodeIsReportedBurnedAndReplaced) {
+  auto relay = d_.StartRelay();
+  OneShotServer vnc(HoldOpen);
+  auto host = d_.StartHost(vnc.port());
+  std::string code = d_.WaitForCode();
+
+  auto wrong = d_.StartViewer(WrongSecretSameNameplate(code));
+  EXPECT_EQ(wrong->Wait(20s), 4) << wrong->Output();
+  EXPECT_TRUE(wrong->WaitForLine("wrong code — ask the customer to read the new code", 0s))
+      << wrong->Output();
+  EXPECT_TRUE(host->WaitForLine("Someone entered a wrong code", 5s)) << host->Output();
+
+  std::string fresh = d_.WaitForCode(code);
+  EXPECT_NE(fresh.substr(0, 5), code.substr(0, 5)) << "a new nameplate with the new code";
+  // The burned code is refused by the relay even with the right secret digits.
+  auto late = d_.StartViewer(code, {}, "alice", kTechPassword, "late");
+  EXPECT_EQ(late->Wait(20s), 4) << late->Output();
+  // And the fresh code works.
+  auto good = d_.StartViewer(fresh, {}, "alice", kTechPassword, "good");
+  EXPECT_NE(ViewerPort(*good), 0) << good->Output();
+}
+
+TEST_F(PairingE2ETest, UnknownNameplateIsRefused) {
+  auto relay = d_.StartRelay();
+  OneShotServer vnc(HoldOpen);
+  auto host = d_.StartHost(vnc.port());
+  std::string code = d_.WaitForCode();
+  std::string other = code.substr(0, 5) == "12345" ? "54321" : "12345";
+  auto viewer = d_.StartViewer(CodeForNameplate(other));
+  EXPECT_EQ(viewer->Wait(20s), 4) << viewer->Output();
+  EXPECT_TRUE(viewer->WaitForLine("no customer is waiting with this code", 0s))
+      << viewer->Output();
+}
+
+TEST_F(PairingE2ETest, ExpiredCodeIsRefusedAndTheHostShowsANewOne) {
+  // The relay's clock is real here; --code-ttl shortens the 10 minutes (unit tests of the
+  // registry cover the full lifetime with an injected clock).
+  auto relay = d_.StartRelay({"--code-ttl", "2"});
+  OneShotServer vnc(HoldOpen);
+  auto host = d_.StartHost(vnc.port());
+  std::string code = d_.WaitForCode();
+  std::string fresh = d_.WaitForCode(code);  // replaced once the first expires
+  EXPECT_TRUE(host->WaitForLine("The code expired; here is a new one", 0s)) << host->Output();
+  auto viewer = d_.StartViewer(code);
+  EXPECT_EQ(viewer->Wait(20s), 4) << viewer->Output();
+  EXPECT_TRUE(viewer->WaitForLine("this code has expired", 0s)) << viewer->Output();
+}
+
+TEST_F(PairingE2ETest, TypoIsCaughtLocallyBeforeAnyAttempt) {
+  auto relay = d_.StartRelay();
+  OneShotServer vnc(HoldOpen);
+  auto host = d_.StartHost(vnc.port());
+  std::string code = d_.WaitForCode();
+  std::string typo = code;
+  typo[11] = typo[11] == '0' ? '1' : '0';
+  auto viewer = d_.StartViewer(typo.substr(0, 4) + " " + typo.substr(4, 4) + " " + typo.substr(8));
+  EXPECT_EQ(viewer->Wait(10s), 2) << viewer->Output();
+  EXPECT_TRUE(viewer->WaitForLine("typo", 0s)) << viewer->Output();
+  // No attempt reached the relay: the code still works.
+  auto good = d_.StartViewer(code, {}, "alice", kTechPassword, "good");
+  EXPECT_NE(ViewerPort(*good), 0) << good->Output();
+}
+
+TEST_F(PairingE2ETest, BadLoginsGetOneAnswerWhetherOrNotTheAccountExists) {
+  auto relay = d_.StartRelay();
+  OneShotServer vnc(HoldOpen);
+  auto host = d_.StartHost(vnc.port());
+  std::string code = d_.WaitForCode();
+  auto wrong_pw = d_.StartViewer(code, {}, "alice", "not-the-password", "v1");
+  auto no_user = d_.StartViewer(code, {}, "mallory", "whatever-password", "v2");
+  auto auditor = d_.StartViewer(code, {}, "audrey", kAuditorPassword, "v3");
+  for (auto* v : {wrong_pw.get(), no_user.get()}) {
+    EXPECT_EQ(v->Wait(30s), 3) << v->Output();
+    EXPECT_TRUE(v->WaitForLine("user name or password is wrong", 0s)) << v->Output();
+  }
+  EXPECT_EQ(auditor->Wait(30s), 3) << auditor->Output();
+  EXPECT_TRUE(auditor->WaitForLine("not a technician account", 0s)) << auditor->Output();
+  // The host's code is untouched by failed logins.
+  auto good = d_.StartViewer(code, {}, "alice", kTechPassword, "good");
+  EXPECT_NE(ViewerPort(*good), 0) << good->Output();
+}
+
+TEST_F(PairingE2ETest, DisabledAccountCannotJoin) {
+  Process disable({BinPath("telemaint-relay"), "user", "disable", "alice", "--data-dir",
+                   d_.data_dir()});
+  ASSERT_EQ(disable.Wait(20s), 0) << disable.Output();
+  auto relay = d_.StartRelay();
+  OneShotServer vnc(HoldOpen);
+  auto host = d_.StartHost(vnc.port());
+  auto viewer = d_.StartViewer(d_.WaitForCode());
+  EXPECT_EQ(viewer->Wait(30s), 3) << viewer->Output();
+}
+
+}  // namespace
+}  // namespace telemaint::testing

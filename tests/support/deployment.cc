@@ -1,0 +1,93 @@
+#include "tests/support/deployment.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "crypto/session_code.h"
+
+namespace telemaint::testing {
+
+namespace {
+void Run(std::vector<std::string> argv, const std::string& stdin_text = {}) {
+  Process p(std::move(argv), {}, stdin_text);
+  auto rc = p.Wait(60s);
+  if (!rc || *rc != 0) throw std::runtime_error("setup command failed: " + p.Output());
+}
+}  // namespace
+
+Deployment::Deployment() {
+  Run({"/bin/bash", SourcePath("certs/make-dev-certs.sh"), dir_ / "certs"});
+  Run({BinPath("telemaint-relay"), "user", "add", "alice", "--role", "technician",
+       "--display-name", "Alice Martin", "--organisation", "Acme IT", "--password-stdin",
+       "--data-dir", data_dir()},
+      std::string(kTechPassword) + "\n");
+  Run({BinPath("telemaint-relay"), "user", "add", "audrey", "--role", "auditor",
+       "--password-stdin", "--data-dir", data_dir()},
+      std::string(kAuditorPassword) + "\n");
+}
+
+std::unique_ptr<Process> Deployment::StartRelay(std::vector<std::string> extra,
+                                                const std::string& listen) {
+  std::vector<std::string> argv = {BinPath("telemaint-relay"), "--listen", listen, "--cert",
+                                   dir_ / "certs/relay.pem", "--key", dir_ / "certs/relay.key",
+                                   "--data-dir", data_dir(), "--log-file", log_file("relay")};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  auto p = std::make_unique<Process>(argv);
+  auto line = p->WaitForLine("telemaint-relay listening on port", 15s);
+  if (!line) throw std::runtime_error("relay did not start: " + p->Output());
+  relay_port_ = static_cast<uint16_t>(std::stoi(line->substr(line->rfind(' ') + 1)));
+  return p;
+}
+
+std::unique_ptr<Process> Deployment::StartHost(uint16_t vnc_port, std::vector<std::string> extra,
+                                               const std::string& name) {
+  std::vector<std::string> argv = {BinPath("telemaint-host"), "--relay", relay_url(), "--ca",
+                                   ca(), "--vnc-server", "127.0.0.1:" + std::to_string(vnc_port),
+                                   "--code-file", code_file(name), "--log-file", log_file(name)};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return std::make_unique<Process>(argv);
+}
+
+std::string Deployment::WaitForCode(const std::string& previous, const std::string& name) {
+  auto code = WaitForFileContent(code_file(name), previous, 20s);
+  if (!code) throw std::runtime_error("the host showed no new code");
+  return *code;
+}
+
+std::unique_ptr<Process> Deployment::StartViewer(const std::string& code,
+                                                 std::vector<std::string> extra,
+                                                 const std::string& user,
+                                                 const std::string& password,
+                                                 const std::string& name) {
+  std::vector<std::string> argv = {BinPath("telemaint-viewer"), "--relay", relay_url(),
+                                   "--ca", ca(), "--user", user, "--code", code, "--listen",
+                                   "127.0.0.1:0", "--log-file", log_file(name)};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return std::make_unique<Process>(argv, std::map<std::string, std::string>{
+                                             {"TELEMAINT_PASSWORD", password}});
+}
+
+std::string Deployment::MakeOtherCa() {
+  Run({"/bin/bash", SourcePath("certs/make-dev-certs.sh"), dir_ / "other-certs"});
+  return dir_ / "other-certs";
+}
+
+std::string CodeForNameplate(const std::string& nameplate, const std::string& secret) {
+  std::string eleven = nameplate + secret;
+  return eleven + std::to_string(crypto::DammCheckDigit(eleven));
+}
+
+std::string WrongSecretSameNameplate(const std::string& code) {
+  std::string secret = code.substr(5, 6);
+  secret[0] = secret[0] == '9' ? '0' : static_cast<char>(secret[0] + 1);
+  return CodeForNameplate(code.substr(0, 5), secret);
+}
+
+uint16_t ViewerPort(Process& viewer, std::chrono::milliseconds timeout) {
+  auto line = viewer.WaitForLine("Listening on 127.0.0.1:", timeout);
+  if (!line) return 0;
+  auto pos = line->find("127.0.0.1:") + 10;
+  return static_cast<uint16_t>(std::stoi(line->substr(pos)));
+}
+
+}  // namespace telemaint::testing

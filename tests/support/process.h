@@ -1,0 +1,75 @@
+#pragma once
+// A child process for end-to-end tests: started with arguments and extra environment, its
+// standard output and error collected line by line on a background thread, waited for with
+// deadlines (never a bare sleep). The destructor kills it.
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace telemaint::testing {
+
+using namespace std::chrono_literals;
+
+class Process {
+ public:
+  Process(std::vector<std::string> argv, std::map<std::string, std::string> env = {},
+          std::string stdin_text = {});
+  ~Process();
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  pid_t pid() const { return pid_; }
+  // The first output line (stdout or stderr) containing `needle`, waiting up to `timeout`.
+  std::optional<std::string> WaitForLine(const std::string& needle,
+                                         std::chrono::milliseconds timeout = 10s);
+  // Lines containing `needle` seen so far.
+  int CountLines(const std::string& needle);
+  std::string Output();
+  // Waits for exit; nullopt on timeout. Returns the exit status (128+signal when killed).
+  std::optional<int> Wait(std::chrono::milliseconds timeout = 10s);
+  void Signal(int sig);
+  bool Running();
+
+ private:
+  void ReadLoop(int fd);
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  std::thread reader_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::string> lines_;
+  std::optional<int> exit_status_;
+};
+
+// The build's bin directory and source tree.
+std::string BinPath(const std::string& program);
+std::string SourcePath(const std::string& relative);
+
+// A fresh temporary directory, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+std::string ReadFile(const std::string& path);
+// Waits until the file exists and is non-empty and its content differs from `not_equal`.
+std::optional<std::string> WaitForFileContent(const std::string& path,
+                                              const std::string& not_equal = {},
+                                              std::chrono::milliseconds timeout = 10s);
+// Reads a /proc/PID/status field in kB (VmRSS, VmHWM); -1 if unavailable.
+long ProcStatusKb(pid_t pid, const std::string& field);
+
+}  // namespace telemaint::testing

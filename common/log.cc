@@ -40,7 +40,23 @@ bool SetFile(const std::string& path) {
   return path.empty() || g_file != nullptr;
 }
 
-void Write(Level level, std::string_view message) {
+std::string Printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+void Write(Level level, std::string_view raw) {
+  std::string message = Printable(raw);
   std::lock_guard lock(g_mutex);
   if (level < g_level) return;
   auto now = std::chrono::system_clock::now();

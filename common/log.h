@@ -15,6 +15,9 @@ void SetProgram(std::string_view name);
 // Also append every line to this file (created if missing). Empty path: stderr only.
 bool SetFile(const std::string& path);
 void Write(Level level, std::string_view message);
+// Control characters replaced by \xNN: text from the network cannot forge log lines or
+// drive a terminal.
+std::string Printable(std::string_view text);
 
 template <typename... Args>
 std::string Concat(Args&&... args) {

@@ -59,7 +59,10 @@ Status Malformed(std::string_view type) {
 
 }  // namespace
 
-std::string Encode(const Control& message) { return std::visit(Encoder{}, message).dump(); }
+std::string Encode(const Control& message) {
+  // Invalid UTF-8 (a mistyped name, a binary password) is replaced rather than thrown on.
+  return std::visit(Encoder{}, message).dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 Result<Control> Decode(std::string_view text) {
   if (text.size() > kMaxControlBytes) return Status::Limit("control message too large");

@@ -1,6 +1,8 @@
 #include "host/host_agent.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
@@ -29,18 +31,20 @@ enum class Next { kReconnectNow, kBackOff, kStop };
 void WriteCodeFile(const std::string& path, const crypto::SecretBytes& digits) {
   if (path.empty()) return;
   std::string tmp = path + ".tmp";
-  {
-    FILE* f = std::fopen(tmp.c_str(), "w");
-    if (!f) {
-      log::Warn("cannot write the code file ", path);
-      return;
-    }
-    chmod(tmp.c_str(), 0600);
-    std::fwrite(digits.data(), 1, digits.size(), f);
-    std::fputc('\n', f);
-    std::fclose(f);
+  unlink(tmp.c_str());
+  // Created private from the start, never through a planted symlink.
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    log::Warn("cannot write the code file ", path);
+    return;
   }
-  std::rename(tmp.c_str(), path.c_str());
+  bool ok = write(fd, digits.data(), digits.size()) == static_cast<ssize_t>(digits.size()) &&
+            write(fd, "\n", 1) == 1;
+  close(fd);
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    unlink(tmp.c_str());
+    log::Warn("cannot write the code file ", path);
+  }
 }
 
 void RemoveCodeFile(const std::string& path) {
@@ -56,7 +60,11 @@ struct HostAgent::Impl {
   bool stopping = false;
   std::shared_ptr<WsConnection> current;
 
-  void Say(const std::string& line) { display.say(line); }
+  int wrong_codes = 0;  // consecutive failed attempts, reset by a session that gets through
+
+  // Lines may hold text from the relay or the peer: no control characters reach the terminal.
+  void Say(const std::string& line) { display.say(log::Printable(line)); }
+  std::chrono::seconds WrongCodePause() const;
 
   asio::awaitable<void> Main();
   asio::awaitable<Next> ServeOneCode(std::shared_ptr<WsConnection> ws);
@@ -116,6 +124,7 @@ asio::awaitable<void> HostAgent::Impl::Main() {
     DialOptions dial_options;
     auto dialed = co_await DialRelay(*tls, options.relay, path, dial_options);
     Next next = Next::kBackOff;
+    if (stopping) break;  // Ctrl+C while dialling
     if (!dialed.ok()) {
       Say("Cannot reach the relay: " + dialed.status().message());
     } else {
@@ -129,6 +138,11 @@ asio::awaitable<void> HostAgent::Impl::Main() {
     if (stopping || next == Next::kStop) break;
     if (next == Next::kReconnectNow) {
       backoff = options.min_backoff;
+      if (auto pause = WrongCodePause(); pause.count() > 0) {
+        Say("Several wrong codes were tried; the next code comes in " +
+            std::to_string(pause.count()) + " s.");
+        co_await SleepFor(pause);
+      }
       continue;
     }
     // Exponential backoff with ±25% jitter, so a relay restart is not met by every host at once.
@@ -138,6 +152,15 @@ asio::awaitable<void> HostAgent::Impl::Main() {
     co_await SleepFor(wait);
     backoff = std::min(backoff * 2, options.max_backoff);
   }
+}
+
+// Each code gives a guesser one chance in a million; a relay that kept pairing guessers would
+// otherwise get a fresh code at once, forever. After three wrong codes in a row the host
+// waits, doubling up to 5 minutes. See docs/threat-model.md.
+std::chrono::seconds HostAgent::Impl::WrongCodePause() const {
+  if (wrong_codes < 3) return std::chrono::seconds(0);
+  int doublings = std::min(wrong_codes - 3, 5);
+  return std::min(std::chrono::seconds(10 << doublings), std::chrono::seconds(300));
 }
 
 asio::awaitable<Next> HostAgent::Impl::ServeOneCode(std::shared_ptr<WsConnection> ws) {
@@ -195,8 +218,11 @@ asio::awaitable<Next> HostAgent::Impl::ServeOneCode(std::shared_ptr<WsConnection
         ws->CloseAfterFlush(websocket::close_code::normal, "code expired");
       });
       auto shown = code->Display();
-      Say("Session code: " + std::string(shown.chars()) + "   (read it to your technician; valid "
-          "for " + std::to_string(lifetime.count() / 60) + " minutes)");
+      std::string valid = lifetime.count() >= 120
+                              ? std::to_string(lifetime.count() / 60) + " minutes"
+                              : std::to_string(lifetime.count()) + " seconds";
+      Say("Session code: " + std::string(shown.chars()) +
+          "   (read it to your technician; valid for " + valid + ")");
       WriteCodeFile(options.code_file, code->Digits());
       log::Info("waiting for a technician on nameplate ", code->nameplate);
       continue;
@@ -242,6 +268,7 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
   if (auto* ending = std::get_if<Ending>(&result)) {
     if (ending->kind == Ending::Kind::kWrongCode) {
       ws->SendText(wire::Encode(wire::Abort{"pake_failed"}));
+      ++wrong_codes;
       log::Warn("session ", session, ": wrong code entered; code burned");
       Say("Someone entered a wrong code. That code no longer works; here is a new one.");
     } else {
@@ -250,6 +277,7 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
     }
     co_return Next::kReconnectNow;
   }
+  wrong_codes = 0;
   auto& channel = std::get<peer::Channel>(result);
   Say("A technician is connected (session " + session.substr(0, 8) + ").");
   log::Info("session ", session, ": channel up, connecting to the VNC server ",

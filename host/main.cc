@@ -19,10 +19,15 @@ int main(int argc, char** argv) {
   app.add_option("--ca", o.ca_file, "CA certificate that signed the relay's (PEM)")->required();
   app.add_option("--vnc-server", vnc, "VNC server to share, HOST:PORT")->capture_default_str();
   app.add_option("--code-file", o.code_file, "Also write the current session code to this file");
-  app.add_option("--customer", o.customer, "Customer name recorded in the relay's audit log");
+  app.add_option("--customer", o.customer, "Customer name, recorded in the relay's log");
   app.add_option("--log-file", log_file, "Also append log lines to this file");
   app.add_flag("--verbose", verbose, "Log debugging detail");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; any usage error exits 2, as documented.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   log::SetProgram("telemaint-host");
   if (verbose) log::SetLevel(log::Level::kDebug);

@@ -199,6 +199,7 @@ asio::awaitable<void> Tunnel::LocalToChannel() {
 }
 
 asio::awaitable<void> Tunnel::ChannelToLocal() {
+  const std::string who = close_reason_ == "host_closed" ? "the technician" : "the customer's side";
   while (!ending_) {
     error_code ec;
     auto frame = co_await ws_->Receive(ec);
@@ -222,36 +223,41 @@ asio::awaitable<void> Tunnel::ChannelToLocal() {
       co_return;
     }
     if (p[0] == kInnerControl) {
+      // Untrusted JSON: every field is type-checked; nothing here may throw.
       auto j = nlohmann::json::parse(p.begin() + 1, p.end(), nullptr, false);
-      if (j.is_object() && j.value("type", "") == "close") {
-        std::string reason = j.value("reason", "closed");
-        std::string who = close_reason_ == "host_closed" ? "the technician" : "the customer's side";
-        Finish({Ending::Kind::kPeerClosed, reason, who + " ended the session (" + reason + ")"});
+      std::string type, reason = "closed";
+      if (j.is_object()) {
+        if (auto t = j.find("type"); t != j.end() && t->is_string()) type = t->get<std::string>();
+        if (auto r = j.find("reason"); r != j.end() && r->is_string())
+          reason = r->get<std::string>().substr(0, 64);
+      }
+      if (type == "close" || opened->final) {
+        Finish({Ending::Kind::kPeerClosed, reason,
+                who + " ended the session (" + log::Printable(reason) + ")"});
         co_return;
       }
-      if (opened->final) {
-        Finish({Ending::Kind::kPeerClosed, "closed", "the other side ended the session"});
-        co_return;
+      continue;  // other control messages belong to later versions
+    }
+    if (p[0] == kInnerData) {
+      bytes_in_ += p.size() - 1;
+      if (!local_ready_) {
+        pending_.emplace_back(reinterpret_cast<const char*>(p.data()) + 1, p.size() - 1);
+        pending_bytes_ += p.size() - 1;
+      } else {
+        co_await asio::async_write(*local_, asio::buffer(p.data() + 1, p.size() - 1),
+                                   Nothrow(ec));
+        if (ec) {
+          Finish({Ending::Kind::kLocalClosed, close_reason_, "the local VNC connection closed"});
+          co_return;
+        }
       }
-      continue;  // unknown control messages are for later versions
-    }
-    if (p[0] != kInnerData) continue;
-    bytes_in_ += p.size() - 1;
-    if (!local_ready_) {
-      pending_.emplace_back(reinterpret_cast<const char*>(p.data()) + 1, p.size() - 1);
-      pending_bytes_ += p.size() - 1;
-      if (pending_bytes_ >= kMaxPendingBeforeAttach) co_await local_attached_->Wait();
-      continue;
-    }
-    co_await asio::async_write(*local_, asio::buffer(p.data() + 1, p.size() - 1), Nothrow(ec));
-    if (ec) {
-      Finish({Ending::Kind::kLocalClosed, close_reason_, "the local VNC connection closed"});
-      co_return;
     }
     if (opened->final) {
-      Finish({Ending::Kind::kPeerClosed, "closed", "the other side ended the session"});
+      Finish({Ending::Kind::kPeerClosed, "closed", who + " ended the session"});
       co_return;
     }
+    if (!local_ready_ && pending_bytes_ >= kMaxPendingBeforeAttach)
+      co_await local_attached_->Wait();
   }
 }
 

@@ -22,11 +22,14 @@ int main(int argc, char** argv) {
   app.add_option("--key", o.key_file, "Relay private key (PEM)");
   app.add_option("--data-dir", o.data_dir, "Directory for the relay's database");
   app.add_option("--max-connections", o.max_connections, "Connections served at once")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   app.add_option("--max-waiting-hosts", o.max_waiting_hosts, "Hosts waiting with a code at once")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 50000));
   app.add_option("--joins-per-minute", o.joins_per_minute, "Join attempts per client address")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 100000.0));
   app.add_option("--code-ttl", code_ttl, "Seconds a session code stays valid (at most 600)")
       ->capture_default_str()
       ->check(CLI::Range(1, 600));
@@ -67,7 +70,12 @@ int main(int argc, char** argv) {
   passwd->add_flag("--password-stdin", user_cmd.password_stdin, "Read the password from stdin");
   add_data_dir(passwd);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; any usage error exits 2, as documented.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   log::SetProgram("telemaint-relay");
 
   if (user->parsed()) {

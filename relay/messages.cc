@@ -11,9 +11,9 @@ std::string Sentence(std::string_view code) {
       {kUnsupportedVersion, "this telemaint version is not supported by the relay — update it"},
       {kTimeout, "nothing was received in time — check the network and try again"},
       {kServerBusy, "the relay is full right now — try again in a minute"},
-      {kRateLimited, "too many attempts from this address — wait a few minutes and try again"},
+      {kRateLimited, "too many attempts — wait a few minutes and try again"},
       {kAuthFailed, "user name or password is wrong, or the account is disabled"},
-      {kForbidden, "this account may not join sessions (it is not a technician account)"},
+      {kForbidden, "this account may not join sessions (auditor accounts only read the audit log)"},
       {kUnknownCode,
        "no customer is waiting with this code — check the code with the customer"},
       {kCodeExpired, "this code has expired — ask the customer for the new code on their screen"},
@@ -41,6 +41,11 @@ std::string PeerGoneSentence(std::string_view reason, bool to_host) {
   if (reason == "integrity")
     return "the encrypted channel was tampered with or damaged; the session was ended";
   if (reason == "relay_shutdown") return "the relay is restarting — reconnect in a moment";
+  if (reason == "code_expired")
+    return to_host ? "a technician tried this code after it expired"
+                   : "this code has expired — ask the customer for the new code on their screen";
+  if (reason == "protocol")
+    return "the other side broke the protocol; the session was ended";
   return "the session ended";
 }
 

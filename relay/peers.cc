@@ -25,7 +25,13 @@ asio::awaitable<std::optional<Frame>> RelayCore::FirstMessage(PeerConn& peer) {
   error_code ec;
   auto frame = co_await conn->Receive(ec);
   timer->cancel();
-  if (!frame) co_return std::nullopt;
+  if (!frame) {
+    if (ec == websocket::error::message_too_big) {
+      log::Warn(peer.address, " sent an oversized message (first message); closing it");
+      SendError(peer, msg::kTooLarge);
+    }
+    co_return std::nullopt;
+  }
   if (!frame->text) {
     log::Info("first message from ", peer.address, " is not a control message");
     SendError(peer, msg::kBadRequest);
@@ -45,7 +51,7 @@ asio::awaitable<void> RelayCore::RunHost(std::shared_ptr<PeerConn> peer) {
   if (!first) co_return;
   auto decoded = wire::Decode(first->data);
   auto* hello = decoded.ok() ? std::get_if<wire::Hello>(&*decoded) : nullptr;
-  if (!hello || hello->role != "host") {
+  if (!hello || hello->role != "host" || hello->mode != "attended") {
     log::Info("host ", peer->address, " sent a malformed hello");
     SendError(*peer, msg::kBadRequest);
     co_return;
@@ -62,8 +68,9 @@ asio::awaitable<void> RelayCore::RunHost(std::shared_ptr<PeerConn> peer) {
   }
   peer->nameplate = *np;
   stats_.waiting_hosts = registry_.waiting();
-  log::Info("host ", peer->address, " (version '", hello->version, "') waits with nameplate ",
-            *np);
+  log::Info("host ", peer->address, " (version '", hello->version, "'",
+            hello->customer.empty() ? "" : ", customer '", hello->customer,
+            hello->customer.empty() ? "" : "'", ") waits with nameplate ", *np);
   auto ttl = std::chrono::duration_cast<std::chrono::seconds>(registry_.ttl()).count();
   peer->conn->SendText(wire::Encode(wire::NameplateIssued{*np, static_cast<int>(ttl)}));
   co_await ReadLoop(peer);
@@ -184,7 +191,7 @@ void RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
   s->ticket = ticket;
   s->host = host;
   s->viewer = viewer;
-  s->started = Clock::now();
+  s->started = options_.now();
   registry_.MarkPaired(host->nameplate);
   host->nameplate.clear();
   host->session = viewer->session = s;
@@ -214,9 +221,12 @@ asio::awaitable<void> RelayCore::ReadLoop(std::shared_ptr<PeerConn> peer) {
       co_return;
     }
     if (frame->text) {
-      auto decoded = frame->data.size() <= options_.max_control_bytes
-                         ? wire::Decode(frame->data)
-                         : Result<wire::Control>(Status::Limit("too large"));
+      if (frame->data.size() > options_.max_control_bytes) {
+        log::Warn(role, " ", peer->address, " sent an oversized message (control); closing it");
+        SendError(*peer, msg::kTooLarge);
+        co_return;
+      }
+      auto decoded = wire::Decode(frame->data);
       auto* abort = decoded.ok() ? std::get_if<wire::Abort>(&*decoded) : nullptr;
       if (!abort) {
         log::Info(role, " ", peer->address, " sent an unexpected control message");
@@ -260,7 +270,7 @@ void RelayCore::EndSession(const std::shared_ptr<Session>& s, std::string_view r
   s->ended = true;
   --stats_.sessions_active;
   auto seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - s->started).count();
+      std::chrono::duration_cast<std::chrono::seconds>(options_.now() - s->started).count();
   log::Info("session ", s->id, " ended: ", reason, " after ", seconds, " s, ",
             s->bytes_host_to_viewer, " bytes host->viewer, ", s->bytes_viewer_to_host,
             " bytes viewer->host");

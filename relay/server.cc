@@ -160,9 +160,9 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   }
   if (stopping_ || stats_.connections > options_.max_connections) {
     log::Warn("refused ", address, ": ", stopping_ ? "shutting down" : "connection limit reached");
-    const std::string body =
-        R"({"error":"server_busy","message":")" +
-        msg::Sentence(stopping_ ? msg::kShuttingDown : msg::kServerBusy) + "\"}";
+    std::string_view code = stopping_ ? msg::kShuttingDown : msg::kServerBusy;
+    const std::string body = R"({"error":")" + std::string(code) + R"(","message":")" +
+                             msg::Sentence(code) + "\"}";
     co_await respond(http::status::service_unavailable, body);
     co_return;
   }

@@ -111,6 +111,11 @@ int RunUserCommand(const UserCommand& cmd) {
     return 0;
   }
   if (cmd.action == "passwd") {
+    auto existing = users.Get(cmd.name);
+    if (!existing.ok() || !existing->has_value()) {
+      std::cerr << "error: no account named '" << cmd.name << "'\n";
+      return 1;
+    }
     auto pw = ReadNewPassword(cmd.password_stdin);
     if (!pw) return 2;
     auto hash = crypto::HashPassword(*pw);

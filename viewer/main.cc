@@ -23,9 +23,14 @@ int main(int argc, char** argv) {
   app.add_option("--code", code, "The customer's session code (prompted for when absent)");
   app.add_option("--listen", listen, "Local address for your VNC viewer (port 0: any free port)")
       ->capture_default_str();
-  app.add_option("--ticket", o.ticket, "Ticket reference recorded in the audit log");
+  app.add_option("--ticket", o.ticket, "Ticket reference, recorded in the relay's log");
   app.add_option("--log-file", log_file, "Also append log lines to this file");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; any usage error exits 2, as documented.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   log::SetProgram("telemaint-viewer");
   if (!log::SetFile(log_file)) {

@@ -28,10 +28,12 @@ struct ViewerApp::Impl {
 ViewerApp::ViewerApp(ViewerOptions options, std::function<void(const std::string&)> say)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
-  impl_->say = say ? std::move(say) : [](const std::string& line) {
+  auto show = say ? std::move(say) : [](const std::string& line) {
     std::printf("%s\n", line.c_str());
     std::fflush(stdout);
   };
+  // Lines may hold text from the relay or the host: no control characters reach the terminal.
+  impl_->say = [show](const std::string& line) { show(log::Printable(line)); };
 }
 
 ViewerApp::~ViewerApp() = default;
@@ -115,6 +117,10 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
     co_return kExitSetup;
   }
   ws = *dialed;
+  if (interrupted) {
+    say("Cancelled.");
+    co_return kExitOk;
+  }
   wire::Join join;
   join.nameplate = code.nameplate;
   join.user = options.user;
@@ -157,13 +163,19 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
       say("Error: wrong code — ask the customer to read the new code on their screen.");
       co_return kExitCode;
     }
+    if (interrupted) {
+      say("Cancelled.");
+      co_return kExitOk;
+    }
     say("Error: " + ending->message);
-    co_return ending->reason == "pake_failed" ? kExitCode : kExitSessionLost;
+    co_return ending->reason == "pake_failed" || ending->reason == "code_expired"
+                  ? kExitCode
+                  : kExitSessionLost;
   }
   say("Connected to the customer's computer (session " + paired->session.substr(0, 8) + ").");
-  say("Listening on 127.0.0.1:" + std::to_string(local_port) +
-      " — point your VNC viewer there (e.g. vncviewer 127.0.0.1::" + std::to_string(local_port) +
-      ").");
+  const std::string where = HostPort{options.listen.host, local_port}.ToString();
+  say("Listening on " + where + " — point your VNC viewer there (e.g. vncviewer " +
+      options.listen.host + "::" + std::to_string(local_port) + ").");
   log::Info("session ", paired->session, ": channel up");
 
   peer::Tunnel tunnel(ws, std::move(std::get<peer::Channel>(result)), "viewer_closed");
@@ -180,6 +192,12 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
     acceptor.close(ignored);
   };
   Ending end = co_await tunnel.Run(open_fn, cancel_fn);
+  if (end.reason == "vnc_unavailable") {
+    say("Error: the customer's computer has no VNC server running where telemaint-host expects "
+        "it — ask the customer to start it (or to run telemaint-host with the right "
+        "--vnc-server).");
+    co_return kExitSessionLost;
+  }
   say("The session ended: " + end.message);
   log::Info("session ", paired->session, " ended: ", end.reason, " (", tunnel.bytes_out(),
             " bytes sent, ", tunnel.bytes_in(), " received)");

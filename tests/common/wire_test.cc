@@ -64,3 +64,19 @@ TEST(AddressTest, ParsesHostPortAndRelayUrls) {
 
 }  // namespace
 }  // namespace telemaint::wire
+
+namespace telemaint::wire {
+namespace {
+
+TEST(WireTest, InvalidUtf8IsReplacedNotThrown) {
+  Join j;
+  j.nameplate = "12345";
+  j.user = "al\xff\xfeice";
+  j.password = "pw";
+  std::string text = Encode(j);
+  auto back = Decode(text);
+  ASSERT_TRUE(back.ok()) << text;
+}
+
+}  // namespace
+}  // namespace telemaint::wire

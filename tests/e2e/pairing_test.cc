@@ -113,7 +113,7 @@ TEST_F(PairingE2ETest, BadLoginsGetOneAnswerWhetherOrNotTheAccountExists) {
     EXPECT_TRUE(v->WaitForLine("user name or password is wrong", 0s)) << v->Output();
   }
   EXPECT_EQ(auditor->Wait(30s), 3) << auditor->Output();
-  EXPECT_TRUE(auditor->WaitForLine("not a technician account", 0s)) << auditor->Output();
+  EXPECT_TRUE(auditor->WaitForLine("auditor accounts only read the audit log", 0s)) << auditor->Output();
   // The host's code is untouched by failed logins.
   auto good = d_.StartViewer(code, {}, "alice", kTechPassword, "good");
   EXPECT_NE(ViewerPort(*good), 0) << good->Output();
@@ -128,6 +128,44 @@ TEST_F(PairingE2ETest, DisabledAccountCannotJoin) {
   auto host = d_.StartHost(vnc.port());
   auto viewer = d_.StartViewer(d_.WaitForCode());
   EXPECT_EQ(viewer->Wait(30s), 3) << viewer->Output();
+}
+
+}  // namespace
+}  // namespace telemaint::testing
+
+namespace telemaint::testing {
+namespace {
+
+TEST(PairingGuessingTest, RepeatedWrongCodesSlowTheHostDown) {
+  Deployment d;
+  auto relay = d.StartRelay();
+  auto host = d.StartHost(5900);
+  std::string code = d.WaitForCode();
+  for (int i = 0; i < 3; ++i) {
+    auto guess = d.StartViewer(WrongSecretSameNameplate(code), {}, "alice", kTechPassword,
+                               "guess" + std::to_string(i));
+    ASSERT_EQ(guess->Wait(20s), 4) << guess->Output();
+    if (i < 2) code = d.WaitForCode(code);
+  }
+  EXPECT_TRUE(host->WaitForLine("Several wrong codes were tried; the next code comes in 10 s", 5s))
+      << host->Output();
+  // No new code is shown during the pause.
+  EXPECT_FALSE(WaitForFileContent(d.code_file(), code, 4s).has_value());
+}
+
+TEST(PairingVncTest, MissingVncServerIsExplainedToTheTechnician) {
+  Deployment d;
+  auto relay = d.StartRelay();
+  uint16_t closed_port;
+  {
+    OneShotServer probe([](int) {});
+    closed_port = probe.port();
+  }  // nothing listens there any more
+  auto host = d.StartHost(closed_port);
+  auto viewer = d.StartViewer(d.WaitForCode());
+  EXPECT_EQ(viewer->Wait(20s), 5) << viewer->Output();
+  EXPECT_TRUE(viewer->WaitForLine("no VNC server running", 0s)) << viewer->Output();
+  EXPECT_TRUE(host->WaitForLine("no VNC server answers", 5s)) << host->Output();
 }
 
 }  // namespace

@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
     std::cerr << "error: cannot open the log file '" << log_file << "'\n";
     return 1;
   }
+  o.join_burst = std::max(10.0, o.joins_per_minute / 3);
   o.code_ttl = std::chrono::seconds(code_ttl);
   o.idle_timeout = std::chrono::seconds(idle);
   o.hello_timeout = std::chrono::seconds(hello);

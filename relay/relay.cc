@@ -4,6 +4,7 @@
 
 #include "common/log.h"
 #include "common/tls.h"
+#include "crypto/certificate.h"
 #include "relay/core.h"
 
 namespace telemaint::relay {
@@ -20,6 +21,7 @@ Relay::~Relay() = default;
 
 Result<std::unique_ptr<Relay>> Relay::Create(RelayOptions options) {
   if (!options.now) options.now = [] { return Clock::now(); };
+  if (Status s = crypto::CheckEcdsaCertificate(options.cert_file); !s.ok()) return s;
   auto tls = MakeServerTlsContext(options.cert_file, options.key_file);
   if (!tls.ok()) return tls.status();
   auto users = UserStore::Open(options.data_dir);

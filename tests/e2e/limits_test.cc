@@ -1,0 +1,105 @@
+// The relay's limits, each answered with a clear error to the peer concerned, against a real
+// relay on 127.0.0.1; and the host's promise to listen on no port.
+#include <gtest/gtest.h>
+
+#include "tests/support/deployment.h"
+#include "tests/support/raw_client.h"
+#include "tests/support/tcp.h"
+
+namespace telemaint::testing {
+namespace {
+
+const std::string kHello = R"({"type":"hello","proto":1,"role":"host","mode":"attended"})";
+
+std::string JoinFor(const std::string& nameplate) {
+  return R"({"type":"join","proto":1,"nameplate":")" + nameplate +
+         R"(","user":"alice","password":")" + kTechPassword + "\"}";
+}
+
+TEST(RelayLimitsTest, SilentConnectionIsToldAndClosedAfterTheHelloTimeout) {
+  Deployment d;
+  auto relay = d.StartRelay({"--hello-timeout", "1"});
+  auto c = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  auto m = (*c)->Receive(5s);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_NE(m->data.find("\"timeout\""), std::string::npos) << m->data;
+  EXPECT_TRUE((*c)->EndsWithin(5s));
+}
+
+TEST(RelayLimitsTest, TooManyWaitingHostsAreToldTheRelayIsFull) {
+  Deployment d;
+  auto relay = d.StartRelay({"--max-waiting-hosts", "1"});
+  auto first = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
+  ASSERT_TRUE(first.ok());
+  (*first)->SendText(kHello);
+  auto np = (*first)->Receive(5s);
+  ASSERT_TRUE(np && np->data.find("nameplate") != std::string::npos);
+  auto second = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
+  ASSERT_TRUE(second.ok());
+  (*second)->SendText(kHello);
+  auto busy = (*second)->Receive(5s);
+  ASSERT_TRUE(busy.has_value());
+  EXPECT_NE(busy->data.find("server_busy"), std::string::npos) << busy->data;
+  EXPECT_TRUE((*second)->EndsWithin(5s));
+}
+
+TEST(RelayLimitsTest, ConnectionsOverTheLimitAreDeclinedWithAReason) {
+  Deployment d;
+  auto relay = d.StartRelay({"--max-connections", "2"});
+  auto a = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
+  auto b = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto c = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("declined"), std::string::npos) << c.status().message();
+  EXPECT_TRUE(relay->WaitForLine("connection limit reached", 5s)) << relay->Output();
+}
+
+TEST(RelayLimitsTest, JoinAttemptsPerAddressAreRateLimited) {
+  Deployment d;
+  auto relay = d.StartRelay({"--joins-per-minute", "1"});  // a burst of 10, then 1 a minute
+  int limited_at = -1;
+  for (int i = 0; i < 12 && limited_at < 0; ++i) {
+    auto v = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/viewer");
+    ASSERT_TRUE(v.ok());
+    (*v)->SendText(JoinFor("00000"));
+    auto answer = (*v)->Receive(10s);
+    ASSERT_TRUE(answer.has_value());
+    if (answer->data.find("rate_limited") != std::string::npos) limited_at = i;
+    else EXPECT_NE(answer->data.find("unknown_code"), std::string::npos) << answer->data;
+  }
+  EXPECT_EQ(limited_at, 10) << "the 11th attempt within a minute is refused";
+}
+
+TEST(RelayLimitsTest, NonEcdsaCertificateIsRefusedAtStart) {
+  Deployment d;
+  Process make({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                d.dir() / "rsa.key", "-out", d.dir() / "rsa.pem", "-subj", "/CN=localhost",
+                "-days", "1"});
+  ASSERT_EQ(make.Wait(60s), 0) << make.Output();
+  Process relay({BinPath("telemaint-relay"), "--listen", "127.0.0.1:0", "--cert",
+                 d.dir() / "rsa.pem", "--key", d.dir() / "rsa.key", "--data-dir", d.data_dir()});
+  EXPECT_EQ(relay.Wait(10s), 1) << relay.Output();
+  EXPECT_TRUE(relay.WaitForLine("must have an ECDSA key", 0s)) << relay.Output();
+}
+
+TEST(HostPortsTest, HostListensOnNoTcpPort) {
+  Deployment d;
+  auto relay = d.StartRelay();
+  OneShotServer vnc([](int fd) { ReadExactly(fd, 1, 20s); });
+  auto host = d.StartHost(vnc.port());
+  auto viewer = d.StartViewer(d.WaitForCode());
+  ASSERT_NE(ViewerPort(*viewer), 0) << viewer->Output();
+  ASSERT_TRUE(host->WaitForLine("A technician is connected", 5s));
+  Process ss({"/usr/bin/ss", "-ltnpH"});
+  ASSERT_EQ(ss.Wait(10s), 0) << ss.Output();
+  std::string listeners = ss.Output();
+  EXPECT_NE(listeners.find("pid=" + std::to_string(relay->pid()) + ","), std::string::npos)
+      << "ss shows process owners (the relay's listener is the control):\n" << listeners;
+  EXPECT_EQ(listeners.find("pid=" + std::to_string(host->pid()) + ","), std::string::npos)
+      << listeners;
+}
+
+}  // namespace
+}  // namespace telemaint::testing

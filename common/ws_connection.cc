@@ -8,7 +8,8 @@ WsConnection::WsConnection(WsStream stream, QueueLimits limits)
     : ws_(std::move(stream)),
       limits_(limits),
       queue_changed_(ws_.get_executor()),
-      writer_done_(ws_.get_executor()) {}
+      writer_done_(ws_.get_executor()),
+      close_deadline_(ws_.get_executor()) {}
 
 WsConnection::~WsConnection() = default;
 
@@ -70,7 +71,19 @@ void WsConnection::CloseAfterFlush(websocket::close_code code, std::string reaso
   if (closed_ || close_request_) return;
   close_request_.emplace(code, std::move(reason));
   queue_changed_.Notify();
-  if (!started_) Abort();
+  if (!started_) {
+    Abort();
+    return;
+  }
+  // Weak: a closed connection is freed at once, not kept alive by its own deadline.
+  close_deadline_.expires_after(kCloseGrace);
+  close_deadline_.async_wait([weak = weak_from_this()](error_code ec) {
+    auto self = weak.lock();
+    if (!ec && self && !self->closed_) {
+      log::Info("peer did not take its last messages in time; closing the socket");
+      self->Abort();
+    }
+  });
 }
 
 void WsConnection::Abort() {
@@ -121,6 +134,7 @@ asio::awaitable<void> WsConnection::WriterLoop() {
   beast::get_lowest_layer(ws_).socket().close(ignored);
   closed_ = true;
   queue_changed_.Notify();
+  close_deadline_.cancel();
   writer_done_.Set();
 }
 

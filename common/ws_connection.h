@@ -4,6 +4,7 @@
 // instead of growing memory. Used by the relay and by both peers.
 // Thread-safety: all calls on the io_context's single thread. Owned by shared_ptr; the writer
 // coroutine keeps it alive until closed.
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -17,6 +18,8 @@ struct Frame {
   bool text = false;
   std::string data;
 };
+
+inline constexpr std::chrono::seconds kCloseGrace{10};
 
 struct QueueLimits {
   size_t max_frames = 16;
@@ -37,10 +40,12 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   // Queues a small control message without waiting (control traffic is rare and tiny).
   void SendText(std::string text);
   // Reads the next message; nullopt with ec set on error or close. A message over the limit
-  // fails with websocket::error::message_too_big before more than the limit is buffered.
+  // fails with websocket::error::message_too_big; at most the limit plus one 64 KiB piece is
+  // buffered.
   asio::awaitable<std::optional<Frame>> Receive(error_code& ec);
 
-  // Sends what is queued, then a close frame with this reason.
+  // Sends what is queued, then a close frame with this reason. A peer that does not read has
+  // kCloseGrace to take it; then the socket is closed anyway, so no connection lingers.
   void CloseAfterFlush(websocket::close_code code, std::string reason = {});
   // Closes the socket now, cancelling everything pending.
   void Abort();
@@ -63,6 +68,7 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   beast::flat_buffer read_buffer_;
   AsyncEvent queue_changed_;  // producers and the writer wait on it
   AsyncEvent writer_done_;
+  asio::steady_timer close_deadline_;
   std::optional<std::pair<websocket::close_code, std::string>> close_request_;
   bool closed_ = false;
   bool started_ = false;

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <string>
 
 namespace telemaint::crypto {
 
@@ -19,8 +20,14 @@ Status CheckEcdsaCertificate(const std::string& pem_file) {
   if (!key || EVP_PKEY_base_id(key) != EVP_PKEY_EC)
     return Status::InvalidInput("the relay certificate must have an ECDSA key (P-256 or "
                                 "stronger); see docs/operations.md");
-  if (EVP_PKEY_bits(key) < 256)
-    return Status::InvalidInput("the relay certificate's ECDSA key is weaker than P-256");
+  // Only the NIST curves TLS 1.3 clients negotiate for signatures (RFC 8446 §4.2.3).
+  char group[64] = {0};
+  size_t len = 0;
+  if (EVP_PKEY_get_group_name(key, group, sizeof group, &len) != 1 ||
+      (std::string(group) != "prime256v1" && std::string(group) != "secp384r1" &&
+       std::string(group) != "secp521r1"))
+    return Status::InvalidInput("the relay certificate's ECDSA key must be on P-256, P-384 or "
+                                "P-521");
   return Status::Ok();
 }
 

@@ -113,6 +113,8 @@ void HostAgent::Stop() {
     if (impl->current) {
       impl->current->SendText(wire::Encode(wire::Abort{"host_closed"}));
       impl->current->CloseAfterFlush(websocket::close_code::going_away);
+    } else {
+      impl->io.stop();  // dialling or pausing: nothing to tell anyone, stop now
     }
   });
 }

@@ -18,7 +18,7 @@ struct HostOptions {
   std::string ca_file;
   HostPort vnc_server;
   std::string code_file;  // if set, the current code is written there (mode 0600)
-  std::string customer;   // optional customer name for the relay's audit log
+  std::string customer;   // optional customer name, recorded in the relay's log
   std::chrono::seconds max_code_age{600};
   std::chrono::seconds handshake_timeout{30};
   std::chrono::milliseconds min_backoff{500};

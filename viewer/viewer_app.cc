@@ -20,7 +20,9 @@ struct ViewerApp::Impl {
   std::function<void(const std::string&)> say;
   asio::io_context io{1};
   std::shared_ptr<WsConnection> ws;
+  net::tcp::acceptor* waiting_acceptor = nullptr;  // while a session waits for the local VNC client
   bool interrupted = false;
+  bool finished = false;
 
   asio::awaitable<int> Main(crypto::SessionCode code, std::string password);
 };
@@ -50,13 +52,20 @@ int ViewerApp::Run(std::string& code_text, std::string& password) {
   signals.async_wait([impl = impl_.get()](error_code ec, int) {
     if (ec) return;
     impl->interrupted = true;
-    if (impl->ws) {
-      impl->ws->SendText(wire::Encode(wire::Abort{"viewer_closed"}));
-      impl->ws->CloseAfterFlush(websocket::close_code::normal);
+    if (!impl->ws) {  // still dialling: nothing to tell anyone
+      impl->io.stop();
+      return;
+    }
+    impl->ws->SendText(wire::Encode(wire::Abort{"viewer_closed"}));
+    impl->ws->CloseAfterFlush(websocket::close_code::normal);
+    if (impl->waiting_acceptor) {
+      error_code ignored;
+      impl->waiting_acceptor->close(ignored);  // ends a session still waiting for the VNC client
     }
   });
   co_spawn(impl_->io, impl_->Main(std::move(code).value(), std::move(password)),
            [&](std::exception_ptr e, int rc) {
+             impl_->finished = true;
              exit_code = e ? kExitSetup : rc;
              error_code ignored;
              signals.cancel(ignored);
@@ -66,6 +75,10 @@ int ViewerApp::Run(std::string& code_text, std::string& password) {
            });
   crypto::Wipe(password);
   impl_->io.run();
+  if (impl_->interrupted && !impl_->finished) {
+    impl_->say("Cancelled.");
+    return kExitOk;
+  }
   return exit_code;
 }
 
@@ -179,6 +192,7 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
   log::Info("session ", paired->session, ": channel up");
 
   peer::Tunnel tunnel(ws, std::move(std::get<peer::Channel>(result)), "viewer_closed");
+  waiting_acceptor = &acceptor;
   auto open_local = [&acceptor]() -> asio::awaitable<std::optional<tcp::socket>> {
     error_code aec;
     tcp::socket s = co_await acceptor.async_accept(Nothrow(aec));
@@ -201,9 +215,13 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
   say("The session ended: " + end.message);
   log::Info("session ", paired->session, " ended: ", end.reason, " (", tunnel.bytes_out(),
             " bytes sent, ", tunnel.bytes_in(), " received)");
+  waiting_acceptor = nullptr;
   switch (end.kind) {
-    case Ending::Kind::kLocalClosed:
     case Ending::Kind::kPeerClosed:
+      // The host reporting tampering or a protocol break is not a normal end.
+      if (end.reason == "integrity" || end.reason == "protocol") co_return kExitSessionLost;
+      co_return kExitOk;
+    case Ending::Kind::kLocalClosed:
       co_return kExitOk;
     default:
       co_return interrupted ? kExitOk : kExitSessionLost;

@@ -103,3 +103,63 @@ TEST(HostPortsTest, HostListensOnNoTcpPort) {
 
 }  // namespace
 }  // namespace telemaint::testing
+
+namespace telemaint::testing {
+namespace {
+
+// A viewer that stops reading back-pressures its host (the relay stops reading the host too),
+// so the end is found by the keep-alive: the silent viewer answers no ping and is dropped after
+// the idle timeout, which ends the session. Nothing lingers.
+TEST(RelayLimitsTest, PeerThatStopsReadingIsDroppedByTheKeepAlive) {
+  Deployment d;
+  auto relay = d.StartRelay({"--idle-timeout", "4"});
+  auto host = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
+  ASSERT_TRUE(host.ok());
+  (*host)->SendText(kHello);
+  auto np = (*host)->Receive(5s);
+  ASSERT_TRUE(np.has_value());
+  std::string nameplate = np->data.substr(np->data.find("\"nameplate\":\"") + 13, 5);
+  auto viewer = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/viewer");
+  ASSERT_TRUE(viewer.ok());
+  (*viewer)->SendText(JoinFor(nameplate));
+  ASSERT_TRUE((*viewer)->Receive(10s).has_value());  // paired; from now on it never reads
+  ASSERT_TRUE((*host)->Receive(5s).has_value());     // paired
+  // Fill everything between the relay and the viewer that does not read.
+  const std::string block(512 * 1024, 'z');
+  int sent = 0;
+  while (sent < 400 && (*host)->SendBinary(block, 500ms)) ++sent;
+  EXPECT_LT(sent, 400) << "back-pressure never reached the sender";
+  host->reset();  // the host leaves too
+  EXPECT_TRUE(relay->WaitForLine("ended: viewer_left", 20s)) << relay->Output();
+  // The relay still serves others.
+  auto other = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
+  ASSERT_TRUE(other.ok());
+  (*other)->SendText(kHello);
+  auto np2 = (*other)->Receive(5s);
+  EXPECT_TRUE(np2 && np2->data.find("nameplate") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace telemaint::testing
+
+namespace telemaint::testing {
+namespace {
+
+TEST(RelayHttpTest, HealthCheckAnswersOverHttpsAndUnknownPathsAreNotFound) {
+  Deployment d;
+  auto relay = d.StartRelay();
+  std::string base = "https://localhost:" + std::to_string(d.relay_port());
+  Process ok({"/usr/bin/curl", "-sS", "--cacert", d.ca(), "--tlsv1.3", base + "/healthz"});
+  ASSERT_EQ(ok.Wait(15s), 0) << ok.Output();
+  EXPECT_TRUE(ok.WaitForLine("{\"status\":\"ok\"}", 0s)) << ok.Output();
+  Process missing({"/usr/bin/curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}\n",
+                   "--cacert", d.ca(), base + "/nothing-here"});
+  ASSERT_EQ(missing.Wait(15s), 0) << missing.Output();
+  EXPECT_TRUE(missing.WaitForLine("404", 0s)) << missing.Output();
+  Process old_tls({"/usr/bin/curl", "-sS", "--cacert", d.ca(), "--tls-max", "1.2",
+                   base + "/healthz"});
+  EXPECT_NE(old_tls.Wait(15s), 0) << "TLS 1.2 must be refused: " << old_tls.Output();
+}
+
+}  // namespace
+}  // namespace telemaint::testing

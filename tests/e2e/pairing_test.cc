@@ -170,3 +170,45 @@ TEST(PairingVncTest, MissingVncServerIsExplainedToTheTechnician) {
 
 }  // namespace
 }  // namespace telemaint::testing
+
+namespace telemaint::testing {
+namespace {
+
+TEST(AccountsTest, ChangedPasswordReplacesTheOldOne) {
+  Deployment d;
+  const std::string fresh = "a-brand-new-long-password";
+  Process passwd({BinPath("telemaint-relay"), "user", "passwd", "alice", "--password-stdin",
+                  "--data-dir", d.data_dir()},
+                 {}, fresh + "\n");
+  ASSERT_EQ(passwd.Wait(20s), 0) << passwd.Output();
+  Process list({BinPath("telemaint-relay"), "user", "list", "--data-dir", d.data_dir()});
+  ASSERT_EQ(list.Wait(20s), 0);
+  EXPECT_TRUE(list.WaitForLine("Acme IT", 0s)) << list.Output();
+  EXPECT_EQ(list.Output().find("argon2"), std::string::npos) << "hashes are never printed";
+
+  auto relay = d.StartRelay();
+  auto host = d.StartHost(5900);
+  std::string code = d.WaitForCode();
+  auto old_pw = d.StartViewer(code, {}, "alice", kTechPassword, "old");
+  EXPECT_EQ(old_pw->Wait(30s), 3) << old_pw->Output();
+  auto new_pw = d.StartViewer(code, {}, "alice", fresh, "new");
+  EXPECT_TRUE(new_pw->WaitForLine("Connected to the customer's computer", 20s))
+      << new_pw->Output();
+}
+
+TEST(AccountsTest, ShortPasswordsAndDuplicateAccountsAreRefused) {
+  Deployment d;
+  Process short_pw({BinPath("telemaint-relay"), "user", "add", "bob", "--password-stdin",
+                    "--data-dir", d.data_dir()},
+                   {}, "short\n");
+  EXPECT_EQ(short_pw.Wait(20s), 2);
+  EXPECT_TRUE(short_pw.WaitForLine("too short", 0s)) << short_pw.Output();
+  Process dup({BinPath("telemaint-relay"), "user", "add", "alice", "--password-stdin",
+               "--data-dir", d.data_dir()},
+              {}, "another-long-password\n");
+  EXPECT_EQ(dup.Wait(20s), 1);
+  EXPECT_TRUE(dup.WaitForLine("already exists", 0s)) << dup.Output();
+}
+
+}  // namespace
+}  // namespace telemaint::testing

@@ -220,3 +220,37 @@ TEST_F(TransportE2ETest, RelayCertificateForAnotherNameIsRefused) {
 
 }  // namespace
 }  // namespace telemaint::testing
+
+namespace telemaint::testing {
+namespace {
+
+TEST(StopTest, HostStopsAtOnceWhileWaitingToRetry) {
+  Deployment d;
+  uint16_t closed_port;
+  {
+    OneShotServer probe([](int) {});
+    closed_port = probe.port();
+  }
+  Process host({BinPath("telemaint-host"), "--relay",
+                "wss://localhost:" + std::to_string(closed_port), "--ca", d.ca(),
+                "--vnc-server", "127.0.0.1:5900"});
+  ASSERT_TRUE(host.WaitForLine("refused the connection", 10s)) << host.Output();
+  ASSERT_TRUE(host.WaitForLine("Retrying in", 10s)) << host.Output();
+  host.Signal(SIGINT);
+  EXPECT_EQ(host.Wait(2s), 0) << host.Output();
+}
+
+TEST(StopTest, ViewerStoppedBeforeItsVncClientConnectsEndsTheSessionForBoth) {
+  Deployment d;
+  auto relay = d.StartRelay();
+  OneShotServer vnc([](int fd) { ReadExactly(fd, 1, 20s); });
+  auto host = d.StartHost(vnc.port());
+  auto viewer = d.StartViewer(d.WaitForCode());
+  ASSERT_NE(ViewerPort(*viewer), 0) << viewer->Output();
+  viewer->Signal(SIGINT);
+  EXPECT_EQ(viewer->Wait(3s), 0) << viewer->Output();
+  EXPECT_TRUE(host->WaitForLine("The session ended", 3s)) << host->Output();
+}
+
+}  // namespace
+}  // namespace telemaint::testing

@@ -61,13 +61,13 @@ bool RawRelayClient::SendText(const std::string& text) {
   return !conn->closed();
 }
 
-bool RawRelayClient::SendBinary(const std::string& data) {
+bool RawRelayClient::SendBinary(const std::string& data, std::chrono::milliseconds timeout) {
   auto conn = impl_->conn;
   auto op = [](std::shared_ptr<WsConnection> c, std::string d) -> asio::awaitable<bool> {
     Frame f{false, std::move(d)};
     co_return co_await c->Send(std::move(f));
   };
-  auto ok = impl_->RunFor(op(conn, data), std::chrono::seconds(5));
+  auto ok = impl_->RunFor(op(conn, data), timeout);
   return ok.value_or(false);
 }
 

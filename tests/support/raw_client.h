@@ -18,7 +18,8 @@ class RawRelayClient {
   ~RawRelayClient();
 
   bool SendText(const std::string& text);
-  bool SendBinary(const std::string& data);
+  // false when the frame could not be queued within `timeout` (back-pressure) or closed.
+  bool SendBinary(const std::string& data, std::chrono::milliseconds timeout = std::chrono::seconds(5));
   struct Message {
     bool text;
     std::string data;

@@ -44,6 +44,18 @@ std::optional<crypto::SecretBytes> ReadNewPassword(bool from_stdin) {
   return crypto::SecretBytes::TakeString(*pw);
 }
 
+// Asks for a new password and returns its Argon2id hash; nullopt after telling the user why.
+std::optional<std::string> NewPasswordHash(bool from_stdin) {
+  auto pw = ReadNewPassword(from_stdin);
+  if (!pw) return std::nullopt;
+  auto hash = crypto::HashPassword(*pw);
+  if (!hash.ok()) {
+    std::cerr << "error: " << hash.status().message() << "\n";
+    return std::nullopt;
+  }
+  return *hash;
+}
+
 }  // namespace
 
 int RunUserCommand(const UserCommand& cmd) {
@@ -82,13 +94,8 @@ int RunUserCommand(const UserCommand& cmd) {
       std::cerr << "error: the account '" << cmd.name << "' already exists\n";
       return 1;
     }
-    auto pw = ReadNewPassword(cmd.password_stdin);
-    if (!pw) return 2;
-    auto hash = crypto::HashPassword(*pw);
-    if (!hash.ok()) {
-      std::cerr << "error: " << hash.status().message() << "\n";
-      return 1;
-    }
+    auto hash = NewPasswordHash(cmd.password_stdin);
+    if (!hash) return 2;
     User u;
     u.name = cmd.name;
     u.role = *role;
@@ -116,13 +123,8 @@ int RunUserCommand(const UserCommand& cmd) {
       std::cerr << "error: no account named '" << cmd.name << "'\n";
       return 1;
     }
-    auto pw = ReadNewPassword(cmd.password_stdin);
-    if (!pw) return 2;
-    auto hash = crypto::HashPassword(*pw);
-    if (!hash.ok()) {
-      std::cerr << "error: " << hash.status().message() << "\n";
-      return 1;
-    }
+    auto hash = NewPasswordHash(cmd.password_stdin);
+    if (!hash) return 2;
     if (Status s = users.SetPasswordHash(cmd.name, *hash); !s.ok()) {
       std::cerr << "error: " << s.message() << "\n";
       return 1;

@@ -50,14 +50,6 @@ class InProcessRelay {
   std::string forwarded_;
 };
 
-void Echo(int fd) {
-  SetReceiveTimeout(fd, 30s);
-  char buf[65536];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0)
-    if (!WriteAll(fd, std::string(buf, n))) break;
-}
-
 TEST(ConfidentialityTest, RelayForwardsOnlyCiphertextAndNoLogHoldsASecret) {
   Deployment d;
   std::string relay_log = d.log_file("relay");

@@ -14,14 +14,6 @@ class PairingE2ETest : public ::testing::Test {
   Deployment d_;
 };
 
-// A VNC server stand-in that keeps the connection open until the host closes it.
-void HoldOpen(int fd) {
-  SetReceiveTimeout(fd, 30s);
-  char buf[4096];
-  while (read(fd, buf, sizeof buf) > 0) {
-  }
-}
-
 TEST_F(PairingE2ETest, RightCodePairsAndTheCodeCannotBeUsedTwice) {
   auto relay = d_.StartRelay();
   OneShotServer vnc(HoldOpen);
@@ -156,11 +148,7 @@ TEST(PairingGuessingTest, RepeatedWrongCodesSlowTheHostDown) {
 TEST(PairingVncTest, MissingVncServerIsExplainedToTheTechnician) {
   Deployment d;
   auto relay = d.StartRelay();
-  uint16_t closed_port;
-  {
-    OneShotServer probe([](int) {});
-    closed_port = probe.port();
-  }  // nothing listens there any more
+  uint16_t closed_port = ClosedLoopbackPort();
   auto host = d.StartHost(closed_port);
   auto viewer = d.StartViewer(d.WaitForCode());
   EXPECT_EQ(viewer->Wait(20s), 5) << viewer->Output();

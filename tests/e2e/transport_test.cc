@@ -21,21 +21,6 @@ class TransportE2ETest : public ::testing::Test {
   Deployment d_;
 };
 
-void HoldOpen(int fd) {
-  SetReceiveTimeout(fd, 30s);
-  char buf[4096];
-  while (read(fd, buf, sizeof buf) > 0) {
-  }
-}
-
-void Echo(int fd) {
-  SetReceiveTimeout(fd, 30s);
-  char buf[65536];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0)
-    if (!WriteAll(fd, std::string(buf, n))) break;
-}
-
 TEST_F(TransportE2ETest, Moves16MiBEachWayIntact) {
   constexpr size_t kSize = 16u << 20;
   const std::string to_viewer = RandomBytes(kSize, 1), to_host = RandomBytes(kSize, 2);
@@ -226,11 +211,7 @@ namespace {
 
 TEST(StopTest, HostStopsAtOnceWhileWaitingToRetry) {
   Deployment d;
-  uint16_t closed_port;
-  {
-    OneShotServer probe([](int) {});
-    closed_port = probe.port();
-  }
+  uint16_t closed_port = ClosedLoopbackPort();
   Process host({BinPath("telemaint-host"), "--relay",
                 "wss://localhost:" + std::to_string(closed_port), "--ca", d.ca(),
                 "--vnc-server", "127.0.0.1:5900"});

@@ -88,6 +88,33 @@ void SetReceiveTimeout(int fd, std::chrono::milliseconds timeout) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
+void HoldOpen(int fd) {
+  SetReceiveTimeout(fd, std::chrono::seconds(30));
+  char buf[4096];
+  while (read(fd, buf, sizeof buf) > 0) {
+  }
+}
+
+void Echo(int fd) {
+  SetReceiveTimeout(fd, std::chrono::seconds(30));
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0)
+    if (!WriteAll(fd, std::string(buf, static_cast<size_t>(n)))) break;
+}
+
+uint16_t ClosedLoopbackPort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
 std::string RandomBytes(size_t n, uint32_t seed) {
   std::mt19937 rng(seed);
   std::string s(n, '\0');

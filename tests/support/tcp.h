@@ -32,4 +32,10 @@ std::string ReadExactly(int fd, size_t n, std::chrono::milliseconds timeout);
 void SetReceiveTimeout(int fd, std::chrono::milliseconds timeout);
 std::string RandomBytes(size_t n, uint32_t seed);
 
+// Handlers for OneShotServer standing in for a VNC server.
+void HoldOpen(int fd);  // reads until the host closes (or 30 s of silence)
+void Echo(int fd);      // sends back what it reads
+// A loopback port where nothing listens (it was bound, then released).
+uint16_t ClosedLoopbackPort();
+
 }  // namespace telemaint::testing

@@ -87,9 +87,13 @@ Result<Handshake::Step> Handshake::OnMessage(ByteView message) {
   if (message.size() > kMaxHandshakeMessage || !r.ReadU8(type) || type != expected_)
     return Status::Protocol("unexpected handshake message from the peer");
   expected_ = -1;  // each message is accepted once; a later one is a protocol error
-  if (type == kMsgShareViewer) return HostOnShare(message.subspan(1));
-  if (type == kMsgShareHost) return ViewerOnShare(message.subspan(1));
-  return ViewerOnConfirm(message.subspan(1));
+  ByteView body = message.subspan(1);
+  switch (type) {
+    case kMsgShareHost: return ViewerOnShare(body);
+    case kMsgShareViewer: return HostOnShare(body);
+    case kMsgConfirmHost: return ViewerOnConfirm(body);
+    default: return HostOnConfirm(body);
+  }
 }
 
 Result<Handshake::Step> Handshake::ViewerOnShare(ByteView body) {
@@ -97,35 +101,25 @@ Result<Handshake::Step> Handshake::ViewerOnShare(ByteView body) {
   auto isk = cpace_->Finish(body, {});
   if (!isk.ok()) return isk.status();
   keys_ = std::make_unique<ChannelKeys>(DeriveChannelKeys(*isk));
-  sender_.emplace(keys_->viewer_to_host);
   Step step;
   step.reply = {kMsgShareViewer};
-  Append(step.reply, cpace_->share());
-  Append(step.reply, ConfirmTag(keys_->confirm_viewer, kConfirmViewerLabel));
-  Append(step.reply, sender_->header());
+  Append(step.reply, cpace_->share());  // no tag yet: the host proves the code first
   expected_ = kMsgConfirmHost;
   return step;
 }
 
 Result<Handshake::Step> Handshake::HostOnShare(ByteView body) {
-  ByteReader r(body);
-  ByteView share, tag, header;
-  if (!r.ReadView(kCPacePointBytes, share) || !r.ReadView(kConfirmTagBytes, tag) ||
-      !r.ReadView(kStreamHeaderBytes, header) || !r.empty())
-    return Status::Protocol("malformed key share");
-  auto isk = cpace_->Finish(share, {});
+  if (body.size() != kCPacePointBytes) return Status::Protocol("malformed key share");
+  auto isk = cpace_->Finish(body, {});
   if (!isk.ok()) return isk.status();
   keys_ = std::make_unique<ChannelKeys>(DeriveChannelKeys(*isk));
-  if (!CheckTag(keys_->confirm_viewer, kConfirmViewerLabel, tag)) return WrongCode();
-  auto receiver = ChannelReceiver::Create(keys_->viewer_to_host, header);
-  if (!receiver.ok()) return receiver.status();
-  receiver_.emplace(std::move(receiver).value());
   sender_.emplace(keys_->host_to_viewer);
   Step step;
   step.reply = {kMsgConfirmHost};
   Append(step.reply, ConfirmTag(keys_->confirm_host, kConfirmHostLabel));
   Append(step.reply, sender_->header());
-  step.done = true;
+  confirmation_sent_ = true;
+  expected_ = kMsgConfirmViewer;
   return step;
 }
 
@@ -139,8 +133,29 @@ Result<Handshake::Step> Handshake::ViewerOnConfirm(ByteView body) {
   auto receiver = ChannelReceiver::Create(keys_->host_to_viewer, header);
   if (!receiver.ok()) return receiver.status();
   receiver_.emplace(std::move(receiver).value());
+  sender_.emplace(keys_->viewer_to_host);
+  Step step;
+  step.reply = {kMsgConfirmViewer};
+  Append(step.reply, ConfirmTag(keys_->confirm_viewer, kConfirmViewerLabel));
+  Append(step.reply, sender_->header());
+  step.done = true;
+  keys_.reset();  // the streams hold their keys; the rest is no longer needed
+  return step;
+}
+
+Result<Handshake::Step> Handshake::HostOnConfirm(ByteView body) {
+  ByteReader r(body);
+  ByteView tag, header;
+  if (!r.ReadView(kConfirmTagBytes, tag) || !r.ReadView(kStreamHeaderBytes, header) ||
+      !r.empty())
+    return Status::Protocol("malformed key confirmation");
+  if (!CheckTag(keys_->confirm_viewer, kConfirmViewerLabel, tag)) return WrongCode();
+  auto receiver = ChannelReceiver::Create(keys_->viewer_to_host, header);
+  if (!receiver.ok()) return receiver.status();
+  receiver_.emplace(std::move(receiver).value());
   Step step;
   step.done = true;
+  keys_.reset();
   return step;
 }
 

@@ -3,12 +3,16 @@
 // binary frames right after the relay pairs them. Pure: no I/O; the caller moves messages.
 // See docs/protocol.md#handshake.
 //
-//   host  -> viewer  0x01 Ya
-//   viewer -> host   0x02 Yb, confirm_viewer, stream header viewer->host
-//   host  -> viewer  0x03 confirm_host, stream header host->viewer
+//   host   -> viewer  0x01 Ya
+//   viewer -> host    0x02 Yb
+//   host   -> viewer  0x03 confirm_host, stream header host->viewer
+//   viewer -> host    0x04 confirm_viewer, stream header viewer->host
 //
-// Not thread-safe. A failed confirmation is Status::AuthFailed: the code is wrong (or someone
-// guessed), and the caller must burn the code.
+// The host confirms first because it keeps the attempt budget: a confirmation tag lets its
+// receiver test one guess of the code, so the viewer reveals nothing until the host has proven
+// the code, and the host counts every handshake that fails after its own tag left (see
+// confirmation_sent()) as a guess. Not thread-safe. A failed confirmation is
+// Status::AuthFailed: the code is wrong (or someone guessed), and the code must be burned.
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -24,9 +28,9 @@ namespace telemaint::crypto {
 inline constexpr uint8_t kMsgShareHost = 0x01;
 inline constexpr uint8_t kMsgShareViewer = 0x02;
 inline constexpr uint8_t kMsgConfirmHost = 0x03;
+inline constexpr uint8_t kMsgConfirmViewer = 0x04;
 inline constexpr size_t kConfirmTagBytes = 32;
-inline constexpr size_t kMaxHandshakeMessage = 1 + kCPacePointBytes + kConfirmTagBytes +
-                                               kStreamHeaderBytes;
+inline constexpr size_t kMaxHandshakeMessage = 1 + kConfirmTagBytes + kStreamHeaderBytes;
 
 // CI of CPace: binds the protocol version, both roles and the nameplate.
 Bytes ChannelIdentifier(std::string_view nameplate);
@@ -55,12 +59,15 @@ class Handshake {
   Result<Step> OnMessage(ByteView message);
 
   bool done() const { return sender_ && receiver_; }
+  // The host sent its confirmation tag: if the handshake now fails, a guess was tested.
+  bool confirmation_sent() const { return confirmation_sent_; }
   ChannelSender TakeSender() { return std::move(*sender_); }
   ChannelReceiver TakeReceiver() { return std::move(*receiver_); }
 
  private:
   Handshake() = default;
   Result<Step> HostOnShare(ByteView message);
+  Result<Step> HostOnConfirm(ByteView message);
   Result<Step> ViewerOnShare(ByteView message);
   Result<Step> ViewerOnConfirm(ByteView message);
 
@@ -70,6 +77,7 @@ class Handshake {
   std::optional<ChannelSender> sender_;
   std::optional<ChannelReceiver> receiver_;
   int expected_ = 0;  // next message type accepted
+  bool confirmation_sent_ = false;
 };
 
 }  // namespace telemaint::crypto

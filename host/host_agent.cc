@@ -268,8 +268,12 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
   log::Info("session ", session, ": technician joined, running the handshake");
   auto result = co_await peer::RunHandshake(*ws, *hs, options.handshake_timeout);
   if (auto* ending = std::get_if<Ending>(&result)) {
-    if (ending->kind == Ending::Kind::kWrongCode) {
+    if (ending->kind == Ending::Kind::kWrongCode)
       ws->SendText(wire::Encode(wire::Abort{"pake_failed"}));
+    // Once our confirmation tag has left, whoever got it could test one guess of the code:
+    // count it as a wrong code, whatever the other side says or does next.
+    if (ending->kind == Ending::Kind::kWrongCode || ending->reason == "pake_failed" ||
+        hs->confirmation_sent()) {
       ++wrong_codes;
       log::Warn("session ", session, ": wrong code entered; code burned");
       Say("Someone entered a wrong code. That code no longer works; here is a new one.");

@@ -87,6 +87,7 @@ asio::awaitable<Ending> Tunnel::Run(const OpenLocal& open_local,
                                    const std::function<void()>& cancel_local) {
   auto ex = co_await asio::this_coro::executor;
   local_attached_ = std::make_unique<AsyncEvent>(ex);
+  local_to_channel_done_ = std::make_unique<AsyncEvent>(ex);
   done_ = std::make_unique<AsyncEvent>(ex);
   tasks_done_ = std::make_unique<AsyncEvent>(ex);
   auto on_task_end = [this](std::exception_ptr e) {
@@ -116,7 +117,7 @@ asio::awaitable<Ending> Tunnel::Run(const OpenLocal& open_local,
     // come meanwhile keep queueing behind it, so the order is kept.
     while (!pending_.empty() && !ending_) {
       co_await asio::async_write(*local_, asio::buffer(pending_.front()), Nothrow(ec));
-      pending_bytes_ -= pending_.front().size();
+      pending_bytes_ -= pending_.front().size() + kPendingEntryOverhead;
       pending_.pop_front();
       if (ec) {
         Finish({Ending::Kind::kLocalClosed, close_reason_, "the local VNC connection closed"});
@@ -126,6 +127,7 @@ asio::awaitable<Ending> Tunnel::Run(const OpenLocal& open_local,
     if (ending_) co_return;
     local_ready_ = true;
     local_attached_->Set();
+    local_to_channel_started_ = true;
     ++tasks_running_;
     co_spawn(ex, LocalToChannel(), on_task_end);
   }, on_task_end);
@@ -135,6 +137,20 @@ asio::awaitable<Ending> Tunnel::Run(const OpenLocal& open_local,
   if (opening && cancel_local) cancel_local();
   switch (ending.kind) {
     case Ending::Kind::kLocalClosed:
+      // The final message must follow any message LocalToChannel already sealed.
+      if (local_) {
+        error_code ignored;
+        local_->cancel(ignored);
+      }
+      if (local_to_channel_started_) {
+        // Bounded: a relay that stopped taking data cannot hold the ending here.
+        asio::steady_timer bound(ex, std::chrono::seconds(5));
+        bound.async_wait([e = local_to_channel_done_.get()](error_code ec) {
+          if (!ec) e->Set();
+        });
+        co_await local_to_channel_done_->Wait();
+        bound.cancel();
+      }
       co_await SendFinal(ending.reason);
       ws_->SendText(wire::Encode(wire::Abort{close_reason_}));
       break;
@@ -174,6 +190,10 @@ asio::awaitable<void> Tunnel::SendFinal(const std::string& reason) {
 }
 
 asio::awaitable<void> Tunnel::LocalToChannel() {
+  struct Done {
+    AsyncEvent& e;
+    ~Done() { e.Set(); }
+  } done{*local_to_channel_done_};
   std::vector<uint8_t> buf(1 + kMaxChunk);
   buf[0] = kInnerData;
   while (!ending_) {
@@ -239,10 +259,14 @@ asio::awaitable<void> Tunnel::ChannelToLocal() {
       continue;  // other control messages belong to later versions
     }
     if (p[0] == kInnerData) {
+      if (p.size() == 1) {  // empty: nothing to carry, and a cheap way to pile up entries
+        Finish({Ending::Kind::kProtocol, "protocol", "empty data message from the other side"});
+        co_return;
+      }
       bytes_in_ += p.size() - 1;
       if (!local_ready_) {
         pending_.emplace_back(reinterpret_cast<const char*>(p.data()) + 1, p.size() - 1);
-        pending_bytes_ += p.size() - 1;
+        pending_bytes_ += p.size() - 1 + kPendingEntryOverhead;
       } else {
         co_await asio::async_write(*local_, asio::buffer(p.data() + 1, p.size() - 1),
                                    Nothrow(ec));

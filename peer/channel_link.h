@@ -27,6 +27,7 @@ inline constexpr size_t kMaxChunk = 64 * 1024;  // RFB bytes per frame
 // Peer data held while the local VNC client has not connected yet; past this, reading from
 // the relay pauses (back-pressure) until it connects.
 inline constexpr size_t kMaxPendingBeforeAttach = 4u << 20;
+inline constexpr size_t kPendingEntryOverhead = 64;  // counted per held message
 
 struct Channel {
   crypto::ChannelSender tx;
@@ -83,6 +84,8 @@ class Tunnel {
   size_t pending_bytes_ = 0;
   bool local_ready_ = false;  // pending_ was handed over; data now goes straight to local_
   std::unique_ptr<net::AsyncEvent> local_attached_, done_, tasks_done_;
+  std::unique_ptr<net::AsyncEvent> local_to_channel_done_;  // no sealed message still in hand
+  bool local_to_channel_started_ = false;
   int tasks_running_ = 0;
   std::optional<Ending> ending_;
   uint64_t bytes_in_ = 0, bytes_out_ = 0;

@@ -48,7 +48,9 @@ class RelayCore {
   uint16_t port() const { return port_; }
   void Start();     // accept loop and expiry sweeper
   void Shutdown();  // io thread only
-  RelayStats& stats() { return stats_; }
+  RelayStats& stats() { return *stats_; }
+  // Closes every peer's socket now (after the shutdown grace).
+  void AbortAll();
   bool stopping() const { return stopping_; }
 
  private:
@@ -89,8 +91,13 @@ class RelayCore {
   net::asio::thread_pool workers_{2};
   std::unordered_map<uint64_t, std::weak_ptr<PeerConn>> peers_;
   uint64_t next_id_ = 1;
+  size_t logins_in_flight_ = 0;
   bool stopping_ = false;
-  RelayStats stats_;
+  // Shared with each connection's coroutine: a coroutine frame destroyed after the core (at
+  // io_context teardown) still updates live counters, never freed memory.
+  std::shared_ptr<RelayStats> stats_ = std::make_shared<RelayStats>();
+  using AddressCounts = std::unordered_map<std::string, size_t>;
+  std::shared_ptr<AddressCounts> per_address_ = std::make_shared<AddressCounts>();
 };
 
 }  // namespace telemaint::relay

@@ -67,7 +67,7 @@ asio::awaitable<void> RelayCore::RunHost(std::shared_ptr<PeerConn> peer) {
     co_return;
   }
   peer->nameplate = *np;
-  stats_.waiting_hosts = registry_.waiting();
+  stats_->waiting_hosts = registry_.waiting();
   log::Info("host ", peer->address, " (version '", hello->version, "'",
             hello->customer.empty() ? "" : ", customer '", hello->customer,
             hello->customer.empty() ? "" : "'", ") waits with nameplate ", *np);
@@ -84,6 +84,16 @@ asio::awaitable<RelayCore::AuthOutcome> RelayCore::Authenticate(const std::strin
     out.error = msg::kRateLimited;
     co_return out;
   }
+  if (logins_in_flight_ >= options_.max_concurrent_logins) {
+    // Each check costs 64 MiB and ~0.1 s: a flood must not queue up behind real technicians.
+    out.error = msg::kServerBusy;
+    co_return out;
+  }
+  ++logins_in_flight_;
+  struct InFlight {
+    size_t& n;
+    ~InFlight() { --n; }
+  } in_flight{logins_in_flight_};
   auto delay = std::max(failures_by_address_.DelayFor(address),
                         failures_by_account_.DelayFor(name));
   if (delay > Clock::duration::zero()) co_await SleepFor(delay);
@@ -110,7 +120,7 @@ asio::awaitable<RelayCore::AuthOutcome> RelayCore::Authenticate(const std::strin
           r.error = msg::kAuthFailed;
           co_return r;
         }
-        if ((*user)->role == Role::kAuditor) {
+        if ((*user)->role != Role::kTechnician && (*user)->role != Role::kAdmin) {
           r.error = msg::kForbidden;
           co_return r;
         }
@@ -195,9 +205,12 @@ void RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
   registry_.MarkPaired(host->nameplate);
   host->nameplate.clear();
   host->session = viewer->session = s;
-  ++stats_.sessions_active;
-  ++stats_.sessions_total;
-  stats_.waiting_hosts = registry_.waiting();
+  // Until now only control messages were allowed; the session carries data frames.
+  host->conn->set_max_message_bytes(options_.max_data_frame);
+  viewer->conn->set_max_message_bytes(options_.max_data_frame);
+  ++stats_->sessions_active;
+  ++stats_->sessions_total;
+  stats_->waiting_hosts = registry_.waiting();
   log::Info("session ", s->id, ": technician '", technician.name, "' (", viewer->address,
             ") paired with host ", host->address, " on nameplate ", s->nameplate,
             ticket.empty() ? "" : ", ticket ", ticket);
@@ -253,13 +266,13 @@ asio::awaitable<void> RelayCore::ReadLoop(std::shared_ptr<PeerConn> peer) {
     if (!other) continue;
     (peer->is_host ? session->bytes_host_to_viewer : session->bytes_viewer_to_host) +=
         frame->data.size();
-    stats_.bytes_forwarded += frame->data.size();
+    stats_->bytes_forwarded += frame->data.size();
     if (options_.forward_tap) options_.forward_tap(frame->data);
     // Waits while the other side's queue is full: a slow reader back-pressures this sender.
     Frame out{false, std::move(frame->data)};
     bool sent = co_await other->conn->Send(std::move(out));
     uint64_t queued = other->conn->queued_bytes();
-    if (queued > stats_.max_queued_bytes) stats_.max_queued_bytes = queued;
+    if (queued > stats_->max_queued_bytes) stats_->max_queued_bytes = queued;
     if (!sent && !session->ended) EndSession(session, peer->is_host ? "viewer_left" : "host_left", other.get());
   }
 }
@@ -268,7 +281,7 @@ void RelayCore::EndSession(const std::shared_ptr<Session>& s, std::string_view r
                            const PeerConn* initiator) {
   if (s->ended) return;
   s->ended = true;
-  --stats_.sessions_active;
+  --stats_->sessions_active;
   auto seconds =
       std::chrono::duration_cast<std::chrono::seconds>(options_.now() - s->started).count();
   log::Info("session ", s->id, " ended: ", reason, " after ", seconds, " s, ",

@@ -59,6 +59,8 @@ void Relay::Run(bool handle_signals) {
     auto deadline = Clock::now() + std::chrono::seconds(3);
     while (core->stats().connections > 0 && Clock::now() < deadline)
       co_await SleepFor(std::chrono::milliseconds(20));
+    core->AbortAll();  // whoever did not leave in time
+    co_await SleepFor(std::chrono::milliseconds(50));
     io.stop();
   }, asio::detached);
   io.run();

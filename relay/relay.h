@@ -21,7 +21,9 @@ struct RelayOptions {
   std::string cert_file, key_file, data_dir;
 
   size_t max_connections = 2000;
+  size_t max_connections_per_address = 200;  // one office behind NAT is one address
   size_t max_waiting_hosts = 10000;
+  size_t max_concurrent_logins = 16;  // Argon2id checks queued or running
   std::chrono::seconds tls_timeout{10};    // TLS handshake and HTTP upgrade
   std::chrono::seconds hello_timeout{10};  // first message after the upgrade
   std::chrono::seconds idle_timeout{30};   // keep-alive: silent peers are dropped

@@ -72,10 +72,15 @@ asio::awaitable<void> RelayCore::AcceptLoop() {
       if (ec == asio::error::no_descriptors) co_await SleepFor(std::chrono::milliseconds(100));
       continue;
     }
-    if (stats_.connections >= options_.max_connections + kHandshakeSlack) {
+    if (stats_->connections >= options_.max_connections + kHandshakeSlack) {
       log::Warn("connection from ", socket.remote_endpoint(ec).address().to_string(),
                 " dropped: hard connection limit reached");
       continue;  // socket closes as it goes out of scope
+    }
+    std::string address = socket.remote_endpoint(ec).address().to_string();
+    if ((*per_address_)[address] >= options_.max_connections_per_address) {
+      log::Warn("connection from ", address, " dropped: too many connections from this address");
+      continue;
     }
     co_spawn(io_, HandleSocket(std::move(socket)), asio::detached);
   }
@@ -93,7 +98,7 @@ asio::awaitable<void> RelayCore::SweepLoop() {
         SendError(*peer, msg::kCodeExpired);
       }
     }
-    stats_.waiting_hosts = registry_.waiting();
+    stats_->waiting_hosts = registry_.waiting();
   }
 }
 
@@ -103,14 +108,19 @@ void RelayCore::SendError(PeerConn& peer, std::string_view code) {
 }
 
 asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
-  ++stats_.connections;
-  struct Count {
-    RelayStats& s;
-    ~Count() { --s.connections; }
-  } count{stats_};
-
   error_code ec;
   std::string address = socket.remote_endpoint(ec).address().to_string();
+  ++stats_->connections;
+  ++(*per_address_)[address];
+  struct Count {
+    std::shared_ptr<RelayStats> stats;
+    std::shared_ptr<AddressCounts> per_address;
+    std::string address;
+    ~Count() {
+      --stats->connections;
+      if (--(*per_address)[address] == 0) per_address->erase(address);
+    }
+  } count{stats_, per_address_, address};
   socket.set_option(tcp::no_delay(true), ec);
   beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls_);
   beast::get_lowest_layer(stream).expires_after(options_.tls_timeout);
@@ -158,7 +168,7 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
     co_await respond(http::status::not_found, body);
     co_return;
   }
-  if (stopping_ || stats_.connections > options_.max_connections) {
+  if (stopping_ || stats_->connections > options_.max_connections) {
     log::Warn("refused ", address, ": ", stopping_ ? "shutting down" : "connection limit reached");
     std::string_view code = stopping_ ? msg::kShuttingDown : msg::kServerBusy;
     const std::string body = R"({"error":")" + std::string(code) + R"(","message":")" +
@@ -192,7 +202,8 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   peer->address = address;
   peer->conn = std::make_shared<WsConnection>(
       std::move(ws), QueueLimits{options_.queue_frames, options_.queue_bytes});
-  peer->conn->set_max_message_bytes(options_.max_data_frame);
+  // Control messages only until paired (see Pair): nobody unauthenticated gets 1 MiB buffers.
+  peer->conn->set_max_message_bytes(options_.max_control_bytes);
   peer->conn->Start();
   peers_[peer->id] = peer;
   if (is_host)
@@ -214,7 +225,12 @@ void RelayCore::Forget(PeerConn& peer) {
   }
   peer.conn->CloseAfterFlush(websocket::close_code::normal);
   peers_.erase(peer.id);
-  stats_.waiting_hosts = registry_.waiting();
+  stats_->waiting_hosts = registry_.waiting();
+}
+
+void RelayCore::AbortAll() {
+  for (auto& [id, weak] : peers_)
+    if (auto peer = weak.lock()) peer->conn->Abort();
 }
 
 void RelayCore::Shutdown() {

@@ -71,7 +71,7 @@ CREATE TABLE IF NOT EXISTS users (
 User ReadUser(Stmt& s) {
   User u;
   u.name = s.Text(0);
-  u.role = ParseRole(s.Text(1)).value_or(Role::kTechnician);
+  u.role = ParseRole(s.Text(1)).value_or(Role::kAuditor);  // unknown: least privilege
   u.password_hash = s.Text(2);
   u.disabled = s.Int(3) != 0;
   u.display_name = s.Text(4);

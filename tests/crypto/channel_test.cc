@@ -30,10 +30,15 @@ Result<Pair> RunHandshake(const char* host_digits, const char* viewer_digits,
   if (!s1.ok()) return s1.status();
   auto s2 = host->OnMessage(s1->reply);
   if (!s2.ok()) return s2.status();
-  EXPECT_TRUE(s2->done);
+  EXPECT_FALSE(s2->done);
+  EXPECT_TRUE(host->confirmation_sent());
   auto s3 = viewer->OnMessage(s2->reply);
   if (!s3.ok()) return s3.status();
   EXPECT_TRUE(s3->done);
+  auto s4 = host->OnMessage(s3->reply);
+  if (!s4.ok()) return s4.status();
+  EXPECT_TRUE(s4->done);
+  EXPECT_TRUE(s4->reply.empty());
   return Pair{host->TakeSender(), viewer->TakeSender(), host->TakeReceiver(),
               viewer->TakeReceiver()};
 }
@@ -51,7 +56,35 @@ TEST(HandshakeTest, SameCodeGivesWorkingChannelBothWays) {
   EXPECT_EQ(AsChars(m2->plaintext), "hello host");
 }
 
-TEST(HandshakeTest, WrongCodeFailsConfirmationOnTheHost) {
+TEST(HandshakeTest, ViewerRevealsNoTagBeforeTheHostProvesTheCode) {
+  // A relay posing as the host must not get anything to test a guessed code against.
+  auto viewer = Handshake::Create(Handshake::Role::kViewer, "12345", Digits("111111"), kSid);
+  auto fake_host = Handshake::Create(Handshake::Role::kHost, "12345", Digits("999999"), kSid);
+  auto s1 = viewer->OnMessage(fake_host->Start());
+  ASSERT_TRUE(s1.ok());
+  EXPECT_EQ(s1->reply.size(), 1 + kCPacePointBytes) << "only the key share, no confirmation";
+  auto s2 = fake_host->OnMessage(s1->reply);
+  ASSERT_TRUE(s2.ok());
+  auto s3 = viewer->OnMessage(s2->reply);
+  ASSERT_FALSE(s3.ok());
+  EXPECT_EQ(s3.status().code(), Status::Code::kAuthFailed);
+}
+
+TEST(HandshakeTest, ForgedViewerConfirmationIsRejectedByHost) {
+  auto host = Handshake::Create(Handshake::Role::kHost, "12345", Digits("222222"), kSid);
+  auto viewer = Handshake::Create(Handshake::Role::kViewer, "12345", Digits("222222"), kSid);
+  auto s1 = viewer->OnMessage(host->Start());
+  auto s2 = host->OnMessage(s1->reply);
+  auto s3 = viewer->OnMessage(s2->reply);
+  ASSERT_TRUE(s3.ok());
+  Bytes forged = s3->reply;
+  forged[7] ^= 1;
+  auto s4 = host->OnMessage(forged);
+  ASSERT_FALSE(s4.ok());
+  EXPECT_EQ(s4.status().code(), Status::Code::kAuthFailed);
+}
+
+TEST(HandshakeTest, WrongCodeFailsConfirmation) {
   auto p = RunHandshake("123456", "123457");
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), Status::Code::kAuthFailed);

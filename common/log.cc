@@ -5,6 +5,8 @@
 #include <ctime>
 #include <mutex>
 
+#include <fcntl.h>
+
 namespace telemaint::log {
 namespace {
 std::mutex g_mutex;
@@ -36,7 +38,12 @@ void SetProgram(std::string_view name) {
 bool SetFile(const std::string& path) {
   std::lock_guard lock(g_mutex);
   if (g_file) fclose(g_file);
-  g_file = path.empty() ? nullptr : fopen(path.c_str(), "a");
+  g_file = nullptr;
+  if (!path.empty()) {
+    // Private from the start: logs name technicians, customers and addresses.
+    int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0) g_file = fdopen(fd, "a");
+  }
   return path.empty() || g_file != nullptr;
 }
 

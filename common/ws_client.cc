@@ -39,7 +39,8 @@ asio::awaitable<Result<std::shared_ptr<WsConnection>>> DialRelay(ssl::context& t
   error_code cec;
   co_await tcp_layer.async_connect(endpoints, Nothrow(cec));
   if (cec) co_return Status::Io(DescribeDialError(cec, relay));
-  tcp_layer.socket().set_option(tcp::no_delay(true));
+  error_code nodelay_ec;  // best effort; never worth failing the connection
+  tcp_layer.socket().set_option(tcp::no_delay(true), nodelay_ec);
 
   // SNI and host name verification are not automatic with Asio.
   SSL_set_tlsext_host_name(ws.next_layer().native_handle(), relay.host.c_str());

@@ -2,6 +2,10 @@
 
 #include <sodium.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+
 namespace telemaint::crypto {
 
 struct ChannelSender::State {
@@ -13,11 +17,34 @@ struct ChannelReceiver::State {
   ~State() { sodium_memzero(&st, sizeof st); }
 };
 
+namespace {
+// Stream states hold the session key for the whole session: guarded, locked, wiped memory.
+template <typename T>
+T* NewLocked() {
+  Init();
+  void* p = sodium_malloc(sizeof(T));
+  if (!p) {
+    std::fprintf(stderr, "fatal: cannot allocate locked memory for a channel\n");
+    std::abort();
+  }
+  return new (p) T();
+}
+template <typename T>
+void FreeLocked(T* s) {
+  if (!s) return;
+  s->~T();
+  sodium_free(s);
+}
+}  // namespace
+
+void ChannelSender::StateDeleter::operator()(State* s) const { FreeLocked(s); }
+void ChannelReceiver::StateDeleter::operator()(State* s) const { FreeLocked(s); }
+
 static_assert(kStreamHeaderBytes == crypto_secretstream_xchacha20poly1305_HEADERBYTES);
 static_assert(kStreamOverheadBytes == crypto_secretstream_xchacha20poly1305_ABYTES);
 
 ChannelSender::ChannelSender(const SecretBytes& key)
-    : state_(std::make_unique<State>()), header_(kStreamHeaderBytes) {
+    : state_(NewLocked<State>()), header_(kStreamHeaderBytes) {
   Init();
   crypto_secretstream_xchacha20poly1305_init_push(&state_->st, header_.data(), key.data());
 }
@@ -36,7 +63,7 @@ Result<Bytes> ChannelSender::Seal(ByteView plaintext, bool final) {
   return out;
 }
 
-ChannelReceiver::ChannelReceiver() : state_(std::make_unique<State>()) {}
+ChannelReceiver::ChannelReceiver() : state_(NewLocked<ChannelReceiver::State>()) {}
 ChannelReceiver::~ChannelReceiver() = default;
 ChannelReceiver::ChannelReceiver(ChannelReceiver&&) noexcept = default;
 ChannelReceiver& ChannelReceiver::operator=(ChannelReceiver&&) noexcept = default;

@@ -30,7 +30,10 @@ class ChannelSender {
 
  private:
   struct State;
-  std::unique_ptr<State> state_;
+  struct StateDeleter {
+    void operator()(State* s) const;
+  };
+  std::unique_ptr<State, StateDeleter> state_;  // holds the stream key: locked memory
   Bytes header_;
   bool finished_ = false;
 };
@@ -54,7 +57,10 @@ class ChannelReceiver {
  private:
   ChannelReceiver();
   struct State;
-  std::unique_ptr<State> state_;
+  struct StateDeleter {
+    void operator()(State* s) const;
+  };
+  std::unique_ptr<State, StateDeleter> state_;  // holds the stream key: locked memory
   bool finished_ = false;
   bool broken_ = false;
 };

@@ -61,6 +61,9 @@ SecretBytes SecretBytes::TakeString(std::string& s) {
 }
 
 void Wipe(std::string& s) {
+  // The whole capacity: a short string moved from keeps its characters in its inline buffer
+  // with size() 0.
+  s.resize(s.capacity());
   if (!s.empty()) sodium_memzero(s.data(), s.size());
   s.clear();
 }

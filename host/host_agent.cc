@@ -121,7 +121,12 @@ void HostAgent::Stop() {
 
 asio::awaitable<void> HostAgent::Impl::Main() {
   auto backoff = options.min_backoff;
+  auto last_dial = std::chrono::steady_clock::now() - std::chrono::hours(1);
   while (!stopping) {
+    // At most one new code a second, whatever the relay does (expires_in 0, instant errors).
+    auto since = std::chrono::steady_clock::now() - last_dial;
+    if (since < std::chrono::seconds(1)) co_await SleepFor(std::chrono::seconds(1) - since);
+    last_dial = std::chrono::steady_clock::now();
     const std::string path = "/v1/host";
     DialOptions dial_options;
     auto dialed = co_await DialRelay(*tls, options.relay, path, dial_options);

@@ -63,10 +63,12 @@ int main(int argc, char** argv) {
       return viewer::kExitUsage;
     }
     code = std::move(*typed);
+    crypto::Wipe(*typed);
   }
   std::string password;
   if (const char* env = std::getenv("TELEMAINT_PASSWORD")) {
     password = env;
+    unsetenv("TELEMAINT_PASSWORD");  // not inherited by anything we might start
   } else {
     auto typed = PromptSecret("Password for " + o.user + ": ");
     if (!typed) {
@@ -74,6 +76,7 @@ int main(int argc, char** argv) {
       return viewer::kExitUsage;
     }
     password = std::move(*typed);
+    crypto::Wipe(*typed);
   }
   viewer::ViewerApp app_(o);
   return app_.Run(code, password);

@@ -138,6 +138,7 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
   join.nameplate = code.nameplate;
   join.user = options.user;
   join.password = std::move(password);
+  crypto::Wipe(password);
   join.ticket = options.ticket;
   std::string join_text = wire::Encode(join);
   crypto::Wipe(join.password);
@@ -197,6 +198,8 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
     error_code aec;
     tcp::socket s = co_await acceptor.async_accept(Nothrow(aec));
     if (aec) co_return std::nullopt;
+    error_code ignored;
+    acceptor.close(ignored);  // one session, one VNC client: nobody else gets in later
     co_return s;
   };
   // Named, not temporaries: GCC 12 mishandles temporaries passed by value to coroutines.

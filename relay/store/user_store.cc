@@ -98,10 +98,11 @@ UserStore::~UserStore() = default;
 
 Result<std::unique_ptr<UserStore>> UserStore::Open(const std::string& data_dir) {
   std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
+  bool created = std::filesystem::create_directories(data_dir, ec);
   if (ec) return Status::Io("cannot create the data directory '" + data_dir + "': " + ec.message());
-  std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
-                               std::filesystem::perm_options::replace, ec);
+  if (created)  // an existing directory keeps the permissions its admin gave it
+    std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, ec);
   auto impl = std::make_unique<Impl>();
   std::string path = (std::filesystem::path(data_dir) / "relay.db").string();
   if (sqlite3_open_v2(path.c_str(), &impl->db,
@@ -109,6 +110,9 @@ Result<std::unique_ptr<UserStore>> UserStore::Open(const std::string& data_dir) 
                       nullptr) != SQLITE_OK)
     return impl->Error("cannot open the database '" + path + "'");
   sqlite3_busy_timeout(impl->db, 5000);
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace, ec);
   for (const char* sql : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", kSchema}) {
     char* err = nullptr;
     if (sqlite3_exec(impl->db, sql, nullptr, nullptr, &err) != SQLITE_OK) {

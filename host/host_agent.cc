@@ -15,6 +15,7 @@
 #include "common/ws_client.h"
 #include "crypto/random.h"
 #include "crypto/session_code.h"
+#include "host/rfb_server.h"
 #include "peer/channel_link.h"
 
 namespace telemaint::host {
@@ -59,6 +60,7 @@ struct HostAgent::Impl {
   std::shared_ptr<ssl::context> tls;
   bool stopping = false;
   std::shared_ptr<WsConnection> current;
+  std::unique_ptr<RfbServer> builtin;  // when no --vnc-server is given
 
   int wrong_codes = 0;  // consecutive failed attempts, reset by a session that gets through
 
@@ -92,6 +94,14 @@ int HostAgent::Run() {
     return 1;
   }
   impl_->tls = *tls;
+  if (!impl_->options.vnc_server) {
+    auto server = RfbServer::Start(impl_->options.display);
+    if (!server.ok()) {
+      impl_->Say("Cannot start: " + server.status().message());
+      return 1;
+    }
+    impl_->builtin = std::move(*server);
+  }
   asio::signal_set signals(impl_->io, SIGINT, SIGTERM);
   signals.async_wait([this](error_code ec, int) {
     if (!ec) Stop();
@@ -291,22 +301,35 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
   wrong_codes = 0;
   auto& channel = std::get<peer::Channel>(result);
   Say("A technician is connected (session " + session.substr(0, 8) + ").");
-  log::Info("session ", session, ": channel up, connecting to the VNC server ",
-            options.vnc_server.ToString());
+  log::Info("session ", session, ": channel up, serving ",
+            options.vnc_server ? "the VNC server " + options.vnc_server->ToString()
+                               : std::string("this screen"));
 
   peer::Tunnel tunnel(ws, std::move(channel), "host_closed");
   auto open_local = [this]() -> asio::awaitable<std::optional<tcp::socket>> {
     auto ex = co_await asio::this_coro::executor;
-    tcp::resolver resolver(ex);
     error_code ec;
-    auto eps = co_await resolver.async_resolve(options.vnc_server.host,
-                                               std::to_string(options.vnc_server.port),
+    if (builtin) {
+      auto fd = builtin->NewSession();
+      if (!fd.ok()) {
+        log::Warn("cannot start the built-in VNC session: ", fd.status().message());
+        co_return std::nullopt;
+      }
+      // A socketpair end: Asio's stream socket reads and writes any stream descriptor.
+      tcp::socket s(ex);
+      s.assign(tcp::v4(), *fd, ec);
+      if (ec) co_return std::nullopt;
+      co_return s;
+    }
+    tcp::resolver resolver(ex);
+    auto eps = co_await resolver.async_resolve(options.vnc_server->host,
+                                               std::to_string(options.vnc_server->port),
                                                Nothrow(ec));
     if (ec) co_return std::nullopt;
     tcp::socket s(ex);
     co_await asio::async_connect(s, eps, Nothrow(ec));
     if (ec) {
-      log::Warn("cannot connect to the VNC server ", options.vnc_server.ToString(), ": ",
+      log::Warn("cannot connect to the VNC server ", options.vnc_server->ToString(), ": ",
                 ec.message());
       co_return std::nullopt;
     }
@@ -319,8 +342,10 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
   log::Info("session ", session, " ended: ", end.reason, " (", tunnel.bytes_out(),
             " bytes sent, ", tunnel.bytes_in(), " received)");
   if (end.reason == "vnc_unavailable")
-    Say("The session could not start: no VNC server answers at " +
-        options.vnc_server.ToString() + ".");
+    Say("The session could not start: " +
+        (options.vnc_server ? "no VNC server answers at " + options.vnc_server->ToString()
+                            : std::string("the screen could not be shared")) +
+        ".");
   else
     Say("The session ended: " + end.message);
   co_return stopping ? Next::kStop : Next::kReconnectNow;

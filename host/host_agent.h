@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/address.h"
@@ -16,7 +17,10 @@ namespace telemaint::host {
 struct HostOptions {
   HostPort relay;
   std::string ca_file;
-  HostPort vnc_server;
+  // An existing VNC server to share; without it the host serves its own X display (`display`,
+  // or $DISPLAY when empty) through the built-in server.
+  std::optional<HostPort> vnc_server;
+  std::string display;
   std::string code_file;  // if set, the current code is written there (mode 0600)
   std::string customer;   // optional customer name, recorded in the relay's log
   std::chrono::seconds max_code_age{600};

@@ -12,12 +12,14 @@ int main(int argc, char** argv) {
       "telemaint-host: lets a technician reach this computer. It dials out to the relay (it\n"
       "listens on no port), shows a one-time session code to read to the technician, and\n"
       "carries the session, end-to-end encrypted, to a VNC server on this machine."};
-  std::string relay_url, vnc = "127.0.0.1:5900", log_file;
+  std::string relay_url, vnc, log_file;
   host::HostOptions o;
   bool verbose = false;
   app.add_option("--relay", relay_url, "Relay address, wss://HOST:PORT")->required();
   app.add_option("--ca", o.ca_file, "CA certificate that signed the relay's (PEM)")->required();
-  app.add_option("--vnc-server", vnc, "VNC server to share, HOST:PORT")->capture_default_str();
+  app.add_option("--vnc-server", vnc,
+                 "Share an existing VNC server, HOST:PORT (default: serve this X display)");
+  app.add_option("--display", o.display, "X display to share, e.g. :0 (default: $DISPLAY)");
   app.add_option("--code-file", o.code_file, "Also write the current session code to this file");
   app.add_option("--customer", o.customer, "Customer name, recorded in the relay's log");
   app.add_option("--log-file", log_file, "Also append log lines to this file");
@@ -40,13 +42,15 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << relay.status().message() << "\n";
     return 2;
   }
-  auto vnc_server = ParseHostPort(vnc);
-  if (!vnc_server.ok()) {
-    std::cerr << "error: --vnc-server: " << vnc_server.status().message() << "\n";
-    return 2;
+  if (!vnc.empty()) {
+    auto vnc_server = ParseHostPort(vnc);
+    if (!vnc_server.ok()) {
+      std::cerr << "error: --vnc-server: " << vnc_server.status().message() << "\n";
+      return 2;
+    }
+    o.vnc_server = *vnc_server;
   }
   o.relay = *relay;
-  o.vnc_server = *vnc_server;
   host::HostAgent agent(o, {});
   return agent.Run();
 }

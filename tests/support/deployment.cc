@@ -48,6 +48,16 @@ std::unique_ptr<Process> Deployment::StartHost(uint16_t vnc_port, std::vector<st
   return std::make_unique<Process>(argv);
 }
 
+std::unique_ptr<Process> Deployment::StartBuiltInHost(const std::string& display,
+                                                      std::vector<std::string> extra,
+                                                      const std::string& name) {
+  std::vector<std::string> argv = {BinPath("telemaint-host"), "--relay", relay_url(), "--ca",
+                                   ca(), "--display", display, "--code-file", code_file(name),
+                                   "--log-file", log_file(name)};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return std::make_unique<Process>(argv);
+}
+
 std::string Deployment::WaitForCode(const std::string& previous, const std::string& name) {
   auto code = WaitForFileContent(code_file(name), previous, 20s);
   if (!code) throw std::runtime_error("the host showed no new code");

@@ -31,6 +31,10 @@ class Deployment {
   // Starts a host serving `vnc_port`; its code goes to code_file().
   std::unique_ptr<Process> StartHost(uint16_t vnc_port, std::vector<std::string> extra = {},
                                      const std::string& name = "host");
+  // Starts a host serving X display `display` with the built-in server (no --vnc-server).
+  std::unique_ptr<Process> StartBuiltInHost(const std::string& display,
+                                            std::vector<std::string> extra = {},
+                                            const std::string& name = "host");
   std::string code_file(const std::string& name = "host") const {
     return dir_ / (name + ".code");
   }

@@ -1,0 +1,35 @@
+#pragma once
+// RfbServer: the host's own VNC server (libvncserver) with no listening socket. Each session's
+// RFB stream is one client attached through a socketpair whose other end the host carries
+// through the end-to-end channel. A thread of its own runs libvncserver and the capture; the
+// ScreenSource and InputSink are used only there. When a session's client goes, every key and
+// button it held is released. NewSession() is thread-safe.
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/status.h"
+
+namespace telemaint::host {
+
+class X11Display;
+
+class RfbServer {
+ public:
+  // Opens the X display (":N", or empty for $DISPLAY) and starts serving.
+  static Result<std::unique_ptr<RfbServer>> Start(const std::string& display);
+  ~RfbServer();
+
+  // A new RFB client on one end of a socketpair; returns the other end, owned by the caller.
+  Result<int> NewSession();
+
+ private:
+  struct Impl;
+  explicit RfbServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace telemaint::host

@@ -1,0 +1,41 @@
+#include "host/x11/x11_display.h"
+#include "host/x11/xlib.h"
+
+#include "host/x11/x11_input.h"
+#include "host/x11/x11_screen.h"
+
+namespace telemaint::host {
+
+struct X11Display::Impl {
+  Display* dpy = nullptr;
+  std::unique_ptr<X11Screen> screen;
+  std::unique_ptr<X11Input> input;
+  ~Impl() {
+    input.reset();
+    screen.reset();
+    if (dpy) XCloseDisplay(dpy);
+  }
+};
+
+X11Display::X11Display(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+X11Display::~X11Display() = default;
+ScreenSource& X11Display::screen() { return *impl_->screen; }
+InputSink& X11Display::input() { return *impl_->input; }
+
+Result<std::unique_ptr<X11Display>> X11Display::Open(const std::string& name) {
+  auto impl = std::make_unique<Impl>();
+  impl->dpy = XOpenDisplay(name.empty() ? nullptr : name.c_str());
+  if (!impl->dpy)
+    return Status::Io("cannot open the X display '" + (name.empty() ? std::string("$DISPLAY") : name) +
+                      "' — is a graphical session running (or pass --display)?");
+  int ev, err, major, minor;
+  if (!XTestQueryExtension(impl->dpy, &ev, &err, &major, &minor))
+    return Status::InvalidInput("the X server has no XTEST extension (needed for input)");
+  auto screen = X11Screen::Create(impl->dpy);
+  if (!screen.ok()) return screen.status();
+  impl->screen = std::move(*screen);
+  impl->input = std::make_unique<X11Input>(impl->dpy);
+  return std::unique_ptr<X11Display>(new X11Display(std::move(impl)));
+}
+
+}  // namespace telemaint::host

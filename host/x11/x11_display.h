@@ -1,0 +1,28 @@
+#pragma once
+// X11 implementations of ScreenSource (XShm frames, XDamage changed regions) and InputSink
+// (XTest, with keysym handling in the manner of x11vnc). Both share one X connection owned by
+// X11Display; everything runs on the RFB server's thread.
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "host/input_sink.h"
+#include "host/screen_source.h"
+
+namespace telemaint::host {
+
+class X11Display {
+ public:
+  // name: ":0", or empty for $DISPLAY.
+  static Result<std::unique_ptr<X11Display>> Open(const std::string& name);
+  ~X11Display();
+  ScreenSource& screen();
+  InputSink& input();
+
+ private:
+  struct Impl;
+  explicit X11Display(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace telemaint::host

@@ -13,7 +13,8 @@ packages=(
   libgtest-dev libgmock-dev
   libvncserver-dev libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxrandr-dev libxtst-dev
   # certificates, tests and the demo: a virtual display, a real VNC server and client
-  openssl curl procps iproute2 xvfb x11vnc x11-apps xterm vncsnapshot
+  openssl curl procps iproute2 xvfb x11vnc x11-apps x11-utils xinput xterm vncsnapshot
+  libnet-vnc-perl
 )
 missing=()
 for p in "${packages[@]}"; do

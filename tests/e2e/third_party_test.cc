@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "tests/support/deployment.h"
+#include "tests/support/xserver.h"
 
 namespace telemaint::testing {
 namespace {
@@ -16,27 +17,14 @@ bool HaveProgram(const std::string& name) {
   return false;
 }
 
-// vncsnapshot with raw (lossless) transfer and no cursor, so that any difference in the
-// resulting file is a difference in the pixels received.
-std::string Snapshot(uint16_t port, const std::string& file) {
-  Process snap({"/usr/bin/vncsnapshot", "-quiet", "-encodings", "raw", "-nocursor", "-quality",
-                "100", "127.0.0.1::" + std::to_string(port), file});
-  auto rc = snap.Wait(30s);
-  if (!rc || *rc != 0) return {};
-  return ReadFile(file);
-}
-
 TEST(ThirdPartyTest, VncClientThroughTheViewerSeesTheHostScreen) {
   // scripts/setup.sh installs these; a missing one is a failure, not a reason to skip.
   for (const char* p : {"Xvfb", "x11vnc", "xlogo", "xeyes", "vncsnapshot"})
     ASSERT_TRUE(HaveProgram(p)) << p << " is not installed (run scripts/setup.sh)";
   Deployment d;
-  Process xvfb({"/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", "800x600x24", "-nolisten",
-                "tcp"});
-  auto display_line = xvfb.WaitForLine("", 15s);
-  ASSERT_TRUE(display_line.has_value()) << xvfb.Output();
-  std::string display = ":" + *display_line;
-  std::map<std::string, std::string> env{{"DISPLAY", display}};
+  VirtualDisplay x("800x600x24");
+  const std::string display = x.name();
+  std::map<std::string, std::string> env = x.env();
   Process logo({"/usr/bin/xlogo", "-geometry", "300x200+40+60"}, env);
   Process eyes({"/usr/bin/xeyes", "-geometry", "200x150+420+300"}, env);
   Process vnc({"/usr/bin/x11vnc", "-display", display, "-localhost", "-autoport", "5990",
@@ -49,7 +37,7 @@ TEST(ThirdPartyTest, VncClientThroughTheViewerSeesTheHostScreen) {
   std::string direct, previous;
   for (int i = 0; i < 20 && (direct.empty() || direct != previous); ++i) {
     previous = direct;
-    direct = Snapshot(vnc_port, d.dir() / "direct.jpg");
+    direct = LosslessSnapshot(vnc_port, d.dir() / "direct.jpg");
   }
   ASSERT_FALSE(direct.empty());
   ASSERT_EQ(direct, previous) << "the host screen never settled";
@@ -59,7 +47,7 @@ TEST(ThirdPartyTest, VncClientThroughTheViewerSeesTheHostScreen) {
   auto viewer = d.StartViewer(d.WaitForCode());
   uint16_t port = ViewerPort(*viewer);
   ASSERT_NE(port, 0) << viewer->Output();
-  std::string through = Snapshot(port, d.dir() / "through.jpg");
+  std::string through = LosslessSnapshot(port, d.dir() / "through.jpg");
   ASSERT_FALSE(through.empty()) << viewer->Output();
   EXPECT_GT(through.size(), 5000u) << "a real picture, not a blank one";
   EXPECT_TRUE(through == direct) << "the picture through telemaint differs from the screen";

@@ -11,7 +11,7 @@ packages=(
   cmake g++ make pkg-config
   libboost-dev libssl-dev libsodium-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev
-  libvncserver-dev libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxrandr-dev libxtst-dev
+  libvncserver-dev libpng-dev libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxrandr-dev libxtst-dev
   # certificates, tests and the demo: a virtual display, a real VNC server and client
   openssl curl procps iproute2 xvfb x11vnc x11-apps x11-utils xinput xterm vncsnapshot
   libnet-vnc-perl

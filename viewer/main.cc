@@ -24,6 +24,11 @@ int main(int argc, char** argv) {
   app.add_option("--listen", listen, "Local address for your VNC viewer (port 0: any free port)")
       ->capture_default_str();
   app.add_option("--ticket", o.ticket, "Ticket reference, recorded in the relay's log");
+  std::string quality = "lossless";
+  app.add_option("--snapshot", o.snapshot_file,
+                 "Take one picture of the customer's screen (FILE.png or FILE.ppm) and exit");
+  app.add_option("--quality", quality, "Picture quality: lossless, high or low")
+      ->capture_default_str();
   app.add_option("--log-file", log_file, "Also append log lines to this file");
   try {
     app.parse(argc, argv);
@@ -55,6 +60,12 @@ int main(int argc, char** argv) {
   if (listen_at->host == "localhost") listen_at->host = "127.0.0.1";
   o.relay = *relay;
   o.listen = *listen_at;
+  auto parsed_quality = viewer::ParseQuality(quality);
+  if (!parsed_quality.ok()) {
+    std::cerr << "error: " << parsed_quality.status().message() << "\n";
+    return viewer::kExitUsage;
+  }
+  o.quality = *parsed_quality;
 
   if (code.empty()) {
     auto typed = PromptSecret("Session code: ");

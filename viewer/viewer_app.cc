@@ -1,7 +1,10 @@
 #include "viewer/viewer_app.h"
 
 #include <boost/asio/signal_set.hpp>
+#include <sys/socket.h>
+
 #include <cstdio>
+#include <thread>
 
 #include "common/log.h"
 #include "common/tls.h"
@@ -25,6 +28,7 @@ struct ViewerApp::Impl {
   bool finished = false;
 
   asio::awaitable<int> Main(crypto::SessionCode code, std::string password);
+  asio::awaitable<int> TakeSnapshotThrough(peer::Tunnel& tunnel);
 };
 
 ViewerApp::ViewerApp(ViewerOptions options, std::function<void(const std::string&)> say)
@@ -94,6 +98,41 @@ int ExitCodeForRelayError(const std::string& code) {
 
 }  // namespace
 
+// Our own RFB client takes one picture through the channel, on a thread of its own (it
+// blocks), over a socketpair whose other end the tunnel carries.
+asio::awaitable<int> ViewerApp::Impl::TakeSnapshotThrough(peer::Tunnel& tunnel) {
+  Result<Picture> picture = Status::Internal("no picture was taken");
+  std::thread worker;
+  peer::Tunnel::OpenLocal open_fn = [&]() -> asio::awaitable<std::optional<tcp::socket>> {
+    auto ex = co_await asio::this_coro::executor;
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) co_return std::nullopt;
+    Quality quality = options.quality;
+    worker = std::thread([&picture, fd = fds[1], quality] {
+      picture = TakeSnapshot(fd, quality, std::chrono::seconds(60));
+    });
+    tcp::socket s(ex);
+    error_code ec;
+    s.assign(tcp::v4(), fds[0], ec);  // Asio's stream socket reads and writes any stream fd
+    if (ec) co_return std::nullopt;
+    co_return s;
+  };
+  std::function<void()> no_cancel;
+  Ending end = co_await tunnel.Run(open_fn, no_cancel);
+  if (worker.joinable()) worker.join();  // its socket is closed: it has returned or will at once
+  if (!picture.ok()) {
+    say("Error: no picture: " + picture.status().message() + " (" + end.message + ")");
+    co_return kExitSessionLost;
+  }
+  if (Status s = WritePicture(*picture, options.snapshot_file); !s.ok()) {
+    say("Error: " + s.message());
+    co_return kExitSetup;
+  }
+  say("Saved a " + std::to_string(picture->width) + "x" + std::to_string(picture->height) +
+      " picture of the customer's screen to " + options.snapshot_file + ".");
+  co_return kExitOk;
+}
+
 asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string password) {
   auto ex = co_await asio::this_coro::executor;
   auto tls = MakeClientTlsContext(options.ca_file);
@@ -105,7 +144,8 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
 
   // Listen first, so a busy port is reported before the customer's code is spent.
   tcp::acceptor acceptor(ex);
-  {
+  const bool snapshot = !options.snapshot_file.empty();
+  if (!snapshot) {
     error_code ec;
     auto addr = asio::ip::make_address(options.listen.host, ec);
     tcp::endpoint ep(addr, options.listen.port);
@@ -119,7 +159,7 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
       co_return kExitSetup;
     }
   }
-  auto local_port = acceptor.local_endpoint().port();
+  auto local_port = snapshot ? 0 : acceptor.local_endpoint().port();
 
   const std::string path = "/v1/viewer";
   DialOptions dial_options;
@@ -187,12 +227,13 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
                   : kExitSessionLost;
   }
   say("Connected to the customer's computer (session " + paired->session.substr(0, 8) + ").");
+  peer::Tunnel tunnel(ws, std::move(std::get<peer::Channel>(result)), "viewer_closed");
+  if (snapshot) co_return co_await TakeSnapshotThrough(tunnel);  // a named tunnel: see Run
   const std::string where = HostPort{options.listen.host, local_port}.ToString();
   say("Listening on " + where + " — point your VNC viewer there (e.g. vncviewer " +
       options.listen.host + "::" + std::to_string(local_port) + ").");
   log::Info("session ", paired->session, ": channel up");
 
-  peer::Tunnel tunnel(ws, std::move(std::get<peer::Channel>(result)), "viewer_closed");
   waiting_acceptor = &acceptor;
   auto open_local = [&acceptor]() -> asio::awaitable<std::optional<tcp::socket>> {
     error_code aec;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/address.h"
+#include "viewer/rfb_snapshot.h"
 
 namespace telemaint::viewer {
 
@@ -26,6 +27,8 @@ struct ViewerOptions {
   std::string user;
   HostPort listen;
   std::string ticket;
+  std::string snapshot_file;  // take one picture (PNG or PPM) and exit, instead of --listen
+  Quality quality = Quality::kLossless;
 };
 
 class ViewerApp {

@@ -48,3 +48,57 @@ TEST(BuiltInScreenTest, HostWithoutAUsableDisplaySaysSo) {
 
 }  // namespace
 }  // namespace telemaint::testing
+
+namespace telemaint::testing {
+namespace {
+
+TEST(ViewerSnapshotTest, ViewerFramebufferEqualsTheHostScreenPixelForPixel) {
+  Deployment d;
+  VirtualDisplay x("640x480x24");
+  // A drawing with many colours and edges: two X clients and a coloured background.
+  auto logo = x.Run({"/usr/bin/xlogo", "-geometry", "300x200+40+60", "-fg", "#d02060", "-bg",
+                     "#20a0f0"});
+  auto eyes = x.Run({"/usr/bin/xeyes", "-geometry", "200x150+380+260"});
+  auto relay = d.StartRelay();
+  auto host = d.StartBuiltInHost(x.name());
+  std::string code = d.WaitForCode();
+  // The screen settles when two root captures agree.
+  std::optional<RgbImage> screen, previous;
+  for (int i = 0; i < 20 && (!screen || !(screen == previous)); ++i) {
+    previous = screen;
+    screen = CaptureRoot(x, d.dir() / "root.xwd");
+  }
+  ASSERT_TRUE(screen.has_value());
+  ASSERT_TRUE(screen == previous) << "the screen never settled";
+
+  std::string out = d.dir() / "viewer.ppm";
+  auto viewer = d.StartViewer(code, {"--snapshot", out, "--quality", "lossless"});
+  ASSERT_EQ(viewer->Wait(60s), 0) << viewer->Output() << host->Output();
+  EXPECT_TRUE(viewer->WaitForLine("Saved a 640x480 picture", 0s)) << viewer->Output();
+  auto seen = ReadPpm(out);
+  ASSERT_TRUE(seen.has_value());
+  ASSERT_EQ(seen->width, screen->width);
+  ASSERT_EQ(seen->height, screen->height);
+  size_t differing = 0;
+  for (size_t i = 0; i < seen->rgb.size(); i += 3)
+    differing += seen->rgb[i] != screen->rgb[i] || seen->rgb[i + 1] != screen->rgb[i + 1] ||
+                 seen->rgb[i + 2] != screen->rgb[i + 2];
+  EXPECT_EQ(differing, 0u) << "pixels differ between the host screen and the viewer";
+  EXPECT_TRUE(host->WaitForLine("The session ended", 5s)) << host->Output();
+}
+
+TEST(ViewerSnapshotTest, PngSnapshotIsWritten) {
+  Deployment d;
+  VirtualDisplay x("320x240x24");
+  auto relay = d.StartRelay();
+  auto host = d.StartBuiltInHost(x.name());
+  std::string out = d.dir() / "screen.png";
+  auto viewer = d.StartViewer(d.WaitForCode(), {"--snapshot", out, "--quality", "low"});
+  ASSERT_EQ(viewer->Wait(60s), 0) << viewer->Output();
+  std::string png = ReadFile(out);
+  ASSERT_GT(png.size(), 8u);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+}
+
+}  // namespace
+}  // namespace telemaint::testing

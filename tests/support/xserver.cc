@@ -26,6 +26,58 @@ std::unique_ptr<Process> VirtualDisplay::Run(std::vector<std::string> argv) cons
   return std::make_unique<Process>(std::move(argv), env());
 }
 
+namespace {
+uint32_t Be32(const std::string& s, size_t at) {
+  auto b = [&](size_t i) { return static_cast<uint32_t>(static_cast<uint8_t>(s[at + i])); };
+  return b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3);
+}
+int ShiftOf(uint32_t mask) {
+  int shift = 0;
+  while (mask && !(mask & 1)) mask >>= 1, ++shift;
+  return shift;
+}
+}  // namespace
+
+std::optional<RgbImage> CaptureRoot(const VirtualDisplay& display, const std::string& file) {
+  Process xwd({"/usr/bin/xwd", "-root", "-silent", "-out", file}, display.env());
+  if (xwd.Wait(30s) != 0) return std::nullopt;
+  std::string d = ReadFile(file);
+  if (d.size() < 100) return std::nullopt;
+  // XWD file format version 7: 25 big-endian 32-bit header fields, the window name, colours.
+  uint32_t header_size = Be32(d, 0), width = Be32(d, 16), height = Be32(d, 20);
+  uint32_t byte_order = Be32(d, 28), bits_per_pixel = Be32(d, 44), bytes_per_line = Be32(d, 48);
+  uint32_t red = Be32(d, 56), green = Be32(d, 60), blue = Be32(d, 64), ncolors = Be32(d, 76);
+  size_t pixels = header_size + static_cast<size_t>(ncolors) * 12;
+  if (bits_per_pixel != 32 || d.size() < pixels + static_cast<size_t>(bytes_per_line) * height)
+    return std::nullopt;
+  RgbImage img{static_cast<int>(width), static_cast<int>(height), {}};
+  img.rgb.reserve(static_cast<size_t>(width) * height * 3);
+  for (uint32_t y = 0; y < height; ++y)
+    for (uint32_t x = 0; x < width; ++x) {
+      size_t at = pixels + static_cast<size_t>(y) * bytes_per_line + x * 4;
+      auto b = [&](int i) { return static_cast<uint32_t>(static_cast<uint8_t>(d[at + i])); };
+      uint32_t v = byte_order == 0 ? (b(3) << 24 | b(2) << 16 | b(1) << 8 | b(0))
+                                   : (b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3));
+      img.rgb.push_back(static_cast<uint8_t>((v & red) >> ShiftOf(red)));
+      img.rgb.push_back(static_cast<uint8_t>((v & green) >> ShiftOf(green)));
+      img.rgb.push_back(static_cast<uint8_t>((v & blue) >> ShiftOf(blue)));
+    }
+  return img;
+}
+
+std::optional<RgbImage> ReadPpm(const std::string& file) {
+  std::string d = ReadFile(file);
+  std::istringstream in(d);
+  std::string magic;
+  int w = 0, h = 0, max = 0;
+  in >> magic >> w >> h >> max;
+  if (magic != "P6" || w <= 0 || h <= 0 || max != 255) return std::nullopt;
+  size_t start = static_cast<size_t>(in.tellg()) + 1;
+  size_t n = static_cast<size_t>(w) * h * 3;
+  if (d.size() < start + n) return std::nullopt;
+  return RgbImage{w, h, std::vector<uint8_t>(d.begin() + start, d.begin() + start + n)};
+}
+
 std::string LosslessSnapshot(uint16_t port, const std::string& file) {
   Process snap({"/usr/bin/vncsnapshot", "-quiet", "-encodings", "raw", "-nocursor", "-quality",
                 "100", "127.0.0.1::" + std::to_string(port), file});

@@ -1,6 +1,9 @@
 #pragma once
 // A virtual X display (Xvfb) for end-to-end tests, on a display number Xvfb picks itself.
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include "tests/support/process.h"
@@ -19,6 +22,15 @@ class VirtualDisplay {
   std::unique_ptr<Process> xvfb_;
   std::string name_;
 };
+
+struct RgbImage {
+  int width = 0, height = 0;
+  std::vector<uint8_t> rgb;  // 3 bytes a pixel
+  bool operator==(const RgbImage&) const = default;
+};
+// The display's root window as X has it (xwd), the reference for pixel comparisons.
+std::optional<RgbImage> CaptureRoot(const VirtualDisplay& display, const std::string& file);
+std::optional<RgbImage> ReadPpm(const std::string& file);
 
 // vncsnapshot with raw (lossless) transfer and no cursor: the resulting JPEG file differs only
 // if the pixels received differ. Empty on failure.

@@ -102,3 +102,51 @@ TEST(ViewerSnapshotTest, PngSnapshotIsWritten) {
 
 }  // namespace
 }  // namespace telemaint::testing
+
+namespace telemaint::testing {
+namespace {
+
+TEST(TigerVncTest, TigerVncViewerOnTheLocalPortShowsTheHostScreen) {
+  Deployment d;
+  VirtualDisplay host_x("640x480x24");
+  auto logo = host_x.Run({"/usr/bin/xlogo", "-geometry", "300x200+40+60", "-fg", "#d02060",
+                          "-bg", "#20a0f0"});
+  auto eyes = host_x.Run({"/usr/bin/xeyes", "-geometry", "200x150+380+260"});
+  auto relay = d.StartRelay();
+  auto host = d.StartBuiltInHost(host_x.name());
+  auto viewer = d.StartViewer(d.WaitForCode());
+  uint16_t port = ViewerPort(*viewer);
+  ASSERT_NE(port, 0) << viewer->Output();
+  std::optional<RgbImage> screen, previous;
+  for (int i = 0; i < 20 && (!screen || !(screen == previous)); ++i) {
+    previous = screen;
+    screen = CaptureRoot(host_x, d.dir() / "host.xwd");
+  }
+  ASSERT_TRUE(screen.has_value());
+
+  // The technician's desktop: TigerVNC full screen on a display of the same size, lossless.
+  VirtualDisplay tech_x("640x480x24");
+  auto tiger = tech_x.Run({"/usr/bin/vncviewer", "-FullScreen", "-PreferredEncoding=ZRLE",
+                           "-AutoSelect=0", "-FullColor=1", "-NoJPEG=1", "-DotWhenNoCursor=0",
+                           "-Shared=1", "127.0.0.1::" + std::to_string(port)});
+  // The picture is there once the technician's screen matches the customer's closely enough
+  // (TigerVNC may draw its own cursor somewhere): poll, bounded.
+  size_t best = SIZE_MAX;
+  for (int i = 0; i < 100 && best > 0; ++i) {
+    auto shown = CaptureRoot(tech_x, d.dir() / "tech.xwd");
+    if (shown && shown->width == screen->width && shown->height == screen->height) {
+      size_t differing = 0;
+      for (size_t p = 0; p < shown->rgb.size(); p += 3)
+        differing += shown->rgb[p] != screen->rgb[p] || shown->rgb[p + 1] != screen->rgb[p + 1] ||
+                     shown->rgb[p + 2] != screen->rgb[p + 2];
+      best = std::min(best, differing);
+    }
+    if (best > 0) std::this_thread::sleep_for(100ms);  // polling the picture, bounded
+  }
+  std::printf("TigerVNC picture: %zu of 307200 pixels differ\n", best);
+  // At most a cursor's worth of pixels may differ out of 307,200.
+  EXPECT_LT(best, 400u) << tiger->Output() << viewer->Output();
+}
+
+}  // namespace
+}  // namespace telemaint::testing

@@ -5,6 +5,7 @@
 #include "tests/support/deployment.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/tcp.h"
+#include "tests/support/xserver.h"
 
 namespace telemaint::testing {
 namespace {
@@ -82,6 +83,22 @@ TEST(RelayLimitsTest, NonEcdsaCertificateIsRefusedAtStart) {
                  d.dir() / "rsa.pem", "--key", d.dir() / "rsa.key", "--data-dir", d.data_dir()});
   EXPECT_EQ(relay.Wait(10s), 1) << relay.Output();
   EXPECT_TRUE(relay.WaitForLine("must have an ECDSA key", 0s)) << relay.Output();
+}
+
+TEST(HostPortsTest, BuiltInHostListensOnNoTcpPortDuringASession) {
+  Deployment d;
+  VirtualDisplay x("320x240x24");
+  auto relay = d.StartRelay();
+  auto host = d.StartBuiltInHost(x.name());
+  auto viewer = d.StartViewer(d.WaitForCode());
+  ASSERT_NE(ViewerPort(*viewer), 0) << viewer->Output();
+  ASSERT_TRUE(host->WaitForLine("A technician is connected", 5s));
+  Process ss({"/usr/bin/ss", "-ltnpH"});
+  ASSERT_EQ(ss.Wait(10s), 0) << ss.Output();
+  EXPECT_NE(ss.Output().find("pid=" + std::to_string(relay->pid()) + ","), std::string::npos)
+      << "ss shows process owners (the relay's listener is the control)";
+  EXPECT_EQ(ss.Output().find("pid=" + std::to_string(host->pid()) + ","), std::string::npos)
+      << ss.Output();
 }
 
 TEST(HostPortsTest, HostListensOnNoTcpPort) {

@@ -150,3 +150,29 @@ TEST(TigerVncTest, TigerVncViewerOnTheLocalPortShowsTheHostScreen) {
 
 }  // namespace
 }  // namespace telemaint::testing
+
+namespace telemaint::testing {
+namespace {
+
+TEST(ViewerSnapshotTest, TheBuiltInServerServesSessionAfterSession) {
+  Deployment d;
+  VirtualDisplay x("320x240x24");
+  auto relay = d.StartRelay();
+  auto host = d.StartBuiltInHost(x.name());
+  std::string code;
+  for (int i = 0; i < 3; ++i) {
+    code = d.WaitForCode(code);
+    std::string out = d.dir() / ("shot" + std::to_string(i) + ".ppm");
+    auto viewer = d.StartViewer(code, {"--snapshot", out}, "alice", kTechPassword,
+                                "viewer" + std::to_string(i));
+    ASSERT_EQ(viewer->Wait(60s), 0) << "session " << i << "\n" << viewer->Output()
+                                    << host->Output();
+    auto picture = ReadPpm(out);
+    ASSERT_TRUE(picture.has_value());
+    EXPECT_EQ(picture->width, 320);
+  }
+  EXPECT_TRUE(host->Running());
+}
+
+}  // namespace
+}  // namespace telemaint::testing

@@ -123,16 +123,24 @@ Result<Handshake::Step> Handshake::HostOnShare(ByteView body) {
   return step;
 }
 
-Result<Handshake::Step> Handshake::ViewerOnConfirm(ByteView body) {
+Status Handshake::AcceptConfirmation(ByteView body, const SecretBytes& confirm_key,
+                                     std::string_view label, const SecretBytes& stream_key) {
   ByteReader r(body);
   ByteView tag, header;
   if (!r.ReadView(kConfirmTagBytes, tag) || !r.ReadView(kStreamHeaderBytes, header) ||
       !r.empty())
     return Status::Protocol("malformed key confirmation");
-  if (!CheckTag(keys_->confirm_host, kConfirmHostLabel, tag)) return WrongCode();
-  auto receiver = ChannelReceiver::Create(keys_->host_to_viewer, header);
+  if (!CheckTag(confirm_key, label, tag)) return WrongCode();
+  auto receiver = ChannelReceiver::Create(stream_key, header);
   if (!receiver.ok()) return receiver.status();
   receiver_.emplace(std::move(receiver).value());
+  return Status::Ok();
+}
+
+Result<Handshake::Step> Handshake::ViewerOnConfirm(ByteView body) {
+  Status accepted = AcceptConfirmation(body, keys_->confirm_host, kConfirmHostLabel,
+                                       keys_->host_to_viewer);
+  if (!accepted.ok()) return accepted;
   sender_.emplace(keys_->viewer_to_host);
   Step step;
   step.reply = {kMsgConfirmViewer};
@@ -144,15 +152,9 @@ Result<Handshake::Step> Handshake::ViewerOnConfirm(ByteView body) {
 }
 
 Result<Handshake::Step> Handshake::HostOnConfirm(ByteView body) {
-  ByteReader r(body);
-  ByteView tag, header;
-  if (!r.ReadView(kConfirmTagBytes, tag) || !r.ReadView(kStreamHeaderBytes, header) ||
-      !r.empty())
-    return Status::Protocol("malformed key confirmation");
-  if (!CheckTag(keys_->confirm_viewer, kConfirmViewerLabel, tag)) return WrongCode();
-  auto receiver = ChannelReceiver::Create(keys_->viewer_to_host, header);
-  if (!receiver.ok()) return receiver.status();
-  receiver_.emplace(std::move(receiver).value());
+  Status accepted = AcceptConfirmation(body, keys_->confirm_viewer, kConfirmViewerLabel,
+                                       keys_->viewer_to_host);
+  if (!accepted.ok()) return accepted;
   Step step;
   step.done = true;
   keys_.reset();

@@ -70,6 +70,9 @@ class Handshake {
   Result<Step> HostOnConfirm(ByteView message);
   Result<Step> ViewerOnShare(ByteView message);
   Result<Step> ViewerOnConfirm(ByteView message);
+  // Checks the peer's tag and starts receiving on the stream whose header follows it.
+  Status AcceptConfirmation(ByteView body, const SecretBytes& confirm_key, std::string_view label,
+                            const SecretBytes& stream_key);
 
   Role role_ = Role::kHost;
   std::unique_ptr<CPace> cpace_;

@@ -60,6 +60,10 @@ int main(int argc, char** argv) {
   if (listen_at->host == "localhost") listen_at->host = "127.0.0.1";
   o.relay = *relay;
   o.listen = *listen_at;
+  if (!o.snapshot_file.empty() && !viewer::IsPictureFileName(o.snapshot_file)) {
+    std::cerr << "error: --snapshot takes a .png or .ppm file name\n";  // before a code is spent
+    return viewer::kExitUsage;
+  }
   auto parsed_quality = viewer::ParseQuality(quality);
   if (!parsed_quality.ok()) {
     std::cerr << "error: " << parsed_quality.status().message() << "\n";

@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <png.h>
 
 #include <cstdio>
@@ -36,11 +37,16 @@ Status WritePng(const Picture& p, FILE* f) {
 
 }  // namespace
 
+bool IsPictureFileName(const std::string& path) {
+  return EndsWith(path, ".png") || EndsWith(path, ".ppm");
+}
+
 Status WritePicture(const Picture& picture, const std::string& path) {
   bool png = EndsWith(path, ".png");
-  if (!png && !EndsWith(path, ".ppm"))
+  if (!IsPictureFileName(path))
     return Status::InvalidInput("--snapshot takes a .png or .ppm file name");
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  std::unique_ptr<FILE, int (*)(FILE*)> f(fd >= 0 ? fdopen(fd, "wb") : nullptr, &std::fclose);
   if (!f) return Status::Io("cannot write '" + path + "'");
   if (png) return WritePng(picture, f.get());
   std::fprintf(f.get(), "P6\n%d %d\n255\n", picture.width, picture.height);

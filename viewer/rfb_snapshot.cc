@@ -3,8 +3,13 @@
 #include <rfb/rfbclient.h>
 #include <unistd.h>
 
+#include <cstdarg>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+
+#include "common/log.h"
 
 namespace telemaint::viewer {
 namespace {
@@ -48,6 +53,18 @@ void OnUpdate(rfbClient* c, int x, int y, int w, int h) {
 
 void IgnoreCutText(rfbClient*, const char*, int) {}
 
+// libvncclient prints to stderr by default; its chatter belongs in our debug log.
+void ClientLogToOurs(const char* format, ...) {
+  char line[512];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(line, sizeof line, format, args);
+  va_end(args);
+  std::string text(line);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  log::Debug("libvncclient: ", text);
+}
+
 }  // namespace
 
 Result<Quality> ParseQuality(const std::string& name) {
@@ -59,6 +76,8 @@ Result<Quality> ParseQuality(const std::string& name) {
 
 Result<Picture> TakeSnapshot(int fd, Quality quality, std::chrono::seconds timeout) {
   State state;
+  rfbClientLog = ClientLogToOurs;
+  rfbClientErr = ClientLogToOurs;
   rfbClient* c = rfbGetClient(8, 3, 4);
   if (!c) {
     close(fd);

@@ -26,7 +26,9 @@ inline constexpr int kMaxScreenSide = 16384;
 // the screen has arrived once, then closes it.
 Result<Picture> TakeSnapshot(int fd, Quality quality, std::chrono::seconds timeout);
 
-// Writes FILE.png (libpng) or FILE.ppm (binary PPM), chosen by the extension.
+bool IsPictureFileName(const std::string& path);  // .png or .ppm
+// Writes FILE.png (libpng) or FILE.ppm (binary PPM), chosen by the extension, readable by the
+// technician only (it shows a customer's screen).
 Status WritePicture(const Picture& picture, const std::string& path);
 
 }  // namespace telemaint::viewer

@@ -251,9 +251,9 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
   };
   Ending end = co_await tunnel.Run(open_fn, cancel_fn);
   if (end.reason == "vnc_unavailable") {
-    say("Error: the customer's computer has no VNC server running where telemaint-host expects "
-        "it — ask the customer to start it (or to run telemaint-host with the right "
-        "--vnc-server).");
+    say("Error: the customer's computer could not share its screen (its VNC server is not "
+        "running, or its display could not be opened) — ask the customer to check "
+        "telemaint-host's --vnc-server or --display.");
     co_return kExitSessionLost;
   }
   say("The session ended: " + end.message);

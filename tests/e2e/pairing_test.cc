@@ -152,7 +152,7 @@ TEST(PairingVncTest, MissingVncServerIsExplainedToTheTechnician) {
   auto host = d.StartHost(closed_port);
   auto viewer = d.StartViewer(d.WaitForCode());
   EXPECT_EQ(viewer->Wait(20s), 5) << viewer->Output();
-  EXPECT_TRUE(viewer->WaitForLine("no VNC server running", 0s)) << viewer->Output();
+  EXPECT_TRUE(viewer->WaitForLine("could not share its screen", 0s)) << viewer->Output();
   EXPECT_TRUE(host->WaitForLine("no VNC server answers", 5s)) << host->Output();
 }
 

@@ -161,6 +161,12 @@ std::optional<std::string> WaitForFileContent(const std::string& path,
   return std::nullopt;
 }
 
+std::optional<bool> ListensOnTcp(pid_t pid) {
+  Process ss({"/usr/bin/ss", "-ltnpH"});
+  if (ss.Wait(10s) != 0) return std::nullopt;
+  return ss.Output().find("pid=" + std::to_string(pid) + ",") != std::string::npos;
+}
+
 bool WaitForFile(const std::string& path, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!std::filesystem::exists(path)) {

@@ -69,6 +69,8 @@ std::string ReadFile(const std::string& path);
 std::optional<std::string> WaitForFileContent(const std::string& path,
                                               const std::string& not_equal = {},
                                               std::chrono::milliseconds timeout = 10s);
+// Whether `pid` has a listening TCP socket (per `ss -ltnp`); nullopt if ss failed.
+std::optional<bool> ListensOnTcp(pid_t pid);
 // Waits until the file exists.
 bool WaitForFile(const std::string& path, std::chrono::milliseconds timeout = 10s);
 // Reads a /proc/PID/status field in kB (VmRSS, VmHWM); -1 if unavailable.

@@ -7,17 +7,23 @@
 namespace telemaint::testing {
 
 VirtualDisplay::VirtualDisplay(const std::string& geometry) {
-  xvfb_ = std::make_unique<Process>(std::vector<std::string>{
-      "/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", geometry, "-nolisten", "tcp"});
-  // -displayfd prints the number it settled on; before that, Xvfb may print errors about
-  // numbers another Xvfb (a parallel test) took first.
-  auto deadline = std::chrono::steady_clock::now() + 15s;
-  while (name_.empty() && std::chrono::steady_clock::now() < deadline) {
-    std::istringstream lines(xvfb_->Output());
-    for (std::string line; std::getline(lines, line);)
-      if (!line.empty() && line.find_first_not_of("0123456789") == std::string::npos)
-        name_ = ":" + line;
-    if (name_.empty()) std::this_thread::sleep_for(20ms);
+  // Parallel tests start Xvfbs at the same time and may race for a display number: take the
+  // number -displayfd prints, then make sure an X client can really use it, else start again.
+  for (int attempt = 0; attempt < 5 && name_.empty(); ++attempt) {
+    xvfb_ = std::make_unique<Process>(std::vector<std::string>{
+        "/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", geometry, "-nolisten", "tcp"});
+    std::string candidate;
+    auto deadline = std::chrono::steady_clock::now() + 15s;
+    while (candidate.empty() && xvfb_->Running() && std::chrono::steady_clock::now() < deadline) {
+      std::istringstream lines(xvfb_->Output());
+      for (std::string line; std::getline(lines, line);)
+        if (!line.empty() && line.find_first_not_of("0123456789") == std::string::npos)
+          candidate = ":" + line;
+      if (candidate.empty()) std::this_thread::sleep_for(20ms);
+    }
+    if (candidate.empty()) continue;
+    Process probe({"/usr/bin/xdpyinfo", "-display", candidate});
+    if (probe.Wait(10s) == 0 && xvfb_->Running()) name_ = candidate;
   }
   if (name_.empty()) throw std::runtime_error("Xvfb did not start: " + xvfb_->Output());
 }
@@ -76,6 +82,14 @@ std::optional<RgbImage> ReadPpm(const std::string& file) {
   size_t n = static_cast<size_t>(w) * h * 3;
   if (d.size() < start + n) return std::nullopt;
   return RgbImage{w, h, std::vector<uint8_t>(d.begin() + start, d.begin() + start + n)};
+}
+
+size_t CountDifferingPixels(const RgbImage& a, const RgbImage& b) {
+  if (a.width != b.width || a.height != b.height || a.rgb.size() != b.rgb.size()) return SIZE_MAX;
+  size_t differing = 0;
+  for (size_t p = 0; p < a.rgb.size(); p += 3)
+    differing += a.rgb[p] != b.rgb[p] || a.rgb[p + 1] != b.rgb[p + 1] || a.rgb[p + 2] != b.rgb[p + 2];
+  return differing;
 }
 
 std::string LosslessSnapshot(uint16_t port, const std::string& file) {

@@ -31,6 +31,8 @@ struct RgbImage {
 // The display's root window as X has it (xwd), the reference for pixel comparisons.
 std::optional<RgbImage> CaptureRoot(const VirtualDisplay& display, const std::string& file);
 std::optional<RgbImage> ReadPpm(const std::string& file);
+// Pixels that differ between two pictures of the same size (SIZE_MAX if the sizes differ).
+size_t CountDifferingPixels(const RgbImage& a, const RgbImage& b);
 
 // vncsnapshot with raw (lossless) transfer and no cursor: the resulting JPEG file differs only
 // if the pixels received differ. Empty on failure.

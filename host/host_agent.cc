@@ -95,7 +95,7 @@ int HostAgent::Run() {
   }
   impl_->tls = *tls;
   if (!impl_->options.vnc_server) {
-    auto server = RfbServer::Start(impl_->options.display);
+    auto server = RfbServer::StartX11(impl_->options.display);
     if (!server.ok()) {
       impl_->Say("Cannot start: " + server.status().message());
       return 1;

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "common/log.h"
+#include "host/desktop.h"
 #include "host/x11/x11_display.h"
 
 namespace telemaint::host {
@@ -27,7 +28,7 @@ void RfbLogToOurs(const char* format, ...) {
 }  // namespace
 
 struct RfbServer::Impl {
-  std::unique_ptr<X11Display> x11;
+  std::unique_ptr<Desktop> desktop;
   rfbScreenInfoPtr screen = nullptr;
   std::vector<uint8_t> frame;
   std::thread thread;
@@ -38,15 +39,15 @@ struct RfbServer::Impl {
   static Impl* From(rfbClientPtr cl) { return static_cast<Impl*>(cl->screen->screenData); }
 
   static void OnKey(rfbBool down, rfbKeySym keysym, rfbClientPtr cl) {
-    From(cl)->x11->input().Key(keysym, down);
+    From(cl)->desktop->input().Key(keysym, down);
   }
   static void OnPointer(int mask, int x, int y, rfbClientPtr cl) {
-    From(cl)->x11->input().Pointer(x, y, static_cast<uint8_t>(mask));
+    From(cl)->desktop->input().Pointer(x, y, static_cast<uint8_t>(mask));
     rfbDefaultPtrAddEvent(mask, x, y, cl);
   }
   static void OnClientGone(rfbClientPtr cl) {
     // No stuck Ctrl on the customer's PC, whatever way the session ended.
-    From(cl)->x11->input().ReleaseAll();
+    From(cl)->desktop->input().ReleaseAll();
     log::Info("RFB session client gone; released all keys and buttons");
   }
   static rfbNewClientAction OnNewClient(rfbClientPtr cl) {
@@ -55,7 +56,7 @@ struct RfbServer::Impl {
   }
 
   void Loop() {
-    auto& source = x11->screen();
+    auto& source = desktop->screen();
     while (!stop) {
       {
         std::lock_guard lock(mu);
@@ -82,12 +83,16 @@ RfbServer::~RfbServer() {
   for (int fd : impl_->pending) close(fd);
 }
 
-Result<std::unique_ptr<RfbServer>> RfbServer::Start(const std::string& display) {
+Result<std::unique_ptr<RfbServer>> RfbServer::StartX11(const std::string& display) {
   auto x11 = X11Display::Open(display);
   if (!x11.ok()) return x11.status();
+  return Start(std::move(*x11));
+}
+
+Result<std::unique_ptr<RfbServer>> RfbServer::Start(std::unique_ptr<Desktop> desktop) {
   auto impl = std::make_unique<Impl>();
-  impl->x11 = std::move(*x11);
-  ScreenSource& source = impl->x11->screen();
+  impl->desktop = std::move(desktop);
+  ScreenSource& source = impl->desktop->screen();
   rfbLog = RfbLogToOurs;
   rfbErr = RfbLogToOurs;
   int argc = 0;

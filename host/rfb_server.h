@@ -15,12 +15,14 @@
 
 namespace telemaint::host {
 
-class X11Display;
+class Desktop;
 
 class RfbServer {
  public:
-  // Opens the X display (":N", or empty for $DISPLAY) and starts serving.
-  static Result<std::unique_ptr<RfbServer>> Start(const std::string& display);
+  // Opens the X display (":N", or empty for $DISPLAY) and starts serving it.
+  static Result<std::unique_ptr<RfbServer>> StartX11(const std::string& display);
+  // Serves any desktop (a synthetic one in tests and benchmarks).
+  static Result<std::unique_ptr<RfbServer>> Start(std::unique_ptr<Desktop> desktop);
   ~RfbServer();
 
   // A new RFB client on one end of a socketpair; returns the other end, owned by the caller.

@@ -6,18 +6,17 @@
 #include <string>
 
 #include "common/status.h"
-#include "host/input_sink.h"
-#include "host/screen_source.h"
+#include "host/desktop.h"
 
 namespace telemaint::host {
 
-class X11Display {
+class X11Display : public Desktop {
  public:
   // name: ":0", or empty for $DISPLAY.
   static Result<std::unique_ptr<X11Display>> Open(const std::string& name);
-  ~X11Display();
-  ScreenSource& screen();
-  InputSink& input();
+  ~X11Display() override;
+  ScreenSource& screen() override;
+  InputSink& input() override;
 
  private:
   struct Impl;

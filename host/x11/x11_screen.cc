@@ -67,6 +67,9 @@ std::vector<Rect> X11Screen::TakeDamage() {
   while (XPending(dpy_)) {
     XEvent ev;
     XNextEvent(dpy_, &ev);
+    // The keymap changed (the user switched layout, or we borrowed a keycode): keysym
+    // lookups must see the new one.
+    if (ev.type == MappingNotify) XRefreshKeyboardMapping(&ev.xmapping);
   }
   XserverRegion region = XFixesCreateRegion(dpy_, nullptr, 0);
   XDamageSubtract(dpy_, damage_, None, region);

@@ -62,6 +62,15 @@ std::string Printable(std::string_view text) {
   return out;
 }
 
+void WriteFormatted(Level level, std::string_view prefix, const char* format, va_list args) {
+  char line[512];
+  std::vsnprintf(line, sizeof line, format, args);
+  std::string text(prefix);
+  text += line;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  Write(level, text);
+}
+
 void Write(Level level, std::string_view raw) {
   std::string message = Printable(raw);
   std::lock_guard lock(g_mutex);

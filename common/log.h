@@ -2,6 +2,7 @@
 // Minimal leveled logger writing one line per event to stderr (and optionally a file).
 // Thread-safe. Never pass secrets, keys, passwords or session codes' secret digits to it:
 // callers log nameplates and session ids only.
+#include <cstdarg>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -18,6 +19,9 @@ void Write(Level level, std::string_view message);
 // Control characters replaced by \xNN: text from the network cannot forge log lines or
 // drive a terminal.
 std::string Printable(std::string_view text);
+// For C libraries' printf-style log callbacks (libvncserver, libvncclient): formats one line
+// (trailing newlines dropped) and writes it after `prefix`.
+void WriteFormatted(Level level, std::string_view prefix, const char* format, va_list args);
 
 template <typename... Args>
 std::string Concat(Args&&... args) {

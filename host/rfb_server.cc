@@ -15,14 +15,10 @@ namespace telemaint::host {
 namespace {
 
 void RfbLogToOurs(const char* format, ...) {
-  char line[512];
   va_list args;
   va_start(args, format);
-  std::vsnprintf(line, sizeof line, format, args);
+  log::WriteFormatted(log::Level::kDebug, "libvncserver: ", format, args);
   va_end(args);
-  std::string text(line);
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  log::Debug("libvncserver: ", text);
 }
 
 }  // namespace

@@ -55,14 +55,10 @@ void IgnoreCutText(rfbClient*, const char*, int) {}
 
 // libvncclient prints to stderr by default; its chatter belongs in our debug log.
 void ClientLogToOurs(const char* format, ...) {
-  char line[512];
   va_list args;
   va_start(args, format);
-  std::vsnprintf(line, sizeof line, format, args);
+  log::WriteFormatted(log::Level::kDebug, "libvncclient: ", format, args);
   va_end(args);
-  std::string text(line);
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  log::Debug("libvncclient: ", text);
 }
 
 }  // namespace

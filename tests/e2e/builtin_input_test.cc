@@ -16,9 +16,10 @@ class BuiltInInputTest : public ::testing::Test {
   // Starts relay, built-in host on the display and a viewer; returns the viewer's local port.
   uint16_t Connect(const VirtualDisplay& x) {
     relay_ = d_.StartRelay();
-    host_ = d_.StartBuiltInHost(x.name());
-    viewer_ = d_.StartViewer(d_.WaitForCode());
-    return ViewerPort(*viewer_);
+    auto joined = d_.JoinBuiltIn(x.name());
+    host_ = std::move(joined.host);
+    viewer_ = std::move(joined.viewer);
+    return joined.port;
   }
   std::unique_ptr<Process> Input(uint16_t port, std::vector<std::string> commands) {
     std::vector<std::string> argv = {"/usr/bin/perl", SourcePath("tests/support/vnc_input.pl"),

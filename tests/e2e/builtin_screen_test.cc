@@ -28,9 +28,7 @@ TEST(BuiltInScreenTest, VncClientThroughTheViewerSeesTheHostScreenExactly) {
   ASSERT_EQ(direct, previous) << "the screen never settled";
 
   auto relay = d.StartRelay();
-  auto host = d.StartBuiltInHost(x.name());
-  auto viewer = d.StartViewer(d.WaitForCode());
-  uint16_t port = ViewerPort(*viewer);
+  auto [host, viewer, code, port] = d.JoinBuiltIn(x.name());
   ASSERT_NE(port, 0) << viewer->Output() << host->Output();
   std::string through = LosslessSnapshot(port, d.dir() / "through.jpg");
   ASSERT_FALSE(through.empty()) << viewer->Output() << host->Output();
@@ -112,9 +110,7 @@ TEST(TigerVncTest, TigerVncViewerOnTheLocalPortShowsTheHostScreen) {
   auto logo2 = host_x.Run({"/usr/bin/xlogo", "-geometry", "200x150+380+260", "-fg", "#10c040",
                            "-bg", "#fff0a0"});
   auto relay = d.StartRelay();
-  auto host = d.StartBuiltInHost(host_x.name());
-  auto viewer = d.StartViewer(d.WaitForCode());
-  uint16_t port = ViewerPort(*viewer);
+  auto [host, viewer, code, port] = d.JoinBuiltIn(host_x.name());
   ASSERT_NE(port, 0) << viewer->Output();
   std::optional<RgbImage> screen, previous;
   for (int i = 0; i < 20 && (!screen || !(screen == previous)); ++i) {

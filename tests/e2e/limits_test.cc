@@ -89,9 +89,8 @@ TEST(HostPortsTest, BuiltInHostListensOnNoTcpPortDuringASession) {
   Deployment d;
   VirtualDisplay x("320x240x24");
   auto relay = d.StartRelay();
-  auto host = d.StartBuiltInHost(x.name());
-  auto viewer = d.StartViewer(d.WaitForCode());
-  ASSERT_NE(ViewerPort(*viewer), 0) << viewer->Output();
+  auto [host, viewer, code, port] = d.JoinBuiltIn(x.name());
+  ASSERT_NE(port, 0) << viewer->Output();
   ASSERT_TRUE(host->WaitForLine("A technician is connected", 5s));
   // The relay's listener is the control: ss does show process owners here.
   EXPECT_EQ(ListensOnTcp(relay->pid()), true);
@@ -102,9 +101,8 @@ TEST(HostPortsTest, HostListensOnNoTcpPort) {
   Deployment d;
   auto relay = d.StartRelay();
   OneShotServer vnc([](int fd) { ReadExactly(fd, 1, 20s); });
-  auto host = d.StartHost(vnc.port());
-  auto viewer = d.StartViewer(d.WaitForCode());
-  ASSERT_NE(ViewerPort(*viewer), 0) << viewer->Output();
+  auto [host, viewer, code, port] = d.Join(vnc.port());
+  ASSERT_NE(port, 0) << viewer->Output();
   ASSERT_TRUE(host->WaitForLine("A technician is connected", 5s));
   // The relay's listener is the control: ss does show process owners here.
   EXPECT_EQ(ListensOnTcp(relay->pid()), true);

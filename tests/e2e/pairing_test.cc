@@ -17,10 +17,8 @@ class PairingE2ETest : public ::testing::Test {
 TEST_F(PairingE2ETest, RightCodePairsAndTheCodeCannotBeUsedTwice) {
   auto relay = d_.StartRelay();
   OneShotServer vnc(HoldOpen);
-  auto host = d_.StartHost(vnc.port());
-  std::string code = d_.WaitForCode();
-  auto viewer = d_.StartViewer(code);
-  ASSERT_NE(ViewerPort(*viewer), 0) << viewer->Output();
+  auto [host, viewer, code, port] = d_.Join(vnc.port());
+  ASSERT_NE(port, 0) << viewer->Output();
   EXPECT_TRUE(host->WaitForLine("A technician is connected", 5s)) << host->Output();
 
   auto third = d_.StartViewer(code, {}, "alice", kTechPassword, "third");

@@ -43,9 +43,7 @@ TEST(ThirdPartyTest, VncClientThroughTheViewerSeesTheHostScreen) {
   ASSERT_EQ(direct, previous) << "the host screen never settled";
 
   auto relay = d.StartRelay();
-  auto host = d.StartHost(vnc_port);
-  auto viewer = d.StartViewer(d.WaitForCode());
-  uint16_t port = ViewerPort(*viewer);
+  auto [host, viewer, code, port] = d.Join(vnc_port);
   ASSERT_NE(port, 0) << viewer->Output();
   std::string through = LosslessSnapshot(port, d.dir() / "through.jpg");
   ASSERT_FALSE(through.empty()) << viewer->Output();

@@ -31,9 +31,7 @@ TEST_F(TransportE2ETest, Moves16MiBEachWayIntact) {
     w.join();
   });
   auto relay = d_.StartRelay();
-  auto host = d_.StartHost(vnc.port());
-  auto viewer = d_.StartViewer(d_.WaitForCode());
-  uint16_t port = ViewerPort(*viewer);
+  auto [host, viewer, code, port] = d_.Join(vnc.port());
   ASSERT_NE(port, 0) << viewer->Output();
   int fd = ConnectLoopback(port);
   ASSERT_GE(fd, 0);
@@ -53,9 +51,7 @@ TEST_F(TransportE2ETest, Moves16MiBEachWayIntact) {
 TEST_F(TransportE2ETest, VanishedHostIsReportedToTheViewerWithin2s) {
   auto relay = d_.StartRelay();
   OneShotServer vnc(HoldOpen);
-  auto host = d_.StartHost(vnc.port());
-  auto viewer = d_.StartViewer(d_.WaitForCode());
-  uint16_t port = ViewerPort(*viewer);
+  auto [host, viewer, code, port] = d_.Join(vnc.port());
   ASSERT_NE(port, 0) << viewer->Output();
   int fd = ConnectLoopback(port);
   auto start = std::chrono::steady_clock::now();
@@ -69,10 +65,8 @@ TEST_F(TransportE2ETest, VanishedHostIsReportedToTheViewerWithin2s) {
 TEST_F(TransportE2ETest, VanishedViewerIsReportedToTheHostWithin2s) {
   auto relay = d_.StartRelay();
   OneShotServer vnc(HoldOpen);
-  auto host = d_.StartHost(vnc.port());
-  std::string code = d_.WaitForCode();
-  auto viewer = d_.StartViewer(code);
-  ASSERT_NE(ViewerPort(*viewer), 0) << viewer->Output();
+  auto [host, viewer, code, port] = d_.Join(vnc.port());
+  ASSERT_NE(port, 0) << viewer->Output();
   ASSERT_TRUE(host->WaitForLine("A technician is connected", 5s));
   auto start = std::chrono::steady_clock::now();
   viewer->Signal(SIGKILL);
@@ -100,9 +94,7 @@ TEST_F(TransportE2ETest, HostComesBackAfterARelayRestart) {
 TEST_F(TransportE2ETest, OversizedMessagesCloseOnlyTheirOwnConnection) {
   auto relay = d_.StartRelay();
   OneShotServer vnc(Echo);
-  auto host = d_.StartHost(vnc.port());
-  auto viewer = d_.StartViewer(d_.WaitForCode());
-  uint16_t port = ViewerPort(*viewer);
+  auto [host, viewer, code, port] = d_.Join(vnc.port());
   ASSERT_NE(port, 0) << viewer->Output();
   int fd = ConnectLoopback(port);
 
@@ -156,9 +148,7 @@ TEST_F(TransportE2ETest, SlowReaderBackPressuresTheHostAndRelayMemoryStaysBounde
       }
     }
   });
-  auto host = d_.StartHost(vnc.port());
-  auto viewer = d_.StartViewer(d_.WaitForCode());
-  uint16_t port = ViewerPort(*viewer);
+  auto [host, viewer, code, port] = d_.Join(vnc.port());
   ASSERT_NE(port, 0) << viewer->Output();
   long baseline_kb = ProcStatusKb(relay->pid(), "VmRSS");
   int fd = ConnectLoopback(port);  // connected, but never reads
@@ -225,9 +215,8 @@ TEST(StopTest, ViewerStoppedBeforeItsVncClientConnectsEndsTheSessionForBoth) {
   Deployment d;
   auto relay = d.StartRelay();
   OneShotServer vnc([](int fd) { ReadExactly(fd, 1, 20s); });
-  auto host = d.StartHost(vnc.port());
-  auto viewer = d.StartViewer(d.WaitForCode());
-  ASSERT_NE(ViewerPort(*viewer), 0) << viewer->Output();
+  auto [host, viewer, code, port] = d.Join(vnc.port());
+  ASSERT_NE(port, 0) << viewer->Output();
   viewer->Signal(SIGINT);
   EXPECT_EQ(viewer->Wait(3s), 0) << viewer->Output();
   EXPECT_TRUE(host->WaitForLine("The session ended", 3s)) << host->Output();

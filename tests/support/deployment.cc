@@ -77,6 +77,24 @@ std::unique_ptr<Process> Deployment::StartViewer(const std::string& code,
                                              {"TELEMAINT_PASSWORD", password}});
 }
 
+Deployment::Joined Deployment::Join(uint16_t vnc_port) {
+  Joined j;
+  j.host = StartHost(vnc_port);
+  j.code = WaitForCode();
+  j.viewer = StartViewer(j.code);
+  j.port = ViewerPort(*j.viewer);
+  return j;
+}
+
+Deployment::Joined Deployment::JoinBuiltIn(const std::string& display) {
+  Joined j;
+  j.host = StartBuiltInHost(display);
+  j.code = WaitForCode();
+  j.viewer = StartViewer(j.code);
+  j.port = ViewerPort(*j.viewer);
+  return j;
+}
+
 std::string Deployment::MakeOtherCa() {
   Run({"/bin/bash", SourcePath("certs/make-dev-certs.sh"), dir_ / "other-certs"});
   return dir_ / "other-certs";

@@ -48,6 +48,17 @@ class Deployment {
                                        const std::string& name = "viewer");
   std::string log_file(const std::string& name) const { return dir_ / (name + ".log"); }
 
+  // The usual start of a session test: a host, a viewer joined with the host's first code, and
+  // the viewer's local port once the session is up (0 if it never came up). The relay must
+  // already run.
+  struct Joined {
+    std::unique_ptr<Process> host, viewer;
+    std::string code;
+    uint16_t port = 0;
+  };
+  Joined Join(uint16_t vnc_port);                  // host sharing a VNC server
+  Joined JoinBuiltIn(const std::string& display);  // host serving an X display itself
+
   // Makes a second, unrelated CA and relay certificate under DIR/other-certs.
   std::string MakeOtherCa();
 

@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
       "forwards their end-to-end encrypted traffic, which it cannot read."};
   app.set_help_all_flag("--help-all", "Show help for all subcommands");
   relay::RelayOptions o;
-  int code_ttl = 600, idle = 30, hello = 10;
+  int code_ttl = 600, idle = 30, hello = 10, handshake = 10;
   app.add_option("--listen", o.listen, "Address and port to listen on (port 0: any free port)")
       ->capture_default_str();
   app.add_option("--cert", o.cert_file, "Relay certificate chain (PEM)");
@@ -36,6 +36,10 @@ int main(int argc, char** argv) {
   app.add_option("--idle-timeout", idle, "Seconds of silence before a peer is dropped")
       ->capture_default_str()
       ->check(CLI::Range(4, 3600));
+  app.add_option("--handshake-timeout", handshake,
+                 "Seconds a new connection has for its TLS handshake and HTTP request")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 120));
   app.add_option("--hello-timeout", hello, "Seconds a new connection has to say hello")
       ->capture_default_str()
       ->check(CLI::Range(1, 120));
@@ -96,6 +100,7 @@ int main(int argc, char** argv) {
   o.code_ttl = std::chrono::seconds(code_ttl);
   o.idle_timeout = std::chrono::seconds(idle);
   o.hello_timeout = std::chrono::seconds(hello);
+  o.tls_timeout = std::chrono::seconds(handshake);
   auto r = relay::Relay::Create(o);
   if (!r.ok()) {
     std::cerr << "error: " << r.status().message() << "\n";

@@ -171,3 +171,47 @@ TEST(RelayHttpTest, HealthCheckAnswersOverHttpsAndUnknownPathsAreNotFound) {
 
 }  // namespace
 }  // namespace telemaint::testing
+
+namespace telemaint::testing {
+namespace {
+
+TEST(RelayLimitsTest, ConnectionThatNeverCompletesTlsIsClosedAfterTheHandshakeTimeout) {
+  Deployment d;
+  auto relay = d.StartRelay({"--handshake-timeout", "1"});
+  int fd = ConnectLoopback(d.relay_port());  // TCP only: no ClientHello ever comes
+  ASSERT_GE(fd, 0);
+  auto start = std::chrono::steady_clock::now();
+  std::string got = ReadExactly(fd, 1, 10s);  // returns early when the relay closes
+  auto waited = std::chrono::steady_clock::now() - start;
+  close(fd);
+  EXPECT_TRUE(got.empty());
+  EXPECT_LT(waited, 5s) << "a silent connection was kept open";
+  EXPECT_TRUE(relay->WaitForLine("TLS handshake with 127.0.0.1 failed", 5s)) << relay->Output();
+}
+
+TEST(RelayLimitsTest, RepeatedFailedLoginsAreSlowedDown) {
+  Deployment d;
+  auto relay = d.StartRelay();
+  const std::string wrong =
+      R"({"type":"join","proto":1,"nameplate":"00000","user":"alice","password":"wrong-password"})";
+  std::vector<double> seconds;
+  for (int i = 0; i < 6; ++i) {
+    auto v = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/viewer");
+    ASSERT_TRUE(v.ok()) << v.status().message();
+    auto start = std::chrono::steady_clock::now();
+    (*v)->SendText(wrong);
+    auto answer = (*v)->Receive(30s);
+    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_NE(answer->data.find("auth_failed"), std::string::npos) << answer->data;
+  }
+  std::printf("failed logins answered after:");
+  for (double s : seconds) std::printf(" %.2f s", s);
+  std::printf("\n");
+  // Three failures are free; then 0.5 s, 1 s, 2 s are added before the check.
+  EXPECT_GE(seconds[5], 2.0) << "the sixth failure in a row was not slowed down";
+  EXPECT_GE(seconds[4], 1.0);
+}
+
+}  // namespace
+}  // namespace telemaint::testing

@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   log::SetProgram("telemaint-viewer");
   if (!log::SetFile(log_file)) {
     std::cerr << "error: cannot open the log file '" << log_file << "'\n";
-    return viewer::kExitUsage;
+    return viewer::kExitSetup;  // as in telemaint-relay and telemaint-host
   }
   auto relay = ParseRelayUrl(relay_url);
   if (!relay.ok()) {

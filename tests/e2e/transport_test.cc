@@ -224,3 +224,26 @@ TEST(StopTest, ViewerStoppedBeforeItsVncClientConnectsEndsTheSessionForBoth) {
 
 }  // namespace
 }  // namespace telemaint::testing
+
+namespace telemaint::testing {
+namespace {
+
+TEST(StartupTest, EveryProgramExitsOneWhenItsLogFileCannotBeOpened) {
+  Deployment d;
+  const std::string bad_log = d.dir() / "no-such-dir/x.log";
+  Process relay({BinPath("telemaint-relay"), "--listen", "127.0.0.1:0", "--cert",
+                 d.dir() / "certs/relay.pem", "--key", d.dir() / "certs/relay.key",
+                 "--data-dir", d.data_dir(), "--log-file", bad_log});
+  Process host({BinPath("telemaint-host"), "--relay", "wss://localhost:1", "--ca", d.ca(),
+                "--log-file", bad_log});
+  Process viewer({BinPath("telemaint-viewer"), "--relay", "wss://localhost:1", "--ca", d.ca(),
+                  "--user", "alice", "--code", CodeForNameplate("12345"), "--log-file", bad_log},
+                 {{"TELEMAINT_PASSWORD", kTechPassword}});
+  for (Process* p : {&relay, &host, &viewer}) {
+    EXPECT_EQ(p->Wait(10s), 1) << p->Output();
+    EXPECT_TRUE(p->WaitForLine("cannot open the log file", 0s)) << p->Output();
+  }
+}
+
+}  // namespace
+}  // namespace telemaint::testing

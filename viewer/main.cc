@@ -7,22 +7,25 @@
 #include "common/prompt.h"
 #include "crypto/secret.h"
 #include "viewer/viewer_app.h"
+#include "viewer/viewer_window.h"
 
 using namespace telemaint;
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "telemaint-viewer: joins a customer's session by the code they read to you and serves\n"
-      "it, end-to-end encrypted, to a VNC viewer on a local port.\n"
+      "telemaint-viewer: joins a customer's session by the code they read to you and shows\n"
+      "their screen, end-to-end encrypted, in a window (or serves it to a VNC viewer on a\n"
+      "local port with --listen, or saves one picture with --snapshot).\n"
       "The password comes from TELEMAINT_PASSWORD or a prompt."};
-  std::string relay_url, listen = "127.0.0.1:5901", code, log_file;
+  std::string relay_url, listen, code, log_file;
   viewer::ViewerOptions o;
   app.add_option("--relay", relay_url, "Relay address, wss://HOST:PORT")->required();
   app.add_option("--ca", o.ca_file, "CA certificate that signed the relay's (PEM)")->required();
   app.add_option("--user", o.user, "Your technician account")->required();
   app.add_option("--code", code, "The customer's session code (prompted for when absent)");
-  app.add_option("--listen", listen, "Local address for your VNC viewer (port 0: any free port)")
-      ->capture_default_str();
+  app.add_option("--listen", listen,
+                 "Instead of a window, serve the session to your own VNC viewer on this local "
+                 "address, e.g. 127.0.0.1:5901 (port 0: any free port)");
   app.add_option("--ticket", o.ticket, "Ticket reference, recorded in the relay's log");
   std::string quality = "lossless";
   app.add_option("--snapshot", o.snapshot_file,
@@ -47,6 +50,8 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << relay.status().message() << "\n";
     return viewer::kExitUsage;
   }
+  o.window = listen.empty() && o.snapshot_file.empty();
+  if (listen.empty()) listen = "127.0.0.1:0";
   auto listen_at = ParseHostPort(listen, /*allow_zero=*/true);
   if (!listen_at.ok()) {
     std::cerr << "error: --listen: " << listen_at.status().message() << "\n";
@@ -70,6 +75,12 @@ int main(int argc, char** argv) {
     return viewer::kExitUsage;
   }
   o.quality = *parsed_quality;
+  if (std::string why; o.window && !viewer::CanOpenWindow(&why)) {
+    // Before a code is spent.
+    std::cerr << "error: cannot open a window: " << why
+              << "; use --listen 127.0.0.1:5901 with your own VNC viewer, or --snapshot FILE.png\n";
+    return viewer::kExitSetup;
+  }
 
   if (code.empty()) {
     auto typed = PromptSecret("Session code: ");

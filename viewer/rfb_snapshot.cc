@@ -3,7 +3,6 @@
 #include <rfb/rfbclient.h>
 #include <unistd.h>
 
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -26,7 +25,7 @@ State* StateOf(rfbClient* c) { return static_cast<State*>(rfbClientGetClientData
 
 rfbBool AllocateFramebuffer(rfbClient* c) {
   State* s = StateOf(c);
-  if (c->width <= 0 || c->height <= 0 || c->width > kMaxScreenSide || c->height > kMaxScreenSide) {
+  if (!ScreenSizeAcceptable(c->width, c->height)) {
     s->too_large = true;
     return FALSE;
   }
@@ -51,59 +50,19 @@ void OnUpdate(rfbClient* c, int x, int y, int w, int h) {
     }
 }
 
-void IgnoreCutText(rfbClient*, const char*, int) {}
-
-// libvncclient prints to stderr by default; its chatter belongs in our debug log.
-void ClientLogToOurs(const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  log::WriteFormatted(log::Level::kDebug, "libvncclient: ", format, args);
-  va_end(args);
-}
-
 }  // namespace
-
-Result<Quality> ParseQuality(const std::string& name) {
-  if (name == "lossless") return Quality::kLossless;
-  if (name == "high") return Quality::kHigh;
-  if (name == "low") return Quality::kLow;
-  return Status::InvalidInput("--quality is lossless, high or low");
-}
 
 Result<Picture> TakeSnapshot(int fd, Quality quality, std::chrono::seconds timeout) {
   State state;
-  rfbClientLog = ClientLogToOurs;
-  rfbClientErr = ClientLogToOurs;
-  rfbClient* c = rfbGetClient(8, 3, 4);
+  rfbClient* c = NewRfbClient(fd, quality);
   if (!c) {
     close(fd);
     return Status::Internal("libvncclient could not create a client");
   }
   rfbClientSetClientData(c, &kStateTag, &state);
-  c->sock = fd;
-  c->listenSpecified = TRUE;  // use this socket; do not dial anything
   c->MallocFrameBuffer = AllocateFramebuffer;
   c->GotFrameBufferUpdate = OnUpdate;
-  c->GotXCutText = IgnoreCutText;
-  c->canHandleNewFBSize = TRUE;
-  // Only what we decode and need; Tight with JPEG for poor lines, none of the rarely used
-  // decoders with a history of overflows.
-  switch (quality) {
-    case Quality::kLossless:
-      c->appData.encodingsString = "zrle copyrect raw";
-      break;
-    case Quality::kHigh:
-      c->appData.encodingsString = "tight zrle copyrect raw";
-      c->appData.qualityLevel = 8;
-      c->appData.enableJPEG = TRUE;
-      break;
-    case Quality::kLow:
-      c->appData.encodingsString = "tight zrle copyrect raw";
-      c->appData.qualityLevel = 3;
-      c->appData.compressLevel = 9;
-      c->appData.enableJPEG = TRUE;
-      break;
-  }
+  c->appData.useRemoteCursor = TRUE;  // the picture shows the screen, not the pointer
   if (!rfbInitClient(c, nullptr, nullptr)) {
     // rfbInitClient freed the client and closed the socket.
     return Status::Protocol(state.too_large

@@ -1,26 +1,21 @@
 #pragma once
 // The viewer's own RFB client (libvncclient) taking one complete picture of the host's screen,
-// for `telemaint-viewer --snapshot` and scripts. The host's RFB stream is untrusted input (a
-// scammer can pose as a customer): only the encodings we use are requested, the framebuffer
-// size is capped, and cut text is ignored. Blocking; call it from a thread of its own.
+// for `telemaint-viewer --snapshot` and scripts (see rfb_client.h for how the host's stream is
+// treated). Blocking; call it from a thread of its own.
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
+#include "viewer/rfb_client.h"
 
 namespace telemaint::viewer {
-
-enum class Quality { kLossless, kHigh, kLow };
-Result<Quality> ParseQuality(const std::string& name);  // lossless, high, low
 
 struct Picture {
   int width = 0, height = 0;
   std::vector<uint8_t> rgb;  // 3 bytes per pixel, rows packed
 };
-
-inline constexpr int kMaxScreenSide = 16384;
 
 // Speaks RFB on `fd` (one end of a socketpair carried through the channel) until every pixel of
 // the screen has arrived once, then closes it.

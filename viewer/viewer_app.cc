@@ -2,6 +2,7 @@
 
 #include <boost/asio/signal_set.hpp>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "common/ws_client.h"
 #include "crypto/session_code.h"
 #include "peer/channel_link.h"
+#include "viewer/viewer_window.h"
 
 namespace telemaint::viewer {
 
@@ -26,9 +28,12 @@ struct ViewerApp::Impl {
   net::tcp::acceptor* waiting_acceptor = nullptr;  // while a session waits for the local VNC client
   bool interrupted = false;
   bool finished = false;
+  ViewerWindow* window = nullptr;  // in window mode; lives on the main thread
 
   asio::awaitable<int> Main(crypto::SessionCode code, std::string password);
   asio::awaitable<int> TakeSnapshotThrough(peer::Tunnel& tunnel);
+  asio::awaitable<int> ShowInWindow(peer::Tunnel& tunnel, const std::string& session);
+  int ReportEnding(const Ending& end, const peer::Tunnel& tunnel, const std::string& session);
 };
 
 ViewerApp::ViewerApp(ViewerOptions options, std::function<void(const std::string&)> say)
@@ -76,9 +81,20 @@ int ViewerApp::Run(std::string& code_text, std::string& password) {
              // The connection's writer would keep the loop alive: end it (bounded by the
              // WebSocket close timeout).
              if (impl_->ws) impl_->ws->CloseAfterFlush(websocket::close_code::normal);
+             if (impl_->window) impl_->window->Finish();
            });
   crypto::Wipe(password);
-  impl_->io.run();
+  if (impl_->options.window) {
+    // FLTK wants the main thread; the network runs beside it and closes the window at the end.
+    ViewerWindow window(impl_->options.quality);
+    impl_->window = &window;
+    std::thread network([this] { impl_->io.run(); });
+    window.Run();
+    network.join();
+    impl_->window = nullptr;
+  } else {
+    impl_->io.run();
+  }
   if (impl_->interrupted && !impl_->finished) {
     impl_->say("Cancelled.");
     return kExitOk;
@@ -145,7 +161,8 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
   // Listen first, so a busy port is reported before the customer's code is spent.
   tcp::acceptor acceptor(ex);
   const bool snapshot = !options.snapshot_file.empty();
-  if (!snapshot) {
+  const bool listening = !snapshot && !options.window;
+  if (listening) {
     error_code ec;
     auto addr = asio::ip::make_address(options.listen.host, ec);
     tcp::endpoint ep(addr, options.listen.port);
@@ -159,7 +176,7 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
       co_return kExitSetup;
     }
   }
-  auto local_port = snapshot ? 0 : acceptor.local_endpoint().port();
+  uint16_t local_port = listening ? acceptor.local_endpoint().port() : uint16_t{0};
 
   const std::string path = "/v1/viewer";
   DialOptions dial_options;
@@ -229,6 +246,7 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
   say("Connected to the customer's computer (session " + paired->session.substr(0, 8) + ").");
   peer::Tunnel tunnel(ws, std::move(std::get<peer::Channel>(result)), "viewer_closed");
   if (snapshot) co_return co_await TakeSnapshotThrough(tunnel);  // a named tunnel: see Run
+  if (options.window) co_return co_await ShowInWindow(tunnel, paired->session);
   const std::string where = HostPort{options.listen.host, local_port}.ToString();
   say("Listening on " + where + " — point your VNC viewer there (e.g. vncviewer " +
       options.listen.host + "::" + std::to_string(local_port) + ").");
@@ -250,25 +268,56 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
     acceptor.close(ignored);
   };
   Ending end = co_await tunnel.Run(open_fn, cancel_fn);
+  waiting_acceptor = nullptr;
+  co_return ReportEnding(end, tunnel, paired->session);
+}
+
+// Our own RFB client and window: the window gets one end of a socketpair, the tunnel the other.
+asio::awaitable<int> ViewerApp::Impl::ShowInWindow(peer::Tunnel& tunnel,
+                                                   const std::string& session) {
+  const std::string title = "telemaint — " + options.user + " — session " + session.substr(0, 8) +
+                            (options.ticket.empty() ? "" : " — " + options.ticket);
+  peer::Tunnel::OpenLocal open_fn = [&]() -> asio::awaitable<std::optional<tcp::socket>> {
+    auto ex = co_await asio::this_coro::executor;
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) co_return std::nullopt;
+    tcp::socket s(ex);
+    error_code ec;
+    s.assign(tcp::v4(), fds[0], ec);  // Asio's stream socket reads and writes any stream fd
+    if (ec) {
+      close(fds[1]);
+      co_return std::nullopt;
+    }
+    window->Attach(fds[1], title);
+    co_return s;
+  };
+  std::function<void()> no_cancel;
+  say("The session is shown in a window; close it or choose Session > Disconnect to end.");
+  Ending end = co_await tunnel.Run(open_fn, no_cancel);
+  co_return ReportEnding(end, tunnel, session);
+}
+
+int ViewerApp::Impl::ReportEnding(const Ending& end, const peer::Tunnel& tunnel,
+                                  const std::string& session) {
   if (end.reason == "vnc_unavailable") {
     say("Error: the customer's computer could not share its screen (its VNC server is not "
         "running, or its display could not be opened) — ask the customer to check "
         "telemaint-host's --vnc-server or --display.");
-    co_return kExitSessionLost;
+    return kExitSessionLost;
   }
-  say("The session ended: " + end.message);
-  log::Info("session ", paired->session, " ended: ", end.reason, " (", tunnel.bytes_out(),
+  const bool you_closed = options.window && end.kind == Ending::Kind::kLocalClosed;
+  say("The session ended: " + (you_closed ? std::string("you disconnected.") : end.message));
+  log::Info("session ", session, " ended: ", end.reason, " (", tunnel.bytes_out(),
             " bytes sent, ", tunnel.bytes_in(), " received)");
-  waiting_acceptor = nullptr;
   switch (end.kind) {
     case Ending::Kind::kPeerClosed:
       // The host reporting tampering or a protocol break is not a normal end.
-      if (end.reason == "integrity" || end.reason == "protocol") co_return kExitSessionLost;
-      co_return kExitOk;
+      if (end.reason == "integrity" || end.reason == "protocol") return kExitSessionLost;
+      return kExitOk;
     case Ending::Kind::kLocalClosed:
-      co_return kExitOk;
+      return kExitOk;
     default:
-      co_return interrupted ? kExitOk : kExitSessionLost;
+      return interrupted ? kExitOk : kExitSessionLost;
   }
 }
 

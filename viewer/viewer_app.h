@@ -1,7 +1,8 @@
 #pragma once
 // The technician side: checks the typed code locally, logs in to the relay, joins the
-// customer's session, runs the end-to-end handshake, and serves the session on a local port
-// to one VNC client. Run() blocks until the session ends and returns the process exit code.
+// customer's session, runs the end-to-end handshake, and shows the session in a window, serves
+// it on a local port to one VNC client, or takes one picture of it. Run() blocks until the
+// session ends and returns the process exit code.
 #include <functional>
 #include <memory>
 #include <string>
@@ -25,7 +26,8 @@ struct ViewerOptions {
   HostPort relay;
   std::string ca_file;
   std::string user;
-  HostPort listen;
+  HostPort listen;             // used when neither window nor snapshot
+  bool window = false;         // show the session in telemaint's own window
   std::string ticket;
   std::string snapshot_file;  // take one picture (PNG or PPM) and exit, instead of --listen
   Quality quality = Quality::kLossless;

@@ -77,6 +77,19 @@ std::unique_ptr<Process> Deployment::StartViewer(const std::string& code,
                                              {"TELEMAINT_PASSWORD", password}});
 }
 
+std::unique_ptr<Process> Deployment::StartWindowViewer(const std::string& code,
+                                                       const std::string& display,
+                                                       std::vector<std::string> extra,
+                                                       const std::string& name) {
+  std::vector<std::string> argv = {BinPath("telemaint-viewer"), "--relay", relay_url(),
+                                   "--ca", ca(), "--user", "alice", "--code", code,
+                                   "--log-file", log_file(name)};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return std::make_unique<Process>(
+      argv, std::map<std::string, std::string>{{"TELEMAINT_PASSWORD", std::string(kTechPassword)},
+                                               {"DISPLAY", display}});
+}
+
 Deployment::Joined Deployment::Join(uint16_t vnc_port) {
   Joined j;
   j.host = StartHost(vnc_port);

@@ -46,6 +46,10 @@ class Deployment {
                                        const std::string& user = "alice",
                                        const std::string& password = kTechPassword,
                                        const std::string& name = "viewer");
+  // A viewer showing the session in its own window on `display` (":N").
+  std::unique_ptr<Process> StartWindowViewer(const std::string& code, const std::string& display,
+                                             std::vector<std::string> extra = {},
+                                             const std::string& name = "viewer");
   std::string log_file(const std::string& name) const { return dir_ / (name + ".log"); }
 
   // The usual start of a session test: a host, a viewer joined with the host's first code, and

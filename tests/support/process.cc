@@ -176,6 +176,16 @@ bool WaitForFile(const std::string& path, std::chrono::milliseconds timeout) {
   return true;
 }
 
+bool WaitForFileToContain(const std::string& path, const std::string& needle,
+                          std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (ReadFile(path).find(needle) == std::string::npos) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(50ms);
+  }
+  return true;
+}
+
 long ProcStatusKb(pid_t pid, const std::string& field) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/status");
   std::string line;

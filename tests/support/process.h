@@ -73,6 +73,9 @@ std::optional<std::string> WaitForFileContent(const std::string& path,
 std::optional<bool> ListensOnTcp(pid_t pid);
 // Waits until the file exists.
 bool WaitForFile(const std::string& path, std::chrono::milliseconds timeout = 10s);
+// Waits until the file (a log, say) contains `needle`.
+bool WaitForFileToContain(const std::string& path, const std::string& needle,
+                          std::chrono::milliseconds timeout = 10s);
 // Reads a /proc/PID/status field in kB (VmRSS, VmHWM); -1 if unavailable.
 long ProcStatusKb(pid_t pid, const std::string& field);
 

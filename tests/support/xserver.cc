@@ -11,7 +11,8 @@ VirtualDisplay::VirtualDisplay(const std::string& geometry) {
   // number -displayfd prints, then make sure an X client can really use it, else start again.
   for (int attempt = 0; attempt < 5 && name_.empty(); ++attempt) {
     xvfb_ = std::make_unique<Process>(std::vector<std::string>{
-        "/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", geometry, "-nolisten", "tcp"});
+        "/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", geometry, "-nolisten", "tcp",
+        "-noreset"});  // a layout set with setxkbmap must survive its last client leaving
     std::string candidate;
     auto deadline = std::chrono::steady_clock::now() + 15s;
     while (candidate.empty() && xvfb_->Running() && std::chrono::steady_clock::now() < deadline) {

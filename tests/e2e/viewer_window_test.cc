@@ -1,0 +1,209 @@
+// telemaint-viewer's own window, driven like a technician would with xdotool on a second
+// virtual display: what is typed and clicked there reaches real X clients on the host's
+// display (Xvfb) through the relay, and the window shows the host's screen pixel for pixel.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <thread>
+
+#include "tests/support/deployment.h"
+#include "tests/support/tcp.h"
+#include "tests/support/window.h"
+#include "tests/support/xserver.h"
+
+namespace telemaint::testing {
+namespace {
+
+constexpr int kMenuHeight = 25;  // the window's menu bar; the picture is below it
+
+class ViewerWindowTest : public ::testing::Test {
+ protected:
+  // The host's screen is the size of the window's initial picture area, so the picture is
+  // shown at scale 1 and window pixels map to host pixels one to one.
+  VirtualDisplay host_x_{"1024x768x24"};
+  VirtualDisplay viewer_x_{"1280x1024x24"};
+  Deployment d_;
+  std::unique_ptr<Process> relay_, host_, viewer_;
+  WindowPlace window_;
+
+  ::testing::AssertionResult Open(std::vector<std::string> host_extra = {},
+                                  std::vector<std::string> viewer_extra = {}) {
+    relay_ = d_.StartRelay();
+    host_ = d_.StartBuiltInHost(host_x_.name(), host_extra);
+    viewer_ = d_.StartWindowViewer(d_.WaitForCode(), viewer_x_.name(), viewer_extra);
+    auto found = FindWindow(viewer_x_, "telemaint", 30s);
+    if (!found)
+      return ::testing::AssertionFailure() << "no viewer window\n"
+                                           << viewer_->Output() << host_->Output();
+    window_ = *found;
+    return ::testing::AssertionSuccess();
+  }
+  // Root coordinates, on the viewer's display, of a host pixel shown at scale 1.
+  std::string WindowX(int host_x) const { return std::to_string(window_.x + host_x); }
+  std::string WindowY(int host_y) const { return std::to_string(window_.y + kMenuHeight + host_y); }
+
+  // The host's screen once two captures agree.
+  RgbImage SettledHostScreen() {
+    std::optional<RgbImage> screen, previous;
+    for (int i = 0; i < 20 && (!screen || !(screen == previous)); ++i) {
+      previous = screen;
+      screen = CaptureRoot(host_x_, d_.dir() / "host.xwd");
+    }
+    EXPECT_TRUE(screen.has_value() && screen == previous) << "the host screen never settled";
+    return screen.value_or(RgbImage{});
+  }
+  // Differing pixels between `expected` and the window's picture area, once they agree or
+  // after the timeout.
+  size_t PictureDifference(const RgbImage& expected, std::chrono::seconds timeout) {
+    size_t differing = SIZE_MAX;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (differing != 0 && std::chrono::steady_clock::now() < deadline) {
+      auto shown = CaptureRoot(viewer_x_, d_.dir() / "viewer.xwd");
+      if (shown) {
+        RgbImage picture = Crop(*shown, window_.x, window_.y + kMenuHeight, expected.width,
+                                expected.height);
+        differing = CountDifferingPixels(picture, expected);
+      }
+      if (differing != 0) std::this_thread::sleep_for(200ms);  // updates are on their way
+    }
+    return differing;
+  }
+};
+
+TEST_F(ViewerWindowTest, TypingInTheWindowReachesAnXtermExactly) {
+  std::string ready = d_.dir() / "ready", out = d_.dir() / "typed";
+  Process xterm({"/usr/bin/xterm", "-geometry", "80x4+0+0", "-u8", "-e", "/bin/sh", "-c",
+                 "touch " + ready + "; IFS= read -r line; printf '%s' \"$line\" > " + out},
+                {{"DISPLAY", host_x_.name()}, {"LANG", "C.UTF-8"}, {"LC_ALL", "C.UTF-8"}});
+  ASSERT_TRUE(WaitForFile(ready, 15s)) << xterm.Output();
+  ASSERT_TRUE(Open());
+  // The click puts the host's pointer on the xterm (focus follows it: no window manager), the
+  // viewer's pointer on the window (likewise on the technician's display).
+  ASSERT_TRUE(Xdotool(viewer_x_, {"mousemove", WindowX(40), WindowY(20), "click", "1"}));
+  ASSERT_TRUE(Xdotool(viewer_x_, {"type", "--delay", "40", "hello ~|>_A! é €"}));
+  ASSERT_TRUE(Xdotool(viewer_x_, {"key", "Return"}));
+  auto typed = WaitForFileContent(out, "", 20s);
+  ASSERT_TRUE(typed.has_value()) << "nothing was typed\n" << viewer_->Output() << host_->Output();
+  EXPECT_EQ(*typed, "hello ~|>_A! \xc3\xa9 \xe2\x82\xac");
+}
+
+TEST_F(ViewerWindowTest, ClickLandsOnTheRightPixelAndWheelAndDragArrive) {
+  Process xev({"/usr/bin/xev", "-geometry", "300x200+100+100"}, host_x_.env());
+  ASSERT_TRUE(xev.WaitForLine("MapNotify", 15s)) << xev.Output();
+  ASSERT_TRUE(Open());
+  ASSERT_TRUE(Xdotool(viewer_x_, {"mousemove", WindowX(150), WindowY(160), "click", "1"}));
+  ASSERT_TRUE(Xdotool(viewer_x_, {"click", "5"}));  // wheel down
+  ASSERT_TRUE(Xdotool(viewer_x_, {"mousemove", WindowX(120), WindowY(130), "mousedown", "1",
+                                  "mousemove", WindowX(170), WindowY(180), "mousemove",
+                                  WindowX(220), WindowY(230), "mouseup", "1"}));
+  EXPECT_TRUE(xev.WaitForLine("button 5,", 10s)) << "wheel down\n" << xev.Output();
+  ASSERT_TRUE(xev.WaitForLine("root:(220,230)", 10s)) << "drag end\n" << xev.Output();
+  std::string events = xev.Output();
+  auto press = events.find("ButtonPress event");
+  ASSERT_NE(press, std::string::npos) << events;
+  EXPECT_NE(events.substr(press, 200).find("root:(150,160)"), std::string::npos)
+      << "the click landed elsewhere:\n" << events.substr(press, 300);
+  auto release = events.rfind("ButtonRelease event");
+  ASSERT_NE(release, std::string::npos);
+  EXPECT_NE(events.substr(release, 200).find("root:(220,230)"), std::string::npos)
+      << "the drag ended elsewhere:\n" << events.substr(release, 300);
+}
+
+TEST_F(ViewerWindowTest, WindowShowsTheHostScreenPixelForPixelAndScalesToFit) {
+  // Static content only: xeyes would follow the pointer and change the picture under us.
+  auto logo = host_x_.Run({"/usr/bin/xlogo", "-geometry", "300x200+40+60", "-fg", "#d02060",
+                           "-bg", "#20a0f0"});
+  auto logo2 = host_x_.Run({"/usr/bin/xlogo", "-geometry", "200x150+380+260", "-fg", "#10c040",
+                            "-bg", "#fff0a0"});
+  auto term = host_x_.Run({"/usr/bin/xterm", "-geometry", "60x10+500+500", "-e", "/bin/sh", "-c",
+                           "echo 'The customer says hello'; sleep 600"});
+  ASSERT_TRUE(Open({}, {"--quality", "lossless"}));
+  // The pointer stays off the window: its shape is the remote cursor, not part of the picture.
+  ASSERT_TRUE(Xdotool(viewer_x_, {"mousemove", "1270", "1010"}));
+  RgbImage screen = SettledHostScreen();
+  EXPECT_EQ(PictureDifference(screen, 30s), 0u)
+      << "pixels differ between the host screen and the window\n" << viewer_->Output();
+
+  // Half the size: each window pixel is the average of a 2x2 block of the host's.
+  ASSERT_TRUE(Xdotool(viewer_x_, {"windowsize", window_.id, "512", std::to_string(384 + kMenuHeight)}));
+  RgbImage half;
+  half.width = screen.width / 2;
+  half.height = screen.height / 2;
+  half.rgb.resize(static_cast<size_t>(half.width) * half.height * 3);
+  for (int y = 0; y < half.height; ++y)
+    for (int x = 0; x < half.width; ++x)
+      for (int c = 0; c < 3; ++c) {
+        unsigned sum = 0;
+        for (int dy = 0; dy < 2; ++dy)
+          for (int dx = 0; dx < 2; ++dx)
+            sum += screen.rgb[((static_cast<size_t>(y) * 2 + dy) * screen.width + x * 2 + dx) * 3 + c];
+        half.rgb[(static_cast<size_t>(y) * half.width + x) * 3 + c] = static_cast<uint8_t>(sum / 4);
+      }
+  EXPECT_EQ(PictureDifference(half, 30s), 0u) << "the window did not scale the picture to fit";
+}
+
+TEST_F(ViewerWindowTest, KeysHeldWhenTheViewerDiesAreReleasedOnTheHost) {
+  ASSERT_TRUE(Open());
+  auto keys_down = [&] {
+    Process state({"/usr/bin/xinput", "query-state", "Virtual core XTEST keyboard"},
+                  host_x_.env());
+    if (state.Wait(10s) != 0) return -1;
+    return state.CountLines("=down");
+  };
+  ASSERT_TRUE(Xdotool(viewer_x_, {"mousemove", WindowX(300), WindowY(300), "keydown", "ctrl",
+                                  "keydown", "a"}));
+  int during = 0;
+  for (int i = 0; i < 200 && during < 2; ++i) {
+    during = keys_down();
+    if (during < 2) std::this_thread::sleep_for(20ms);  // polling X state, not readiness
+  }
+  EXPECT_EQ(during, 2) << "Ctrl and a are held while the session runs";
+  viewer_->Signal(SIGKILL);  // the technician's PC crashes with both keys down
+  int after = -1;
+  for (int i = 0; i < 200 && after != 0; ++i) {
+    after = keys_down();
+    if (after != 0) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(after, 0) << "a key stayed held on the customer's PC";
+  Xdotool(viewer_x_, {"keyup", "a", "keyup", "ctrl"});
+}
+
+TEST_F(ViewerWindowTest, QualityAndDisconnectFromTheMenu) {
+  ASSERT_TRUE(Open({"--verbose"}, {"--quality", "lossless"}));
+  // The menu bar's titles (Session, View, Quality, Monitor) at fixed places with the default
+  // fonts; once a menu is open, the arrow keys walk its items.
+  auto choose = [&](int title_x, int item) {
+    std::vector<std::string> args = {"mousemove", std::to_string(window_.x + title_x),
+                                      std::to_string(window_.y + 12), "click", "1", "sleep", "0.5"};
+    for (int i = 0; i < item; ++i) args.push_back("key"), args.push_back("Down");
+    args.push_back("key");
+    args.push_back("Return");
+    return Xdotool(viewer_x_, args);
+  };
+  ASSERT_TRUE(choose(154, 3));  // Quality > Low bandwidth
+  // libvncserver on the host logs the encodings the viewer asks for (--verbose).
+  EXPECT_TRUE(WaitForFileToContain(d_.log_file("host"), "image quality level 3", 15s))
+      << "the host was not asked for low quality\n" << host_->Output();
+  ASSERT_TRUE(choose(29, 3));  // Session > Disconnect
+  EXPECT_EQ(viewer_->Wait(15s), 0) << viewer_->Output();
+  EXPECT_TRUE(viewer_->WaitForLine("The session ended: you disconnected.", 0s))
+      << viewer_->Output();
+  EXPECT_TRUE(host_->WaitForLine("The session ended", 10s)) << host_->Output();
+}
+
+TEST(ViewerWithoutDisplayTest, SaysHowToGoOnAndKeepsTheCode) {
+  Deployment d;
+  auto relay = d.StartRelay();
+  auto host = d.StartHost(ClosedLoopbackPort());  // never serves: no technician gets that far
+  std::string code = d.WaitForCode();
+  auto viewer = d.StartWindowViewer(code, "");
+  EXPECT_EQ(viewer->Wait(15s), 1) << viewer->Output();
+  EXPECT_TRUE(viewer->WaitForLine("cannot open a window", 0s)) << viewer->Output();
+  EXPECT_TRUE(viewer->WaitForLine("--listen", 0s)) << viewer->Output();
+  // Nothing was sent to the relay: the customer's code is still good.
+  auto second = d.StartViewer(code, {}, "alice", kTechPassword, "second");
+  EXPECT_NE(ViewerPort(*second), 0) << second->Output();
+}
+
+}  // namespace
+}  // namespace telemaint::testing

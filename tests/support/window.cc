@@ -1,0 +1,68 @@
+#include "tests/support/window.h"
+
+#include <sstream>
+#include <thread>
+
+#include "tests/support/process.h"
+
+namespace telemaint::testing {
+
+bool Xdotool(const VirtualDisplay& display, std::vector<std::string> args) {
+  args.insert(args.begin(), "/usr/bin/xdotool");
+  auto env = display.env();
+  env["LC_ALL"] = "C.UTF-8";  // `type` reads its text as UTF-8
+  Process p(args, env);
+  return p.Wait(20s) == 0;
+}
+
+std::optional<WindowPlace> WindowGeometry(const VirtualDisplay& display, const std::string& id) {
+  Process p({"/usr/bin/xdotool", "getwindowgeometry", "--shell", id}, display.env());
+  if (p.Wait(10s) != 0) return std::nullopt;
+  WindowPlace w;
+  w.id = id;
+  std::istringstream lines(p.Output());
+  for (std::string line; std::getline(lines, line);) {
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = line.substr(0, eq), value = line.substr(eq + 1);
+    if (key == "X") w.x = std::stoi(value);
+    if (key == "Y") w.y = std::stoi(value);
+    if (key == "WIDTH") w.width = std::stoi(value);
+    if (key == "HEIGHT") w.height = std::stoi(value);
+  }
+  if (w.width == 0) return std::nullopt;
+  return w;
+}
+
+std::optional<WindowPlace> FindWindow(const VirtualDisplay& display, const std::string& title,
+                                      std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    Process p({"/usr/bin/xdotool", "search", "--onlyvisible", "--name", title}, display.env());
+    if (p.Wait(10s) == 0) {
+      std::istringstream lines(p.Output());
+      std::string id;
+      if (std::getline(lines, id) && !id.empty()) return WindowGeometry(display, id);
+    }
+    std::this_thread::sleep_for(100ms);  // polling for a window to appear
+  }
+  return std::nullopt;
+}
+
+RgbImage Crop(const RgbImage& image, int x, int y, int width, int height) {
+  RgbImage out;
+  out.width = width;
+  out.height = height;
+  out.rgb.assign(static_cast<size_t>(width) * height * 3, 0);
+  for (int row = 0; row < height; ++row)
+    for (int col = 0; col < width; ++col) {
+      int sx = x + col, sy = y + row;
+      if (sx < 0 || sy < 0 || sx >= image.width || sy >= image.height) continue;
+      for (int c = 0; c < 3; ++c)
+        out.rgb[(static_cast<size_t>(row) * width + col) * 3 + c] =
+            image.rgb[(static_cast<size_t>(sy) * image.width + sx) * 3 + c];
+    }
+  return out;
+}
+
+}  // namespace telemaint::testing

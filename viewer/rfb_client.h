@@ -1,0 +1,27 @@
+#pragma once
+// What every libvncclient session of the viewer shares: the host's RFB stream is untrusted
+// input (a scammer can pose as a customer), so only the encodings we use are requested, the
+// framebuffer size is capped, cut text is ignored, and libvncclient's chatter goes to our log.
+#include <rfb/rfbclient.h>
+
+#include <cstdint>
+
+#include "common/status.h"
+
+namespace telemaint::viewer {
+
+enum class Quality { kLossless, kHigh, kLow };
+Result<Quality> ParseQuality(const std::string& name);  // lossless, high, low
+const char* QualityName(Quality quality);
+
+inline constexpr int kMaxScreenSide = 16384;
+
+// A client speaking RFB on `fd` (one end of a socketpair carried through the channel), 32-bit
+// pixels with bytes R, G, B, X. The caller sets its callbacks, then calls rfbInitClient.
+rfbClient* NewRfbClient(int fd, Quality quality);
+// Sets the encodings and JPEG quality a quality level asks for (before rfbInitClient, or
+// followed by SetFormatAndEncodings during a session).
+void ApplyQuality(rfbClient* client, Quality quality);
+bool ScreenSizeAcceptable(int width, int height);
+
+}  // namespace telemaint::viewer

@@ -1,0 +1,465 @@
+#include "viewer/viewer_window.h"
+
+#include <FL/Fl.H>
+#include <FL/Fl_Double_Window.H>
+#include <FL/Fl_Menu_Bar.H>
+#include <FL/Fl_RGB_Image.H>
+#include <FL/Fl_Scroll.H>
+#include <FL/Fl_Widget.H>
+#include <FL/fl_draw.H>
+#include <X11/Xlib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+
+#include "common/log.h"
+#include "viewer/key_mapping.h"
+#include "viewer/remote_screen.h"
+#include "viewer/view_geometry.h"
+
+namespace telemaint::viewer {
+
+bool CanOpenWindow(std::string* why) {
+  const char* name = std::getenv("DISPLAY");
+  if (!name || !*name) {
+    *why = "no display (DISPLAY is not set)";
+    return false;
+  }
+  Display* dpy = XOpenDisplay(name);
+  if (!dpy) {
+    *why = std::string("cannot open the display ") + name;
+    return false;
+  }
+  XCloseDisplay(dpy);
+  return true;
+}
+
+namespace {
+
+constexpr int kMenuHeight = 25;
+constexpr uint32_t kControlL = 0xffe3, kAltL = 0xffe9, kDelete = 0xffff;
+
+// One line of the picture scaled into `out`: box-averaged when shrinking (text stays
+// legible), nearest pixel when enlarging.
+struct ScaleSource {
+  const uint8_t* rgb;
+  int width, height;
+  double scale;
+};
+
+void ScaleLine(void* data, int x, int y, int w, uchar* out) {
+  auto* s = static_cast<ScaleSource*>(data);
+  const double inv = 1.0 / s->scale;
+  const int sy0 = std::min(s->height - 1, static_cast<int>(y * inv));
+  const int sy1 = s->scale < 1.0 ? std::min(s->height, std::max(sy0 + 1, static_cast<int>((y + 1) * inv))) : sy0 + 1;
+  for (int i = 0; i < w; ++i) {
+    const int sx0 = std::min(s->width - 1, static_cast<int>((x + i) * inv));
+    const int sx1 = s->scale < 1.0 ? std::min(s->width, std::max(sx0 + 1, static_cast<int>((x + i + 1) * inv))) : sx0 + 1;
+    unsigned sum[3] = {0, 0, 0}, n = 0;
+    for (int sy = sy0; sy < sy1; ++sy) {
+      const uint8_t* p = s->rgb + (static_cast<size_t>(sy) * s->width + sx0) * 3;
+      for (int sx = sx0; sx < sx1; ++sx, p += 3, ++n) {
+        sum[0] += p[0];
+        sum[1] += p[1];
+        sum[2] += p[2];
+      }
+    }
+    out[i * 3] = static_cast<uchar>(sum[0] / n);
+    out[i * 3 + 1] = static_cast<uchar>(sum[1] / n);
+    out[i * 3 + 2] = static_cast<uchar>(sum[2] / n);
+  }
+}
+
+}  // namespace
+
+class ScreenView;
+
+struct ViewerWindow::Impl {
+  Quality quality;
+
+  std::mutex mu;  // guards the pending_* fields, set from other threads
+  int pending_fd = -1;
+  std::string pending_title;
+  bool pending_monitors_set = false;
+  std::vector<Monitor> pending_monitors;
+  bool finish_requested = false;
+  std::atomic<bool> screen_changed{false};
+
+  std::unique_ptr<RemoteScreen> screen;
+  std::unique_ptr<Fl_Double_Window> window;
+  Fl_Menu_Bar* menu = nullptr;
+  Fl_Scroll* scroll = nullptr;
+  ScreenView* view = nullptr;
+  std::vector<uint8_t> cursor_pixels;  // Fl_RGB_Image borrows them
+  std::unique_ptr<Fl_RGB_Image> cursor_image;
+  std::string title;
+  bool fit = true, view_only = false, full_screen = false, ended = false;
+  std::vector<Monitor> monitors;
+  int chosen_monitor = -1;
+  std::function<void(int)> choose_monitor;
+
+  void OpenWindow(int fd, std::string title);
+  void TakeScreenChanges();
+  void Layout();
+  void RebuildMenu();
+  void UpdateTitle();
+  void Disconnect();
+  void SendCtrlAltDel();
+};
+
+// The remote screen: draws the picture and sends keyboard and mouse to the host.
+class ScreenView : public Fl_Widget {
+ public:
+  ScreenView(ViewerWindow::Impl* owner, int x, int y, int w, int h)
+      : Fl_Widget(x, y, w, h), owner_(owner) {}
+  ViewGeometry geometry;
+  int remote_w = 0, remote_h = 0;
+
+  void draw() override {
+    fl_push_clip(x(), y(), w(), h());
+    fl_rectf(x(), y(), w(), h(), 48, 48, 48);
+    if (owner_->screen) {
+      owner_->screen->WithPicture([&](const uint8_t* rgb, int rw, int rh) {
+        const int px = x() + geometry.offset_x, py = y() + geometry.offset_y;
+        if (geometry.scale == 1.0) {
+          fl_draw_image(rgb, px, py, rw, rh, 3, rw * 3);
+        } else {
+          ScaleSource source{rgb, rw, rh, geometry.scale};
+          fl_draw_image(ScaleLine, &source, px, py, geometry.shown_w, geometry.shown_h, 3);
+        }
+      });
+    }
+    fl_pop_clip();
+  }
+
+  void Damage(const ScreenRect& r) {
+    int vx, vy, vw, vh;
+    geometry.ToView(r.x, r.y, r.w, r.h, &vx, &vy, &vw, &vh);
+    damage(FL_DAMAGE_USER1, x() + vx, y() + vy, vw, vh);
+  }
+
+  void ReleaseKeys() {
+    for (auto& [key, keysym] : held_) owner_->screen->SendKey(keysym, false);
+    held_.clear();
+  }
+
+  int handle(int event) override {
+    RemoteScreen* screen = owner_->screen.get();
+    if (!screen) return Fl_Widget::handle(event);
+    switch (event) {
+      case FL_FOCUS:
+        return 1;
+      case FL_UNFOCUS:
+        ReleaseKeys();  // keys held while the technician switches windows must not stick
+        return 1;
+      case FL_ENTER:
+      case FL_LEAVE:
+        return 1;
+      case FL_PUSH:
+        take_focus();
+        [[fallthrough]];
+      case FL_RELEASE:
+      case FL_DRAG:
+      case FL_MOVE: {
+        if (event == FL_PUSH || event == FL_RELEASE) {
+          int b = Fl::event_button();
+          uint8_t bit = b == FL_LEFT_MOUSE ? 1 : b == FL_MIDDLE_MOUSE ? 2 : b == FL_RIGHT_MOUSE ? 4 : 0;
+          buttons_ = event == FL_PUSH ? (buttons_ | bit) : (buttons_ & ~bit);
+        }
+        if (owner_->view_only) return 1;
+        SendPointer(buttons_);
+        return 1;
+      }
+      case FL_MOUSEWHEEL: {
+        if (owner_->view_only) return 1;
+        // RFB buttons 4/5 scroll up/down, 6/7 left/right: one press and release per notch.
+        auto notches = [&](int delta, uint8_t negative, uint8_t positive) {
+          for (int i = 0; i < std::abs(delta); ++i) {
+            uint8_t bit = delta < 0 ? negative : positive;
+            SendPointer(buttons_ | bit);
+            SendPointer(buttons_);
+          }
+        };
+        notches(Fl::event_dy(), 1 << 3, 1 << 4);
+        notches(Fl::event_dx(), 1 << 5, 1 << 6);
+        return 1;
+      }
+      case FL_KEYDOWN: {
+        if (owner_->view_only) return 1;
+        const int key = Fl::event_key();
+        uint32_t keysym = KeysymForKey(key, std::string_view(Fl::event_text(), Fl::event_length()),
+                                       Fl::event_state(FL_SHIFT) != 0);
+        if (!keysym) return 1;
+        if (auto it = held_.find(key); it != held_.end() && it->second != keysym)
+          screen->SendKey(it->second, false);  // auto-repeat with another symbol
+        held_[key] = keysym;
+        screen->SendKey(keysym, true);
+        return 1;
+      }
+      case FL_KEYUP: {
+        // Release what went down for this key, whatever the modifiers are now.
+        if (auto it = held_.find(Fl::event_key()); it != held_.end()) {
+          screen->SendKey(it->second, false);
+          held_.erase(it);
+        }
+        return 1;
+      }
+      case FL_SHORTCUT:
+        return 0;
+    }
+    return Fl_Widget::handle(event);
+  }
+
+ private:
+  void SendPointer(uint8_t buttons) {
+    int rx, ry;
+    geometry.ToRemote(Fl::event_x() - x(), Fl::event_y() - y(), remote_w, remote_h, &rx, &ry);
+    owner_->screen->SendPointer(rx, ry, buttons);
+  }
+
+  ViewerWindow::Impl* owner_;
+  uint8_t buttons_ = 0;
+  std::map<int, uint32_t> held_;  // FLTK key -> keysym sent down for it
+};
+
+namespace {
+
+class MainWindow : public Fl_Double_Window {
+ public:
+  MainWindow(ViewerWindow::Impl* owner, int w, int h) : Fl_Double_Window(w, h), owner_(owner) {}
+  void resize(int x, int y, int w, int h) override {
+    Fl_Double_Window::resize(x, y, w, h);
+    owner_->Layout();
+  }
+
+ private:
+  ViewerWindow::Impl* owner_;
+};
+
+ViewerWindow::Impl* OwnerOf(Fl_Widget* w) {
+  return static_cast<ViewerWindow::Impl*>(w->window()->user_data());
+}
+
+}  // namespace
+
+void ViewerWindow::Impl::Layout() {
+  if (!view) return;
+  menu->resize(0, 0, window->w(), kMenuHeight);
+  scroll->resize(0, kMenuHeight, window->w(), window->h() - kMenuHeight);
+  if (fit || view->remote_w == 0) {
+    view->geometry = ViewGeometry::Fit(view->remote_w, view->remote_h, scroll->w(), scroll->h());
+    view->resize(scroll->x(), scroll->y(), scroll->w(), scroll->h());
+  } else {
+    view->geometry = ViewGeometry::Actual(view->remote_w, view->remote_h);
+    view->resize(scroll->x() - scroll->xposition(), scroll->y() - scroll->yposition(),
+                 view->remote_w, view->remote_h);
+  }
+  scroll->redraw();
+}
+
+void ViewerWindow::Impl::UpdateTitle() {
+  if (!window) return;
+  std::string t = title;
+  if (view_only) t += " — view only";
+  if (ended) t += " — ended";
+  window->copy_label(t.c_str());
+}
+
+void ViewerWindow::Impl::Disconnect() {
+  if (screen) screen->Stop();  // the session ends; Finish() follows
+}
+
+void ViewerWindow::Impl::SendCtrlAltDel() {
+  if (!screen || view_only) return;
+  for (uint32_t k : {kControlL, kAltL, kDelete}) screen->SendKey(k, true);
+  for (uint32_t k : {kDelete, kAltL, kControlL}) screen->SendKey(k, false);
+}
+
+void ViewerWindow::Impl::RebuildMenu() {
+  menu->clear();
+  auto cb = [](Fl_Widget* w, void* action) {
+    Impl* self = OwnerOf(w);
+    const std::string what = static_cast<const char*>(action);
+    if (what == "cad") self->SendCtrlAltDel();
+    if (what == "viewonly") {
+      self->view_only = !self->view_only;
+      if (self->view_only) self->view->ReleaseKeys();
+      self->UpdateTitle();
+    }
+    if (what == "disconnect") self->Disconnect();
+    if (what == "fit" || what == "actual") {
+      self->fit = what == "fit";
+      self->Layout();
+    }
+    if (what == "full") {
+      self->full_screen = !self->full_screen;
+      if (self->full_screen)
+        self->window->fullscreen();
+      else
+        self->window->fullscreen_off();
+    }
+    if (what == "lossless" || what == "high" || what == "low") {
+      self->quality = *ParseQuality(what);
+      if (self->screen) self->screen->SetQuality(self->quality);
+    }
+  };
+  menu->add("Session/Send Ctrl+Alt+Del", 0, cb, (void*)"cad");
+  menu->add("Session/View only", 0, cb, (void*)"viewonly",
+            FL_MENU_TOGGLE | (view_only ? FL_MENU_VALUE : 0));
+  menu->add("Session/Disconnect", 0, cb, (void*)"disconnect");
+  menu->add("View/Fit to window", 0, cb, (void*)"fit", FL_MENU_RADIO | (fit ? FL_MENU_VALUE : 0));
+  menu->add("View/Actual size", 0, cb, (void*)"actual", FL_MENU_RADIO | (fit ? 0 : FL_MENU_VALUE));
+  menu->add("View/Full screen", 0, cb, (void*)"full",
+            FL_MENU_TOGGLE | (full_screen ? FL_MENU_VALUE : 0));
+  for (Quality q : {Quality::kLossless, Quality::kHigh, Quality::kLow}) {
+    static const char* kLabels[] = {"Quality/Lossless", "Quality/High (JPEG)",
+                                    "Quality/Low bandwidth"};
+    menu->add(kLabels[static_cast<int>(q)], 0, cb, (void*)QualityName(q),
+              FL_MENU_RADIO | (quality == q ? FL_MENU_VALUE : 0));
+  }
+  auto monitor_cb = [](Fl_Widget* w, void* index) {
+    Impl* self = OwnerOf(w);
+    self->chosen_monitor = static_cast<int>(reinterpret_cast<intptr_t>(index));
+    if (self->choose_monitor) self->choose_monitor(self->chosen_monitor);
+  };
+  menu->add("Monitor/All monitors", 0, monitor_cb, reinterpret_cast<void*>(intptr_t{-1}),
+            FL_MENU_RADIO | (chosen_monitor < 0 ? FL_MENU_VALUE : 0));
+  for (size_t i = 0; i < monitors.size(); ++i) {
+    const Monitor& m = monitors[i];
+    // '/' and '&' are menu syntax in FLTK labels.
+    std::string name;
+    for (char c : m.name) name += (c == '/' || c == '&' || c == '_' || c == '\\') ? ' ' : c;
+    std::string label = "Monitor/" + std::to_string(i + 1) + ": " + name + " (" +
+                        std::to_string(m.width) + "x" + std::to_string(m.height) + ")";
+    menu->add(label.c_str(), 0, monitor_cb, reinterpret_cast<void*>(static_cast<intptr_t>(i)),
+              FL_MENU_RADIO | (chosen_monitor == static_cast<int>(i) ? FL_MENU_VALUE : 0));
+  }
+}
+
+void ViewerWindow::Impl::OpenWindow(int fd, std::string window_title) {
+  title = std::move(window_title);
+  screen = RemoteScreen::Start(fd, quality, [this] {
+    screen_changed = true;
+    Fl::awake();
+  });
+  window = std::make_unique<MainWindow>(this, 1024, 768 + kMenuHeight);
+  window->user_data(this);
+  window->callback([](Fl_Widget* w, void*) {
+    // Closing the window ends the session; Escape is a key for the customer's screen.
+    if (Fl::event() == FL_SHORTCUT && Fl::event_key() == FL_Escape) return;
+    static_cast<Impl*>(w->user_data())->Disconnect();
+  });
+  menu = new Fl_Menu_Bar(0, 0, window->w(), kMenuHeight);
+  scroll = new Fl_Scroll(0, kMenuHeight, window->w(), window->h() - kMenuHeight);
+  scroll->box(FL_FLAT_BOX);
+  scroll->color(fl_rgb_color(48, 48, 48));
+  view = new ScreenView(this, scroll->x(), scroll->y(), scroll->w(), scroll->h());
+  scroll->end();
+  window->end();
+  window->resizable(scroll);
+  RebuildMenu();
+  UpdateTitle();
+  window->show();
+  view->take_focus();
+}
+
+void ViewerWindow::Impl::TakeScreenChanges() {
+  if (!screen || !screen_changed.exchange(false)) return;
+  RemoteScreen::Changes changes = screen->TakeChanges();
+  if (changes.resized || changes.width != view->remote_w || changes.height != view->remote_h) {
+    view->remote_w = changes.width;
+    view->remote_h = changes.height;
+    if (!fit && !full_screen && window->w() < changes.width)
+      window->size(std::min(changes.width, Fl::w()), std::min(changes.height + kMenuHeight, Fl::h()));
+    Layout();
+    view->redraw();
+  } else {
+    for (const ScreenRect& r : changes.rects) view->Damage(r);
+  }
+  if (changes.pointer_shape) {
+    const PointerShape& c = *changes.pointer_shape;
+    cursor_pixels = c.rgba;
+    cursor_image = std::make_unique<Fl_RGB_Image>(cursor_pixels.data(), c.width, c.height, 4);
+    window->cursor(cursor_image.get(), c.hot_x, c.hot_y);
+  }
+  if (changes.ended && !ended) {
+    ended = true;
+    log::Info("window: ", changes.end_reason);
+    UpdateTitle();
+  }
+}
+
+ViewerWindow::ViewerWindow(Quality quality) : impl_(std::make_unique<Impl>()) {
+  impl_->quality = quality;
+  Fl::lock();  // lets other threads wake the loop with Fl::awake()
+}
+
+ViewerWindow::~ViewerWindow() {
+  if (impl_->window) impl_->window->hide();
+  impl_->screen.reset();  // joins the RFB thread before the window it notifies goes
+  impl_->window.reset();
+  if (impl_->pending_fd >= 0) close(impl_->pending_fd);
+}
+
+void ViewerWindow::Attach(int fd, std::string title) {
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->pending_fd >= 0) close(impl_->pending_fd);
+    impl_->pending_fd = fd;
+    impl_->pending_title = std::move(title);
+  }
+  Fl::awake();
+}
+
+void ViewerWindow::SetMonitors(std::vector<Monitor> monitors) {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->pending_monitors = std::move(monitors);
+    impl_->pending_monitors_set = true;
+  }
+  Fl::awake();
+}
+
+void ViewerWindow::OnMonitorChosen(std::function<void(int)> choose) {
+  impl_->choose_monitor = std::move(choose);
+}
+
+void ViewerWindow::Finish() {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->finish_requested = true;
+  }
+  Fl::awake();
+}
+
+void ViewerWindow::Run() {
+  for (;;) {
+    int fd = -1;
+    std::string title;
+    bool monitors_set = false;
+    std::vector<Monitor> monitors;
+    {
+      std::lock_guard lock(impl_->mu);
+      if (impl_->finish_requested) break;
+      std::swap(fd, impl_->pending_fd);
+      title = std::move(impl_->pending_title);
+      monitors_set = std::exchange(impl_->pending_monitors_set, false);
+      monitors = std::move(impl_->pending_monitors);
+    }
+    if (fd >= 0 && !impl_->screen) impl_->OpenWindow(fd, std::move(title));
+    if (monitors_set) {
+      impl_->monitors = std::move(monitors);
+      if (impl_->chosen_monitor >= static_cast<int>(impl_->monitors.size()))
+        impl_->chosen_monitor = -1;
+      if (impl_->menu) impl_->RebuildMenu();
+    }
+    impl_->TakeScreenChanges();
+    Fl::wait(1.0);
+  }
+  if (impl_->window) impl_->window->hide();
+  Fl::check();
+}
+
+}  // namespace telemaint::viewer

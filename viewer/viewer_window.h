@@ -1,0 +1,45 @@
+#pragma once
+// The technician's window (FLTK): the customer's screen scaled to fit or at actual size with
+// scroll bars, full screen, keyboard and mouse sent to the host, the remote pointer shape, and
+// a menu (view only, Ctrl+Alt+Del, monitor, picture quality, disconnect). Run() belongs to
+// the main thread; Attach() and Finish() may be called from any thread.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "viewer/rfb_client.h"
+
+namespace telemaint::viewer {
+
+// True when a window can be opened (an X display is reachable), checked before a code is spent.
+bool CanOpenWindow(std::string* why);
+
+class ViewerWindow {
+ public:
+  explicit ViewerWindow(Quality quality);
+  ~ViewerWindow();
+
+  // The session's RFB stream is on `fd` (owned from now on): opens the window.
+  void Attach(int fd, std::string title);
+  // The host's monitors (name and geometry), for the Monitor menu; index 0 is "all".
+  struct Monitor {
+    std::string name;
+    int x = 0, y = 0, width = 0, height = 0;
+  };
+  void SetMonitors(std::vector<Monitor> monitors);
+  // Chosen in the menu: the host is asked to show only this monitor (-1: all).
+  void OnMonitorChosen(std::function<void(int)> choose);
+  // The session is over: Run returns.
+  void Finish();
+  // Runs the window until Finish() (or until the technician closes it, which ends the
+  // session's RFB stream first).
+  void Run();
+
+  struct Impl;  // public so the window's widgets (viewer_window.cc) can reach it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace telemaint::viewer

@@ -20,18 +20,28 @@ void WsConnection::Start() {
                  asio::detached);
 }
 
-bool WsConnection::HasRoom(const Frame& f) const {
+bool WsConnection::HasRoom(size_t bytes) const {
   if (queue_.empty()) return true;  // a single frame always fits, whatever its size
-  return queue_.size() < limits_.max_frames && queued_bytes_ + f.data.size() <= limits_.max_bytes;
+  return queue_.size() < limits_.max_frames && queued_bytes_ + bytes <= limits_.max_bytes;
+}
+
+asio::awaitable<bool> WsConnection::WaitForRoom(size_t bytes) {
+  auto self = shared_from_this();
+  while (!closed_ && !close_request_ && !HasRoom(bytes)) co_await queue_changed_.WaitNotified();
+  co_return !closed_ && !close_request_;
+}
+
+void WsConnection::SendNow(Frame frame) {
+  if (closed_ || close_request_) return;
+  queued_bytes_ += frame.data.size();
+  queue_.push_back(std::move(frame));
+  queue_changed_.Notify();
 }
 
 asio::awaitable<bool> WsConnection::Send(Frame frame) {
   auto self = shared_from_this();
-  while (!closed_ && !close_request_ && !HasRoom(frame)) co_await queue_changed_.WaitNotified();
-  if (closed_ || close_request_) co_return false;
-  queued_bytes_ += frame.data.size();
-  queue_.push_back(std::move(frame));
-  queue_changed_.Notify();
+  if (!co_await WaitForRoom(frame.data.size())) co_return false;
+  SendNow(std::move(frame));
   co_return true;
 }
 

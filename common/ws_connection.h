@@ -39,6 +39,11 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   asio::awaitable<bool> Send(Frame frame);
   // Queues a small control message without waiting (control traffic is rare and tiny).
   void SendText(std::string text);
+  // Waits until a frame of `bytes` fits; false: the connection is closed. Followed at once
+  // (no co_await in between) by SendNow, frames sealed in order are queued in order.
+  asio::awaitable<bool> WaitForRoom(size_t bytes);
+  // Queues a frame without waiting.
+  void SendNow(Frame frame);
   // Reads the next message; nullopt with ec set on error or close. A message over the limit
   // fails with websocket::error::message_too_big; at most the limit plus one 64 KiB piece is
   // buffered.
@@ -58,7 +63,7 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
 
  private:
   asio::awaitable<void> WriterLoop();
-  bool HasRoom(const Frame& f) const;
+  bool HasRoom(size_t bytes) const;
   void MarkClosed();
 
   WsStream ws_;

@@ -16,6 +16,7 @@
 #include "crypto/random.h"
 #include "crypto/session_code.h"
 #include "host/rfb_server.h"
+#include "peer/session_messages.h"
 #include "peer/channel_link.h"
 
 namespace telemaint::host {
@@ -61,6 +62,7 @@ struct HostAgent::Impl {
   bool stopping = false;
   std::shared_ptr<WsConnection> current;
   std::unique_ptr<RfbServer> builtin;  // when no --vnc-server is given
+  peer::Tunnel* tunnel = nullptr;      // the running session's, on the io thread
 
   int wrong_codes = 0;  // consecutive failed attempts, reset by a session that gets through
 
@@ -69,10 +71,19 @@ struct HostAgent::Impl {
   std::chrono::seconds WrongCodePause() const;
 
   asio::awaitable<void> Main();
+  void SendMonitors(const std::vector<Monitor>& monitors);
   asio::awaitable<Next> ServeOneCode(std::shared_ptr<WsConnection> ws);
   asio::awaitable<Next> RunSession(std::shared_ptr<WsConnection> ws,
                                    const crypto::SessionCode& code, const std::string& session);
 };
+
+void HostAgent::Impl::SendMonitors(const std::vector<Monitor>& monitors) {
+  if (!tunnel) return;
+  std::vector<peer::MonitorInfo> list;
+  for (const Monitor& m : monitors)
+    list.push_back({m.name, m.area.x, m.area.y, m.area.w, m.area.h});
+  tunnel->SendSessionMessage(peer::EncodeMonitors(list));
+}
 
 HostAgent::HostAgent(HostOptions options, HostDisplay display)
     : impl_(std::make_unique<Impl>()) {
@@ -101,6 +112,10 @@ int HostAgent::Run() {
       return 1;
     }
     impl_->builtin = std::move(*server);
+    // From the server's thread to the io thread, where the session's tunnel lives.
+    impl_->builtin->OnMonitorsChanged([impl = impl_.get()](std::vector<Monitor> monitors) {
+      asio::post(impl->io, [impl, monitors = std::move(monitors)] { impl->SendMonitors(monitors); });
+    });
   }
   asio::signal_set signals(impl_->io, SIGINT, SIGTERM);
   signals.async_wait([this](error_code ec, int) {
@@ -335,10 +350,24 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
     }
     co_return s;
   };
+  if (builtin) {
+    // The technician's window lists the monitors and may ask for one of them.
+    tunnel.OnSessionMessage([this](const nlohmann::json& message) {
+      if (auto index = peer::DecodeShowMonitor(message)) {
+        log::Info("the technician chose to see ", *index < 0 ? std::string("every monitor")
+                                                               : "monitor " + std::to_string(*index + 1));
+        builtin->ShowMonitor(*index);
+      }
+    });
+    this->tunnel = &tunnel;
+    builtin->ShowMonitor(-1);  // each session starts with the whole screen
+    SendMonitors(builtin->Monitors());
+  }
   // Named, not temporaries: GCC 12 mishandles temporaries passed by value to coroutines.
   peer::Tunnel::OpenLocal open_fn = open_local;
   std::function<void()> no_cancel;
   Ending end = co_await tunnel.Run(open_fn, no_cancel);
+  this->tunnel = nullptr;
   log::Info("session ", session, " ended: ", end.reason, " (", tunnel.bytes_out(),
             " bytes sent, ", tunnel.bytes_in(), " received)");
   if (end.reason == "vnc_unavailable")

@@ -4,8 +4,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 
 #include "common/log.h"
 #include "host/desktop.h"
@@ -21,16 +23,74 @@ void RfbLogToOurs(const char* format, ...) {
   va_end(args);
 }
 
+bool SameRect(const Rect& a, const Rect& b) {
+  return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
+
+std::optional<Rect> Intersect(const Rect& a, const Rect& b) {
+  int x0 = std::max(a.x, b.x), y0 = std::max(a.y, b.y);
+  int x1 = std::min(a.x + a.w, b.x + b.w), y1 = std::min(a.y + a.h, b.y + b.h);
+  if (x1 <= x0 || y1 <= y0) return std::nullopt;
+  return Rect{x0, y0, x1 - x0, y1 - y0};
+}
+
+// A pointer picture in the form libvncserver sends: pixels in the server's format, and 1-bit
+// source and mask bitmaps for clients that only take two-colour cursors. We own the memory.
+struct OwnedCursor {
+  rfbCursor cursor{};
+  std::vector<uint8_t> rich, source, mask;
+
+  OwnedCursor(const PointerImage& p, const PixelLayout& layout) {
+    const int row_bytes = (p.width + 7) / 8;
+    rich.assign(static_cast<size_t>(p.width) * p.height * 4, 0);
+    source.assign(static_cast<size_t>(row_bytes) * p.height, 0);
+    mask.assign(source.size(), 0);
+    for (int y = 0; y < p.height; ++y)
+      for (int x = 0; x < p.width; ++x) {
+        uint32_t argb = p.argb[static_cast<size_t>(y) * p.width + x];
+        uint32_t a = argb >> 24, r = (argb >> 16) & 0xff, g = (argb >> 8) & 0xff, b = argb & 0xff;
+        uint32_t pixel = r << layout.red_shift | g << layout.green_shift | b << layout.blue_shift;
+        std::memcpy(&rich[(static_cast<size_t>(y) * p.width + x) * 4], &pixel, 4);
+        const uint8_t bit = static_cast<uint8_t>(0x80 >> (x % 8));
+        if (a >= 128) mask[y * row_bytes + x / 8] |= bit;
+        if (r + g + b < 384) source[y * row_bytes + x / 8] |= bit;  // dark: the foreground
+      }
+    cursor.width = static_cast<unsigned short>(p.width);
+    cursor.height = static_cast<unsigned short>(p.height);
+    cursor.xhot = static_cast<unsigned short>(p.hot_x);
+    cursor.yhot = static_cast<unsigned short>(p.hot_y);
+    cursor.richSource = rich.data();
+    cursor.source = source.data();
+    cursor.mask = mask.data();
+    cursor.foreRed = cursor.foreGreen = cursor.foreBlue = 0;  // black on white
+    cursor.backRed = cursor.backGreen = cursor.backBlue = 0xffff;
+    // cleanup flags stay FALSE: libvncserver must not free what we own.
+  }
+};
+
 }  // namespace
 
 struct RfbServer::Impl {
   std::unique_ptr<Desktop> desktop;
+  PixelLayout layout;
   rfbScreenInfoPtr screen = nullptr;
-  std::vector<uint8_t> frame;
+  std::vector<uint8_t> frame;       // the whole screen, as captured
+  std::vector<uint8_t> view_frame;  // the shown monitor, when not the whole screen
+  Rect view;                        // the part of the screen clients see
+  int screen_w = 0, screen_h = 0;
+  int shown_monitor = -1;
+  const uint8_t* served = nullptr;  // the buffer libvncserver has
+  std::vector<Monitor> monitors;    // RFB thread's copy
+  std::unique_ptr<OwnedCursor> cursor;
+  int pointer_x = -1, pointer_y = -1;
   std::thread thread;
   std::atomic<bool> stop{false};
-  std::mutex mu;
+
+  mutable std::mutex mu;  // guards the fields below
   std::vector<int> pending;  // fds to attach, handed over by NewSession
+  int requested_monitor = -1;
+  std::vector<Monitor> published_monitors;
+  std::function<void(std::vector<Monitor>)> monitors_listener;
 
   static Impl* From(rfbClientPtr cl) { return static_cast<Impl*>(cl->screen->screenData); }
 
@@ -38,7 +98,9 @@ struct RfbServer::Impl {
     From(cl)->desktop->input().Key(keysym, down);
   }
   static void OnPointer(int mask, int x, int y, rfbClientPtr cl) {
-    From(cl)->desktop->input().Pointer(x, y, static_cast<uint8_t>(mask));
+    Impl* self = From(cl);
+    // The client speaks in the shown monitor's coordinates.
+    self->desktop->input().Pointer(x + self->view.x, y + self->view.y, static_cast<uint8_t>(mask));
     rfbDefaultPtrAddEvent(mask, x, y, cl);
   }
   static void OnClientGone(rfbClientPtr cl) {
@@ -51,20 +113,108 @@ struct RfbServer::Impl {
     return RFB_CLIENT_ACCEPT;
   }
 
-  void Loop() {
-    auto& source = desktop->screen();
-    while (!stop) {
+  void CopyToView(const Rect& r) {
+    const int src_row = screen_w * 4, dst_row = view.w * 4;
+    for (int y = r.y; y < r.y + r.h; ++y)
+      std::memcpy(view_frame.data() + static_cast<size_t>(y - view.y) * dst_row + (r.x - view.x) * 4,
+                  frame.data() + static_cast<size_t>(y) * src_row + r.x * 4, r.w * 4);
+  }
+
+  // Gives libvncserver the buffer for `want` (a new size tells clients that support it).
+  void ServeView(const Rect& want) {
+    view = want;
+    const bool whole = view.x == 0 && view.y == 0 && view.w == screen_w && view.h == screen_h;
+    uint8_t* buffer = frame.data();
+    if (!whole) {
+      view_frame.assign(static_cast<size_t>(view.w) * view.h * 4, 0);
+      CopyToView(view);
+      buffer = view_frame.data();
+    } else {
+      view_frame.clear();
+    }
+    served = buffer;
+    if (screen->width == view.w && screen->height == view.h) {
+      screen->frameBuffer = reinterpret_cast<char*>(buffer);
+      rfbMarkRectAsModified(screen, 0, 0, view.w, view.h);
+      return;
+    }
+    rfbNewFramebuffer(screen, reinterpret_cast<char*>(buffer), view.w, view.h, 8, 3, 4);
+    // rfbNewFramebuffer resets the pixel format to its default: ours is the capture's.
+    screen->serverFormat.redShift = layout.red_shift;
+    screen->serverFormat.greenShift = layout.green_shift;
+    screen->serverFormat.blueShift = layout.blue_shift;
+    rfbClientIteratorPtr it = rfbGetClientIterator(screen);
+    while (rfbClientPtr cl = rfbClientIteratorNext(it)) rfbSetTranslateFunction(cl);
+    rfbReleaseClientIterator(it);
+    rfbMarkRectAsModified(screen, 0, 0, view.w, view.h);
+  }
+
+  void Loop();
+};
+
+void RfbServer::Impl::Loop() {
+  auto& source = desktop->screen();
+  while (!stop) {
+    int requested;
+    {
+      std::lock_guard lock(mu);
+      for (int fd : pending) rfbNewClient(screen, fd);
+      pending.clear();
+      requested = requested_monitor;
+    }
+    std::vector<Rect> changed = source.Update(frame);
+    bool refit = frame.data() != served && view_frame.empty();
+    if (source.width() != screen_w || source.height() != screen_h) {
+      screen_w = source.width();
+      screen_h = source.height();
+      refit = true;
+    }
+    if (std::vector<Monitor> now = source.Monitors(); now != monitors) {
+      monitors = std::move(now);
+      refit = true;
+      std::function<void(std::vector<Monitor>)> listener;
       {
         std::lock_guard lock(mu);
-        for (int fd : pending) rfbNewClient(screen, fd);
-        pending.clear();
+        published_monitors = monitors;
+        listener = monitors_listener;
       }
-      for (const Rect& r : source.Update(frame.data()))
-        rfbMarkRectAsModified(screen, r.x, r.y, r.x + r.w, r.y + r.h);
-      rfbProcessEvents(screen, 10000);  // up to 10 ms waiting for client traffic
+      if (listener) listener(monitors);
     }
+    if (requested >= static_cast<int>(monitors.size())) requested = -1;
+    if (requested != shown_monitor) {
+      shown_monitor = requested;
+      refit = true;
+    }
+    Rect want{0, 0, screen_w, screen_h};
+    if (shown_monitor >= 0) want = Intersect(monitors[shown_monitor].area, want).value_or(want);
+    if (refit || !SameRect(want, view)) {
+      if (screen_w > 0 && screen_h > 0 && static_cast<size_t>(screen_w) * screen_h * 4 == frame.size())
+        ServeView(want);
+    } else {
+      for (const Rect& r : changed) {
+        auto part = Intersect(r, view);
+        if (!part) continue;
+        if (!view_frame.empty()) CopyToView(*part);
+        rfbMarkRectAsModified(screen, part->x - view.x, part->y - view.y,
+                              part->x - view.x + part->w, part->y - view.y + part->h);
+      }
+    }
+    if (auto image = source.TakePointerImage()) {
+      auto next = std::make_unique<OwnedCursor>(*image, layout);
+      rfbSetCursor(screen, &next->cursor);
+      cursor = std::move(next);  // the previous one is no longer referenced
+    }
+    int px, py;
+    if (source.PointerPosition(&px, &py) && (px != pointer_x || py != pointer_y)) {
+      // Where libvncserver draws the pointer for clients that cannot show its shape.
+      pointer_x = px;
+      pointer_y = py;
+      screen->cursorX = std::clamp(px - view.x, 0, std::max(0, view.w - 1));
+      screen->cursorY = std::clamp(py - view.y, 0, std::max(0, view.h - 1));
+    }
+    rfbProcessEvents(screen, 10000);  // up to 10 ms waiting for client traffic
   }
-};
+}
 
 RfbServer::RfbServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -73,6 +223,7 @@ RfbServer::~RfbServer() {
   if (impl_->thread.joinable()) impl_->thread.join();
   if (impl_->screen) {
     rfbShutdownServer(impl_->screen, TRUE);
+    impl_->screen->cursor = nullptr;  // ours, freed with impl_
     rfbScreenCleanup(impl_->screen);
   }
   std::lock_guard lock(impl_->mu);
@@ -91,21 +242,25 @@ Result<std::unique_ptr<RfbServer>> RfbServer::Start(std::unique_ptr<Desktop> des
   ScreenSource& source = impl->desktop->screen();
   rfbLog = RfbLogToOurs;
   rfbErr = RfbLogToOurs;
+  impl->screen_w = source.width();
+  impl->screen_h = source.height();
+  impl->view = Rect{0, 0, impl->screen_w, impl->screen_h};
   int argc = 0;
-  impl->screen = rfbGetScreen(&argc, nullptr, source.width(), source.height(), 8, 3, 4);
+  impl->screen = rfbGetScreen(&argc, nullptr, impl->screen_w, impl->screen_h, 8, 3, 4);
   if (!impl->screen) return Status::Internal("libvncserver could not create a screen");
-  impl->frame.assign(static_cast<size_t>(source.width()) * source.height() * 4, 0);
+  impl->frame.assign(static_cast<size_t>(impl->screen_w) * impl->screen_h * 4, 0);
+  impl->served = impl->frame.data();
   rfbScreenInfoPtr s = impl->screen;
   s->frameBuffer = reinterpret_cast<char*>(impl->frame.data());
-  PixelLayout layout = source.layout();
-  s->serverFormat.redShift = layout.red_shift;
-  s->serverFormat.greenShift = layout.green_shift;
-  s->serverFormat.blueShift = layout.blue_shift;
+  impl->layout = source.layout();
+  s->serverFormat.redShift = impl->layout.red_shift;
+  s->serverFormat.greenShift = impl->layout.green_shift;
+  s->serverFormat.blueShift = impl->layout.blue_shift;
   s->desktopName = "telemaint";
   s->port = s->ipv6port = -1;  // no listening socket: sessions arrive through NewSession
   s->autoPort = FALSE;
   s->httpPort = -1;
-  s->cursor = nullptr;  // the real pointer is already in the captured pixels' place
+  s->cursor = nullptr;  // until the platform gives the pointer's picture
   s->screenData = impl.get();
   s->kbdAddEvent = Impl::OnKey;
   s->ptrAddEvent = Impl::OnPointer;
@@ -128,6 +283,21 @@ Result<int> RfbServer::NewSession() {
   std::lock_guard lock(impl_->mu);
   impl_->pending.push_back(fds[0]);
   return fds[1];
+}
+
+std::vector<Monitor> RfbServer::Monitors() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->published_monitors;
+}
+
+void RfbServer::OnMonitorsChanged(std::function<void(std::vector<Monitor>)> listener) {
+  std::lock_guard lock(impl_->mu);
+  impl_->monitors_listener = std::move(listener);
+}
+
+void RfbServer::ShowMonitor(int index) {
+  std::lock_guard lock(impl_->mu);
+  impl_->requested_monitor = index < 0 ? -1 : index;
 }
 
 }  // namespace telemaint::host

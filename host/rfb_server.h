@@ -5,6 +5,7 @@
 // ScreenSource and InputSink are used only there. When a session's client goes, every key and
 // button it held is released. NewSession() is thread-safe.
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "host/screen_source.h"
 
 namespace telemaint::host {
 
@@ -27,6 +29,14 @@ class RfbServer {
 
   // A new RFB client on one end of a socketpair; returns the other end, owned by the caller.
   Result<int> NewSession();
+
+  // The screen's monitors as last seen (thread-safe).
+  std::vector<Monitor> Monitors() const;
+  // Called on the server's thread whenever the monitors change.
+  void OnMonitorsChanged(std::function<void(std::vector<Monitor>)> listener);
+  // Shows only this monitor to the technician (-1: the whole screen); an index that does not
+  // exist shows the whole screen. Thread-safe.
+  void ShowMonitor(int index);
 
  private:
   struct Impl;

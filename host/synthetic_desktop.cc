@@ -40,8 +40,20 @@ std::vector<std::string> SyntheticDesktop::Events() const {
   return events_;
 }
 
-std::vector<Rect> SyntheticDesktop::Update(uint8_t* frame) {
+void SyntheticDesktop::SetMonitors(std::vector<Monitor> monitors) {
   std::lock_guard lock(mu_);
+  monitors_ = std::move(monitors);
+}
+
+std::vector<Monitor> SyntheticDesktop::Monitors() const {
+  std::lock_guard lock(mu_);
+  return monitors_;
+}
+
+std::vector<Rect> SyntheticDesktop::Update(std::vector<uint8_t>& frame_bytes) {
+  std::lock_guard lock(mu_);
+  frame_bytes.resize(pixels_.size() * 4);
+  uint8_t* frame = frame_bytes.data();
   std::vector<Rect> changed;
   if (first_) {
     changed.push_back(Rect{0, 0, width_, height_});

@@ -23,12 +23,15 @@ class SyntheticDesktop : public Desktop, private ScreenSource, private InputSink
   std::vector<uint8_t> Rgb() const;
   // "key 0x61 down", "pointer 10 20 1", "release all", in arrival order.
   std::vector<std::string> Events() const;
+  // Monitors to report (none by default: one screen).
+  void SetMonitors(std::vector<Monitor> monitors);
 
  private:
   int width() const override { return width_; }
   int height() const override { return height_; }
   PixelLayout layout() const override { return PixelLayout{}; }
-  std::vector<Rect> Update(uint8_t* frame) override;
+  std::vector<Rect> Update(std::vector<uint8_t>& frame) override;
+  std::vector<Monitor> Monitors() const override;
   void Key(uint32_t keysym, bool down) override;
   void Pointer(int x, int y, uint8_t buttons) override;
   void ReleaseAll() override;
@@ -39,6 +42,7 @@ class SyntheticDesktop : public Desktop, private ScreenSource, private InputSink
   std::vector<Rect> dirty_;
   bool first_ = true;
   std::vector<std::string> events_;
+  std::vector<Monitor> monitors_;
 };
 
 }  // namespace telemaint::host

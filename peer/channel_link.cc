@@ -185,8 +185,21 @@ asio::awaitable<void> Tunnel::SendFinal(const std::string& reason) {
   payload += j.dump();
   auto sealed = ch_.tx.Seal(AsBytes(payload), /*final=*/true);
   if (!sealed.ok()) co_return;
-  Frame out{false, std::string(AsChars(*sealed))};
-  co_await ws_->Send(std::move(out));
+  final_sent_ = true;
+  ws_->SendNow(Frame{false, std::string(AsChars(*sealed))});
+  co_return;
+}
+
+bool Tunnel::SendSessionMessage(const nlohmann::json& message) {
+  if (ending_ || final_sent_ || ws_->closed()) return false;
+  std::string payload(1, static_cast<char>(kInnerControl));
+  payload += message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (payload.size() - 1 > kMaxSessionMessage) return false;
+  auto sealed = ch_.tx.Seal(AsBytes(payload));
+  if (!sealed.ok()) return false;
+  // Sealed and queued with no suspension in between: the stream's order is the queue's.
+  ws_->SendNow(Frame{false, std::string(AsChars(*sealed))});
+  return true;
 }
 
 asio::awaitable<void> Tunnel::LocalToChannel() {
@@ -207,14 +220,17 @@ asio::awaitable<void> Tunnel::LocalToChannel() {
                                        : "the local VNC connection failed: " + ec.message()});
       co_return;
     }
-    auto sealed = ch_.tx.Seal(ByteView(buf.data(), n + 1));
-    if (!sealed.ok()) co_return;
-    bytes_out_ += n;
-    Frame out{false, std::string(AsChars(*sealed))};
-    if (!co_await ws_->Send(std::move(out))) {
+    // Room first, then seal and queue with no suspension between: a session message sealed
+    // meanwhile cannot overtake this one in the queue.
+    if (!co_await ws_->WaitForRoom(n + 1 + crypto::kStreamOverheadBytes)) {
       Finish({Ending::Kind::kRelayLost, "relay_lost", "the connection to the relay was lost"});
       co_return;
     }
+    if (ending_) co_return;
+    auto sealed = ch_.tx.Seal(ByteView(buf.data(), n + 1));
+    if (!sealed.ok()) co_return;
+    bytes_out_ += n;
+    ws_->SendNow(Frame{false, std::string(AsChars(*sealed))});
   }
 }
 
@@ -256,7 +272,10 @@ asio::awaitable<void> Tunnel::ChannelToLocal() {
                 who + " ended the session (" + log::Printable(reason) + ")"});
         co_return;
       }
-      continue;  // other control messages belong to later versions
+      // Session messages; unknown types belong to later versions and are ignored.
+      if (!type.empty() && p.size() - 1 <= kMaxSessionMessage && on_session_message_)
+        on_session_message_(j);
+      continue;
     }
     if (p[0] == kInnerData) {
       if (p.size() == 1) {  // empty: nothing to carry, and a cheap way to pile up entries

@@ -10,6 +10,8 @@
 #include <string>
 #include <variant>
 
+#include <nlohmann/json.hpp>
+
 #include "common/net.h"
 #include "common/status.h"
 #include "common/ws_connection.h"
@@ -23,6 +25,9 @@ namespace asio = net::asio;
 // Inner messages: one type byte, then the payload. See docs/protocol.md#inner-messages.
 inline constexpr uint8_t kInnerData = 0x01;     // RFB stream bytes
 inline constexpr uint8_t kInnerControl = 0x02;  // JSON: {"type":"close","reason":...}, ...
+// Session messages are control JSON other than "close": monitors, show_monitor, and later
+// consent. Small, rare, and checked field by field by whoever handles them.
+inline constexpr size_t kMaxSessionMessage = 4096;
 inline constexpr size_t kMaxChunk = 64 * 1024;  // RFB bytes per frame
 // Peer data held while the local VNC client has not connected yet; past this, reading from
 // the relay pauses (back-pressure) until it connects.
@@ -67,6 +72,13 @@ class Tunnel {
   asio::awaitable<Ending> Run(const OpenLocal& open_local,
                               const std::function<void()>& cancel_local);
 
+  // Session messages from the other side (any "type" but "close"), on the io thread.
+  using SessionMessageHandler = std::function<void(const nlohmann::json&)>;
+  void OnSessionMessage(SessionMessageHandler handler) { on_session_message_ = std::move(handler); }
+  // Sends one now, in order with the stream's data (io thread). false: too large, or the
+  // session is ending.
+  bool SendSessionMessage(const nlohmann::json& message);
+
   uint64_t bytes_in() const { return bytes_in_; }
   uint64_t bytes_out() const { return bytes_out_; }
 
@@ -89,6 +101,8 @@ class Tunnel {
   int tasks_running_ = 0;
   std::optional<Ending> ending_;
   uint64_t bytes_in_ = 0, bytes_out_ = 0;
+  SessionMessageHandler on_session_message_;
+  bool final_sent_ = false;
 };
 
 // Parses a relay text frame seen during a session into an Ending (peer_gone or error).

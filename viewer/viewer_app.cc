@@ -13,6 +13,7 @@
 #include "common/ws_client.h"
 #include "crypto/session_code.h"
 #include "peer/channel_link.h"
+#include "peer/session_messages.h"
 #include "viewer/viewer_window.h"
 
 namespace telemaint::viewer {
@@ -29,6 +30,7 @@ struct ViewerApp::Impl {
   bool interrupted = false;
   bool finished = false;
   ViewerWindow* window = nullptr;  // in window mode; lives on the main thread
+  peer::Tunnel* window_tunnel = nullptr;  // the window's session, on the io thread
 
   asio::awaitable<int> Main(crypto::SessionCode code, std::string password);
   asio::awaitable<int> TakeSnapshotThrough(peer::Tunnel& tunnel);
@@ -88,6 +90,11 @@ int ViewerApp::Run(std::string& code_text, std::string& password) {
     // FLTK wants the main thread; the network runs beside it and closes the window at the end.
     ViewerWindow window(impl_->options.quality);
     impl_->window = &window;
+    window.OnMonitorChosen([impl = impl_.get()](int index) {
+      asio::post(impl->io, [impl, index] {
+        if (impl->window_tunnel) impl->window_tunnel->SendSessionMessage(peer::EncodeShowMonitor(index));
+      });
+    });
     std::thread network([this] { impl_->io.run(); });
     window.Run();
     network.join();
@@ -292,8 +299,18 @@ asio::awaitable<int> ViewerApp::Impl::ShowInWindow(peer::Tunnel& tunnel,
     co_return s;
   };
   std::function<void()> no_cancel;
+  tunnel.OnSessionMessage([this](const nlohmann::json& message) {
+    auto monitors = peer::DecodeMonitors(message);
+    if (!monitors) return;
+    std::vector<ViewerWindow::Monitor> list;
+    for (const auto& m : *monitors) list.push_back({m.name, m.x, m.y, m.width, m.height});
+    log::Info("the customer's screen has ", list.size(), " monitor(s)");
+    window->SetMonitors(std::move(list));
+  });
+  window_tunnel = &tunnel;
   say("The session is shown in a window; close it or choose Session > Disconnect to end.");
   Ending end = co_await tunnel.Run(open_fn, no_cancel);
+  window_tunnel = nullptr;
   co_return ReportEnding(end, tunnel, session);
 }
 

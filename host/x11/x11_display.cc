@@ -4,7 +4,22 @@
 #include "host/x11/x11_input.h"
 #include "host/x11/x11_screen.h"
 
+#include "common/log.h"
+
 namespace telemaint::host {
+namespace {
+
+// Xlib's default handler exits the process. Errors we can meet are recoverable (a grab racing a
+// resolution change gives BadMatch), so they are logged and the caller's check sees a failure.
+int QuietXErrorHandler(Display* dpy, XErrorEvent* e) {
+  char text[128] = "";
+  XGetErrorText(dpy, e->error_code, text, sizeof text);
+  log::Debug("X error: ", text, " (request ", static_cast<int>(e->request_code), ".",
+             static_cast<int>(e->minor_code), ")");
+  return 0;
+}
+
+}  // namespace
 
 struct X11Display::Impl {
   Display* dpy = nullptr;
@@ -24,6 +39,7 @@ InputSink& X11Display::input() { return *impl_->input; }
 
 Result<std::unique_ptr<X11Display>> X11Display::Open(const std::string& name) {
   auto impl = std::make_unique<Impl>();
+  XSetErrorHandler(QuietXErrorHandler);
   impl->dpy = XOpenDisplay(name.empty() ? nullptr : name.c_str());
   if (!impl->dpy)
     return Status::Io("cannot open the X display '" + (name.empty() ? std::string("$DISPLAY") : name) +
@@ -35,6 +51,7 @@ Result<std::unique_ptr<X11Display>> X11Display::Open(const std::string& name) {
   if (!screen.ok()) return screen.status();
   impl->screen = std::move(*screen);
   impl->input = std::make_unique<X11Input>(impl->dpy);
+  impl->screen->OnKeymapChange([input = impl->input.get()] { input->RefreshKeymap(); });
   return std::unique_ptr<X11Display>(new X11Display(std::move(impl)));
 }
 

@@ -1,27 +1,15 @@
 #include "host/x11/x11_input.h"
 #include "host/x11/xlib.h"
 
+#include <X11/XKBlib.h>
+
+#include <algorithm>
 
 #include "common/log.h"
 
 namespace telemaint::host {
 
-X11Input::X11Input(Display* dpy) : dpy_(dpy) {
-  shift_code_ = XKeysymToKeycode(dpy_, XK_Shift_L);
-  XDisplayKeycodes(dpy_, &min_code_, &max_code_);
-  int per_code = 0;
-  KeySym* map = XGetKeyboardMapping(dpy_, static_cast<KeyCode>(min_code_),
-                                    max_code_ - min_code_ + 1, &per_code);
-  if (map) {
-    for (int c = max_code_; c >= min_code_; --c) {
-      bool empty = true;
-      for (int i = 0; i < per_code; ++i)
-        if (map[(c - min_code_) * per_code + i] != NoSymbol) empty = false;
-      if (empty) spare_codes_.push_back(static_cast<KeyCode>(c));
-    }
-    XFree(map);
-  }
-}
+X11Input::X11Input(Display* dpy) : dpy_(dpy) { RefreshKeymap(); }
 
 X11Input::~X11Input() {
   ReleaseAll();
@@ -33,6 +21,30 @@ X11Input::~X11Input() {
   XSync(dpy_, False);
 }
 
+void X11Input::RefreshKeymap() {
+  // XGetKeyboardMapping asks the server; Xlib's own lookups can lag behind a layout switch.
+  int min_code = 8, max_code = 255, per_code = 0;
+  XDisplayKeycodes(dpy_, &min_code, &max_code);
+  KeySym* map = XGetKeyboardMapping(dpy_, static_cast<KeyCode>(min_code),
+                                    max_code - min_code + 1, &per_code);
+  std::vector<uint32_t> syms;
+  if (map) {
+    syms.assign(map, map + static_cast<size_t>(max_code - min_code + 1) * per_code);
+    XFree(map);
+  }
+  keymap_ = Keymap(min_code, max_code, per_code, std::move(syms));
+  // Our own borrowed keycodes stay ours, whatever the new map says about them.
+  for (auto& [sym, code] : borrowed_)
+    if (keymap_.At(code, 0) != sym) log::Debug("keymap changed over a borrowed keycode");
+  auto code_of = [&](uint32_t sym) -> KeyCode {
+    auto place = keymap_.Find(sym);
+    return place && place->column == 0 ? place->keycode : 0;
+  };
+  shift_code_ = code_of(XK_Shift_L);
+  level3_code_ = code_of(XK_ISO_Level3_Shift);
+  if (!level3_code_) level3_code_ = code_of(XK_Mode_switch);
+}
+
 void X11Input::FakeKey(KeyCode code, bool down) {
   XTestFakeKeyEvent(dpy_, code, down ? True : False, CurrentTime);
   if (down)
@@ -41,20 +53,39 @@ void X11Input::FakeKey(KeyCode code, bool down) {
     down_codes_.erase(code);
 }
 
-bool X11Input::ShiftHeld() const {
-  return pressed_.count(XK_Shift_L) || pressed_.count(XK_Shift_R);
+bool X11Input::CapsLockOn() const {
+  XkbStateRec state;
+  if (XkbGetState(dpy_, XkbUseCoreKbd, &state) != Success) return false;
+  return state.locked_mods & LockMask;
+}
+
+bool X11Input::IsLetterKey(KeyCode code) const {
+  KeySym lower = 0, upper = 0;
+  XConvertCase(keymap_.At(code, 0), &lower, &upper);
+  return lower != upper && keymap_.At(code, 1) == upper;
+}
+
+std::vector<KeyCode> X11Input::HeldCodes(std::initializer_list<KeySym> syms) const {
+  std::vector<KeyCode> out;
+  for (KeySym s : syms)
+    if (auto it = pressed_.find(static_cast<uint32_t>(s)); it != pressed_.end())
+      out.push_back(it->second);
+  return out;
 }
 
 KeyCode X11Input::SpareKeycodeFor(KeySym keysym) {
   if (auto it = borrowed_.find(keysym); it != borrowed_.end()) return it->second;
-  if (spare_codes_.empty()) return 0;
-  KeyCode code = spare_codes_.back();
-  spare_codes_.pop_back();
-  KeySym syms[2] = {keysym, keysym};  // same symbol with or without Shift
-  XChangeKeyboardMapping(dpy_, code, 2, syms, 1);
-  XSync(dpy_, False);
-  borrowed_[keysym] = code;
-  return code;
+  for (uint8_t code : keymap_.EmptyKeycodes()) {
+    bool taken = false;
+    for (auto& [sym, c] : borrowed_) taken = taken || c == code;
+    if (taken) continue;
+    KeySym syms[2] = {keysym, keysym};  // same symbol with or without Shift
+    XChangeKeyboardMapping(dpy_, code, 2, syms, 1);
+    XSync(dpy_, False);
+    borrowed_[keysym] = code;
+    return code;
+  }
+  return 0;
 }
 
 void X11Input::Key(uint32_t keysym, bool down) {
@@ -67,43 +98,38 @@ void X11Input::Key(uint32_t keysym, bool down) {
     XFlush(dpy_);
     return;
   }
-  KeyCode code = XKeysymToKeycode(dpy_, keysym);
-  bool borrowed = false;
+  auto place = keymap_.Find(keysym);
+  KeyCode code = place ? place->keycode : 0;
+  if (!place && !IsModifierKey(keysym)) code = SpareKeycodeFor(keysym);
   if (code == 0) {
-    code = SpareKeycodeFor(keysym);
-    borrowed = true;
-    if (code == 0) {
-      log::Debug("no keycode for keysym 0x", std::hex, keysym);
-      return;
-    }
+    log::Debug("no keycode for keysym 0x", std::hex, keysym);
+    return;
   }
-  // Which shift level produces the keysym on this keycode?
-  bool needs_shift = false, level0 = true;
-  if (!borrowed) {
-    KeySym l0 = XkbKeycodeToKeysym(dpy_, code, 0, 0);
-    KeySym l1 = XkbKeycodeToKeysym(dpy_, code, 0, 1);
-    level0 = l0 == keysym;
-    needs_shift = !level0 && l1 == keysym;
-    // Letters: the viewer sends 'A' with Shift held, or 'A' alone with CapsLock; both work
-    // through level 1.
+  if (!place || !IsCharacterKeysym(keysym)) {
+    // Borrowed keycodes type their symbol plain; function keys keep the technician's
+    // modifiers (Shift+Tab, Ctrl+Alt+F2) unless their level needs Shift.
+    const bool add_shift = place && place->column == 1 && HeldCodes({XK_Shift_L, XK_Shift_R}).empty();
+    if (add_shift && shift_code_) FakeKey(shift_code_, true);
+    FakeKey(code, true);
+    if (add_shift && shift_code_) FakeKey(shift_code_, false);
+    pressed_[keysym] = code;
+    XFlush(dpy_);
+    return;
   }
-  const bool shift_down = ShiftHeld();
-  if (needs_shift && !shift_down && shift_code_) {
-    FakeKey(shift_code_, true);
-    FakeKey(code, true);
-    FakeKey(shift_code_, false);
-  } else if (level0 && shift_down && !borrowed && keysym >= 0x20 && keysym < 0x7f &&
-             shift_code_) {
-    // The viewer holds Shift but asks for the unshifted symbol (e.g. some layouts' '<'):
-    // lift Shift around the key, as x11vnc does.
-    for (KeySym s : {XK_Shift_L, XK_Shift_R})
-      if (auto it = pressed_.find(s); it != pressed_.end()) FakeKey(it->second, false);
-    FakeKey(code, true);
-    for (KeySym s : {XK_Shift_L, XK_Shift_R})
-      if (auto it = pressed_.find(s); it != pressed_.end()) FakeKey(it->second, true);
-  } else {
-    FakeKey(code, true);
-  }
+  // A character: hold exactly the Shift and AltGr its column needs, for the time of the key.
+  KeyPlan plan = PlanFor(*place, CapsLockOn(), IsLetterKey(code));
+  std::vector<KeyCode> shifts = HeldCodes({XK_Shift_L, XK_Shift_R});
+  std::vector<KeyCode> level3s = HeldCodes({XK_ISO_Level3_Shift, XK_Mode_switch});
+  std::vector<std::pair<KeyCode, bool>> around;  // temporary changes, undone afterwards
+  if (plan.shift && shifts.empty() && shift_code_) around.push_back({shift_code_, true});
+  if (!plan.shift)
+    for (KeyCode c : shifts) around.push_back({c, false});
+  if (plan.level3 && level3s.empty() && level3_code_) around.push_back({level3_code_, true});
+  if (!plan.level3)
+    for (KeyCode c : level3s) around.push_back({c, false});
+  for (auto [c, press] : around) FakeKey(c, press);
+  FakeKey(code, true);
+  for (auto it = around.rbegin(); it != around.rend(); ++it) FakeKey(it->first, !it->second);
   pressed_[keysym] = code;
   XFlush(dpy_);
 }

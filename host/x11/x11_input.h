@@ -1,8 +1,10 @@
 #pragma once
-// InputSink for X11 through XTest, with keysym handling in the manner of x11vnc: Shift is
-// added or lifted to reach the keysym's level, keysyms missing from the keymap (é, €, ß) get a
-// spare keycode for the time of the session, and a key is released on the keycode it was
-// pressed with. The Display must outlive this object; used from one thread.
+// InputSink for X11 through XTest, with keysym handling in the manner of x11vnc: the key and
+// column for a keysym come from the current keymap (re-read when it changes); Shift and AltGr
+// are added or lifted around the key to reach its level; Caps Lock is allowed for; keysyms
+// missing from the keymap (é, €, ß on a US layout) get a spare keycode for the session; a
+// key is released on the keycode it went down on. The Display must outlive this object; used
+// from one thread.
 #include "host/x11/xlib.h"
 
 #include <map>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "host/input_sink.h"
+#include "host/x11/keymap.h"
 
 namespace telemaint::host {
 
@@ -20,20 +23,23 @@ class X11Input : public InputSink {
   void Key(uint32_t keysym, bool down) override;
   void Pointer(int x, int y, uint8_t buttons) override;
   void ReleaseAll() override;
+  // The keyboard mapping changed (layout switch): read it again.
+  void RefreshKeymap();
 
  private:
   KeyCode SpareKeycodeFor(KeySym keysym);
-  bool ShiftHeld() const;
+  bool CapsLockOn() const;
+  bool IsLetterKey(KeyCode code) const;
   void FakeKey(KeyCode code, bool down);
+  std::vector<KeyCode> HeldCodes(std::initializer_list<KeySym> syms) const;
 
   Display* dpy_;
-  KeyCode shift_code_ = 0;
+  Keymap keymap_;
+  KeyCode shift_code_ = 0, level3_code_ = 0;
   std::map<uint32_t, KeyCode> pressed_;  // keysym -> keycode it went down on
   std::set<KeyCode> down_codes_;
   uint8_t buttons_ = 0;
-  std::vector<KeyCode> spare_codes_;          // keycodes with no keysym, free to borrow
-  std::map<KeySym, KeyCode> borrowed_;        // keysyms we mapped onto spare keycodes
-  int min_code_ = 8, max_code_ = 255;
+  std::map<KeySym, KeyCode> borrowed_;  // keysyms we mapped onto spare keycodes
 };
 
 }  // namespace telemaint::host

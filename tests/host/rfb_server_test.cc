@@ -90,3 +90,53 @@ TEST(RfbServerTest, GarbageFromTheClientSideEndsOnlyThatSession) {
 
 }  // namespace
 }  // namespace telemaint::host
+
+namespace telemaint::host {
+namespace {
+
+// The part of a packed RGB picture inside `r`.
+std::vector<uint8_t> CropRgb(const std::vector<uint8_t>& rgb, int width, const Rect& r) {
+  std::vector<uint8_t> out;
+  for (int y = r.y; y < r.y + r.h; ++y)
+    out.insert(out.end(), rgb.begin() + (static_cast<size_t>(y) * width + r.x) * 3,
+               rgb.begin() + (static_cast<size_t>(y) * width + r.x + r.w) * 3);
+  return out;
+}
+
+TEST(RfbServerTest, AChosenMonitorIsServedAloneAndMonitorChangesAreReported) {
+  auto s = Serve(300, 100);
+  std::mutex mu;
+  std::vector<std::vector<Monitor>> reported;
+  s.server->OnMonitorsChanged([&](std::vector<Monitor> m) {
+    std::lock_guard lock(mu);
+    reported.push_back(std::move(m));
+  });
+  std::vector<Monitor> monitors = {{"left", Rect{0, 0, 100, 100}}, {"right", Rect{100, 20, 200, 80}}};
+  s.desktop->SetMonitors(monitors);
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (s.server->Monitors().size() != 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(s.server->Monitors(), monitors);
+  {
+    std::lock_guard lock(mu);
+    ASSERT_FALSE(reported.empty());
+    EXPECT_EQ(reported.back(), monitors);
+  }
+  s.server->ShowMonitor(1);
+  auto fd = s.server->NewSession();
+  auto picture = viewer::TakeSnapshot(*fd, viewer::Quality::kLossless, 30s);
+  ASSERT_TRUE(picture.ok()) << picture.status().message();
+  EXPECT_EQ(picture->width, 200);
+  EXPECT_EQ(picture->height, 80);
+  EXPECT_TRUE(picture->rgb == CropRgb(s.desktop->Rgb(), 300, Rect{100, 20, 200, 80}));
+  // An index that does not exist is the whole screen.
+  s.server->ShowMonitor(7);
+  fd = s.server->NewSession();
+  picture = viewer::TakeSnapshot(*fd, viewer::Quality::kLossless, 30s);
+  ASSERT_TRUE(picture.ok()) << picture.status().message();
+  EXPECT_EQ(picture->width, 300);
+  EXPECT_TRUE(picture->rgb == s.desktop->Rgb());
+}
+
+}  // namespace
+}  // namespace telemaint::host

@@ -1,5 +1,10 @@
 #include "tests/support/xserver.h"
 
+#include <X11/Xlib.h>
+#include <X11/extensions/Xfixes.h>
+#undef Status  // Xlib's macro; nothing here needs it
+#undef None
+
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -99,6 +104,28 @@ std::string LosslessSnapshot(uint16_t port, const std::string& file) {
   auto rc = snap.Wait(30s);
   if (!rc || *rc != 0) return {};
   return ReadFile(file);
+}
+
+std::optional<PointerPicture> CurrentPointer(const VirtualDisplay& display) {
+  Display* dpy = XOpenDisplay(display.name().c_str());
+  if (!dpy) return std::nullopt;
+  std::optional<PointerPicture> out;
+  int event_base, error_base;
+  if (XFixesQueryExtension(dpy, &event_base, &error_base)) {
+    if (XFixesCursorImage* ci = XFixesGetCursorImage(dpy)) {
+      PointerPicture p;
+      p.width = ci->width;
+      p.height = ci->height;
+      p.hot_x = ci->xhot;
+      p.hot_y = ci->yhot;
+      for (int i = 0; i < p.width * p.height; ++i)
+        p.argb.push_back(static_cast<uint32_t>(ci->pixels[i]));
+      XFree(ci);
+      out = std::move(p);
+    }
+  }
+  XCloseDisplay(dpy);
+  return out;
 }
 
 }  // namespace telemaint::testing

@@ -34,6 +34,13 @@ std::optional<RgbImage> ReadPpm(const std::string& file);
 // Pixels that differ between two pictures of the same size (SIZE_MAX if the sizes differ).
 size_t CountDifferingPixels(const RgbImage& a, const RgbImage& b);
 
+// The pointer's picture on a display as the X server has it (XFixes): premultiplied ARGB.
+struct PointerPicture {
+  int width = 0, height = 0, hot_x = 0, hot_y = 0;
+  std::vector<uint32_t> argb;
+};
+std::optional<PointerPicture> CurrentPointer(const VirtualDisplay& display);
+
 // vncsnapshot with raw (lossless) transfer and no cursor: the resulting JPEG file differs only
 // if the pixels received differ. Empty on failure.
 std::string LosslessSnapshot(uint16_t port, const std::string& file);

@@ -1,0 +1,70 @@
+#include "peer/session_messages.h"
+
+namespace telemaint::peer {
+namespace {
+
+bool IsType(const nlohmann::json& m, const char* type) {
+  if (!m.is_object()) return false;
+  auto t = m.find("type");
+  return t != m.end() && t->is_string() && t->get<std::string>() == type;
+}
+
+std::optional<int> IntField(const nlohmann::json& m, const char* name, int min, int max) {
+  auto f = m.find(name);
+  if (f == m.end() || !f->is_number_integer()) return std::nullopt;
+  auto v = f->get<int64_t>();
+  if (v < min || v > max) return std::nullopt;
+  return static_cast<int>(v);
+}
+
+}  // namespace
+
+nlohmann::json EncodeMonitors(const std::vector<MonitorInfo>& monitors) {
+  nlohmann::json list = nlohmann::json::array();
+  for (size_t i = 0; i < monitors.size() && i < kMaxMonitors; ++i) {
+    const MonitorInfo& m = monitors[i];
+    list.push_back({{"name", m.name.substr(0, kMaxMonitorName)},
+                    {"x", m.x},
+                    {"y", m.y},
+                    {"width", m.width},
+                    {"height", m.height}});
+  }
+  return {{"type", "monitors"}, {"monitors", list}};
+}
+
+std::optional<std::vector<MonitorInfo>> DecodeMonitors(const nlohmann::json& message) {
+  if (!IsType(message, "monitors")) return std::nullopt;
+  auto list = message.find("monitors");
+  if (list == message.end() || !list->is_array() || list->size() > kMaxMonitors)
+    return std::nullopt;
+  std::vector<MonitorInfo> out;
+  for (const auto& entry : *list) {
+    if (!entry.is_object()) return std::nullopt;
+    auto name = entry.find("name");
+    if (name == entry.end() || !name->is_string()) return std::nullopt;
+    MonitorInfo m;
+    m.name = name->get<std::string>();
+    if (m.name.size() > kMaxMonitorName) return std::nullopt;
+    for (char& c : m.name)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';  // shown in a menu
+    auto x = IntField(entry, "x", 0, kMaxCoordinate), y = IntField(entry, "y", 0, kMaxCoordinate);
+    auto w = IntField(entry, "width", 1, kMaxCoordinate);
+    auto h = IntField(entry, "height", 1, kMaxCoordinate);
+    if (!x || !y || !w || !h) return std::nullopt;
+    m.x = *x;
+    m.y = *y;
+    m.width = *w;
+    m.height = *h;
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+nlohmann::json EncodeShowMonitor(int index) { return {{"type", "show_monitor"}, {"index", index}}; }
+
+std::optional<int> DecodeShowMonitor(const nlohmann::json& message) {
+  if (!IsType(message, "show_monitor")) return std::nullopt;
+  return IntField(message, "index", -1, static_cast<int>(kMaxMonitors) - 1);
+}
+
+}  // namespace telemaint::peer

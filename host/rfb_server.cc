@@ -1,6 +1,7 @@
 #include "host/rfb_server.h"
 
 #include <rfb/rfb.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,6 +23,14 @@ void RfbLogToOurs(const char* format, ...) {
   log::WriteFormatted(log::Level::kDebug, "libvncserver: ", format, args);
   va_end(args);
 }
+
+// Update pacing. A small change (a keystroke's echo, a blinking cursor) goes out at once, at
+// most every kMinUpdateInterval; a large one (a window being painted, moved or scrolled) is
+// given kLargeChangeSettle to finish, so its half-painted states are not sent, as x11vnc's
+// polling does. A client also has one update request out at a time, which paces slow lines.
+constexpr auto kMinUpdateInterval = std::chrono::milliseconds(16);
+constexpr auto kLargeChangeSettle = std::chrono::milliseconds(40);
+constexpr long kSmallChangePixels = 128 * 128;
 
 bool SameRect(const Rect& a, const Rect& b) {
   return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
@@ -83,6 +92,22 @@ struct RfbServer::Impl {
   std::vector<Monitor> monitors;    // RFB thread's copy
   std::unique_ptr<OwnedCursor> cursor;
   int pointer_x = -1, pointer_y = -1;
+  std::vector<Rect> unsent;  // changed, in view coordinates, not yet marked for clients
+  std::chrono::steady_clock::time_point last_flush, unsent_since;
+  // Right after input the screen is about to answer (an echo, a menu): look often, so the
+  // technician sees it at once rather than at the next idle tick.
+  std::chrono::steady_clock::time_point echo_expected_until;
+  void ExpectEcho() {
+    echo_expected_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(150);
+  }
+
+  std::chrono::steady_clock::time_point FlushTime() const {
+    long pixels = 0;
+    for (const Rect& r : unsent) pixels += static_cast<long>(r.w) * r.h;
+    auto at = last_flush + kMinUpdateInterval;
+    if (pixels > kSmallChangePixels) at = std::max(at, unsent_since + kLargeChangeSettle);
+    return at;
+  }
   std::thread thread;
   std::atomic<bool> stop{false};
 
@@ -96,11 +121,13 @@ struct RfbServer::Impl {
 
   static void OnKey(rfbBool down, rfbKeySym keysym, rfbClientPtr cl) {
     From(cl)->desktop->input().Key(keysym, down);
+    From(cl)->ExpectEcho();
   }
   static void OnPointer(int mask, int x, int y, rfbClientPtr cl) {
     Impl* self = From(cl);
     // The client speaks in the shown monitor's coordinates.
     self->desktop->input().Pointer(x + self->view.x, y + self->view.y, static_cast<uint8_t>(mask));
+    self->ExpectEcho();
     rfbDefaultPtrAddEvent(mask, x, y, cl);
   }
   static void OnClientGone(rfbClientPtr cl) {
@@ -123,6 +150,8 @@ struct RfbServer::Impl {
   // Gives libvncserver the buffer for `want` (a new size tells clients that support it).
   void ServeView(const Rect& want) {
     view = want;
+    unsent.clear();  // the whole view is marked below
+    unsent_since = {};
     const bool whole = view.x == 0 && view.y == 0 && view.w == screen_w && view.h == screen_h;
     uint8_t* buffer = frame.data();
     if (!whole) {
@@ -150,6 +179,7 @@ struct RfbServer::Impl {
   }
 
   void Loop();
+  void WaitForWork(ScreenSource& source);
 };
 
 void RfbServer::Impl::Loop() {
@@ -195,8 +225,17 @@ void RfbServer::Impl::Loop() {
         auto part = Intersect(r, view);
         if (!part) continue;
         if (!view_frame.empty()) CopyToView(*part);
-        rfbMarkRectAsModified(screen, part->x - view.x, part->y - view.y,
-                              part->x - view.x + part->w, part->y - view.y + part->h);
+        unsent.push_back(Rect{part->x - view.x, part->y - view.y, part->w, part->h});
+      }
+    }
+    if (!unsent.empty()) {
+      if (unsent_since == std::chrono::steady_clock::time_point{})
+        unsent_since = std::chrono::steady_clock::now();
+      if (std::chrono::steady_clock::now() >= FlushTime()) {
+        for (const Rect& r : unsent) rfbMarkRectAsModified(screen, r.x, r.y, r.x + r.w, r.y + r.h);
+        unsent.clear();
+        unsent_since = {};
+        last_flush = std::chrono::steady_clock::now();
       }
     }
     if (auto image = source.TakePointerImage()) {
@@ -212,8 +251,31 @@ void RfbServer::Impl::Loop() {
       screen->cursorX = std::clamp(px - view.x, 0, std::max(0, view.w - 1));
       screen->cursorY = std::clamp(py - view.y, 0, std::max(0, view.h - 1));
     }
-    rfbProcessEvents(screen, 10000);  // up to 10 ms waiting for client traffic
+    WaitForWork(source);
+    rfbProcessEvents(screen, 0);
   }
+}
+
+// Sleeps until a client sends something or the screen reports a change (XDamage events
+// arrive on the X connection), so a keystroke's echo goes out at once rather than at the next
+// polling tick. Bounded, for the pointer position and new sessions.
+void RfbServer::Impl::WaitForWork(ScreenSource& source) {
+  if (source.ChangeQueued()) return;
+  fd_set readable = screen->allFds;
+  int max_fd = screen->maxFd;
+  const int change_fd = source.ChangeFd();
+  if (change_fd >= 0 && change_fd < FD_SETSIZE) {
+    FD_SET(change_fd, &readable);
+    max_fd = std::max(max_fd, change_fd);
+  }
+  auto wait = std::chrono::microseconds(20000);
+  if (std::chrono::steady_clock::now() < echo_expected_until) wait = std::chrono::microseconds(1000);
+  if (!unsent.empty())
+    wait = std::clamp(std::chrono::duration_cast<std::chrono::microseconds>(
+                          FlushTime() - std::chrono::steady_clock::now()),
+                      std::chrono::microseconds(0), wait);
+  timeval timeout{0, static_cast<suseconds_t>(wait.count())};
+  select(max_fd + 1, &readable, nullptr, nullptr, &timeout);
 }
 
 RfbServer::RfbServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -261,6 +323,9 @@ Result<std::unique_ptr<RfbServer>> RfbServer::Start(std::unique_ptr<Desktop> des
   s->autoPort = FALSE;
   s->httpPort = -1;
   s->cursor = nullptr;  // until the platform gives the pointer's picture
+  // libvncserver's own holding back would delay every keystroke's echo; the loop paces
+  // updates itself (kMinUpdateInterval).
+  s->deferUpdateTime = 0;
   s->screenData = impl.get();
   s->kbdAddEvent = Impl::OnKey;
   s->ptrAddEvent = Impl::OnPointer;

@@ -49,6 +49,10 @@ class ScreenSource {
   virtual std::optional<PointerImage> TakePointerImage() { return std::nullopt; }
   // Where the pointer is on the screen; false when not known.
   virtual bool PointerPosition(int* x, int* y) { return false; }
+  // A descriptor that becomes readable when the screen may have changed (-1: none, poll), and
+  // whether such news was already read and waits for Update (then do not wait on it).
+  virtual int ChangeFd() { return -1; }
+  virtual bool ChangeQueued() { return false; }
 };
 
 }  // namespace telemaint::host

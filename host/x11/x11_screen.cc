@@ -181,9 +181,11 @@ std::vector<Rect> X11Screen::Update(std::vector<uint8_t>& frame) {
     }
   }
   std::vector<Rect> changed = TakeDamage();
+  bool whole = false;
   if (first_) {
     frame.assign(static_cast<size_t>(width_) * height_ * 4, 0);
     changed = {Rect{0, 0, width_, height_}};
+    whole = true;
     first_ = false;
   }
   if (changed.empty() || !image_) return {};
@@ -194,12 +196,49 @@ std::vector<Rect> X11Screen::Update(std::vector<uint8_t>& frame) {
     first_ = true;
     return {};
   }
+  if (whole) {  // a new frame: everything counts, black included
+    KeepChangedTiles(changed, frame);
+    return changed;
+  }
+  return KeepChangedTiles(changed, frame);
+}
+
+std::vector<Rect> X11Screen::KeepChangedTiles(const std::vector<Rect>& damaged,
+                                              std::vector<uint8_t>& frame) {
+  // XDamage over-reports (a whole xterm for one new line, a repaint of the same pixels):
+  // compare with what clients already have, tile by tile, as x11vnc does, and keep only the
+  // tiles that really changed, joined into runs along each row of tiles.
+  constexpr int kTile = 32;
   const int stride = image_->bytes_per_line, row = width_ * 4;
-  for (const Rect& r : changed)
-    for (int y = r.y; y < r.y + r.h; ++y)
-      std::memcpy(frame.data() + static_cast<size_t>(y) * row + r.x * 4,
-                  image_->data + static_cast<size_t>(y) * stride + r.x * 4, r.w * 4);
-  return changed;
+  std::vector<Rect> out;
+  for (const Rect& r : damaged) {
+    for (int ty = r.y; ty < r.y + r.h; ty += kTile) {
+      const int th = std::min(kTile, r.y + r.h - ty);
+      Rect run{0, ty, 0, th};
+      for (int tx = r.x; tx < r.x + r.w; tx += kTile) {
+        const int tw = std::min(kTile, r.x + r.w - tx);
+        bool differs = false;
+        for (int y = ty; y < ty + th; ++y) {
+          uint8_t* have = frame.data() + static_cast<size_t>(y) * row + tx * 4;
+          const char* got = image_->data + static_cast<size_t>(y) * stride + tx * 4;
+          if (differs || std::memcmp(have, got, tw * 4) != 0) {
+            differs = true;
+            std::memcpy(have, got, tw * 4);
+          }
+        }
+        if (differs) {
+          if (run.w > 0 && run.x + run.w == tx) {
+            run.w += tw;
+          } else {
+            if (run.w > 0) out.push_back(run);
+            run = Rect{tx, ty, tw, th};
+          }
+        }
+      }
+      if (run.w > 0) out.push_back(run);
+    }
+  }
+  return out;
 }
 
 std::optional<PointerImage> X11Screen::TakePointerImage() {

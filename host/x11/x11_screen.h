@@ -24,6 +24,9 @@ class X11Screen : public ScreenSource {
   std::vector<Monitor> Monitors() const override { return monitors_; }
   std::optional<PointerImage> TakePointerImage() override;
   bool PointerPosition(int* x, int* y) override;
+  int ChangeFd() override { return ConnectionNumber(dpy_); }
+  // QueuedAfterReading also takes what XCB read during earlier replies (it does not block).
+  bool ChangeQueued() override { return XEventsQueued(dpy_, QueuedAfterReading) > 0; }
 
   // Called (from Update) when the keyboard mapping changed.
   void OnKeymapChange(std::function<void()> f) { on_keymap_change_ = std::move(f); }
@@ -35,6 +38,7 @@ class X11Screen : public ScreenSource {
   void DrainEvents();
   void ReadGeometry();
   std::vector<Rect> TakeDamage();
+  std::vector<Rect> KeepChangedTiles(const std::vector<Rect>& damaged, std::vector<uint8_t>& frame);
 
   Display* dpy_ = nullptr;
   Window root_ = 0;

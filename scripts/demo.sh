@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local demo: installs and builds, makes development certificates, starts a relay, a host
 # serving a virtual display (Xvfb) itself, and viewers, and shows sessions working: telemaint's
-# own picture of the customer's screen, then a third-party VNC client through a local port.
+# own picture of the customer's screen, a third-party VNC client through a local port, and
+# telemaint's own window on a second virtual display, typing into the customer's terminal.
 # Usage: scripts/demo.sh [--keep]   (--keep: leave it running so you can connect your own
 #                                    VNC viewer to the printed port; Ctrl+C ends it)
 set -euo pipefail
@@ -58,7 +59,7 @@ Xvfb "$display" -screen 0 1024x768x24 -nolisten tcp >"$run/xvfb.log" 2>&1 & pids
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
 DISPLAY=$display xclock -geometry 300x300+40+40 -update 1 >/dev/null 2>&1 & pids+=($!)
 DISPLAY=$display xlogo -geometry 300x300+400+60 -fg '#d02060' -bg '#20a0f0' >/dev/null 2>&1 & pids+=($!)
-DISPLAY=$display xterm -geometry 80x12+40+420 -e sh -c 'echo "The customer'"'"'s terminal"; sleep 3600' \
+DISPLAY=$display xterm -geometry 80x12+40+420 -e sh -c 'echo "The customer'"'"'s terminal"; exec sh -i' \
   >/dev/null 2>&1 & pids+=($!)
 
 echo "== relay on 127.0.0.1 (TLS 1.3)"
@@ -104,6 +105,35 @@ sleep 1
 echo "   telemaint's own picture: $run/customer-screen.png"
 echo "   vncsnapshot's picture:   $run/snapshot.jpg ($(stat -c %s "$run/snapshot.jpg") bytes)"
 grep -E 'session .* ended' "$run/relay.log" | sed 's/^.*info: /   relay log: /'
+
+echo "== a third session in telemaint's own window, on the technician's screen (a second Xvfb)"
+tech_display=""
+for n in $(seq 121 150); do
+  [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || { tech_display=":$n"; break; }
+done
+Xvfb "$tech_display" -screen 0 1280x1024x24 -nolisten tcp >"$run/xvfb-tech.log" 2>&1 & pids+=($!)
+for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${tech_display#:}" ] && break; sleep 0.1; done
+code=$(wait_code_change "$code")
+DISPLAY=$tech_display TELEMAINT_PASSWORD=$password "$bin/telemaint-viewer" \
+  --relay "wss://localhost:$relay_port" --ca "$run/certs/ca.pem" --user demo-tech --code "$code" \
+  --ticket DEMO-3 --log-file "$run/viewer3.log" >"$run/viewer3.out" 2>/dev/null & pids+=($!)
+window_viewer=$!
+window=$(DISPLAY=$tech_display timeout 30 xdotool search --sync --onlyvisible --name telemaint | head -1)
+eval "$(DISPLAY=$tech_display xdotool getwindowgeometry --shell "$window")"
+# The customer's screen is shown at actual size below the 25-pixel menu bar: click into the
+# customer's terminal (at 100,500 on their screen) and type a command there.
+DISPLAY=$tech_display xdotool mousemove $((X + 100)) $((Y + 25 + 500)) click 1 sleep 0.3 \
+  type --delay 30 'echo Hello from the technician'
+DISPLAY=$tech_display xdotool key Return
+sleep 1.5
+DISPLAY=$tech_display xwd -root -silent | xwdtopnm 2>/dev/null | pnmtopng >"$run/technician-screen.png"
+DISPLAY=$display xwd -root -silent | xwdtopnm 2>/dev/null | pnmtopng >"$run/customer-after.png"
+kill -INT "$window_viewer"
+wait "$window_viewer" 2>/dev/null || true
+sed 's/^/   technician sees: /' "$run/viewer3.out"
+echo "   the technician's screen with the window: $run/technician-screen.png"
+echo "   the customer's screen after typing:      $run/customer-after.png"
+
 echo
-echo "Demo finished: the relay forwarded both sessions without being able to read them."
-echo "Logs: $run/{relay,host,viewer,viewer2}.log"
+echo "Demo finished: the relay forwarded three sessions without being able to read them."
+echo "Logs: $run/{relay,host,viewer,viewer2,viewer3}.log"

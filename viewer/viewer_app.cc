@@ -322,6 +322,10 @@ int ViewerApp::Impl::ReportEnding(const Ending& end, const peer::Tunnel& tunnel,
         "telemaint-host's --vnc-server or --display.");
     return kExitSessionLost;
   }
+  if (interrupted) {  // Ctrl+C or SIGTERM: our own doing, whatever the tunnel saw
+    say("The session ended: you stopped it.");
+    return kExitOk;
+  }
   const bool you_closed = options.window && end.kind == Ending::Kind::kLocalClosed;
   say("The session ended: " + (you_closed ? std::string("you disconnected.") : end.message));
   log::Info("session ", session, " ended: ", end.reason, " (", tunnel.bytes_out(),

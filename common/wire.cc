@@ -23,7 +23,15 @@ struct Encoder {
   json operator()(const NameplateIssued& m) const {
     return {{"type", "nameplate"}, {"nameplate", m.nameplate}, {"expires_in", m.expires_in}};
   }
-  json operator()(const Paired& m) const { return {{"type", "paired"}, {"session", m.session}}; }
+  json operator()(const Paired& m) const {
+    json j{{"type", "paired"}, {"session", m.session}};
+    if (!m.technician.empty()) {
+      j["technician"] = m.technician;
+      j["technician_name"] = m.technician_name;
+      j["technician_organisation"] = m.technician_organisation;
+    }
+    return j;
+  }
   json operator()(const Abort& m) const { return {{"type", "abort"}, {"reason", m.reason}}; }
   json operator()(const PeerGone& m) const {
     return {{"type", "peer_gone"}, {"reason", m.reason}, {"message", m.message}};
@@ -95,7 +103,10 @@ Result<Control> Decode(std::string_view text) {
   }
   if (type == "paired") {
     Paired m;
-    if (!GetString(j, "session", m.session)) return Malformed(type);
+    if (!GetString(j, "session", m.session) || !GetString(j, "technician", m.technician, false) ||
+        !GetString(j, "technician_name", m.technician_name, false) ||
+        !GetString(j, "technician_organisation", m.technician_organisation, false))
+      return Malformed(type);
     return Control{m};
   }
   if (type == "abort") {

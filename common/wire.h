@@ -36,6 +36,10 @@ struct NameplateIssued {  // relay -> host
 };
 struct Paired {  // relay -> both
   std::string session;  // 32 hex characters
+  // To the host only: the technician as the relay authenticated them, for the consent dialog.
+  std::string technician;               // account name
+  std::string technician_name;          // display name
+  std::string technician_organisation;
 };
 struct Abort {  // either -> relay
   std::string reason;

@@ -15,7 +15,10 @@
 #include "common/ws_client.h"
 #include "crypto/random.h"
 #include "crypto/session_code.h"
+#include "host/consent.h"
 #include "host/rfb_server.h"
+#include "host/session_history.h"
+#include "crypto/identity.h"
 #include "peer/session_messages.h"
 #include "peer/channel_link.h"
 
@@ -54,6 +57,20 @@ void RemoveCodeFile(const std::string& path) {
 }
 }  // namespace
 
+// One session's consent: who the technician is, what the person allowed, and when the RFB
+// stream may start (never before an answer).
+struct SessionConsent {
+  explicit SessionConsent(asio::any_io_executor ex) : decided(ex) {}
+  std::string session;
+  Technician technician;
+  Bytes session_id;
+  bool hello_seen = false;
+  bool asking = false;
+  Permission permission = Permission::kDenied;
+  std::chrono::steady_clock::time_point started;
+  AsyncEvent decided;
+};
+
 struct HostAgent::Impl {
   HostOptions options;
   HostDisplay display;
@@ -63,6 +80,8 @@ struct HostAgent::Impl {
   std::shared_ptr<WsConnection> current;
   std::unique_ptr<RfbServer> builtin;  // when no --vnc-server is given
   peer::Tunnel* tunnel = nullptr;      // the running session's, on the io thread
+  std::unique_ptr<ConsentUi> consent_ui;
+  std::unique_ptr<SessionHistory> history;
 
   int wrong_codes = 0;  // consecutive failed attempts, reset by a session that gets through
 
@@ -74,7 +93,11 @@ struct HostAgent::Impl {
   void SendMonitors(const std::vector<Monitor>& monitors);
   asio::awaitable<Next> ServeOneCode(std::shared_ptr<WsConnection> ws);
   asio::awaitable<Next> RunSession(std::shared_ptr<WsConnection> ws,
-                                   const crypto::SessionCode& code, const std::string& session);
+                                   const crypto::SessionCode& code, const wire::Paired& paired);
+  asio::awaitable<void> AskConsent(peer::Tunnel& tunnel, SessionConsent& consent,
+                                   bool from_view_only);
+  void ApplyPermission(peer::Tunnel& tunnel, SessionConsent& consent, Permission p);
+  std::function<void(Permission)> OnChoice(peer::Tunnel& tunnel, SessionConsent& consent);
 };
 
 void HostAgent::Impl::SendMonitors(const std::vector<Monitor>& monitors) {
@@ -105,6 +128,10 @@ int HostAgent::Run() {
     return 1;
   }
   impl_->tls = *tls;
+  impl_->consent_ui = MakeTtyConsent(impl_->io.get_executor(), [impl = impl_.get()](const std::string& line) {
+    impl->Say(line);
+  });
+  impl_->history = std::make_unique<SessionHistory>(impl_->options.history_file);
   if (!impl_->options.vnc_server) {
     auto server = RfbServer::StartX11(impl_->options.display);
     if (!server.ok()) {
@@ -268,7 +295,8 @@ asio::awaitable<Next> HostAgent::Impl::ServeOneCode(std::shared_ptr<WsConnection
         Say("A technician tried an expired code; here is a new one.");
         co_return Next::kReconnectNow;
       }
-      co_return co_await RunSession(ws, *code, paired->session);
+      wire::Paired pairing = *paired;  // named: see the GCC 12 note in RunSession
+      co_return co_await RunSession(ws, *code, pairing);
     }
     if (auto* err = std::get_if<wire::Error>(&*decoded)) {
       expiry->cancel();
@@ -284,9 +312,80 @@ asio::awaitable<Next> HostAgent::Impl::ServeOneCode(std::shared_ptr<WsConnection
   }
 }
 
+void HostAgent::Impl::ApplyPermission(peer::Tunnel& tunnel, SessionConsent& consent,
+                                      Permission p) {
+  consent.permission = p;
+  if (builtin) builtin->SetInputAllowed(p == Permission::kControl);
+  tunnel.SendSessionMessage(peer::EncodeConsent(p == Permission::kControl
+                                                    ? peer::ConsentState::kControl
+                                                    : peer::ConsentState::kViewOnly));
+  log::Info("session ", consent.session, ": ", PermissionName(p));
+}
+
+asio::awaitable<void> HostAgent::Impl::AskConsent(peer::Tunnel& tunnel, SessionConsent& consent,
+                                                  bool from_view_only) {
+  consent.asking = true;
+  const Technician who = consent.technician;
+  if (!from_view_only) {
+    history->Record(consent.session, "asked",
+                    {{"account", who.account}, {"name", who.name},
+                     {"organisation", who.organisation}, {"key", who.fingerprint}});
+  }
+  tunnel.SendSessionMessage(peer::EncodeConsent(peer::ConsentState::kAsking));
+  ConsentAnswer answer = co_await consent_ui->Ask(who, from_view_only, builtin != nullptr,
+                                                  options.consent_timeout);
+  consent.asking = false;
+  if (tunnel.ending()) {
+    consent.decided.Set();
+    co_return;
+  }
+  if (from_view_only) {
+    if (answer.permission == Permission::kControl) {
+      ApplyPermission(tunnel, consent, Permission::kControl);
+      history->Record(consent.session, "changed", {{"permission", "control (asked again)"}});
+      consent_ui->ShowSession(who, Permission::kControl, OnChoice(tunnel, consent));
+    } else {
+      tunnel.SendSessionMessage(peer::EncodeConsent(peer::ConsentState::kViewOnly));
+    }
+    co_return;
+  }
+  history->Record(consent.session, "answered",
+                  {{"permission", answer.timed_out ? "no answer (denied)"
+                                                   : PermissionName(answer.permission)}});
+  if (answer.permission == Permission::kDenied) {
+    log::Info("session ", consent.session, ": the person at the screen said no",
+              answer.timed_out ? " (no answer)" : "");
+    history->Record(consent.session, "ended",
+                    {{"how", answer.timed_out ? "not let in: no answer" : "you declined"}});
+    tunnel.End(answer.timed_out ? "consent_timeout" : "user_declined",
+               answer.timed_out ? "nobody answered" : "you declined");
+    consent.decided.Set();
+    co_return;
+  }
+  consent.started = std::chrono::steady_clock::now();
+  ApplyPermission(tunnel, consent, answer.permission);
+  consent_ui->ShowSession(who, answer.permission, OnChoice(tunnel, consent));
+  consent.decided.Set();
+}
+
+std::function<void(Permission)> HostAgent::Impl::OnChoice(peer::Tunnel& tunnel,
+                                                          SessionConsent& consent) {
+  // Valid while the session runs: EndSession is called before tunnel and consent go.
+  return [this, &tunnel, &consent](Permission p) {
+    if (p == Permission::kDenied) {
+      log::Info("session ", consent.session, ": stopped by the person at the screen");
+      tunnel.End("user_stopped", "you stopped the session");
+      return;
+    }
+    ApplyPermission(tunnel, consent, p);
+    history->Record(consent.session, "changed", {{"permission", PermissionName(p)}});
+  };
+}
+
 asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> ws,
                                                   const crypto::SessionCode& code,
-                                                  const std::string& session) {
+                                                  const wire::Paired& paired) {
+  const std::string& session = paired.session;
   Bytes sid = FromHex(session);
   if (sid.size() != 16) {
     Say("The relay sent an invalid session id; reconnecting.");
@@ -321,9 +420,53 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
                                : std::string("this screen"));
 
   peer::Tunnel tunnel(ws, std::move(channel), "host_closed");
-  auto open_local = [this]() -> asio::awaitable<std::optional<tcp::socket>> {
+  auto ex = co_await asio::this_coro::executor;
+  SessionConsent consent(ex);
+  consent.session = session;
+  consent.session_id = sid;
+  consent.technician.account = paired.technician;
+  consent.technician.name = paired.technician_name;
+  consent.technician.organisation = paired.technician_organisation;
+  if (builtin) {
+    builtin->SetInputAllowed(false);  // nothing reaches the screen before the person says yes
+    builtin->ShowMonitor(-1);         // each session starts with the whole screen
+  }
+  tunnel.OnSessionMessage([this, &tunnel, &consent](const nlohmann::json& message) {
+    if (auto hello = peer::DecodeHello(message); hello && !consent.hello_seen) {
+      consent.hello_seen = true;
+      // The key must sign this session's id, and the account be the one the relay checked.
+      if (hello->account != consent.technician.account ||
+          !crypto::VerifySignature(hello->public_key,
+                                   crypto::TechnicianHelloStatement(consent.session_id),
+                                   hello->signature)) {
+        log::Warn("session ", consent.session, ": the technician's identity does not check out");
+        tunnel.End("identity", "the technician's identity could not be verified");
+        consent.decided.Set();
+        return;
+      }
+      consent.technician.fingerprint = crypto::KeyFingerprint(hello->public_key);
+      asio::co_spawn(io, AskConsent(tunnel, consent, false), asio::detached);
+    } else if (peer::IsRequestControl(message) && consent.permission == Permission::kViewOnly &&
+               !consent.asking && builtin) {
+      asio::co_spawn(io, AskConsent(tunnel, consent, true), asio::detached);
+    } else if (auto index = peer::DecodeShowMonitor(message); index && builtin) {
+      log::Info("the technician chose to see ", *index < 0 ? std::string("every monitor")
+                                                             : "monitor " + std::to_string(*index + 1));
+      builtin->ShowMonitor(*index);
+    }
+  });
+  // A viewer that never introduces itself is not waited for forever.
+  auto hello_deadline = std::make_shared<asio::steady_timer>(ex, std::chrono::seconds(30));
+  hello_deadline->async_wait([&tunnel, &consent](error_code e) {
+    if (e || consent.hello_seen) return;
+    tunnel.End("protocol", "the technician's viewer did not introduce itself");
+    consent.decided.Set();
+  });
+  auto open_local = [this, &consent]() -> asio::awaitable<std::optional<tcp::socket>> {
     auto ex = co_await asio::this_coro::executor;
     error_code ec;
+    co_await consent.decided.Wait();  // no RFB byte before the person's answer
+    if (consent.permission == Permission::kDenied) co_return std::nullopt;
     if (builtin) {
       auto fd = builtin->NewSession();
       if (!fd.ok()) {
@@ -350,24 +493,28 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
     }
     co_return s;
   };
-  if (builtin) {
-    // The technician's window lists the monitors and may ask for one of them.
-    tunnel.OnSessionMessage([this](const nlohmann::json& message) {
-      if (auto index = peer::DecodeShowMonitor(message)) {
-        log::Info("the technician chose to see ", *index < 0 ? std::string("every monitor")
-                                                               : "monitor " + std::to_string(*index + 1));
-        builtin->ShowMonitor(*index);
-      }
-    });
-    this->tunnel = &tunnel;
-    builtin->ShowMonitor(-1);  // each session starts with the whole screen
-    SendMonitors(builtin->Monitors());
-  }
+  this->tunnel = &tunnel;
+  if (builtin) SendMonitors(builtin->Monitors());
   // Named, not temporaries: GCC 12 mishandles temporaries passed by value to coroutines.
   peer::Tunnel::OpenLocal open_fn = open_local;
-  std::function<void()> no_cancel;
-  Ending end = co_await tunnel.Run(open_fn, no_cancel);
+  std::function<void()> cancel_fn = [&consent] { consent.decided.Set(); };
+  Ending end = co_await tunnel.Run(open_fn, cancel_fn);
+  hello_deadline->cancel();
   this->tunnel = nullptr;
+  if (builtin) builtin->SetInputAllowed(false);
+  if (consent.permission != Permission::kDenied) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::steady_clock::now() - consent.started);
+    std::string how = end.reason == "user_stopped" ? "you stopped it"
+                      : end.kind == Ending::Kind::kPeerClosed
+                          ? "the technician ended it"
+                          : end.message;
+    consent_ui->EndSession(how + ".");
+    history->Record(session, "ended", {{"how", how}, {"reason", end.reason},
+                                       {"seconds", seconds.count()}});
+  }
+  if (consent.asking) consent_ui->CancelAsk();  // the technician left during the question
+  while (consent.asking) co_await SleepFor(std::chrono::milliseconds(20));
   log::Info("session ", session, " ended: ", end.reason, " (", tunnel.bytes_out(),
             " bytes sent, ", tunnel.bytes_in(), " received)");
   if (end.reason == "vnc_unavailable")

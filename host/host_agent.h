@@ -27,6 +27,9 @@ struct HostOptions {
   std::chrono::seconds handshake_timeout{30};
   std::chrono::milliseconds min_backoff{500};
   std::chrono::milliseconds max_backoff{30000};
+  // How long the person at the screen has to answer; no answer is a no.
+  std::chrono::seconds consent_timeout{120};
+  std::string history_file;  // the host's own session log (empty: not kept)
 };
 
 // What the person at the customer's PC sees (standard output by default).

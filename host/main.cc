@@ -4,6 +4,7 @@
 
 #include "common/log.h"
 #include "host/host_agent.h"
+#include "host/session_history.h"
 
 using namespace telemaint;
 
@@ -11,12 +12,13 @@ int main(int argc, char** argv) {
   CLI::App app{
       "telemaint-host: lets a technician reach this computer. It dials out to the relay (it\n"
       "listens on no port), shows a one-time session code to read to the technician, and\n"
-      "carries the session, end-to-end encrypted, to a VNC server on this machine."};
+      "carries the session, end-to-end encrypted, to this screen once you say yes.\n"
+      "`telemaint-host log` shows the sessions this computer has had."};
   std::string relay_url, vnc, log_file;
   host::HostOptions o;
   bool verbose = false;
-  app.add_option("--relay", relay_url, "Relay address, wss://HOST:PORT")->required();
-  app.add_option("--ca", o.ca_file, "CA certificate that signed the relay's (PEM)")->required();
+  app.add_option("--relay", relay_url, "Relay address, wss://HOST:PORT (required)");
+  app.add_option("--ca", o.ca_file, "CA certificate that signed the relay's (PEM) (required)");
   app.add_option("--vnc-server", vnc,
                  "Share an existing VNC server, HOST:PORT (default: serve this X display)");
   app.add_option("--display", o.display, "X display to share, e.g. :0 (default: $DISPLAY)");
@@ -24,6 +26,22 @@ int main(int argc, char** argv) {
   app.add_option("--customer", o.customer, "Customer name, recorded in the relay's log");
   app.add_option("--log-file", log_file, "Also append log lines to this file");
   app.add_flag("--verbose", verbose, "Log debugging detail");
+  std::string ui = "tty";
+  app.add_option("--ui", ui,
+                 "How you are asked and shown sessions: tty (questions on this terminal, "
+                 "answers typed a line each)")
+      ->check(CLI::IsMember({"tty"}))
+      ->capture_default_str();
+  int consent_seconds = 120;
+  app.add_option("--consent-timeout", consent_seconds,
+                 "Seconds you have to answer a technician; no answer means no")
+      ->check(CLI::Range(1, 120))
+      ->capture_default_str();
+  o.history_file = host::DefaultHistoryPath();
+  app.add_option("--history-file", o.history_file, "Where this computer's session log is kept")
+      ->capture_default_str();
+  auto* log_cmd = app.add_subcommand("log", "Show the sessions this computer has had, and exit");
+  log_cmd->fallthrough();  // `telemaint-host log --history-file F`
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -31,6 +49,20 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
+  if (log_cmd->parsed()) {
+    auto lines = host::SessionHistory::Summaries(o.history_file);
+    if (!lines.ok()) {
+      std::cout << lines.status().message() << "\n";
+      return 0;
+    }
+    for (const auto& line : *lines) std::cout << line << "\n";
+    return 0;
+  }
+  if (relay_url.empty() || o.ca_file.empty()) {
+    std::cerr << "error: --relay and --ca are required\nRun with --help for more information.\n";
+    return 2;
+  }
+  o.consent_timeout = std::chrono::seconds(consent_seconds);
   log::SetProgram("telemaint-host");
   if (verbose) log::SetLevel(log::Level::kDebug);
   if (!log::SetFile(log_file)) {

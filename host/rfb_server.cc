@@ -110,6 +110,8 @@ struct RfbServer::Impl {
   }
   std::thread thread;
   std::atomic<bool> stop{false};
+  std::atomic<bool> input_allowed{true};
+  std::atomic<bool> release_input{false};  // set with input_allowed = false
 
   mutable std::mutex mu;  // guards the fields below
   std::vector<int> pending;  // fds to attach, handed over by NewSession
@@ -120,12 +122,16 @@ struct RfbServer::Impl {
   static Impl* From(rfbClientPtr cl) { return static_cast<Impl*>(cl->screen->screenData); }
 
   static void OnKey(rfbBool down, rfbKeySym keysym, rfbClientPtr cl) {
+    if (!From(cl)->input_allowed) return;  // view only, enforced here
     From(cl)->desktop->input().Key(keysym, down);
     From(cl)->ExpectEcho();
   }
   static void OnPointer(int mask, int x, int y, rfbClientPtr cl) {
     Impl* self = From(cl);
-    // The client speaks in the shown monitor's coordinates.
+    if (!self->input_allowed) return;  // view only, enforced here
+    // The client speaks in the shown monitor's coordinates, and stays on that monitor.
+    x = std::clamp(x, 0, std::max(0, self->view.w - 1));
+    y = std::clamp(y, 0, std::max(0, self->view.h - 1));
     self->desktop->input().Pointer(x + self->view.x, y + self->view.y, static_cast<uint8_t>(mask));
     self->ExpectEcho();
     rfbDefaultPtrAddEvent(mask, x, y, cl);
@@ -173,7 +179,16 @@ struct RfbServer::Impl {
     screen->serverFormat.greenShift = layout.green_shift;
     screen->serverFormat.blueShift = layout.blue_shift;
     rfbClientIteratorPtr it = rfbGetClientIterator(screen);
-    while (rfbClientPtr cl = rfbClientIteratorNext(it)) rfbSetTranslateFunction(cl);
+    while (rfbClientPtr cl = rfbClientIteratorNext(it)) {
+      if (cl->scaledScreen != screen) {
+        // libvncserver's server-side scaling does not follow a size change (it would divide
+        // by zero); telemaint never asks for it, so a client that did is let go.
+        log::Warn("closing an RFB client that uses server-side scaling: the screen changed size");
+        rfbCloseClient(cl);
+        continue;
+      }
+      rfbSetTranslateFunction(cl);
+    }
     rfbReleaseClientIterator(it);
     rfbMarkRectAsModified(screen, 0, 0, view.w, view.h);
   }
@@ -192,6 +207,7 @@ void RfbServer::Impl::Loop() {
       pending.clear();
       requested = requested_monitor;
     }
+    if (release_input.exchange(false)) desktop->input().ReleaseAll();
     std::vector<Rect> changed = source.Update(frame);
     bool refit = frame.data() != served && view_frame.empty();
     if (source.width() != screen_w || source.height() != screen_h) {
@@ -358,6 +374,11 @@ std::vector<Monitor> RfbServer::Monitors() const {
 void RfbServer::OnMonitorsChanged(std::function<void(std::vector<Monitor>)> listener) {
   std::lock_guard lock(impl_->mu);
   impl_->monitors_listener = std::move(listener);
+}
+
+void RfbServer::SetInputAllowed(bool allowed) {
+  impl_->input_allowed = allowed;
+  if (!allowed) impl_->release_input = true;
 }
 
 void RfbServer::ShowMonitor(int index) {

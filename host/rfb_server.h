@@ -37,6 +37,9 @@ class RfbServer {
   // Shows only this monitor to the technician (-1: the whole screen); an index that does not
   // exist shows the whole screen. Thread-safe.
   void ShowMonitor(int index);
+  // Whether the technician's keys and mouse reach the screen (view only: every input event is
+  // dropped, and whatever was held is released). Thread-safe.
+  void SetInputAllowed(bool allowed);
 
  private:
   struct Impl;

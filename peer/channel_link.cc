@@ -190,6 +190,10 @@ asio::awaitable<void> Tunnel::SendFinal(const std::string& reason) {
   co_return;
 }
 
+void Tunnel::End(const std::string& reason, const std::string& message) {
+  if (!ending_) Finish({Ending::Kind::kLocalClosed, reason, message});
+}
+
 bool Tunnel::SendSessionMessage(const nlohmann::json& message) {
   if (ending_ || final_sent_ || ws_->closed()) return false;
   std::string payload(1, static_cast<char>(kInnerControl));

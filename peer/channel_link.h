@@ -79,6 +79,11 @@ class Tunnel {
   // session is ending.
   bool SendSessionMessage(const nlohmann::json& message);
 
+  // Ends the session from our side (io thread): the peer's final message carries `reason`, and
+  // a pending open_local is cancelled.
+  void End(const std::string& reason, const std::string& message);
+  bool ending() const { return ending_.has_value(); }
+
   uint64_t bytes_in() const { return bytes_in_; }
   uint64_t bytes_out() const { return bytes_out_; }
 

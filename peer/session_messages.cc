@@ -67,4 +67,47 @@ std::optional<int> DecodeShowMonitor(const nlohmann::json& message) {
   return IntField(message, "index", -1, static_cast<int>(kMaxMonitors) - 1);
 }
 
+nlohmann::json EncodeHello(const TechnicianHello& hello) {
+  return {{"type", "hello"},
+          {"account", hello.account},
+          {"key", ToHex(hello.public_key)},
+          {"signature", ToHex(hello.signature)}};
+}
+
+std::optional<TechnicianHello> DecodeHello(const nlohmann::json& message) {
+  if (!IsType(message, "hello")) return std::nullopt;
+  auto text = [&](const char* name, size_t max) -> std::optional<std::string> {
+    auto f = message.find(name);
+    if (f == message.end() || !f->is_string() || f->get_ref<const std::string&>().size() > max)
+      return std::nullopt;
+    return f->get<std::string>();
+  };
+  auto account = text("account", 64), key = text("key", 64), signature = text("signature", 128);
+  if (!account || !key || !signature) return std::nullopt;
+  TechnicianHello hello{*account, FromHex(*key), FromHex(*signature)};
+  if (hello.public_key.size() != 32 || hello.signature.size() != 64) return std::nullopt;
+  return hello;
+}
+
+nlohmann::json EncodeConsent(ConsentState state) {
+  const char* name = state == ConsentState::kAsking    ? "asking"
+                     : state == ConsentState::kControl ? "control"
+                                                       : "view_only";
+  return {{"type", "consent"}, {"state", name}};
+}
+
+std::optional<ConsentState> DecodeConsent(const nlohmann::json& message) {
+  if (!IsType(message, "consent")) return std::nullopt;
+  auto f = message.find("state");
+  if (f == message.end() || !f->is_string()) return std::nullopt;
+  const auto& state = f->get_ref<const std::string&>();
+  if (state == "asking") return ConsentState::kAsking;
+  if (state == "control") return ConsentState::kControl;
+  if (state == "view_only") return ConsentState::kViewOnly;
+  return std::nullopt;
+}
+
+nlohmann::json EncodeRequestControl() { return {{"type", "request_control"}}; }
+bool IsRequestControl(const nlohmann::json& message) { return IsType(message, "request_control"); }
+
 }  // namespace telemaint::peer

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/bytes.h"
+
 namespace telemaint::peer {
 
 inline constexpr size_t kMaxMonitors = 16;
@@ -26,5 +28,25 @@ std::optional<std::vector<MonitorInfo>> DecodeMonitors(const nlohmann::json& mes
 // viewer -> host: {"type":"show_monitor","index":N}, -1 for the whole screen.
 nlohmann::json EncodeShowMonitor(int index);
 std::optional<int> DecodeShowMonitor(const nlohmann::json& message);
+
+// viewer -> host, first in every session: the technician's key, and its signature over
+// crypto::TechnicianHelloStatement(session id), which proves the key is held for this session.
+// {"type":"hello","account":...,"key":HEX32,"signature":HEX64}
+struct TechnicianHello {
+  std::string account;
+  Bytes public_key, signature;
+};
+nlohmann::json EncodeHello(const TechnicianHello& hello);
+std::optional<TechnicianHello> DecodeHello(const nlohmann::json& message);
+
+// host -> viewer: what the person at the customer's screen decided, and every change.
+// {"type":"consent","state":"asking"|"control"|"view_only"}
+enum class ConsentState { kAsking, kControl, kViewOnly };
+nlohmann::json EncodeConsent(ConsentState state);
+std::optional<ConsentState> DecodeConsent(const nlohmann::json& message);
+
+// viewer -> host: from a view-only session, ask for control (the person is asked again).
+nlohmann::json EncodeRequestControl();
+bool IsRequestControl(const nlohmann::json& message);
 
 }  // namespace telemaint::peer

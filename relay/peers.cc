@@ -214,9 +214,12 @@ void RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
   log::Info("session ", s->id, ": technician '", technician.name, "' (", viewer->address,
             ") paired with host ", host->address, " on nameplate ", s->nameplate,
             ticket.empty() ? "" : ", ticket ", ticket);
-  std::string paired = wire::Encode(wire::Paired{s->id});
-  host->conn->SendText(paired);
-  viewer->conn->SendText(paired);
+  wire::Paired to_host{s->id};
+  to_host.technician = technician.name;
+  to_host.technician_name = technician.display_name;
+  to_host.technician_organisation = technician.organisation;
+  host->conn->SendText(wire::Encode(to_host));
+  viewer->conn->SendText(wire::Encode(wire::Paired{s->id}));
 }
 
 asio::awaitable<void> RelayCore::ReadLoop(std::shared_ptr<PeerConn> peer) {

@@ -1,5 +1,6 @@
 // telemaint-viewer: argument parsing only; the work is in the viewer library.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
@@ -12,6 +13,8 @@
 using namespace telemaint;
 
 int main(int argc, char** argv) {
+  // libvncclient writes with write(): a session ending under it must be an error, not death.
+  signal(SIGPIPE, SIG_IGN);
   CLI::App app{
       "telemaint-viewer: joins a customer's session by the code they read to you and shows\n"
       "their screen, end-to-end encrypted, in a window (or serves it to a VNC viewer on a\n"
@@ -33,6 +36,15 @@ int main(int argc, char** argv) {
   app.add_option("--quality", quality, "Picture quality: lossless, high or low")
       ->capture_default_str();
   app.add_option("--log-file", log_file, "Also append log lines to this file");
+  {
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    const char* home = std::getenv("HOME");
+    o.key_file = (xdg && *xdg ? std::string(xdg) : std::string(home ? home : ".") + "/.config") +
+                 "/telemaint/technician.key";
+  }
+  app.add_option("--key-file", o.key_file,
+                 "Your signing key, shown to the customer as a fingerprint (made on first use)")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -38,6 +38,8 @@ struct RemoteScreen::Impl {
   Notify notify;
   std::thread thread;
   std::atomic<bool> stopping{false};
+  std::mutex fd_mu;   // guards live_fd: Stop() may shut it down from another thread
+  int live_fd = -1;   // the socket while libvncclient owns it
 
   std::mutex mu;  // guards everything below
   std::vector<uint8_t> rgb;
@@ -79,6 +81,9 @@ RemoteScreen::~RemoteScreen() {
 void RemoteScreen::Stop() {
   impl_->stopping = true;
   impl_->Wake();
+  // A host that stops mid-message leaves the RFB thread blocked in read(): unblock it.
+  std::lock_guard lock(impl_->fd_mu);
+  if (impl_->live_fd >= 0) shutdown(impl_->live_fd, SHUT_RDWR);
 }
 
 void RemoteScreen::Impl::Wake() {
@@ -154,7 +159,12 @@ rfbBool RemoteScreen::Impl::OnResize(rfbClient* c) {
   c->frameBuffer = static_cast<uint8_t*>(std::calloc(pixels, 4));
   if (!c->frameBuffer) return FALSE;
   std::lock_guard lock(self->mu);
-  self->rgb.assign(pixels * 3, 0);
+  try {  // no exception may cross libvncclient's C frames
+    self->rgb.assign(pixels * 3, 0);
+  } catch (const std::bad_alloc&) {
+    log::Warn("not enough memory for a ", c->width, "x", c->height, " screen");
+    return FALSE;
+  }
   self->width = c->width;
   self->height = c->height;
   self->changes.resized = true;
@@ -182,6 +192,11 @@ void RemoteScreen::Impl::OnUpdate(rfbClient* c, int x, int y, int w, int h) {
 void RemoteScreen::Impl::OnCursor(rfbClient* c, int xhot, int yhot, int width, int height,
                                   int bpp) {
   Impl* self = Of(c);
+  // libvncclient allocates both buffers for every shape and never frees them: we do.
+  struct FreeShape {
+    rfbClient* c;
+    ~FreeShape() { FreePointerShapeBuffers(c); }
+  } free_shape{c};
   if (bpp != 4 || width <= 0 || height <= 0 || width > kMaxPointerSide ||
       height > kMaxPointerSide || !c->rcSource || !c->rcMask)
     return;  // keep the previous shape rather than trust an odd one
@@ -232,6 +247,10 @@ void RemoteScreen::Impl::Run() {
     close(fd);
     why = "libvncclient could not create a client";
   } else {
+    {
+      std::lock_guard lock(fd_mu);
+      live_fd = fd;
+    }
     rfbClientSetClientData(c, &kImplTag, this);
     c->MallocFrameBuffer = OnResize;
     c->GotFrameBufferUpdate = OnUpdate;
@@ -239,6 +258,8 @@ void RemoteScreen::Impl::Run() {
     c->appData.useRemoteCursor = TRUE;
     if (!rfbInitClient(c, nullptr, nullptr)) {
       c = nullptr;  // rfbInitClient freed the client and closed the socket
+      std::lock_guard lock(fd_mu);
+      live_fd = -1;
       why = "the customer's computer did not answer like a VNC server";
     }
   }
@@ -263,6 +284,11 @@ void RemoteScreen::Impl::Run() {
   if (c) {
     std::free(c->frameBuffer);  // rfbClientCleanup leaves it to us
     c->frameBuffer = nullptr;
+    FreePointerShapeBuffers(c);
+    {
+      std::lock_guard lock(fd_mu);
+      live_fd = -1;  // about to be closed: Stop() must not touch the number any more
+    }
     rfbClientCleanup(c);  // closes the socket
   }
   std::lock_guard lock(mu);

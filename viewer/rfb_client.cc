@@ -1,6 +1,7 @@
 #include "viewer/rfb_client.h"
 
 #include <cstdarg>
+#include <cstdlib>
 
 #include "common/log.h"
 
@@ -36,7 +37,15 @@ const char* QualityName(Quality quality) {
 }
 
 bool ScreenSizeAcceptable(int width, int height) {
-  return width > 0 && height > 0 && width <= kMaxScreenSide && height <= kMaxScreenSide;
+  return width > 0 && height > 0 && width <= kMaxScreenSide && height <= kMaxScreenSide &&
+         static_cast<long long>(width) * height <= kMaxScreenPixels;
+}
+
+void FreePointerShapeBuffers(rfbClient* c) {
+  std::free(c->rcSource);
+  std::free(c->rcMask);
+  c->rcSource = nullptr;
+  c->rcMask = nullptr;
 }
 
 void ApplyQuality(rfbClient* c, Quality quality) {

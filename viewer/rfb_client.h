@@ -22,6 +22,11 @@ rfbClient* NewRfbClient(int fd, Quality quality);
 // Sets the encodings and JPEG quality a quality level asks for (before rfbInitClient, or
 // followed by SetFormatAndEncodings during a session).
 void ApplyQuality(rfbClient* client, Quality quality);
+// Each side at most kMaxScreenSide, and at most kMaxScreenPixels in all (a 1 GiB picture is
+// no customer's screen).
+inline constexpr long long kMaxScreenPixels = 64ll << 20;
 bool ScreenSizeAcceptable(int width, int height);
+// libvncclient leaves a pointer shape's buffers to the application, for every shape sent.
+void FreePointerShapeBuffers(rfbClient* client);
 
 }  // namespace telemaint::viewer

@@ -63,6 +63,9 @@ Result<Picture> TakeSnapshot(int fd, Quality quality, std::chrono::seconds timeo
   c->MallocFrameBuffer = AllocateFramebuffer;
   c->GotFrameBufferUpdate = OnUpdate;
   c->appData.useRemoteCursor = TRUE;  // the picture shows the screen, not the pointer
+  c->GotCursorShape = [](rfbClient* client, int, int, int, int, int) {
+    FreePointerShapeBuffers(client);  // not needed for a picture; never let them pile up
+  };
   if (!rfbInitClient(c, nullptr, nullptr)) {
     // rfbInitClient freed the client and closed the socket.
     return Status::Protocol(state.too_large
@@ -94,6 +97,7 @@ Result<Picture> TakeSnapshot(int fd, Quality quality, std::chrono::seconds timeo
   }
   std::free(c->frameBuffer);  // rfbClientCleanup leaves it to us
   c->frameBuffer = nullptr;
+  FreePointerShapeBuffers(c);
   rfbClientCleanup(c);  // closes the socket
   if (!failure.ok()) return failure;
   return picture;

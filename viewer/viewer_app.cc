@@ -11,6 +11,7 @@
 #include "common/tls.h"
 #include "common/wire.h"
 #include "common/ws_client.h"
+#include "crypto/identity.h"
 #include "crypto/session_code.h"
 #include "peer/channel_link.h"
 #include "peer/session_messages.h"
@@ -36,6 +37,7 @@ struct ViewerApp::Impl {
   asio::awaitable<int> TakeSnapshotThrough(peer::Tunnel& tunnel);
   asio::awaitable<int> ShowInWindow(peer::Tunnel& tunnel, const std::string& session);
   int ReportEnding(const Ending& end, const peer::Tunnel& tunnel, const std::string& session);
+  void OnSessionMessage(const nlohmann::json& message);
 };
 
 ViewerApp::ViewerApp(ViewerOptions options, std::function<void(const std::string&)> say)
@@ -95,7 +97,15 @@ int ViewerApp::Run(std::string& code_text, std::string& password) {
         if (impl->window_tunnel) impl->window_tunnel->SendSessionMessage(peer::EncodeShowMonitor(index));
       });
     });
-    std::thread network([this] { impl_->io.run(); });
+    window.OnControlRequested([impl = impl_.get()] {
+      asio::post(impl->io, [impl] {
+        if (impl->window_tunnel) impl->window_tunnel->SendSessionMessage(peer::EncodeRequestControl());
+      });
+    });
+    std::thread network([this, &window] {
+      impl_->io.run();
+      window.Finish();  // however the loop ended (Ctrl+C while dialling stops it early)
+    });
     window.Run();
     network.join();
     impl_->window = nullptr;
@@ -158,6 +168,14 @@ asio::awaitable<int> ViewerApp::Impl::TakeSnapshotThrough(peer::Tunnel& tunnel) 
 
 asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string password) {
   auto ex = co_await asio::this_coro::executor;
+  // The technician's key introduces them to the customer's computer; read it before a code
+  // is spent.
+  auto key = crypto::SigningKey::LoadOrCreate(options.key_file);
+  if (!key.ok()) {
+    crypto::Wipe(password);
+    say("Error: " + key.status().message());
+    co_return kExitSetup;
+  }
   auto tls = MakeClientTlsContext(options.ca_file);
   if (!tls.ok()) {
     crypto::Wipe(password);
@@ -252,6 +270,11 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
   }
   say("Connected to the customer's computer (session " + paired->session.substr(0, 8) + ").");
   peer::Tunnel tunnel(ws, std::move(std::get<peer::Channel>(result)), "viewer_closed");
+  // First inside the channel: who we are, proved with the key over this session's id.
+  peer::TechnicianHello hello{options.user, key->public_key(),
+                              key->Sign(crypto::TechnicianHelloStatement(sid))};
+  tunnel.SendSessionMessage(peer::EncodeHello(hello));
+  tunnel.OnSessionMessage([this](const nlohmann::json& message) { OnSessionMessage(message); });
   if (snapshot) co_return co_await TakeSnapshotThrough(tunnel);  // a named tunnel: see Run
   if (options.window) co_return co_await ShowInWindow(tunnel, paired->session);
   const std::string where = HostPort{options.listen.host, local_port}.ToString();
@@ -292,6 +315,7 @@ asio::awaitable<int> ViewerApp::Impl::ShowInWindow(peer::Tunnel& tunnel,
     error_code ec;
     s.assign(tcp::v4(), fds[0], ec);  // Asio's stream socket reads and writes any stream fd
     if (ec) {
+      close(fds[0]);
       close(fds[1]);
       co_return std::nullopt;
     }
@@ -299,19 +323,35 @@ asio::awaitable<int> ViewerApp::Impl::ShowInWindow(peer::Tunnel& tunnel,
     co_return s;
   };
   std::function<void()> no_cancel;
-  tunnel.OnSessionMessage([this](const nlohmann::json& message) {
-    auto monitors = peer::DecodeMonitors(message);
-    if (!monitors) return;
-    std::vector<ViewerWindow::Monitor> list;
-    for (const auto& m : *monitors) list.push_back({m.name, m.x, m.y, m.width, m.height});
-    log::Info("the customer's screen has ", list.size(), " monitor(s)");
-    window->SetMonitors(std::move(list));
-  });
   window_tunnel = &tunnel;
   say("The session is shown in a window; close it or choose Session > Disconnect to end.");
   Ending end = co_await tunnel.Run(open_fn, no_cancel);
   window_tunnel = nullptr;
   co_return ReportEnding(end, tunnel, session);
+}
+
+void ViewerApp::Impl::OnSessionMessage(const nlohmann::json& message) {
+  if (auto state = peer::DecodeConsent(message)) {
+    switch (*state) {
+      case peer::ConsentState::kAsking:
+        say("The customer is being asked to let you in…");
+        break;
+      case peer::ConsentState::kControl:
+        say("The customer allowed control.");
+        break;
+      case peer::ConsentState::kViewOnly:
+        say("The customer allowed viewing only: your keys and mouse are ignored.");
+        break;
+    }
+    if (window) window->SetCustomerPermission(*state);
+    return;
+  }
+  if (auto monitors = peer::DecodeMonitors(message)) {
+    std::vector<ViewerWindow::Monitor> list;
+    for (const auto& m : *monitors) list.push_back({m.name, m.x, m.y, m.width, m.height});
+    log::Info("the customer's screen has ", list.size(), " monitor(s)");
+    if (window) window->SetMonitors(std::move(list));
+  }
 }
 
 int ViewerApp::Impl::ReportEnding(const Ending& end, const peer::Tunnel& tunnel,
@@ -327,7 +367,19 @@ int ViewerApp::Impl::ReportEnding(const Ending& end, const peer::Tunnel& tunnel,
     return kExitOk;
   }
   const bool you_closed = options.window && end.kind == Ending::Kind::kLocalClosed;
-  say("The session ended: " + (you_closed ? std::string("you disconnected.") : end.message));
+  std::string why = you_closed ? "you disconnected." : end.message;
+  if (end.kind == Ending::Kind::kPeerClosed) {
+    // The customer's decisions, in their words.
+    if (end.reason == "user_declined") why = "the customer declined.";
+    if (end.reason == "user_stopped") why = "the customer ended the session.";
+    if (end.reason == "consent_timeout") why = "the customer did not answer in time.";
+    if (end.reason == "identity") why = "the customer's computer could not verify your identity.";
+  }
+  say("The session ended: " + why);
+  if (end.kind == Ending::Kind::kPeerClosed &&
+      (end.reason == "user_declined" || end.reason == "consent_timeout"))
+    return kExitDeclined;
+  if (end.kind == Ending::Kind::kPeerClosed && end.reason == "identity") return kExitSessionLost;
   log::Info("session ", session, " ended: ", end.reason, " (", tunnel.bytes_out(),
             " bytes sent, ", tunnel.bytes_in(), " received)");
   switch (end.kind) {

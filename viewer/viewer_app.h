@@ -20,6 +20,7 @@ enum ExitCode {
   kExitLogin = 3,      // user name, password, rate limit
   kExitCode = 4,       // wrong, expired, unknown or already used code
   kExitSessionLost = 5,  // the session broke (relay lost, tampering)
+  kExitDeclined = 6,     // the customer said no, or did not answer in time
 };
 
 struct ViewerOptions {
@@ -29,6 +30,7 @@ struct ViewerOptions {
   HostPort listen;             // used when neither window nor snapshot
   bool window = false;         // show the session in telemaint's own window
   std::string ticket;
+  std::string key_file;  // the technician's signing key (made on first use)
   std::string snapshot_file;  // take one picture (PNG or PPM) and exit, instead of --listen
   Quality quality = Quality::kLossless;
 };

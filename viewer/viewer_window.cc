@@ -85,6 +85,7 @@ struct ViewerWindow::Impl {
   bool pending_monitors_set = false;
   std::vector<Monitor> pending_monitors;
   bool finish_requested = false;
+  std::optional<peer::ConsentState> pending_permission;
   std::atomic<bool> screen_changed{false};
 
   std::unique_ptr<RemoteScreen> screen;
@@ -99,6 +100,9 @@ struct ViewerWindow::Impl {
   std::vector<Monitor> monitors;
   int chosen_monitor = -1;
   std::function<void(int)> choose_monitor;
+  std::function<void()> request_control;
+  peer::ConsentState customer = peer::ConsentState::kAsking;
+  bool InputBlocked() const { return view_only || customer != peer::ConsentState::kControl; }
 
   void OpenWindow(int fd, std::string title);
   void TakeScreenChanges();
@@ -168,12 +172,12 @@ class ScreenView : public Fl_Widget {
           uint8_t bit = b == FL_LEFT_MOUSE ? 1 : b == FL_MIDDLE_MOUSE ? 2 : b == FL_RIGHT_MOUSE ? 4 : 0;
           buttons_ = event == FL_PUSH ? (buttons_ | bit) : (buttons_ & ~bit);
         }
-        if (owner_->view_only) return 1;
+        if (owner_->InputBlocked()) return 1;
         SendPointer(buttons_);
         return 1;
       }
       case FL_MOUSEWHEEL: {
-        if (owner_->view_only) return 1;
+        if (owner_->InputBlocked()) return 1;
         // RFB buttons 4/5 scroll up/down, 6/7 left/right: one press and release per notch.
         auto notches = [&](int delta, uint8_t negative, uint8_t positive) {
           for (int i = 0; i < std::abs(delta); ++i) {
@@ -187,7 +191,7 @@ class ScreenView : public Fl_Widget {
         return 1;
       }
       case FL_KEYDOWN: {
-        if (owner_->view_only) return 1;
+        if (owner_->InputBlocked()) return 1;
         const int key = Fl::event_key();
         uint32_t keysym = KeysymForKey(key, std::string_view(Fl::event_text(), Fl::event_length()),
                                        Fl::event_state(FL_SHIFT) != 0);
@@ -262,6 +266,8 @@ void ViewerWindow::Impl::Layout() {
 void ViewerWindow::Impl::UpdateTitle() {
   if (!window) return;
   std::string t = title;
+  if (customer == peer::ConsentState::kAsking) t += " — waiting for the customer's answer";
+  if (customer == peer::ConsentState::kViewOnly) t += " — view only (the customer's choice)";
   if (view_only) t += " — view only";
   if (ended) t += " — ended";
   window->copy_label(t.c_str());
@@ -272,7 +278,7 @@ void ViewerWindow::Impl::Disconnect() {
 }
 
 void ViewerWindow::Impl::SendCtrlAltDel() {
-  if (!screen || view_only) return;
+  if (!screen || InputBlocked()) return;
   for (uint32_t k : {kControlL, kAltL, kDelete}) screen->SendKey(k, true);
   for (uint32_t k : {kDelete, kAltL, kControlL}) screen->SendKey(k, false);
 }
@@ -289,6 +295,7 @@ void ViewerWindow::Impl::RebuildMenu() {
       self->UpdateTitle();
     }
     if (what == "disconnect") self->Disconnect();
+    if (what == "askcontrol" && self->request_control) self->request_control();
     if (what == "fit" || what == "actual") {
       self->fit = what == "fit";
       self->Layout();
@@ -308,6 +315,8 @@ void ViewerWindow::Impl::RebuildMenu() {
   menu->add("Session/Send Ctrl+Alt+Del", 0, cb, (void*)"cad");
   menu->add("Session/View only", 0, cb, (void*)"viewonly",
             FL_MENU_TOGGLE | (view_only ? FL_MENU_VALUE : 0));
+  menu->add("Session/Ask the customer for control", 0, cb, (void*)"askcontrol",
+            customer == peer::ConsentState::kViewOnly ? 0 : FL_MENU_INACTIVE);
   menu->add("Session/Disconnect", 0, cb, (void*)"disconnect");
   menu->add("View/Fit to window", 0, cb, (void*)"fit", FL_MENU_RADIO | (fit ? FL_MENU_VALUE : 0));
   menu->add("View/Actual size", 0, cb, (void*)"actual", FL_MENU_RADIO | (fit ? 0 : FL_MENU_VALUE));
@@ -426,6 +435,18 @@ void ViewerWindow::OnMonitorChosen(std::function<void(int)> choose) {
   impl_->choose_monitor = std::move(choose);
 }
 
+void ViewerWindow::SetCustomerPermission(peer::ConsentState state) {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->pending_permission = state;
+  }
+  Fl::awake();
+}
+
+void ViewerWindow::OnControlRequested(std::function<void()> request) {
+  impl_->request_control = std::move(request);
+}
+
 void ViewerWindow::Finish() {
   {
     std::lock_guard lock(impl_->mu);
@@ -440,6 +461,7 @@ void ViewerWindow::Run() {
     std::string title;
     bool monitors_set = false;
     std::vector<Monitor> monitors;
+    std::optional<peer::ConsentState> permission;
     {
       std::lock_guard lock(impl_->mu);
       if (impl_->finish_requested) break;
@@ -447,6 +469,7 @@ void ViewerWindow::Run() {
       title = std::move(impl_->pending_title);
       monitors_set = std::exchange(impl_->pending_monitors_set, false);
       monitors = std::move(impl_->pending_monitors);
+      std::swap(permission, impl_->pending_permission);
     }
     if (fd >= 0 && !impl_->screen) impl_->OpenWindow(fd, std::move(title));
     if (monitors_set) {
@@ -454,6 +477,12 @@ void ViewerWindow::Run() {
       if (impl_->chosen_monitor >= static_cast<int>(impl_->monitors.size()))
         impl_->chosen_monitor = -1;
       if (impl_->menu) impl_->RebuildMenu();
+    }
+    if (permission) {
+      impl_->customer = *permission;
+      if (impl_->InputBlocked() && impl_->view) impl_->view->ReleaseKeys();
+      if (impl_->menu) impl_->RebuildMenu();
+      impl_->UpdateTitle();
     }
     impl_->TakeScreenChanges();
     Fl::wait(1.0);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "peer/session_messages.h"
 #include "viewer/rfb_client.h"
 
 namespace telemaint::viewer {
@@ -30,6 +31,10 @@ class ViewerWindow {
   void SetMonitors(std::vector<Monitor> monitors);
   // Chosen in the menu: the host is asked to show only this monitor (-1: all).
   void OnMonitorChosen(std::function<void(int)> choose);
+  // What the customer allowed (shown in the title; view only disables the input).
+  void SetCustomerPermission(peer::ConsentState state);
+  // Session > Ask for control was chosen.
+  void OnControlRequested(std::function<void()> request);
   // The session is over: Run returns.
   void Finish();
   // Runs the window until Finish() (or until the technician closes it, which ends the

@@ -117,7 +117,10 @@ void X11Input::Key(uint32_t keysym, bool down) {
     return;
   }
   // A character: hold exactly the Shift and AltGr its column needs, for the time of the key.
-  KeyPlan plan = PlanFor(*place, CapsLockOn(), IsLetterKey(code));
+  // With Ctrl or Alt held a letter is a shortcut (Ctrl+C): Caps Lock must not add Shift.
+  const bool shortcut = !HeldCodes({XK_Control_L, XK_Control_R, XK_Alt_L, XK_Alt_R, XK_Meta_L,
+                                    XK_Meta_R, XK_Super_L, XK_Super_R}).empty();
+  KeyPlan plan = PlanFor(*place, CapsLockOn() && !shortcut, IsLetterKey(code));
   std::vector<KeyCode> shifts = HeldCodes({XK_Shift_L, XK_Shift_R});
   std::vector<KeyCode> level3s = HeldCodes({XK_ISO_Level3_Shift, XK_Mode_switch});
   std::vector<std::pair<KeyCode, bool>> around;  // temporary changes, undone afterwards

@@ -69,12 +69,18 @@ Status X11Screen::CreateImage() {
     return Status::InvalidInput("cannot capture this X display (needs 32 bits per pixel)");
   shm_.shmid = shmget(IPC_PRIVATE, image_->bytes_per_line * image_->height, IPC_CREAT | 0600);
   if (shm_.shmid < 0) return Status::Io("cannot allocate shared memory for screen capture");
-  shm_.shmaddr = image_->data = static_cast<char*>(shmat(shm_.shmid, nullptr, 0));
+  void* mem = shmat(shm_.shmid, nullptr, 0);
+  // Marked for removal at once: freed when both sides detach, even if what follows fails.
+  shmctl(shm_.shmid, IPC_RMID, nullptr);
+  if (mem == reinterpret_cast<void*>(-1)) {
+    shm_.shmaddr = nullptr;
+    return Status::Io("cannot map shared memory for screen capture");
+  }
+  shm_.shmaddr = image_->data = static_cast<char*>(mem);
   shm_.readOnly = False;
   if (!XShmAttach(dpy_, &shm_)) return Status::Io("the X server refused the shared memory");
   shm_attached_ = true;
   XSync(dpy_, False);
-  shmctl(shm_.shmid, IPC_RMID, nullptr);  // freed once both sides detach
   return Status::Ok();
 }
 

@@ -178,7 +178,7 @@ TEST_F(TransportE2ETest, RelayCertificateFromAnotherCaIsRefused) {
   EXPECT_TRUE(host.WaitForLine("could not be verified", 10s)) << host.Output();
   Process viewer({BinPath("telemaint-viewer"), "--relay", d_.relay_url(), "--ca",
                   other + "/ca.pem", "--user", "alice", "--code", CodeForNameplate("12345"),
-                  "--listen", "127.0.0.1:0"},
+                  "--listen", "127.0.0.1:0", "--key-file", d_.key_file()},
                  {{"TELEMAINT_PASSWORD", kTechPassword}});
   EXPECT_EQ(viewer.Wait(15s), 1) << viewer.Output();
   EXPECT_TRUE(viewer.WaitForLine("could not be verified", 0s)) << viewer.Output();

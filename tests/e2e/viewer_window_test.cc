@@ -54,15 +54,25 @@ class ViewerWindowTest : public ::testing::Test {
   WindowPlace window_;
 
   ::testing::AssertionResult Open(std::vector<std::string> host_extra = {},
-                                  std::vector<std::string> viewer_extra = {}) {
+                                  std::vector<std::string> viewer_extra = {},
+                                  bool auto_allow = true) {
     relay_ = d_.StartRelay();
-    host_ = d_.StartBuiltInHost(host_x().name(), host_extra);
+    host_ = d_.StartBuiltInHost(host_x().name(), host_extra, "host", auto_allow);
     viewer_ = d_.StartWindowViewer(d_.WaitForCode(), viewer_x_.name(), viewer_extra);
     auto found = FindWindow(viewer_x_, "telemaint", 30s);
     if (!found)
       return ::testing::AssertionFailure() << "no viewer window\n"
                                            << viewer_->Output() << host_->Output();
     window_ = *found;
+    // The stand-in at the customer's screen allows control; input counts from then on.
+    if (auto_allow && (!viewer_->WaitForLine("The customer allowed control", 20s) ||
+                       !WaitForTitleWithout(viewer_x_, window_.id, {"waiting"}, 10s)))
+    {
+      Process title({"/usr/bin/xdotool", "getwindowname", window_.id}, viewer_x_.env());
+      title.Wait(10s);
+      return ::testing::AssertionFailure() << "no consent; window title: " << title.Output()
+                                           << "\n" << viewer_->Output() << host_->Output();
+    }
     return ::testing::AssertionSuccess();
   }
   // Opens a menu by its title and picks its item-th entry (the arrow keys walk an open menu).
@@ -333,6 +343,8 @@ class KeyboardLayoutTest : public ViewerWindowTest {
     return out;
   }
   std::optional<std::string> TypeThroughTheWindow(const std::string& out, const std::string& text) {
+    // With no window manager, X keyboard focus does not come back by itself after a menu.
+    if (!Xdotool(viewer_x_, {"windowfocus", window_.id})) return {};
     if (!Xdotool(viewer_x_, {"mousemove", WindowX(40), WindowY(20), "click", "1"})) return {};
     if (!Xdotool(viewer_x_, {"type", "--delay", "40", text})) return {};
     if (!Xdotool(viewer_x_, {"key", "Return"})) return {};
@@ -367,6 +379,33 @@ TEST_F(KeyboardLayoutTest, CapsLockOnTheHostDoesNotChangeWhatIsTyped) {
   ASSERT_EQ(state.Wait(10s), 0);
   EXPECT_TRUE(state.WaitForLine("Caps Lock:   on", 0s))
       << "the customer's Caps Lock was changed\n" << state.Output();
+}
+
+}  // namespace
+}  // namespace telemaint::testing
+
+namespace telemaint::testing {
+namespace {
+
+TEST_F(KeyboardLayoutTest, TheTechnicianAsksForControlFromAViewOnlySession) {
+  std::string out = StartLineReader();
+  ASSERT_TRUE(Open({}, {}, /*auto_allow=*/false));
+  ASSERT_TRUE(host_->WaitForLine("or deny [d]?", 20s)) << host_->Output();
+  host_->Write("v\n");
+  ASSERT_TRUE(viewer_->WaitForLine("The customer allowed viewing only", 10s)) << viewer_->Output();
+  // Session > Ask the customer for control (active only in a view-only session, which the
+  // window shows in its title once it knows).
+  ASSERT_TRUE(WaitForTitleWithout(viewer_x_, window_.id, {"waiting"}, 10s));
+  ASSERT_TRUE(Choose(kSessionMenu, 3));
+  ASSERT_TRUE(host_->WaitForLine("asks to take control of this computer", 10s)) << host_->Output();
+  host_->Write("a\n");
+  ASSERT_TRUE(viewer_->WaitForLine("The customer allowed control.", 10s)) << viewer_->Output();
+  // The window takes input again once it shows the change (its title loses the notice).
+  ASSERT_TRUE(WaitForTitleWithout(viewer_x_, window_.id, {"view only", "waiting"}, 10s));
+  auto typed = TypeThroughTheWindow(out, "now in control");
+  ASSERT_TRUE(typed.has_value()) << "nothing was typed\n" << viewer_->Output()
+                                 << ReadFile(d_.log_file("viewer"));
+  EXPECT_EQ(*typed, "now in control");
 }
 
 }  // namespace

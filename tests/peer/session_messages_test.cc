@@ -68,3 +68,35 @@ TEST(SessionMessagesTest, ShowMonitorIndexIsBounded) {
 
 }  // namespace
 }  // namespace telemaint::peer
+
+namespace telemaint::peer {
+namespace {
+
+TEST(SessionMessagesTest, HelloRoundTripsAndRejectsWrongSizes) {
+  TechnicianHello hello{"alice", Bytes(32, 1), Bytes(64, 2)};
+  auto got = DecodeHello(EncodeHello(hello));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->account, "alice");
+  EXPECT_EQ(got->public_key, hello.public_key);
+  EXPECT_EQ(got->signature, hello.signature);
+  auto short_key = EncodeHello(hello);
+  short_key["key"] = std::string(62, 'a');
+  EXPECT_FALSE(DecodeHello(short_key).has_value());
+  auto bad_hex = EncodeHello(hello);
+  bad_hex["signature"] = std::string(128, 'z');
+  EXPECT_FALSE(DecodeHello(bad_hex).has_value());
+  auto long_account = EncodeHello(hello);
+  long_account["account"] = std::string(65, 'a');
+  EXPECT_FALSE(DecodeHello(long_account).has_value());
+}
+
+TEST(SessionMessagesTest, ConsentStatesRoundTrip) {
+  for (auto s : {ConsentState::kAsking, ConsentState::kControl, ConsentState::kViewOnly})
+    EXPECT_EQ(DecodeConsent(EncodeConsent(s)), s);
+  EXPECT_FALSE(DecodeConsent(nlohmann::json{{"type", "consent"}, {"state", "yes"}}).has_value());
+  EXPECT_TRUE(IsRequestControl(EncodeRequestControl()));
+  EXPECT_FALSE(IsRequestControl(EncodeConsent(ConsentState::kControl)));
+}
+
+}  // namespace
+}  // namespace telemaint::peer

@@ -39,23 +39,39 @@ std::unique_ptr<Process> Deployment::StartRelay(std::vector<std::string> extra,
   return p;
 }
 
+namespace {
+
+// The person at the customer's screen, as tests need them: says "allow control" to every
+// question, or (auto_allow false) leaves the answers to the test.
+std::unique_ptr<Process> StartHostProcess(std::vector<std::string> argv, bool auto_allow) {
+  // On a pseudo-terminal, as the person at the PC would run it.
+  auto p = std::make_unique<Process>(std::move(argv), std::map<std::string, std::string>{},
+                                     std::string(), /*keep_stdin_open=*/true, /*use_pty=*/true);
+  if (auto_allow) p->AnswerWhenSeen("or deny [d]?", "a\n");
+  return p;
+}
+
+}  // namespace
+
 std::unique_ptr<Process> Deployment::StartHost(uint16_t vnc_port, std::vector<std::string> extra,
-                                               const std::string& name) {
+                                               const std::string& name, bool auto_allow) {
   std::vector<std::string> argv = {BinPath("telemaint-host"), "--relay", relay_url(), "--ca",
                                    ca(), "--vnc-server", "127.0.0.1:" + std::to_string(vnc_port),
-                                   "--code-file", code_file(name), "--log-file", log_file(name)};
+                                   "--code-file", code_file(name), "--log-file", log_file(name),
+                                   "--ui", "tty", "--history-file", history_file(name)};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  return std::make_unique<Process>(argv);
+  return StartHostProcess(argv, auto_allow);
 }
 
 std::unique_ptr<Process> Deployment::StartBuiltInHost(const std::string& display,
                                                       std::vector<std::string> extra,
-                                                      const std::string& name) {
+                                                      const std::string& name, bool auto_allow) {
   std::vector<std::string> argv = {BinPath("telemaint-host"), "--relay", relay_url(), "--ca",
                                    ca(), "--display", display, "--code-file", code_file(name),
-                                   "--log-file", log_file(name)};
+                                   "--log-file", log_file(name), "--ui", "tty",
+                                   "--history-file", history_file(name)};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  return std::make_unique<Process>(argv);
+  return StartHostProcess(argv, auto_allow);
 }
 
 std::string Deployment::WaitForCode(const std::string& previous, const std::string& name) {
@@ -71,7 +87,8 @@ std::unique_ptr<Process> Deployment::StartViewer(const std::string& code,
                                                  const std::string& name) {
   std::vector<std::string> argv = {BinPath("telemaint-viewer"), "--relay", relay_url(),
                                    "--ca", ca(), "--user", user, "--code", code, "--listen",
-                                   "127.0.0.1:0", "--log-file", log_file(name)};
+                                   "127.0.0.1:0", "--log-file", log_file(name), "--key-file",
+                                   key_file(name)};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return std::make_unique<Process>(argv, std::map<std::string, std::string>{
                                              {"TELEMAINT_PASSWORD", password}});
@@ -83,7 +100,7 @@ std::unique_ptr<Process> Deployment::StartWindowViewer(const std::string& code,
                                                        const std::string& name) {
   std::vector<std::string> argv = {BinPath("telemaint-viewer"), "--relay", relay_url(),
                                    "--ca", ca(), "--user", "alice", "--code", code,
-                                   "--log-file", log_file(name)};
+                                   "--log-file", log_file(name), "--key-file", key_file(name)};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return std::make_unique<Process>(
       argv, std::map<std::string, std::string>{{"TELEMAINT_PASSWORD", std::string(kTechPassword)},

@@ -28,13 +28,20 @@ class Deployment {
   void set_relay_port(uint16_t port) { relay_port_ = port; }
   std::string relay_url() const { return "wss://localhost:" + std::to_string(relay_port_); }
 
+  // Hosts ask the person at the screen (--ui tty): unless `auto_allow` is false, a stand-in
+  // answers "allow control" to every question. Their session log is history_file(name).
   // Starts a host serving `vnc_port`; its code goes to code_file().
   std::unique_ptr<Process> StartHost(uint16_t vnc_port, std::vector<std::string> extra = {},
-                                     const std::string& name = "host");
+                                     const std::string& name = "host", bool auto_allow = true);
   // Starts a host serving X display `display` with the built-in server (no --vnc-server).
   std::unique_ptr<Process> StartBuiltInHost(const std::string& display,
                                             std::vector<std::string> extra = {},
-                                            const std::string& name = "host");
+                                            const std::string& name = "host",
+                                            bool auto_allow = true);
+  std::string history_file(const std::string& name = "host") const {
+    return dir_ / (name + "-history.log");
+  }
+  std::string key_file(const std::string& name = "viewer") const { return dir_ / (name + ".key"); }
   std::string code_file(const std::string& name = "host") const {
     return dir_ / (name + ".code");
   }

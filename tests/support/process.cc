@@ -8,13 +8,35 @@
 
 #include <cstring>
 #include <filesystem>
+#include <pty.h>
 #include <fstream>
 #include <sstream>
 
 namespace telemaint::testing {
 
 Process::Process(std::vector<std::string> argv, std::map<std::string, std::string> env,
-                 std::string stdin_text) {
+                 std::string stdin_text, bool keep_stdin_open, bool use_pty) {
+  if (use_pty) {
+    int master = -1;
+    pid_ = forkpty(&master, nullptr, nullptr, nullptr);
+    if (pid_ < 0) abort();
+    if (pid_ == 0) {
+      for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+      std::vector<char*> args;
+      for (auto& a : argv) args.push_back(a.data());
+      args.push_back(nullptr);
+      execv(args[0], args.data());
+      std::fprintf(stderr, "exec %s failed: %s\n", args[0], std::strerror(errno));
+      _exit(127);
+    }
+    fcntl(master, F_SETFD, FD_CLOEXEC);
+    out_fd_ = master;
+    in_fd_ = dup(master);
+    fcntl(in_fd_, F_SETFD, FD_CLOEXEC);
+    if (!stdin_text.empty()) Write(stdin_text);
+    reader_ = std::thread([this] { ReadLoop(out_fd_); });
+    return;
+  }
   int out[2], in[2];
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(in, O_CLOEXEC) != 0) abort();
   pid_ = fork();
@@ -37,18 +59,38 @@ Process::Process(std::vector<std::string> argv, std::map<std::string, std::strin
     ssize_t ignored = write(in[1], stdin_text.data(), stdin_text.size());
     (void)ignored;
   }
-  close(in[1]);
+  if (keep_stdin_open)
+    in_fd_ = in[1];
+  else
+    close(in[1]);
   out_fd_ = out[0];
   reader_ = std::thread([this] { ReadLoop(out_fd_); });
 }
 
 Process::~Process() {
   if (Running()) {
-    Signal(SIGKILL);
-    Wait(5s);
+    // SIGTERM first: x11vnc and Xvfb free their System V shared memory only on a clean exit,
+    // and the machine has a fixed number of segments.
+    Signal(SIGTERM);
+    if (!Wait(2s)) {
+      Signal(SIGKILL);
+      Wait(5s);
+    }
   }
   if (reader_.joinable()) reader_.join();
   if (out_fd_ >= 0) close(out_fd_);
+  if (in_fd_ >= 0) close(in_fd_);
+}
+
+void Process::Write(const std::string& text) {
+  if (in_fd_ < 0) return;
+  ssize_t ignored = write(in_fd_, text.data(), text.size());
+  (void)ignored;
+}
+
+void Process::AnswerWhenSeen(const std::string& needle, const std::string& answer) {
+  std::lock_guard lock(mu_);
+  answers_.emplace_back(needle, answer);
 }
 
 void Process::ReadLoop(int fd) {
@@ -63,6 +105,8 @@ void Process::ReadLoop(int fd) {
       std::lock_guard lock(mu_);
       lines_.push_back(partial.substr(0, pos));
       partial.erase(0, pos + 1);
+      for (const auto& [needle, answer] : answers_)
+        if (lines_.back().find(needle) != std::string::npos) Write(answer);
       cv_.notify_all();
     }
   }

@@ -19,8 +19,12 @@ using namespace std::chrono_literals;
 
 class Process {
  public:
+  // `stdin_text` is written, then standard input is closed; with `keep_stdin_open` it stays
+  // open for Write and AnswerWhenSeen (a person at the keyboard).
+  // With `use_pty` the process runs on a pseudo-terminal (its standard input, output and
+  // error), as a person's terminal would be; Write and AnswerWhenSeen type on it.
   Process(std::vector<std::string> argv, std::map<std::string, std::string> env = {},
-          std::string stdin_text = {});
+          std::string stdin_text = {}, bool keep_stdin_open = false, bool use_pty = false);
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -36,11 +40,17 @@ class Process {
   std::optional<int> Wait(std::chrono::milliseconds timeout = 10s);
   void Signal(int sig);
   bool Running();
+  // Writes to the process's standard input (kept open).
+  void Write(const std::string& text);
+  // Each time a line containing `needle` appears, writes `answer` (e.g. "a\n").
+  void AnswerWhenSeen(const std::string& needle, const std::string& answer);
 
  private:
   void ReadLoop(int fd);
   pid_t pid_ = -1;
   int out_fd_ = -1;
+  int in_fd_ = -1;
+  std::vector<std::pair<std::string, std::string>> answers_;  // guarded by mu_
   std::thread reader_;
   std::mutex mu_;
   std::condition_variable cv_;

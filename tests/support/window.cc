@@ -49,6 +49,22 @@ std::optional<WindowPlace> FindWindow(const VirtualDisplay& display, const std::
   return std::nullopt;
 }
 
+bool WaitForTitleWithout(const VirtualDisplay& display, const std::string& id,
+                         const std::vector<std::string>& absent, std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    Process p({"/usr/bin/xdotool", "getwindowname", id}, display.env());
+    if (p.Wait(10s) == 0) {
+      std::string title = p.Output();
+      bool clean = true;
+      for (const auto& a : absent) clean = clean && title.find(a) == std::string::npos;
+      if (clean) return true;
+    }
+    std::this_thread::sleep_for(50ms);  // polling the title the window sets
+  }
+  return false;
+}
+
 RgbImage Crop(const RgbImage& image, int x, int y, int width, int height) {
   RgbImage out;
   out.width = width;

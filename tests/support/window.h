@@ -20,6 +20,9 @@ std::optional<WindowPlace> FindWindow(const VirtualDisplay& display, const std::
 std::optional<WindowPlace> WindowGeometry(const VirtualDisplay& display, const std::string& id);
 // Runs xdotool with these arguments on the display; true when it succeeded.
 bool Xdotool(const VirtualDisplay& display, std::vector<std::string> args);
+// Waits until the window's title contains none of `absent` (e.g. "view only").
+bool WaitForTitleWithout(const VirtualDisplay& display, const std::string& id,
+                         const std::vector<std::string>& absent, std::chrono::seconds timeout);
 RgbImage Crop(const RgbImage& image, int x, int y, int width, int height);
 
 }  // namespace telemaint::testing

@@ -1,0 +1,94 @@
+#include "host/session_history.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "common/log.h"
+
+namespace telemaint::host {
+namespace {
+
+std::string Now() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+}  // namespace
+
+std::string DefaultHistoryPath() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/telemaint/host-sessions.log";
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.local/share/telemaint/host-sessions.log";
+}
+
+void SessionHistory::Record(const std::string& session, const std::string& event,
+                            nlohmann::json fields) {
+  if (path_.empty()) return;
+  nlohmann::json line = fields.is_object() ? std::move(fields) : nlohmann::json::object();
+  line["time"] = Now();
+  line["session"] = session;
+  line["event"] = event;
+  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
+  int fd = open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  if (fd >= 0) ok = fsync(fd) == 0 && ok;
+  if (fd >= 0) close(fd);
+  if (!ok) log::Warn("cannot write the session history ", path_);
+}
+
+Result<std::vector<std::string>> SessionHistory::Summaries(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("no sessions recorded yet (" + path + ")");
+  struct Session {
+    std::string start, who, allowed, changes, end;
+  };
+  std::vector<std::string> order;
+  std::map<std::string, Session> sessions;
+  for (std::string text; std::getline(in, text);) {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_object()) continue;  // a torn last line after a crash
+    auto str = [&](const char* k) {
+      auto f = j.find(k);
+      return f != j.end() && f->is_string() ? f->get<std::string>() : std::string();
+    };
+    std::string id = str("session"), event = str("event");
+    if (id.empty()) continue;
+    if (!sessions.count(id)) order.push_back(id);
+    Session& s = sessions[id];
+    if (event == "asked") {
+      s.start = str("time");
+      s.who = str("name") + (str("organisation").empty() ? "" : " (" + str("organisation") + ")") +
+              ", account " + str("account") + ", key " + str("key");
+    } else if (event == "answered") {
+      s.allowed = str("permission");
+    } else if (event == "changed") {
+      s.changes += ", then " + str("permission");
+    } else if (event == "ended") {
+      s.end = str("time") + ": " + str("how");
+    }
+  }
+  std::vector<std::string> out;
+  for (const std::string& id : order) {
+    const Session& s = sessions[id];
+    out.push_back(s.start + "  session " + id.substr(0, 8) + "  " + s.who + "\n    allowed: " +
+                  (s.allowed.empty() ? "no answer" : s.allowed) + s.changes + "\n    ended " +
+                  (s.end.empty() ? "(not recorded: the host stopped)" : s.end));
+  }
+  return out;
+}
+
+}  // namespace telemaint::host

@@ -1,0 +1,32 @@
+#pragma once
+// The host's own record of its sessions, for the person at the PC (`telemaint-host log`): who
+// asked, when, what was allowed, every change, how it ended. JSON lines in a file only its
+// owner can read; each event is written (and synced) when it happens.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+
+namespace telemaint::host {
+
+class SessionHistory {
+ public:
+  explicit SessionHistory(std::string path) : path_(std::move(path)) {}
+  // Appends {"time":..., "session":..., "event":...} plus `fields`. Failures are logged, not
+  // fatal: a full disk must not stop the person from ending a session.
+  void Record(const std::string& session, const std::string& event, nlohmann::json fields = {});
+  const std::string& path() const { return path_; }
+
+  // The file read back, one summary line per session, oldest first.
+  static Result<std::vector<std::string>> Summaries(const std::string& path);
+
+ private:
+  std::string path_;
+};
+
+// $XDG_DATA_HOME/telemaint/host-sessions.log, or ~/.local/share/telemaint/host-sessions.log.
+std::string DefaultHistoryPath();
+
+}  // namespace telemaint::host

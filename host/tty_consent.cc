@@ -1,0 +1,203 @@
+#include <unistd.h>
+
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "common/log.h"
+#include "host/consent.h"
+
+namespace telemaint::host {
+
+using namespace net;
+
+const char* PermissionName(Permission p) {
+  switch (p) {
+    case Permission::kDenied: return "denied";
+    case Permission::kViewOnly: return "view only";
+    case Permission::kControl: return "control";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string Describe(const Technician& who) {
+  std::string name = who.name.empty() ? who.account : who.name;
+  std::string out = name;
+  if (!who.organisation.empty()) out += " (" + who.organisation + ")";
+  return out;
+}
+
+// What the reader thread and the io thread share; the thread may outlive the UI object
+// (it blocks in read() until the process exits), so it holds this, not the UI.
+struct Shared {
+  asio::any_io_executor ex;
+  std::function<void(std::optional<std::string>)> on_line;  // nullopt: end of input
+  bool alive = true;                                         // io thread only
+};
+
+class TtyConsent : public ConsentUi {
+ public:
+  TtyConsent(asio::any_io_executor ex, std::function<void(const std::string&)> say)
+      : ex_(ex), say_(std::move(say)), shared_(std::make_shared<Shared>()) {
+    shared_->ex = ex;
+    shared_->on_line = [this](std::optional<std::string> line) { OnLine(std::move(line)); };
+    std::thread([shared = shared_] {
+      std::string partial;
+      char buf[256];
+      for (;;) {
+        ssize_t n = read(0, buf, sizeof buf);
+        if (n <= 0) break;
+        partial.append(buf, static_cast<size_t>(n));
+        size_t pos;
+        while ((pos = partial.find('\n')) != std::string::npos) {
+          std::string line = partial.substr(0, pos);
+          partial.erase(0, pos + 1);
+          asio::post(shared->ex, [shared, line] {
+            if (shared->alive) shared->on_line(line);
+          });
+        }
+        if (partial.size() > 4096) partial.clear();  // not a person typing
+      }
+      asio::post(shared->ex, [shared] {
+        if (shared->alive) shared->on_line(std::nullopt);
+      });
+    }).detach();
+  }
+  ~TtyConsent() override { shared_->alive = false; }
+
+  asio::awaitable<ConsentAnswer> Ask(const Technician& who, bool from_view_only,
+                                     bool view_only_possible,
+                                     std::chrono::seconds timeout) override {
+    ConsentAnswer answer;
+    if (input_closed_) {
+      say_("A technician, " + Describe(who) + ", asks to connect, but nobody can answer "
+           "(standard input is closed): refused.");
+      answer.timed_out = true;
+      co_return answer;
+    }
+    view_only_possible_ = view_only_possible;
+    const std::string minutes = std::to_string((timeout.count() + 59) / 60);
+    say_("");
+    say_(from_view_only ? Describe(who) + " asks to take control of this computer."
+                        : "Technician " + Describe(who) + " asks to connect to this computer.");
+    say_("  account: " + who.account + "   key: " + who.fingerprint);
+    say_(Choices(from_view_only) + " (no answer within " +
+         (timeout.count() >= 60 ? minutes + " minute" + (minutes == "1" ? "" : "s")
+                                : std::to_string(timeout.count()) + " seconds") +
+         " means no)");
+    asio::steady_timer wait(ex_, timeout);
+    waiting_ = &wait;
+    answer_.reset();
+    from_view_only_ = from_view_only;
+    error_code ec;
+    co_await wait.async_wait(Nothrow(ec));  // cancelled by an answer or the end of input
+    waiting_ = nullptr;
+    if (answer_) {
+      answer.permission = *answer_;
+    } else {
+      answer.timed_out = true;
+      if (!cancelled_) say_("No answer: the technician was not let in.");
+    }
+    cancelled_ = false;
+    co_return answer;
+  }
+
+  void ShowSession(const Technician& who, Permission now,
+                   std::function<void(Permission)> on_choice) override {
+    on_choice_ = std::move(on_choice);
+    current_ = now;
+    who_ = who;
+    SayState();
+  }
+
+  void CancelAsk() override {
+    if (!waiting_) return;
+    say_("The technician left before you answered.");
+    cancelled_ = true;
+    waiting_->cancel();
+  }
+
+  void EndSession(const std::string& how) override {
+    on_choice_ = nullptr;
+    say_("The session ended: " + how);
+  }
+
+ private:
+  std::string Choices(bool from_view_only) const {
+    if (from_view_only) return "Allow control [a] or keep view only [d]?";
+    return view_only_possible_ ? "Allow control [a], view only [v], or deny [d]?"
+                               : "Allow [a] or deny [d]?";
+  }
+
+  void SayState() {
+    say_(Describe(who_) + (current_ == Permission::kControl ? " is controlling" : " is viewing") +
+         " your screen. Type s and Enter to stop" +
+         (view_only_possible_ ? (current_ == Permission::kControl ? ", v for view only"
+                                                                  : ", a to allow control")
+                              : std::string()) +
+         ".");
+  }
+
+  void OnLine(std::optional<std::string> line) {
+    if (!line) {
+      input_closed_ = true;
+      if (waiting_) waiting_->cancel();  // nobody can answer: no
+      return;
+    }
+    std::string word;
+    for (char c : *line)
+      if (c != ' ' && c != '\t' && c != '\r') word += static_cast<char>(std::tolower(c));
+    if (waiting_) {
+      std::optional<Permission> choice;
+      if (word == "a") choice = Permission::kControl;
+      if (word == "d" || word == "n") choice = from_view_only_ ? Permission::kViewOnly : Permission::kDenied;
+      if (word == "v" && view_only_possible_ && !from_view_only_) choice = Permission::kViewOnly;
+      if (!choice) {
+        say_(Choices(from_view_only_));
+        return;
+      }
+      answer_ = choice;
+      waiting_->cancel();
+      return;
+    }
+    if (!on_choice_ || word.empty()) return;
+    if (word == "s") {
+      auto choose = on_choice_;
+      choose(Permission::kDenied);
+    } else if (word == "v" && view_only_possible_ && current_ == Permission::kControl) {
+      current_ = Permission::kViewOnly;
+      on_choice_(current_);
+      SayState();
+    } else if (word == "a" && current_ == Permission::kViewOnly) {
+      current_ = Permission::kControl;
+      on_choice_(current_);
+      SayState();
+    } else {
+      SayState();
+    }
+  }
+
+  asio::any_io_executor ex_;
+  std::function<void(const std::string&)> say_;
+  std::shared_ptr<Shared> shared_;
+  asio::steady_timer* waiting_ = nullptr;
+  std::optional<Permission> answer_;
+  bool from_view_only_ = false;
+  bool view_only_possible_ = true;
+  bool input_closed_ = false;
+  bool cancelled_ = false;
+  std::function<void(Permission)> on_choice_;
+  Permission current_ = Permission::kDenied;
+  Technician who_;
+};
+
+}  // namespace
+
+std::unique_ptr<ConsentUi> MakeTtyConsent(asio::any_io_executor ex,
+                                          std::function<void(const std::string&)> say) {
+  return std::make_unique<TtyConsent>(ex, std::move(say));
+}
+
+}  // namespace telemaint::host

@@ -70,21 +70,32 @@ wait_for "$run/relay.out" 'listening on port' 20
 relay_port=$(grep -oE 'port [0-9]+' "$run/relay.out" | cut -d' ' -f2)
 
 echo "== host (customer side): dials out, shows a session code, serves its own screen"
+# The customer answers on the host's terminal; here a stand-in types "a" (allow control) to
+# each question, through a pipe held open on descriptor 3.
+mkfifo "$run/host-input"
+exec 3<>"$run/host-input"
 "$bin/telemaint-host" --relay "wss://localhost:$relay_port" --ca "$run/certs/ca.pem" \
   --display "$display" --code-file "$run/code.txt" --log-file "$run/host.log" \
-  >"$run/host.out" 2>/dev/null & pids+=($!)
+  --ui tty --history-file "$run/host-history.log" \
+  <"$run/host-input" >"$run/host.out" 2>/dev/null & pids+=($!)
+(answered=0
+ while :; do
+   asked=$(grep -c 'or deny \[d\]?' "$run/host.out" 2>/dev/null || true)
+   while [ "${asked:-0}" -gt "$answered" ]; do echo a >&3; answered=$((answered + 1)); done
+   sleep 0.2
+ done) >/dev/null 2>&1 & pids+=($!)
 wait_for "$run/host.out" 'Session code' 20
 grep 'Session code' "$run/host.out" | head -1 | sed 's/^/   customer sees: /'
 code=$(cat "$run/code.txt")
 
 echo "== viewer (technician side): joins with the code and takes a picture of the screen"
-TELEMAINT_PASSWORD=$password "$bin/telemaint-viewer" --relay "wss://localhost:$relay_port" \
+TELEMAINT_PASSWORD=$password "$bin/telemaint-viewer" --key-file "$run/technician.key" --relay "wss://localhost:$relay_port" \
   --ca "$run/certs/ca.pem" --user demo-tech --code "$code" --snapshot "$run/customer-screen.png" \
   --ticket DEMO-1 --log-file "$run/viewer.log" | sed 's/^/   technician sees: /'
 
 echo "== a second session with the next code, for any VNC viewer on a local port"
 code=$(wait_code_change "$code")
-TELEMAINT_PASSWORD=$password "$bin/telemaint-viewer" --relay "wss://localhost:$relay_port" \
+TELEMAINT_PASSWORD=$password "$bin/telemaint-viewer" --key-file "$run/technician.key" --relay "wss://localhost:$relay_port" \
   --ca "$run/certs/ca.pem" --user demo-tech --code "$code" --listen 127.0.0.1:0 \
   --ticket DEMO-2 --log-file "$run/viewer2.log" >"$run/viewer.out" 2>/dev/null & pids+=($!)
 wait_for "$run/viewer.out" 'Listening on' 30
@@ -114,11 +125,13 @@ done
 Xvfb "$tech_display" -screen 0 1280x1024x24 -nolisten tcp >"$run/xvfb-tech.log" 2>&1 & pids+=($!)
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${tech_display#:}" ] && break; sleep 0.1; done
 code=$(wait_code_change "$code")
-DISPLAY=$tech_display TELEMAINT_PASSWORD=$password "$bin/telemaint-viewer" \
+DISPLAY=$tech_display TELEMAINT_PASSWORD=$password "$bin/telemaint-viewer" --key-file "$run/technician.key" \
   --relay "wss://localhost:$relay_port" --ca "$run/certs/ca.pem" --user demo-tech --code "$code" \
   --ticket DEMO-3 --log-file "$run/viewer3.log" >"$run/viewer3.out" 2>/dev/null & pids+=($!)
 window_viewer=$!
 window=$(DISPLAY=$tech_display timeout 30 xdotool search --sync --onlyvisible --name telemaint | head -1)
+wait_for "$run/viewer3.out" 'allowed control' 30
+sleep 0.5  # the window shows the answer
 eval "$(DISPLAY=$tech_display xdotool getwindowgeometry --shell "$window")"
 # The customer's screen is shown at actual size below the 25-pixel menu bar: click into the
 # customer's terminal (at 100,500 on their screen) and type a command there.
@@ -133,6 +146,10 @@ wait "$window_viewer" 2>/dev/null || true
 sed 's/^/   technician sees: /' "$run/viewer3.out"
 echo "   the technician's screen with the window: $run/technician-screen.png"
 echo "   the customer's screen after typing:      $run/customer-after.png"
+
+echo "== what the customer saw, and their own log of the sessions (telemaint-host log)"
+grep -m1 -A2 "asks to connect" "$run/host.out" | sed 's/^/   customer sees: /'
+"$bin/telemaint-host" log --history-file "$run/host-history.log" | sed 's/^/   /'
 
 echo
 echo "Demo finished: the relay forwarded three sessions without being able to read them."

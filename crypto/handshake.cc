@@ -18,6 +18,7 @@ enum KdfId : uint64_t {
   kConfirmViewer = 2,
   kHostToViewer = 3,
   kViewerToHost = 4,
+  kBinding = 5,
 };
 
 SecretBytes Subkey(const SecretBytes& prk, uint64_t id) {
@@ -58,7 +59,8 @@ ChannelKeys DeriveChannelKeys(const SecretBytes& isk) {
                      reinterpret_cast<const uint8_t*>(kKeyScheduleLabel.data()),
                      kKeyScheduleLabel.size(), isk.data(), isk.size());
   return ChannelKeys{Subkey(prk, kConfirmHost), Subkey(prk, kConfirmViewer),
-                     Subkey(prk, kHostToViewer), Subkey(prk, kViewerToHost)};
+                     Subkey(prk, kHostToViewer), Subkey(prk, kViewerToHost),
+                     Subkey(prk, kBinding)};
 }
 
 Result<Handshake> Handshake::Create(Role role, std::string_view nameplate,
@@ -101,6 +103,7 @@ Result<Handshake::Step> Handshake::ViewerOnShare(ByteView body) {
   auto isk = cpace_->Finish(body, {});
   if (!isk.ok()) return isk.status();
   keys_ = std::make_unique<ChannelKeys>(DeriveChannelKeys(*isk));
+  binding_.assign(keys_->binding.data(), keys_->binding.data() + keys_->binding.size());
   Step step;
   step.reply = {kMsgShareViewer};
   Append(step.reply, cpace_->share());  // no tag yet: the host proves the code first
@@ -113,6 +116,7 @@ Result<Handshake::Step> Handshake::HostOnShare(ByteView body) {
   auto isk = cpace_->Finish(body, {});
   if (!isk.ok()) return isk.status();
   keys_ = std::make_unique<ChannelKeys>(DeriveChannelKeys(*isk));
+  binding_.assign(keys_->binding.data(), keys_->binding.data() + keys_->binding.size());
   sender_.emplace(keys_->host_to_viewer);
   Step step;
   step.reply = {kMsgConfirmHost};

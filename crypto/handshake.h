@@ -38,6 +38,9 @@ Bytes ChannelIdentifier(std::string_view nameplate);
 // The four keys derived from ISK (exposed for tests and docs).
 struct ChannelKeys {
   SecretBytes confirm_host, confirm_viewer, host_to_viewer, viewer_to_host;
+  // Not a key: a value both ends share only if they ran this handshake together, which the
+  // technician signs to bind their identity to this channel (a relay cannot move it).
+  SecretBytes binding;
 };
 ChannelKeys DeriveChannelKeys(const SecretBytes& isk);
 
@@ -62,6 +65,8 @@ class Handshake {
   // The host sent its confirmation tag: if the handshake now fails, a guess was tested.
   bool confirmation_sent() const { return confirmation_sent_; }
   ChannelSender TakeSender() { return std::move(*sender_); }
+  // The channel binding (see ChannelKeys::binding), once done.
+  const Bytes& channel_binding() const { return binding_; }
   ChannelReceiver TakeReceiver() { return std::move(*receiver_); }
 
  private:
@@ -77,6 +82,7 @@ class Handshake {
   Role role_ = Role::kHost;
   std::unique_ptr<CPace> cpace_;
   std::unique_ptr<ChannelKeys> keys_;
+  Bytes binding_;
   std::optional<ChannelSender> sender_;
   std::optional<ChannelReceiver> receiver_;
   int expected_ = 0;  // next message type accepted

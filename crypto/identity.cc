@@ -96,11 +96,11 @@ std::string KeyFingerprint(ByteView public_key) {
   return out;
 }
 
-Bytes TechnicianHelloStatement(ByteView session_id) {
+Bytes TechnicianHelloStatement(ByteView channel_binding) {
   ByteView label = AsBytes("telemaint/v1 technician hello");
   Bytes out(label.begin(), label.end());
   out.push_back(0);
-  Append(out, session_id);
+  Append(out, channel_binding);
   return out;
 }
 

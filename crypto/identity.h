@@ -1,7 +1,8 @@
 #pragma once
 // A technician's long-term signing key (Ed25519). Inside a session's channel the viewer signs
-// the session's id with it, so the customer's host learns which key the technician holds and
-// shows its fingerprint; signed receipts for the audit log will use it too.
+// the channel binding with it (a value derived from the handshake's key, shared only by the
+// two ends that ran it), so the customer's host learns which key the technician holds for
+// this very channel and shows its fingerprint; signed receipts for the audit log will use it.
 // The key file holds the 32-byte seed in hex and must be readable by its owner only.
 #include <string>
 
@@ -32,7 +33,7 @@ bool VerifySignature(ByteView public_key, ByteView message, ByteView signature);
 // What a person compares: 32 hex digits in groups of four (BLAKE2b of the public key).
 std::string KeyFingerprint(ByteView public_key);
 
-// What the viewer signs to introduce itself in a session: a label and the session's id.
-Bytes TechnicianHelloStatement(ByteView session_id);
+// What the viewer signs to introduce itself in a session: a label and the channel binding.
+Bytes TechnicianHelloStatement(ByteView channel_binding);
 
 }  // namespace telemaint::crypto

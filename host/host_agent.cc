@@ -63,7 +63,6 @@ struct SessionConsent {
   explicit SessionConsent(asio::any_io_executor ex) : decided(ex) {}
   std::string session;
   Technician technician;
-  Bytes session_id;
   bool hello_seen = false;
   bool asking = false;
   Permission permission = Permission::kDenied;
@@ -105,7 +104,8 @@ void HostAgent::Impl::SendMonitors(const std::vector<Monitor>& monitors) {
   std::vector<peer::MonitorInfo> list;
   for (const Monitor& m : monitors)
     list.push_back({m.name, m.area.x, m.area.y, m.area.w, m.area.h});
-  tunnel->SendSessionMessage(peer::EncodeMonitors(list));
+  if (!tunnel->SendSessionMessage(peer::EncodeMonitors(list)))
+    log::Warn("the list of ", list.size(), " monitors could not be sent (too long?)");
 }
 
 HostAgent::HostAgent(HostOptions options, HostDisplay display)
@@ -423,7 +423,6 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
   auto ex = co_await asio::this_coro::executor;
   SessionConsent consent(ex);
   consent.session = session;
-  consent.session_id = sid;
   consent.technician.account = paired.technician;
   consent.technician.name = paired.technician_name;
   consent.technician.organisation = paired.technician_organisation;
@@ -434,10 +433,11 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
   tunnel.OnSessionMessage([this, &tunnel, &consent](const nlohmann::json& message) {
     if (auto hello = peer::DecodeHello(message); hello && !consent.hello_seen) {
       consent.hello_seen = true;
-      // The key must sign this session's id, and the account be the one the relay checked.
+      // The key must sign this channel's binding, and the account be the one the relay
+      // checked.
       if (hello->account != consent.technician.account ||
           !crypto::VerifySignature(hello->public_key,
-                                   crypto::TechnicianHelloStatement(consent.session_id),
+                                   crypto::TechnicianHelloStatement(tunnel.channel_binding()),
                                    hello->signature)) {
         log::Warn("session ", consent.session, ": the technician's identity does not check out");
         tunnel.End("identity", "the technician's identity could not be verified");

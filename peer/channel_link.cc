@@ -70,7 +70,9 @@ asio::awaitable<std::variant<Channel, Ending>> RunHandshake(WsConnection& ws,
       Frame out{false, std::string(AsChars(step->reply))};
       co_await ws.Send(std::move(out));
     }
-    if (step->done) co_return Channel{handshake.TakeSender(), handshake.TakeReceiver()};
+    if (step->done)
+      co_return Channel{handshake.TakeSender(), handshake.TakeReceiver(),
+                        handshake.channel_binding()};
   }
 }
 

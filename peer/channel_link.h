@@ -37,6 +37,7 @@ inline constexpr size_t kPendingEntryOverhead = 64;  // counted per held message
 struct Channel {
   crypto::ChannelSender tx;
   crypto::ChannelReceiver rx;
+  Bytes binding;  // crypto::Handshake::channel_binding()
 };
 
 // Why a handshake or a tunnel ended, for the person at the screen and for the relay's log.
@@ -84,6 +85,7 @@ class Tunnel {
   void End(const std::string& reason, const std::string& message);
   bool ending() const { return ending_.has_value(); }
 
+  const Bytes& channel_binding() const { return ch_.binding; }
   uint64_t bytes_in() const { return bytes_in_; }
   uint64_t bytes_out() const { return bytes_out_; }
 

@@ -1,5 +1,7 @@
 #include "peer/session_messages.h"
 
+#include <algorithm>
+
 namespace telemaint::peer {
 namespace {
 
@@ -23,7 +25,12 @@ nlohmann::json EncodeMonitors(const std::vector<MonitorInfo>& monitors) {
   nlohmann::json list = nlohmann::json::array();
   for (size_t i = 0; i < monitors.size() && i < kMaxMonitors; ++i) {
     const MonitorInfo& m = monitors[i];
-    list.push_back({{"name", m.name.substr(0, kMaxMonitorName)},
+    // Cut on a character boundary: a split UTF-8 sequence would grow when escaped and the
+    // viewer would refuse the whole list.
+    size_t cut = std::min(m.name.size(), kMaxMonitorName);
+    while (cut > 0 && cut < m.name.size() && (static_cast<unsigned char>(m.name[cut]) & 0xc0) == 0x80)
+      --cut;
+    list.push_back({{"name", m.name.substr(0, cut)},
                     {"x", m.x},
                     {"y", m.y},
                     {"width", m.width},

@@ -30,7 +30,8 @@ nlohmann::json EncodeShowMonitor(int index);
 std::optional<int> DecodeShowMonitor(const nlohmann::json& message);
 
 // viewer -> host, first in every session: the technician's key, and its signature over
-// crypto::TechnicianHelloStatement(session id), which proves the key is held for this session.
+// crypto::TechnicianHelloStatement(channel binding), which proves the key is held by the end
+// of this very channel.
 // {"type":"hello","account":...,"key":HEX32,"signature":HEX64}
 struct TechnicianHello {
   std::string account;

@@ -214,12 +214,15 @@ void RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
   log::Info("session ", s->id, ": technician '", technician.name, "' (", viewer->address,
             ") paired with host ", host->address, " on nameplate ", s->nameplate,
             ticket.empty() ? "" : ", ticket ", ticket);
-  wire::Paired to_host{s->id};
+  wire::Paired to_host;
+  to_host.session = s->id;
   to_host.technician = technician.name;
   to_host.technician_name = technician.display_name;
   to_host.technician_organisation = technician.organisation;
+  wire::Paired to_viewer;
+  to_viewer.session = s->id;
   host->conn->SendText(wire::Encode(to_host));
-  viewer->conn->SendText(wire::Encode(wire::Paired{s->id}));
+  viewer->conn->SendText(wire::Encode(to_viewer));
 }
 
 asio::awaitable<void> RelayCore::ReadLoop(std::shared_ptr<PeerConn> peer) {

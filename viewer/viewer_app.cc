@@ -270,9 +270,9 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
   }
   say("Connected to the customer's computer (session " + paired->session.substr(0, 8) + ").");
   peer::Tunnel tunnel(ws, std::move(std::get<peer::Channel>(result)), "viewer_closed");
-  // First inside the channel: who we are, proved with the key over this session's id.
+  // First inside the channel: who we are, proved with the key over this channel's binding.
   peer::TechnicianHello hello{options.user, key->public_key(),
-                              key->Sign(crypto::TechnicianHelloStatement(sid))};
+                              key->Sign(crypto::TechnicianHelloStatement(tunnel.channel_binding()))};
   tunnel.SendSessionMessage(peer::EncodeHello(hello));
   tunnel.OnSessionMessage([this](const nlohmann::json& message) { OnSessionMessage(message); });
   if (snapshot) co_return co_await TakeSnapshotThrough(tunnel);  // a named tunnel: see Run

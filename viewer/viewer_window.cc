@@ -95,6 +95,7 @@ struct ViewerWindow::Impl {
   ScreenView* view = nullptr;
   std::vector<uint8_t> cursor_pixels;  // Fl_RGB_Image borrows them
   std::unique_ptr<Fl_RGB_Image> cursor_image;
+  int cursor_hot_x = 0, cursor_hot_y = 0;
   std::string title;
   bool fit = true, view_only = false, full_screen = false, ended = false;
   std::vector<Monitor> monitors;
@@ -148,6 +149,16 @@ class ScreenView : public Fl_Widget {
     for (auto& [key, keysym] : held_) owner_->screen->SendKey(keysym, false);
     held_.clear();
   }
+  // Input stops (view only): nothing may stay pressed on the customer's side, mouse included.
+  void ReleaseKeysAndButtons() {
+    ReleaseKeys();
+    if (buttons_) {
+      buttons_ = 0;
+      int rx, ry;
+      geometry.ToRemote(Fl::event_x() - x(), Fl::event_y() - y(), remote_w, remote_h, &rx, &ry);
+      owner_->screen->SendPointer(rx, ry, 0);
+    }
+  }
 
   int handle(int event) override {
     RemoteScreen* screen = owner_->screen.get();
@@ -159,7 +170,13 @@ class ScreenView : public Fl_Widget {
         ReleaseKeys();  // keys held while the technician switches windows must not stick
         return 1;
       case FL_ENTER:
+        // The customer's pointer shape only over their picture: the menu keeps ours, so a
+        // host cannot disguise the technician's own controls.
+        if (owner_->cursor_image)
+          window()->cursor(owner_->cursor_image.get(), owner_->cursor_hot_x, owner_->cursor_hot_y);
+        return 1;
       case FL_LEAVE:
+        window()->cursor(FL_CURSOR_DEFAULT);
         return 1;
       case FL_PUSH:
         take_focus();
@@ -291,7 +308,7 @@ void ViewerWindow::Impl::RebuildMenu() {
     if (what == "cad") self->SendCtrlAltDel();
     if (what == "viewonly") {
       self->view_only = !self->view_only;
-      if (self->view_only) self->view->ReleaseKeys();
+      if (self->view_only) self->view->ReleaseKeysAndButtons();
       self->UpdateTitle();
     }
     if (what == "disconnect") self->Disconnect();
@@ -391,7 +408,9 @@ void ViewerWindow::Impl::TakeScreenChanges() {
     const PointerShape& c = *changes.pointer_shape;
     cursor_pixels = c.rgba;
     cursor_image = std::make_unique<Fl_RGB_Image>(cursor_pixels.data(), c.width, c.height, 4);
-    window->cursor(cursor_image.get(), c.hot_x, c.hot_y);
+    cursor_hot_x = c.hot_x;
+    cursor_hot_y = c.hot_y;
+    if (Fl::belowmouse() == view) window->cursor(cursor_image.get(), c.hot_x, c.hot_y);
   }
   if (changes.ended && !ended) {
     ended = true;
@@ -480,7 +499,7 @@ void ViewerWindow::Run() {
     }
     if (permission) {
       impl_->customer = *permission;
-      if (impl_->InputBlocked() && impl_->view) impl_->view->ReleaseKeys();
+      if (impl_->InputBlocked() && impl_->view && impl_->screen) impl_->view->ReleaseKeysAndButtons();
       if (impl_->menu) impl_->RebuildMenu();
       impl_->UpdateTitle();
     }

@@ -33,9 +33,14 @@ void X11Input::RefreshKeymap() {
     XFree(map);
   }
   keymap_ = Keymap(min_code, max_code, per_code, std::move(syms));
-  // Our own borrowed keycodes stay ours, whatever the new map says about them.
-  for (auto& [sym, code] : borrowed_)
-    if (keymap_.At(code, 0) != sym) log::Debug("keymap changed over a borrowed keycode");
+  // A layout switch may have taken a keycode we borrowed: forget it (borrow again if needed)
+  // rather than type whatever the new layout put there.
+  for (auto it = borrowed_.begin(); it != borrowed_.end();) {
+    if (keymap_.At(it->second, 0) != it->first)
+      it = borrowed_.erase(it);
+    else
+      ++it;
+  }
   auto code_of = [&](uint32_t sym) -> KeyCode {
     auto place = keymap_.Find(sym);
     return place && place->column == 0 ? place->keycode : 0;
@@ -100,7 +105,9 @@ void X11Input::Key(uint32_t keysym, bool down) {
   }
   auto place = keymap_.Find(keysym);
   KeyCode code = place ? place->keycode : 0;
-  if (!place && !IsModifierKey(keysym)) code = SpareKeycodeFor(keysym);
+  // Only characters get a borrowed keycode: a viewer cannot make the customer's keyboard
+  // carry arbitrary function or action keysyms.
+  if (!place && IsCharacterKeysym(keysym)) code = SpareKeycodeFor(keysym);
   if (code == 0) {
     log::Debug("no keycode for keysym 0x", std::hex, keysym);
     return;

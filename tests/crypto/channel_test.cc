@@ -15,6 +15,7 @@ const Bytes kSid(16, 7);
 struct Pair {
   ChannelSender host_tx, viewer_tx;
   ChannelReceiver host_rx, viewer_rx;
+  Bytes host_binding, viewer_binding;
 };
 
 // Runs the three-message handshake; returns the failing side's status if any.
@@ -40,7 +41,7 @@ Result<Pair> RunHandshake(const char* host_digits, const char* viewer_digits,
   EXPECT_TRUE(s4->done);
   EXPECT_TRUE(s4->reply.empty());
   return Pair{host->TakeSender(), viewer->TakeSender(), host->TakeReceiver(),
-              viewer->TakeReceiver()};
+              viewer->TakeReceiver(), host->channel_binding(), viewer->channel_binding()};
 }
 
 TEST(HandshakeTest, SameCodeGivesWorkingChannelBothWays) {
@@ -54,6 +55,15 @@ TEST(HandshakeTest, SameCodeGivesWorkingChannelBothWays) {
   auto m2 = p->host_rx.Open(*c2);
   ASSERT_TRUE(m2.ok());
   EXPECT_EQ(AsChars(m2->plaintext), "hello host");
+}
+
+TEST(HandshakeTest, BothEndsShareAChannelBindingThatAnotherRunDoesNot) {
+  auto a = RunHandshake("123456", "123456");
+  auto b = RunHandshake("123456", "123456");  // same code and session id, fresh scalars
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->host_binding.size(), 32u);
+  EXPECT_EQ(a->host_binding, a->viewer_binding);
+  EXPECT_NE(a->host_binding, b->host_binding) << "a relay could move a signed binding";
 }
 
 TEST(HandshakeTest, ViewerRevealsNoTagBeforeTheHostProvesTheCode) {

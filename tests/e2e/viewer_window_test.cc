@@ -16,7 +16,7 @@ namespace {
 
 constexpr int kMenuHeight = 25;  // the window's menu bar; the picture is below it
 // Where the menu bar's titles are with the default fonts.
-constexpr int kSessionMenu = 29, kQualityMenu = 154, kMonitorMenu = 221;
+constexpr int kSessionMenu = 29, kViewMenu = 96, kQualityMenu = 154, kMonitorMenu = 221;
 
 // Each pixel the average of a 2x2 block: what the window shows at half size.
 RgbImage HalfSize(const RgbImage& image) {
@@ -406,6 +406,25 @@ TEST_F(KeyboardLayoutTest, TheTechnicianAsksForControlFromAViewOnlySession) {
   ASSERT_TRUE(typed.has_value()) << "nothing was typed\n" << viewer_->Output()
                                  << ReadFile(d_.log_file("viewer"));
   EXPECT_EQ(*typed, "now in control");
+}
+
+}  // namespace
+}  // namespace telemaint::testing
+
+namespace telemaint::testing {
+namespace {
+
+TEST_F(ViewerWindowTest, ActualSizeShowsTheScreenOneToOneWithScrolling) {
+  MakeHostDisplay("1600x1000x24");  // larger than the window: fit shrinks it, actual does not
+  auto logo = host_x().Run({"/usr/bin/xlogo", "-geometry", "300x200+40+60", "-fg", "#d02060",
+                            "-bg", "#20a0f0"});
+  ASSERT_TRUE(Open({}, {"--quality", "lossless"}));
+  ASSERT_TRUE(Xdotool(viewer_x_, {"mousemove", "1270", "1010"}));
+  ASSERT_TRUE(Choose(kViewMenu, 2));  // View > Actual size
+  RgbImage screen = SettledHostScreen();
+  // The top-left part of the screen, at scale 1, in the window (minus its scroll bars).
+  EXPECT_EQ(PictureDifference(Crop(screen, 0, 0, 900, 700), 30s), 0u)
+      << "actual size does not show the screen one to one";
 }
 
 }  // namespace

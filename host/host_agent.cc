@@ -336,6 +336,10 @@ asio::awaitable<void> HostAgent::Impl::AskConsent(peer::Tunnel& tunnel, SessionC
                                                   options.consent_timeout);
   consent.asking = false;
   if (tunnel.ending()) {
+    if (!from_view_only) {
+      history->Record(consent.session, "answered", {{"permission", "none (the technician left)"}});
+      history->Record(consent.session, "ended", {{"how", "the technician left before you answered"}});
+    }
     consent.decided.Set();
     co_return;
   }

@@ -55,7 +55,14 @@ int main(int argc, char** argv) {
       std::cout << lines.status().message() << "\n";
       return 0;
     }
-    for (const auto& line : *lines) std::cout << line << "\n";
+    // Names come from the relay: no control character reaches the terminal.
+    for (const auto& line : *lines) {
+      std::string shown;
+      size_t start = 0;
+      for (size_t nl; (nl = line.find('\n', start)) != std::string::npos; start = nl + 1)
+        shown += log::Printable(line.substr(start, nl - start)) + "\n";
+      std::cout << shown << log::Printable(line.substr(start)) << "\n";
+    }
     return 0;
   }
   if (relay_url.empty() || o.ca_file.empty()) {

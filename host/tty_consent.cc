@@ -98,7 +98,9 @@ class TtyConsent : public ConsentUi {
       answer.permission = *answer_;
     } else {
       answer.timed_out = true;
-      if (!cancelled_) say_("No answer: the technician was not let in.");
+      if (!cancelled_)
+        say_(from_view_only ? "No answer: the session stays view only."
+                            : "No answer: the technician was not let in.");
     }
     cancelled_ = false;
     co_return answer;

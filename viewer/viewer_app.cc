@@ -154,6 +154,12 @@ asio::awaitable<int> ViewerApp::Impl::TakeSnapshotThrough(peer::Tunnel& tunnel) 
   Ending end = co_await tunnel.Run(open_fn, no_cancel);
   if (worker.joinable()) worker.join();  // its socket is closed: it has returned or will at once
   if (!picture.ok()) {
+    if (end.kind == Ending::Kind::kPeerClosed &&
+        (end.reason == "user_declined" || end.reason == "consent_timeout")) {
+      say(end.reason == "user_declined" ? "The session ended: the customer declined."
+                                        : "The session ended: the customer did not answer in time.");
+      co_return kExitDeclined;
+    }
     say("Error: no picture: " + picture.status().message() + " (" + end.message + ")");
     co_return kExitSessionLost;
   }

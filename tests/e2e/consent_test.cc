@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "tests/support/deployment.h"
@@ -84,6 +85,18 @@ TEST_F(ConsentTest, DenyEndsTheSessionAtOnceWithoutOneScreenByte) {
   EXPECT_TRUE(log.WaitForLine("Alice Martin (Acme IT), account alice", 0s)) << log.Output();
   EXPECT_TRUE(log.WaitForLine("allowed: denied", 0s)) << log.Output();
   EXPECT_TRUE(log.WaitForLine("you declined", 0s)) << log.Output();
+}
+
+TEST_F(ConsentTest, ASnapshotIsRefusedToo) {
+  relay_ = d_.StartRelay();
+  host_ = d_.StartBuiltInHost(x_.name(), {}, "host", /*auto_allow=*/false);
+  std::string out = d_.dir() / "screen.png";
+  viewer_ = d_.StartViewer(d_.WaitForCode(), {"--snapshot", out});
+  ASSERT_TRUE(host_->WaitForLine(kQuestion, 20s)) << host_->Output();
+  host_->Write("d\n");
+  EXPECT_EQ(viewer_->Wait(10s), 6) << viewer_->Output();
+  EXPECT_TRUE(viewer_->WaitForLine("the customer declined", 0s)) << viewer_->Output();
+  EXPECT_FALSE(std::filesystem::exists(out)) << "a picture was saved";
 }
 
 TEST_F(ConsentTest, NoAnswerInTimeIsADeny) {

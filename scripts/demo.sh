@@ -17,7 +17,7 @@ rm -rf "$run"
 mkdir -p "$run"
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}" $(cat "$run/xvfb.pids" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -43,6 +43,15 @@ wait_for() {  # FILE PATTERN SECONDS
   exit 1
 }
 
+start_xvfb() {  # FIRST_NUMBER GEOMETRY LOG -> prints ":N" once the display is up
+  local n=$1
+  while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
+  Xvfb ":$n" -screen 0 "$2" -nolisten tcp -noreset >"$3" 2>&1 &
+  echo $! >>"$run/xvfb.pids"
+  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+  echo ":$n"
+}
+
 echo "== development certificates and a technician account"
 "$here/certs/make-dev-certs.sh" "$run/certs" >/dev/null
 password=$(openssl rand -hex 12)
@@ -51,12 +60,7 @@ echo "$password" | "$bin/telemaint-relay" user add demo-tech --role technician \
   --data-dir "$run/relay-data"
 
 echo "== the customer's screen: a virtual display (Xvfb) with a clock, a logo and a terminal"
-display=""
-for n in $(seq 90 120); do
-  [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || { display=":$n"; break; }
-done
-Xvfb "$display" -screen 0 1024x768x24 -nolisten tcp >"$run/xvfb.log" 2>&1 & pids+=($!)
-for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
+display=$(start_xvfb 90 1024x768x24 "$run/xvfb.log")
 DISPLAY=$display xclock -geometry 300x300+40+40 -update 1 >/dev/null 2>&1 & pids+=($!)
 DISPLAY=$display xlogo -geometry 300x300+400+60 -fg '#d02060' -bg '#20a0f0' >/dev/null 2>&1 & pids+=($!)
 DISPLAY=$display xterm -geometry 80x12+40+420 -e sh -c 'echo "The customer'"'"'s terminal"; exec sh -i' \
@@ -118,12 +122,7 @@ echo "   vncsnapshot's picture:   $run/snapshot.jpg ($(stat -c %s "$run/snapshot
 grep -E 'session .* ended' "$run/relay.log" | sed 's/^.*info: /   relay log: /'
 
 echo "== a third session in telemaint's own window, on the technician's screen (a second Xvfb)"
-tech_display=""
-for n in $(seq 121 150); do
-  [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || { tech_display=":$n"; break; }
-done
-Xvfb "$tech_display" -screen 0 1280x1024x24 -nolisten tcp >"$run/xvfb-tech.log" 2>&1 & pids+=($!)
-for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${tech_display#:}" ] && break; sleep 0.1; done
+tech_display=$(start_xvfb 121 1280x1024x24 "$run/xvfb-tech.log")
 code=$(wait_code_change "$code")
 DISPLAY=$tech_display TELEMAINT_PASSWORD=$password "$bin/telemaint-viewer" --key-file "$run/technician.key" \
   --relay "wss://localhost:$relay_port" --ca "$run/certs/ca.pem" --user demo-tech --code "$code" \

@@ -14,21 +14,29 @@
 
 namespace telemaint::testing {
 
+namespace {
+
+// In the child after fork: the extra environment, then the program. Never returns.
+[[noreturn]] void ExecChild(std::vector<std::string>& argv,
+                            const std::map<std::string, std::string>& env) {
+  for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  std::fprintf(stderr, "exec %s failed: %s\n", args[0], std::strerror(errno));
+  _exit(127);
+}
+
+}  // namespace
+
 Process::Process(std::vector<std::string> argv, std::map<std::string, std::string> env,
                  std::string stdin_text, bool keep_stdin_open, bool use_pty) {
   if (use_pty) {
     int master = -1;
     pid_ = forkpty(&master, nullptr, nullptr, nullptr);
     if (pid_ < 0) abort();
-    if (pid_ == 0) {
-      for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      std::fprintf(stderr, "exec %s failed: %s\n", args[0], std::strerror(errno));
-      _exit(127);
-    }
+    if (pid_ == 0) ExecChild(argv, env);
     fcntl(master, F_SETFD, FD_CLOEXEC);
     out_fd_ = master;
     in_fd_ = dup(master);
@@ -45,13 +53,7 @@ Process::Process(std::vector<std::string> argv, std::map<std::string, std::strin
     dup2(out[1], 1);
     dup2(out[1], 2);
     setpgid(0, 0);
-    for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    std::fprintf(stderr, "exec %s failed: %s\n", args[0], std::strerror(errno));
-    _exit(127);
+    ExecChild(argv, env);
   }
   close(out[1]);
   close(in[0]);

@@ -106,6 +106,19 @@ std::string LosslessSnapshot(uint16_t port, const std::string& file) {
   return ReadFile(file);
 }
 
+std::string CheckXevButtons(const std::string& events, const std::string& press,
+                            const std::string& release) {
+  auto at = events.find("ButtonPress event");
+  if (at == std::string::npos) return "no button press:\n" + events;
+  if (events.substr(at, 200).find("root:(" + press + ")") == std::string::npos)
+    return "the click landed elsewhere:\n" + events.substr(at, 300);
+  at = events.rfind("ButtonRelease event");
+  if (at == std::string::npos) return "no button release:\n" + events;
+  if (events.substr(at, 200).find("root:(" + release + ")") == std::string::npos)
+    return "the drag ended elsewhere:\n" + events.substr(at, 300);
+  return {};
+}
+
 std::optional<PointerPicture> CurrentPointer(const VirtualDisplay& display) {
   Display* dpy = XOpenDisplay(display.name().c_str());
   if (!dpy) return std::nullopt;

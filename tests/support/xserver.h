@@ -34,6 +34,12 @@ std::optional<RgbImage> ReadPpm(const std::string& file);
 // Pixels that differ between two pictures of the same size (SIZE_MAX if the sizes differ).
 size_t CountDifferingPixels(const RgbImage& a, const RgbImage& b);
 
+// Whether xev's output (events over several lines, the position after the event's name) has
+// the first ButtonPress at `press` and the last ButtonRelease at `release`, as "X,Y"; empty
+// when so, else what went wrong.
+std::string CheckXevButtons(const std::string& events, const std::string& press,
+                            const std::string& release);
+
 // The pointer's picture on a display as the X server has it (XFixes): premultiplied ARGB.
 struct PointerPicture {
   int width = 0, height = 0, hot_x = 0, hot_y = 0;

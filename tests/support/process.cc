@@ -114,6 +114,7 @@ void Process::ReadLoop(int fd) {
   }
   std::lock_guard lock(mu_);
   if (!partial.empty()) lines_.push_back(partial);
+  output_done_ = true;
   cv_.notify_all();
 }
 
@@ -155,6 +156,10 @@ std::optional<int> Process::Wait(std::chrono::milliseconds timeout) {
     pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
       exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      // Its last words may still be in the pipe: let the reader reach the end (bounded, as a
+      // grandchild may hold the pipe open).
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, 500ms, [this] { return output_done_; });
       return exit_status_;
     }
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;

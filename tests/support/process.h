@@ -56,6 +56,7 @@ class Process {
   std::condition_variable cv_;
   std::vector<std::string> lines_;
   std::optional<int> exit_status_;
+  bool output_done_ = false;  // the reader saw the end of the output (guarded by mu_)
 };
 
 // The build's bin directory and source tree.

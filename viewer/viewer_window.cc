@@ -323,6 +323,9 @@ void ViewerWindow::Impl::RebuildMenu() {
         self->window->fullscreen();
       else
         self->window->fullscreen_off();
+      // Without a window manager FLTK makes a new X window for this; give it its title again.
+      self->window->label(nullptr);
+      self->UpdateTitle();
     }
     if (what == "lossless" || what == "high" || what == "low") {
       self->quality = *ParseQuality(what);

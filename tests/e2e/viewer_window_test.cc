@@ -421,3 +421,44 @@ TEST_F(ViewerWindowTest, ActualSizeShowsTheScreenOneToOneWithScrolling) {
 
 }  // namespace
 }  // namespace telemaint::testing
+
+namespace telemaint::testing {
+namespace {
+
+TEST_F(ViewerWindowTest, SendCtrlAltDelFromTheMenu) {
+  Process xev({"/usr/bin/xev", "-geometry", "300x200+100+100"}, host_x().env());
+  ASSERT_TRUE(xev.WaitForLine("MapNotify", 15s)) << xev.Output();
+  ASSERT_TRUE(Open());
+  // Put the host's pointer on xev's window (focus follows it), then use the menu.
+  ASSERT_TRUE(Xdotool(viewer_x_, {"mousemove", WindowX(200), WindowY(200), "click", "1"}));
+  // The click has reached the host before the menu takes the technician's pointer.
+  ASSERT_TRUE(xev.WaitForLine("ButtonRelease", 10s)) << xev.Output();
+  ASSERT_TRUE(Choose(kSessionMenu, 1));  // Session > Send Ctrl+Alt+Del
+  ASSERT_TRUE(xev.WaitForLine("Delete", 10s)) << xev.Output();
+  // Pressed in that order, and all released.
+  std::string events = xev.Output();
+  auto ctrl = events.find("Control_L"), alt = events.find("Alt_L"), del = events.find("Delete");
+  ASSERT_NE(ctrl, std::string::npos) << events;
+  ASSERT_NE(alt, std::string::npos) << events;
+  EXPECT_LT(ctrl, alt);
+  EXPECT_LT(alt, del);
+  EXPECT_TRUE(xev.WaitForLine("KeyRelease", 5s));
+}
+
+TEST_F(ViewerWindowTest, FullScreenFillsTheTechniciansDisplay) {
+  ASSERT_TRUE(Open());
+  ASSERT_TRUE(Choose(kViewMenu, 3));  // View > Full screen
+  std::string seen;
+  bool full = false;
+  for (int i = 0; i < 20 && !full; ++i) {
+    // Without a window manager FLTK may make a new X window for full screen: look it up again.
+    auto place = FindWindow(viewer_x_, "telemaint", 1s);
+    if (place) seen += std::to_string(place->width) + "x" + std::to_string(place->height) + " ";
+    full = place && place->width == 1280 && place->height == 1024;
+    if (!full) std::this_thread::sleep_for(100ms);  // the window is being resized
+  }
+  EXPECT_TRUE(full) << "sizes seen: " << seen;
+}
+
+}  // namespace
+}  // namespace telemaint::testing

@@ -1,9 +1,6 @@
 #include "tests/support/xserver.h"
 
-#include <X11/Xlib.h>
-#include <X11/extensions/Xfixes.h>
-#undef Status  // Xlib's macro; nothing here needs it
-#undef None
+#include "host/x11/x11_display.h"
 
 #include <sstream>
 #include <stdexcept>
@@ -120,25 +117,12 @@ std::string CheckXevButtons(const std::string& events, const std::string& press,
 }
 
 std::optional<PointerPicture> CurrentPointer(const VirtualDisplay& display) {
-  Display* dpy = XOpenDisplay(display.name().c_str());
-  if (!dpy) return std::nullopt;
-  std::optional<PointerPicture> out;
-  int event_base, error_base;
-  if (XFixesQueryExtension(dpy, &event_base, &error_base)) {
-    if (XFixesCursorImage* ci = XFixesGetCursorImage(dpy)) {
-      PointerPicture p;
-      p.width = ci->width;
-      p.height = ci->height;
-      p.hot_x = ci->xhot;
-      p.hot_y = ci->yhot;
-      for (int i = 0; i < p.width * p.height; ++i)
-        p.argb.push_back(static_cast<uint32_t>(ci->pixels[i]));
-      XFree(ci);
-      out = std::move(p);
-    }
-  }
-  XCloseDisplay(dpy);
-  return out;
+  // The host's own X11 code reads it (XFixes), so tests need no Xlib of their own.
+  auto x11 = host::X11Display::Open(display.name());
+  if (!x11.ok()) return std::nullopt;
+  auto image = (*x11)->screen().TakePointerImage();  // the first call gives the current one
+  if (!image) return std::nullopt;
+  return PointerPicture{image->width, image->height, image->hot_x, image->hot_y, image->argb};
 }
 
 }  // namespace telemaint::testing

@@ -40,7 +40,7 @@ size_t CountDifferingPixels(const RgbImage& a, const RgbImage& b);
 std::string CheckXevButtons(const std::string& events, const std::string& press,
                             const std::string& release);
 
-// The pointer's picture on a display as the X server has it (XFixes): premultiplied ARGB.
+// The pointer's picture on a display as the X server has it (XFixes): ARGB, not premultiplied.
 struct PointerPicture {
   int width = 0, height = 0, hot_x = 0, hot_y = 0;
   std::vector<uint32_t> argb;

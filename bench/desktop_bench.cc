@@ -7,32 +7,32 @@
 //     text, a photo shown and moved) for each picture quality, and the ratio between paths.
 // See bench/README.md. Figures, not a test: compare the ratios of one run.
 #include <CLI/CLI.hpp>
-#include <X11/Xlib.h>
-#include <X11/Xutil.h>
-#include <X11/extensions/XTest.h>
-#undef Status  // Xlib's macro would clash with telemaint::Status
 #include <linux/tcp.h>  // tcp_info with tcpi_bytes_received
 #include <netinet/in.h>
-#include <rfb/rfbclient.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <thread>
 
+#include "host/x11/bench_clients.h"
 #include "tests/support/deployment.h"
 #include "tests/support/xserver.h"
-#include "viewer/rfb_client.h"
+#include "viewer/remote_screen.h"
 
 using namespace telemaint;
 using namespace telemaint::testing;
 using Clock = std::chrono::steady_clock;
+using telemaint::host::FlashWindow;
+using telemaint::host::PhotoWindow;
 
 namespace {
 
@@ -54,13 +54,15 @@ double CpuSeconds(pid_t pid) {
   return static_cast<double>(utime + stime) / sysconf(_SC_CLK_TCK);
 }
 
-double ThreadCpuSeconds() {
+// This process's CPU: the viewer's RFB client decodes on a thread of its own.
+double ClientCpuSeconds() {
   rusage u{};
-  getrusage(RUSAGE_THREAD, &u);
+  getrusage(RUSAGE_SELF, &u);
   return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-// The technician's side without a window: libvncclient on a TCP connection to a VNC port.
+// The technician's side without a window: the viewer's own RFB client (RemoteScreen) on a
+// TCP connection to a VNC port.
 class HeadlessClient {
  public:
   static std::unique_ptr<HeadlessClient> Connect(uint16_t port, viewer::Quality quality) {
@@ -76,25 +78,31 @@ class HeadlessClient {
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     auto client = std::unique_ptr<HeadlessClient>(new HeadlessClient());
-    client->fd_ = fd;
-    client->c_ = viewer::NewRfbClient(fd, quality);
-    client->c_->appData.useRemoteCursor = TRUE;  // the pointer is not part of the picture
-    if (!rfbInitClient(client->c_, nullptr, nullptr)) {
-      client->c_ = nullptr;
-      return nullptr;
-    }
+    client->stats_fd_ = dup(fd);  // the same connection, for its byte count
+    HeadlessClient* raw = client.get();
+    client->screen_ = viewer::RemoteScreen::Start(fd, quality, [raw] {
+      std::lock_guard lock(raw->mu_);
+      raw->changed_ = true;
+      raw->cv_.notify_all();
+    });
     return client;
   }
   ~HeadlessClient() {
-    if (c_) rfbClientCleanup(c_);
+    screen_.reset();  // joins the RFB thread before the state it notifies goes
+    if (stats_fd_ >= 0) close(stats_fd_);
   }
-  // Handles server messages until `done` says so or the time is up; false on timeout/error.
+  // Takes the picture's changes until `done` says so or the time is up; false on timeout or
+  // the end of the session.
   bool PumpUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
     auto deadline = Clock::now() + limit;
     while (!done()) {
       if (Clock::now() >= deadline) return false;
-      int n = WaitForMessage(c_, 1000);
-      if (n < 0 || (n > 0 && !HandleRFBServerMessage(c_))) return false;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait_until(lock, std::min(deadline, Clock::now() + 1ms), [this] { return changed_; });
+        changed_ = false;
+      }
+      if (screen_->TakeChanges().ended) return false;
     }
     return true;
   }
@@ -104,88 +112,30 @@ class HeadlessClient {
   uint64_t BytesReceived() const {
     tcp_info info{};
     socklen_t len = sizeof info;
-    getsockopt(fd_, IPPROTO_TCP, TCP_INFO, &info, &len);
+    getsockopt(stats_fd_, IPPROTO_TCP, TCP_INFO, &info, &len);
     return info.tcpi_bytes_received;
   }
-  // Red byte of a pixel (bytes R, G, B, X).
-  int Red(int x, int y) const { return c_->frameBuffer[(static_cast<size_t>(y) * c_->width + x) * 4]; }
+  // Red byte of a pixel.
+  int Red(int x, int y) const {
+    int red = 0;
+    screen_->WithPicture([&](const uint8_t* rgb, int width, int height) {
+      if (x < width && y < height) red = rgb[(static_cast<size_t>(y) * width + x) * 3];
+    });
+    return red;
+  }
   void Key(uint32_t keysym) {
-    SendKeyEvent(c_, keysym, TRUE);
-    SendKeyEvent(c_, keysym, FALSE);
+    screen_->SendKey(keysym, true);
+    screen_->SendKey(keysym, false);
   }
 
  private:
   HeadlessClient() = default;
-  int fd_ = -1;
-  rfbClient* c_ = nullptr;
+  int stats_fd_ = -1;
+  std::unique_ptr<viewer::RemoteScreen> screen_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool changed_ = false;
 };
-
-// A small window on the host's display (about one character cell) that turns red or blue at
-// each key press: a keystroke's echo, with nothing between the X server and the pixel.
-class FlashWindow {
- public:
-  explicit FlashWindow(const std::string& display) {
-    dpy_ = XOpenDisplay(display.c_str());
-    if (!dpy_) return;
-    win_ = XCreateSimpleWindow(dpy_, DefaultRootWindow(dpy_), kX, kY, kSide, kSide, 0, 0, 0x0000ff);
-    XSelectInput(dpy_, win_, KeyPressMask | ExposureMask);
-    XMapWindow(dpy_, win_);
-    XSync(dpy_, False);
-    thread_ = std::thread([this] { Loop(); });
-  }
-  ~FlashWindow() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-    if (dpy_) XCloseDisplay(dpy_);
-  }
-  bool ok() const { return dpy_ != nullptr; }
-  static constexpr int kX = 100, kY = 100, kSide = 16;
-  static constexpr int kCentreX = kX + kSide / 2, kCentreY = kY + kSide / 2;
-
- private:
-  void Loop() {
-    GC gc = XCreateGC(dpy_, win_, 0, nullptr);
-    bool red = false;
-    while (!stop_) {
-      while (XPending(dpy_)) {
-        XEvent ev;
-        XNextEvent(dpy_, &ev);
-        if (ev.type == Expose) XSetInputFocus(dpy_, win_, RevertToParent, CurrentTime);
-        if (ev.type == KeyPress) red = !red;
-        XSetForeground(dpy_, gc, red ? 0xff0000 : 0x0000ff);
-        XFillRectangle(dpy_, win_, gc, 0, 0, kSide, kSide);
-        XFlush(dpy_);
-      }
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-    XFreeGC(dpy_, gc);
-  }
-  Display* dpy_ = nullptr;
-  Window win_ = 0;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-};
-
-// Shows a photo-like picture (smooth gradients with noise, what JPEG is for) at a place.
-void ShowPhoto(Display* dpy, Window win, int width, int height, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::vector<uint32_t> pixels(static_cast<size_t>(width) * height);
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) {
-      int noise = static_cast<int>(rng() % 24);
-      uint32_t r = (x * 255 / width + noise) & 0xff, g = (y * 255 / height + noise) & 0xff;
-      uint32_t b = ((x + y) * 127 / (width + height) + 64 + noise) & 0xff;
-      pixels[static_cast<size_t>(y) * width + x] = r << 16 | g << 8 | b;
-    }
-  XImage* image = XCreateImage(dpy, DefaultVisual(dpy, DefaultScreen(dpy)), 24, ZPixmap, 0,
-                               reinterpret_cast<char*>(pixels.data()), width, height, 32, 0);
-  GC gc = XCreateGC(dpy, win, 0, nullptr);
-  XPutImage(dpy, win, gc, image, 0, 0, 0, 0, width, height);
-  XFreeGC(dpy, gc);
-  image->data = nullptr;  // ours
-  XDestroyImage(image);
-  XFlush(dpy);
-}
 
 // A VNC port serving the display: through telemaint, or x11vnc read directly.
 struct Path {
@@ -277,36 +227,19 @@ Latency MeasureLatency(PathMaker make, int keystrokes) {
   return out;
 }
 
-// The floor: the X server alone, a key injected with XTest and the pixel read back with
-// XGetImage, no VNC at all.
+// The floor: the X server alone, a key injected with XTest and the pixel read back, no VNC.
 Latency MeasureXServerLatency(int keystrokes) {
   VirtualDisplay x("1024x768x24");
   FlashWindow flash(x.name());
   Latency out;
-  Display* dpy = XOpenDisplay(x.name().c_str());
-  if (!flash.ok() || !dpy) return out;
   std::this_thread::sleep_for(500ms);  // mapped and focused
-  const KeyCode space = XKeysymToKeycode(dpy, 0x20);
-  auto red = [&] {
-    XImage* img = XGetImage(dpy, DefaultRootWindow(dpy), FlashWindow::kCentreX,
-                            FlashWindow::kCentreY, 1, 1, AllPlanes, ZPixmap);
-    bool r = img && ((XGetPixel(img, 0, 0) >> 16) & 0xff) > 128;
-    if (img) XDestroyImage(img);
-    return r;
-  };
   std::vector<double> ms;
-  for (int i = 0; i < keystrokes; ++i) {
-    const bool was_red = red();
-    auto start = Clock::now();
-    XTestFakeKeyEvent(dpy, space, True, CurrentTime);
-    XTestFakeKeyEvent(dpy, space, False, CurrentTime);
-    XFlush(dpy);
-    while (red() == was_red && Clock::now() - start < 5s) {
-    }
-    ms.push_back(Seconds(Clock::now() - start) * 1000);
+  for (int i = 0; i < keystrokes && flash.ok(); ++i) {
+    double t = flash.XTestEchoMs(5s);
+    if (t >= 0) ms.push_back(t);
     std::this_thread::sleep_for(20ms);
   }
-  XCloseDisplay(dpy);
+  if (ms.empty()) return out;
   std::sort(ms.begin(), ms.end());
   out.samples = static_cast<int>(ms.size());
   out.p50 = ms[ms.size() / 2];
@@ -335,7 +268,7 @@ Cost MeasureWorkload(PathMaker make, viewer::Quality quality) {
   const uint64_t bytes0 = client->BytesReceived();
   std::vector<double> cpu0;
   for (pid_t pid : path->server_pids) cpu0.push_back(CpuSeconds(pid));
-  const double client0 = ThreadCpuSeconds();
+  const double client0 = ClientCpuSeconds();
   const auto start = Clock::now();
 
   auto run_while_pumping = [&](std::vector<std::string> argv) {
@@ -350,24 +283,20 @@ Cost MeasureWorkload(PathMaker make, viewer::Quality quality) {
                      "i=0; while [ $i -lt 400 ]; do i=$((i+1)); "
                      "echo \"line $i: the quick brown fox jumps over the lazy dog\"; done; sleep 1"});
   // 3. A photo shown, then moved twice.
-  if (Display* dpy = XOpenDisplay(x.name().c_str())) {
-    Window win = XCreateSimpleWindow(dpy, DefaultRootWindow(dpy), 200, 150, 512, 384, 0, 0, 0);
-    XMapWindow(dpy, win);
-    XSync(dpy, False);
-    for (int i = 0; i < 3; ++i) {
-      XMoveWindow(dpy, win, 200 + i * 150, 150 + i * 60);
-      ShowPhoto(dpy, win, 512, 384, 7u + i);
-      XSync(dpy, False);
+  {
+    PhotoWindow photo(x.name(), 512, 384);
+    for (int i = 0; i < 3 && photo.ok(); ++i) {
+      photo.ShowAt(200 + i * 150, 150 + i * 60, 7u + i);
       client->Pump(700ms);
     }
-    XCloseDisplay(dpy);
   }
+
   client->Pump(1000ms);  // the last updates arrive
   cost.seconds = Seconds(Clock::now() - start);
   cost.bytes = client->BytesReceived() - bytes0;
   for (size_t i = 0; i < path->server_pids.size(); ++i)
     cost.server_cpu += CpuSeconds(path->server_pids[i]) - cpu0[i];
-  cost.client_cpu = ThreadCpuSeconds() - client0;
+  cost.client_cpu = ClientCpuSeconds() - client0;
   cost.ok = true;
   return cost;
 }

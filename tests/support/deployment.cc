@@ -55,23 +55,25 @@ std::unique_ptr<Process> StartHostProcess(std::vector<std::string> argv, bool au
 
 std::unique_ptr<Process> Deployment::StartHost(uint16_t vnc_port, std::vector<std::string> extra,
                                                const std::string& name, bool auto_allow) {
-  std::vector<std::string> argv = {BinPath("telemaint-host"), "--relay", relay_url(), "--ca",
-                                   ca(), "--vnc-server", "127.0.0.1:" + std::to_string(vnc_port),
-                                   "--code-file", code_file(name), "--log-file", log_file(name),
-                                   "--ui", "tty", "--history-file", history_file(name)};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  return StartHostProcess(argv, auto_allow);
+  extra.insert(extra.begin(), {"--vnc-server", "127.0.0.1:" + std::to_string(vnc_port)});
+  return StartHostProcess(HostArgs(name, extra), auto_allow);
 }
 
 std::unique_ptr<Process> Deployment::StartBuiltInHost(const std::string& display,
                                                       std::vector<std::string> extra,
                                                       const std::string& name, bool auto_allow) {
+  extra.insert(extra.begin(), {"--display", display});
+  return StartHostProcess(HostArgs(name, extra), auto_allow);
+}
+
+std::vector<std::string> Deployment::HostArgs(const std::string& name,
+                                              const std::vector<std::string>& extra) const {
   std::vector<std::string> argv = {BinPath("telemaint-host"), "--relay", relay_url(), "--ca",
-                                   ca(), "--display", display, "--code-file", code_file(name),
-                                   "--log-file", log_file(name), "--ui", "tty",
-                                   "--history-file", history_file(name)};
+                                   ca(), "--code-file", code_file(name), "--log-file",
+                                   log_file(name), "--ui", "tty", "--history-file",
+                                   history_file(name)};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  return StartHostProcess(argv, auto_allow);
+  return argv;
 }
 
 std::string Deployment::WaitForCode(const std::string& previous, const std::string& name) {

@@ -42,6 +42,9 @@ class Deployment {
     return dir_ / (name + "-history.log");
   }
   std::string key_file(const std::string& name = "viewer") const { return dir_ / (name + ".key"); }
+  // telemaint-host's arguments shared by every host a test starts, then `extra`.
+  std::vector<std::string> HostArgs(const std::string& name,
+                                    const std::vector<std::string>& extra) const;
   std::string code_file(const std::string& name = "host") const {
     return dir_ / (name + ".code");
   }

@@ -2,7 +2,8 @@
 // The person at the customer's PC decides: before any screen byte leaves or any key is
 // pressed, ConsentUi asks them, and during the session it shows who is there and lets them
 // stop or switch to view only. There is no accept-on-timeout: no answer is a "no".
-// Runs on the host's io thread. Implementations: a terminal (tty, here), a window (later).
+// Runs on the host's io thread. Implementations: a terminal (tty_consent.cc) and a window
+// (gui/gui_consent.cc), which also shows the code and the host's state.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -22,6 +23,19 @@ struct Technician {
 enum class Permission { kDenied, kViewOnly, kControl };
 const char* PermissionName(Permission p);  // "denied", "view only", "control"
 
+// How long the person has to answer. `shown` is what they are told; tests run the clock
+// faster (`clock_rate`), so the default two minutes can be shown to end in a deny.
+struct AnswerTime {
+  std::chrono::seconds shown{120};
+  int clock_rate = 1;
+  std::chrono::milliseconds real() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(shown) / clock_rate;
+  }
+};
+
+// What the host is doing, for a UI that shows it apart from log lines (the window).
+enum class HostState { kConnecting, kUnreachable, kWaiting, kWrongCode, kAsking, kInSession };
+
 struct ConsentAnswer {
   Permission permission = Permission::kDenied;
   bool timed_out = false;  // nobody answered in time (or nobody can answer)
@@ -35,7 +49,7 @@ class ConsentUi {
   // cannot filter.
   virtual net::asio::awaitable<ConsentAnswer> Ask(const Technician& who, bool from_view_only,
                                                   bool view_only_possible,
-                                                  std::chrono::seconds timeout) = 0;
+                                                  AnswerTime time) = 0;
   // A session runs: show it. The person's own choices during it (kDenied: stop) come back
   // through `on_choice`, on the io thread.
   virtual void ShowSession(const Technician& who, Permission now,
@@ -43,6 +57,16 @@ class ConsentUi {
   virtual void EndSession(const std::string& how) = 0;
   // The technician left while the question was open: withdraw it (Ask returns, as no).
   virtual void CancelAsk() = 0;
+
+  // The code to read to the technician, grouped ("1234 5678 9012"), or none (`code` empty).
+  // The terminal prints it through the host's own lines; the window shows it large.
+  virtual void ShowCode(const std::string& code, std::chrono::seconds valid_for) {}
+  virtual void ShowState(HostState state) {}
+  // The person asks for a new code (the window's button); called on the io thread.
+  void OnNewCode(std::function<void()> handler) { new_code_ = std::move(handler); }
+
+ protected:
+  std::function<void()> new_code_;
 };
 
 // Prompts on standard output, answers from standard input, a line each: works on a terminal,

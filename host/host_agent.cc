@@ -83,6 +83,8 @@ struct HostAgent::Impl {
   std::unique_ptr<SessionHistory> history;
 
   int wrong_codes = 0;  // consecutive failed attempts, reset by a session that gets through
+  bool renew_code = false;  // the person asked for a new code
+  bool in_session = false;  // a technician is paired (handshake, question or session)
 
   // Lines may hold text from the relay or the peer: no control characters reach the terminal.
   void Say(const std::string& line) { display.say(log::Printable(line)); }
@@ -128,8 +130,15 @@ int HostAgent::Run() {
     return 1;
   }
   impl_->tls = *tls;
-  impl_->consent_ui = MakeTtyConsent(impl_->io.get_executor(), [impl = impl_.get()](const std::string& line) {
-    impl->Say(line);
+  auto say = [impl = impl_.get()](const std::string& line) { impl->Say(line); };
+  impl_->consent_ui = impl_->display.make_ui
+                          ? impl_->display.make_ui(impl_->io.get_executor(), say)
+                          : MakeTtyConsent(impl_->io.get_executor(), say);
+  impl_->consent_ui->OnNewCode([impl = impl_.get()] {
+    // Only while a code waits: a running session is never cut by this button.
+    if (!impl->current || impl->tunnel || impl->in_session) return;
+    impl->renew_code = true;
+    impl->current->CloseAfterFlush(websocket::close_code::normal, "new code");
   });
   impl_->history = std::make_unique<SessionHistory>(impl_->options.history_file);
   if (!impl_->options.vnc_server) {
@@ -181,11 +190,13 @@ asio::awaitable<void> HostAgent::Impl::Main() {
     last_dial = std::chrono::steady_clock::now();
     const std::string path = "/v1/host";
     DialOptions dial_options;
+    consent_ui->ShowState(HostState::kConnecting);
     auto dialed = co_await DialRelay(*tls, options.relay, path, dial_options);
     Next next = Next::kBackOff;
     if (stopping) break;  // Ctrl+C while dialling
     if (!dialed.ok()) {
       Say("Cannot reach the relay: " + dialed.status().message());
+      consent_ui->ShowState(HostState::kUnreachable);
     } else {
       current = *dialed;
       next = co_await ServeOneCode(current);
@@ -194,6 +205,7 @@ asio::awaitable<void> HostAgent::Impl::Main() {
       current.reset();
     }
     RemoveCodeFile(options.code_file);
+    consent_ui->ShowCode("", std::chrono::seconds(0));
     if (stopping || next == Next::kStop) break;
     if (next == Next::kReconnectNow) {
       backoff = options.min_backoff;
@@ -223,6 +235,7 @@ std::chrono::seconds HostAgent::Impl::WrongCodePause() const {
 }
 
 asio::awaitable<Next> HostAgent::Impl::ServeOneCode(std::shared_ptr<WsConnection> ws) {
+  renew_code = false;
   wire::Hello hello;
   hello.version = kVersion;
   hello.customer = options.customer;
@@ -245,6 +258,11 @@ asio::awaitable<Next> HostAgent::Impl::ServeOneCode(std::shared_ptr<WsConnection
       if (stopping) co_return Next::kStop;
       if (*expired) {
         Say("The code expired; here is a new one.");
+        co_return Next::kReconnectNow;
+      }
+      if (renew_code) {
+        renew_code = false;
+        Say("Here is a new code; the old one no longer works.");
         co_return Next::kReconnectNow;
       }
       Say("Lost the connection to the relay (" + ec.message() + ").");
@@ -283,6 +301,7 @@ asio::awaitable<Next> HostAgent::Impl::ServeOneCode(std::shared_ptr<WsConnection
       Say("Session code: " + std::string(shown.chars()) +
           "   (read it to your technician; valid for " + valid + ")");
       WriteCodeFile(options.code_file, code->Digits());
+      consent_ui->ShowCode(std::string(shown.chars()), lifetime);
       log::Info("waiting for a technician on nameplate ", code->nameplate);
       continue;
     }
@@ -290,13 +309,17 @@ asio::awaitable<Next> HostAgent::Impl::ServeOneCode(std::shared_ptr<WsConnection
       expiry->cancel();
       if (!code) co_return Next::kBackOff;
       RemoveCodeFile(options.code_file);
+      consent_ui->ShowCode("", std::chrono::seconds(0));
       if (std::chrono::steady_clock::now() - issued_at > options.max_code_age) {
         ws->SendText(wire::Encode(wire::Abort{"code_expired"}));
         Say("A technician tried an expired code; here is a new one.");
         co_return Next::kReconnectNow;
       }
       wire::Paired pairing = *paired;  // named: see the GCC 12 note in RunSession
-      co_return co_await RunSession(ws, *code, pairing);
+      in_session = true;
+      Next next = co_await RunSession(ws, *code, pairing);
+      in_session = false;
+      co_return next;
     }
     if (auto* err = std::get_if<wire::Error>(&*decoded)) {
       expiry->cancel();
@@ -332,8 +355,8 @@ asio::awaitable<void> HostAgent::Impl::AskConsent(peer::Tunnel& tunnel, SessionC
                      {"organisation", who.organisation}, {"key", who.fingerprint}});
   }
   tunnel.SendSessionMessage(peer::EncodeConsent(peer::ConsentState::kAsking));
-  ConsentAnswer answer = co_await consent_ui->Ask(who, from_view_only, builtin != nullptr,
-                                                  options.consent_timeout);
+  AnswerTime time{options.consent_timeout, options.clock_rate};
+  ConsentAnswer answer = co_await consent_ui->Ask(who, from_view_only, builtin != nullptr, time);
   consent.asking = false;
   if (tunnel.ending()) {
     if (!from_view_only) {
@@ -410,6 +433,7 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
       ++wrong_codes;
       log::Warn("session ", session, ": wrong code entered; code burned");
       Say("Someone entered a wrong code. That code no longer works; here is a new one.");
+      consent_ui->ShowState(HostState::kWrongCode);
     } else {
       log::Info("session ", session, " ended during the handshake: ", ending->reason);
       Say("The connection attempt ended: " + ending->message);

@@ -11,6 +11,8 @@
 #include <string>
 
 #include "common/address.h"
+#include "common/net.h"
+#include "host/consent.h"
 
 namespace telemaint::host {
 
@@ -29,12 +31,18 @@ struct HostOptions {
   std::chrono::milliseconds max_backoff{30000};
   // How long the person at the screen has to answer; no answer is a no.
   std::chrono::seconds consent_timeout{120};
+  int clock_rate = 1;  // tests only: the consent clock runs this many times faster
   std::string history_file;  // the host's own session log (empty: not kept)
 };
 
 // What the person at the customer's PC sees (standard output by default).
 struct HostDisplay {
   std::function<void(const std::string& line)> say;
+  // The UI that asks the person and shows the session (default: the terminal). `say` writes
+  // one of the host's lines.
+  std::function<std::unique_ptr<ConsentUi>(net::asio::any_io_executor ex,
+                                           std::function<void(const std::string&)> say)>
+      make_ui;
 };
 
 class HostAgent {

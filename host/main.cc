@@ -2,7 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "common/display_check.h"
 #include "common/log.h"
+#include "host/gui/gui_host.h"
 #include "host/host_agent.h"
 #include "host/session_history.h"
 
@@ -26,12 +28,16 @@ int main(int argc, char** argv) {
   app.add_option("--customer", o.customer, "Customer name, recorded in the relay's log");
   app.add_option("--log-file", log_file, "Also append log lines to this file");
   app.add_flag("--verbose", verbose, "Log debugging detail");
-  std::string ui = "tty";
+  std::string ui;
   app.add_option("--ui", ui,
-                 "How you are asked and shown sessions: tty (questions on this terminal, "
-                 "answers typed a line each)")
-      ->check(CLI::IsMember({"tty"}))
-      ->capture_default_str();
+                 "How you are asked and shown sessions: gui (a window with the code, the "
+                 "question and a banner with Stop; the default when a display is open) or tty "
+                 "(questions on this terminal, answers typed a line each)")
+      ->check(CLI::IsMember({"gui", "tty"}));
+  app.add_option("--test-clock-rate", o.clock_rate,
+                 "Tests only: the clock for answering runs this many times faster")
+      ->check(CLI::Range(1, 1000))
+      ->group("");  // hidden: not for people
   int consent_seconds = 120;
   app.add_option("--consent-timeout", consent_seconds,
                  "Seconds you have to answer a technician; no answer means no")
@@ -90,6 +96,16 @@ int main(int argc, char** argv) {
     o.vnc_server = *vnc_server;
   }
   o.relay = *relay;
+  std::string why;
+  const bool display_open = DisplayReachable(o.display, &why);
+  if (ui.empty()) ui = display_open ? "gui" : "tty";
+  if (ui == "gui") {
+    if (!display_open) {
+      std::cerr << "error: --ui gui: " << why << "; use --ui tty to answer on this terminal\n";
+      return 1;
+    }
+    return host::gui::RunHostWithWindows(o);
+  }
   host::HostAgent agent(o, {});
   return agent.Run();
 }

@@ -69,7 +69,8 @@ class TtyConsent : public ConsentUi {
 
   asio::awaitable<ConsentAnswer> Ask(const Technician& who, bool from_view_only,
                                      bool view_only_possible,
-                                     std::chrono::seconds timeout) override {
+                                     AnswerTime time) override {
+    const std::chrono::seconds timeout = time.shown;
     ConsentAnswer answer;
     if (input_closed_) {
       say_("A technician, " + Describe(who) + ", asks to connect, but nobody can answer "
@@ -87,7 +88,7 @@ class TtyConsent : public ConsentUi {
          (timeout.count() >= 60 ? minutes + " minute" + (minutes == "1" ? "" : "s")
                                 : std::to_string(timeout.count()) + " seconds") +
          " means no)");
-    asio::steady_timer wait(ex_, timeout);
+    asio::steady_timer wait(ex_, time.real());
     waiting_ = &wait;
     answer_.reset();
     from_view_only_ = from_view_only;

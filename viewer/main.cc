@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "common/display_check.h"
 #include "common/log.h"
 #include "common/prompt.h"
 #include "crypto/secret.h"
@@ -87,7 +88,7 @@ int main(int argc, char** argv) {
     return viewer::kExitUsage;
   }
   o.quality = *parsed_quality;
-  if (std::string why; o.window && !viewer::CanOpenWindow(&why)) {
+  if (std::string why; o.window && !DisplayReachable("", &why)) {
     // Before a code is spent.
     std::cerr << "error: cannot open a window: " << why
               << "; use --listen 127.0.0.1:5901 with your own VNC viewer, or --snapshot FILE.png\n";

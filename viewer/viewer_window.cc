@@ -7,8 +7,6 @@
 #include <FL/Fl_Scroll.H>
 #include <FL/Fl_Widget.H>
 #include <FL/fl_draw.H>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -21,26 +19,6 @@
 #include "viewer/view_geometry.h"
 
 namespace telemaint::viewer {
-
-bool CanOpenWindow(std::string* why) {
-  // FLTK exits the process when it cannot open the display, so look first, without Xlib (X11
-  // code stays in host/x11): a local display ":N" is a socket the X server listens on.
-  const char* name = std::getenv("DISPLAY");
-  if (!name || !*name) {
-    *why = "no display (DISPLAY is not set)";
-    return false;
-  }
-  if (name[0] != ':') return true;  // a remote display: let FLTK try
-  const std::string number = std::string(name + 1).substr(0, std::string(name + 1).find('.'));
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "/tmp/.X11-unix/X%s", number.c_str());
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  bool ok = fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  if (fd >= 0) close(fd);
-  if (!ok) *why = std::string("cannot open the display ") + name;
-  return ok;
-}
 
 namespace {
 

@@ -13,9 +13,6 @@
 
 namespace telemaint::viewer {
 
-// True when a window can be opened (an X display is reachable), checked before a code is spent.
-bool CanOpenWindow(std::string* why);
-
 class ViewerWindow {
  public:
   explicit ViewerWindow(Quality quality);

@@ -1,0 +1,147 @@
+#include "host/gui/gui_host.h"
+
+#include <FL/Fl.H>
+
+#include <atomic>
+#include <optional>
+#include <thread>
+
+#include "common/log.h"
+#include "host/gui/host_windows.h"
+
+namespace telemaint::host::gui {
+
+using namespace net;
+
+namespace {
+
+// ConsentUi on the io thread, shown by HostWindows on the main thread. Answers and banner
+// buttons come back to the io thread through the executor.
+class WindowConsent : public ConsentUi {
+ public:
+  WindowConsent(asio::any_io_executor ex, HostWindows& windows,
+                std::function<void(const std::string&)> say)
+      : ex_(ex), windows_(windows), say_(std::move(say)) {
+    windows_.OnNewCode([this] {
+      asio::post(ex_, [this] {
+        say_("You asked for a new code.");
+        if (new_code_) new_code_();
+      });
+    });
+  }
+
+  asio::awaitable<ConsentAnswer> Ask(const Technician& who, bool from_view_only,
+                                     bool view_only_possible, AnswerTime time) override {
+    view_only_possible_ = view_only_possible;
+    say_(from_view_only ? Describe(who) + " asks to take control of this computer (asked in the window)."
+                        : "Technician " + Describe(who) +
+                              " asks to connect to this computer (asked in the window).");
+    asio::steady_timer wait(ex_, time.real());
+    waiting_ = &wait;
+    answer_.reset();
+    const unsigned asked = ++question_;
+    windows_.Ask(who, from_view_only, view_only_possible, time, [this, asked](Permission p) {
+      asio::post(ex_, [this, asked, p] {
+        if (!waiting_ || asked != question_) return;  // an answer to an older question
+        answer_ = p;
+        waiting_->cancel();
+      });
+    });
+    error_code ec;
+    co_await wait.async_wait(Nothrow(ec));
+    waiting_ = nullptr;
+    windows_.CloseQuestion();
+    ConsentAnswer answer;
+    if (answer_) {
+      answer.permission = *answer_;
+      say_(std::string("You answered: ") + PermissionName(*answer_) + ".");
+    } else {
+      answer.timed_out = true;
+      if (!cancelled_)
+        say_(from_view_only ? "No answer: the session stays view only."
+                            : "No answer: the technician was not let in.");
+    }
+    cancelled_ = false;
+    co_return answer;
+  }
+
+  void ShowSession(const Technician& who, Permission now,
+                   std::function<void(Permission)> on_choice) override {
+    on_choice_ = std::move(on_choice);
+    who_ = who;
+    Show(now);
+  }
+
+  void EndSession(const std::string& how) override {
+    on_choice_ = nullptr;
+    windows_.HideBanner(/*session_ended=*/true);
+    say_("The session ended: " + how);
+  }
+
+  void CancelAsk() override {
+    if (!waiting_) return;
+    say_("The technician left before you answered.");
+    cancelled_ = true;
+    waiting_->cancel();
+  }
+
+  void ShowCode(const std::string& code, std::chrono::seconds valid_for) override {
+    windows_.ShowCode(code, valid_for);
+  }
+
+  void ShowState(HostState state) override { windows_.ShowState(state); }
+
+ private:
+  void Show(Permission now) {
+    say_(Describe(who_) + (now == Permission::kControl ? " is controlling" : " is viewing") +
+         " your screen (the banner at the top has Stop).");
+    windows_.ShowBanner(who_, now, view_only_possible_, [this](Permission p) {
+      asio::post(ex_, [this, p] {
+        if (!on_choice_) return;  // the session already ended
+        auto choose = on_choice_;
+        choose(p);
+        if (p != Permission::kDenied && on_choice_) Show(p);
+      });
+    });
+  }
+
+  asio::any_io_executor ex_;
+  HostWindows& windows_;
+  std::function<void(const std::string&)> say_;
+  asio::steady_timer* waiting_ = nullptr;
+  std::optional<Permission> answer_;
+  unsigned question_ = 0;
+  bool cancelled_ = false;
+  bool view_only_possible_ = true;
+  std::function<void(Permission)> on_choice_;
+  Technician who_;
+};
+
+}  // namespace
+
+int RunHostWithWindows(HostOptions options) {
+  if (!options.display.empty()) Fl::display(options.display.c_str());
+  HostWindows windows(TextsFor(LanguageFromLocale()));
+  HostDisplay display;
+  display.make_ui = [&windows](asio::any_io_executor ex,
+                               std::function<void(const std::string&)> say) {
+    return std::unique_ptr<ConsentUi>(new WindowConsent(ex, windows, std::move(say)));
+  };
+  HostAgent agent(std::move(options), display);
+  std::atomic<bool> done{false};
+  int result = 0;
+  std::thread work([&] {
+    result = agent.Run();
+    done = true;
+    Fl::awake();
+  });
+  windows.Run([&] { return done.load(); },
+              [&] {
+                log::Info("the code window was closed: stopping");
+                agent.Stop();
+              });
+  work.join();
+  return result;
+}
+
+}  // namespace telemaint::host::gui

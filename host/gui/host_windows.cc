@@ -1,0 +1,321 @@
+#include "host/gui/host_windows.h"
+
+#include <FL/Fl.H>
+#include <FL/Fl_Box.H>
+#include <FL/Fl_Button.H>
+#include <FL/Fl_Double_Window.H>
+
+#include <atomic>
+#include <cstdio>
+
+#include "host/gui/layout.h"
+#include "host/x11/keep_above.h"
+
+namespace telemaint::host::gui {
+
+namespace L = layout;
+using Clock = std::chrono::steady_clock;
+
+std::string Describe(const Technician& who) {
+  std::string out = who.name.empty() ? who.account : who.name;
+  if (!who.organisation.empty()) out += " (" + who.organisation + ")";
+  return out;
+}
+
+namespace {
+
+constexpr double kTick = 0.25;  // seconds between countdown refreshes
+const Fl_Color kBannerColour = fl_rgb_color(255, 214, 10);
+
+std::string MinutesSeconds(long seconds) {
+  if (seconds < 0) seconds = 0;
+  char out[32];
+  std::snprintf(out, sizeof out, "%ld:%02ld", seconds / 60, seconds % 60);
+  return out;
+}
+
+Fl_Box* Text(const L::Rect& r, int size, Fl_Font font = FL_HELVETICA) {
+  auto* box = new Fl_Box(r.x, r.y, r.w, r.h);
+  box->labelsize(size);
+  box->labelfont(font);
+  box->align(FL_ALIGN_INSIDE | FL_ALIGN_LEFT | FL_ALIGN_WRAP | FL_ALIGN_CLIP);
+  return box;
+}
+
+Fl_Button* Button(const L::Rect& r, const char* label, Fl_Callback* cb, void* data) {
+  auto* b = new Fl_Button(r.x, r.y, r.w, r.h, label);
+  b->labelsize(15);
+  b->callback(cb, data);
+  return b;
+}
+
+// FLTK's lock, held for the scope, and the loop woken afterwards to redraw.
+struct Locked {
+  Locked() { Fl::lock(); }
+  ~Locked() {
+    Fl::unlock();
+    Fl::awake();
+  }
+};
+
+}  // namespace
+
+struct HostWindows::Impl {
+  const Texts& t;
+  // Labels FLTK points at; they must outlive the widgets' use of them.
+  std::string code_text, valid_text, status_text, name_text, org_text, account_text,
+      request_text, countdown_text, banner_text;
+
+  Fl_Double_Window* main = nullptr;
+  Fl_Box *code = nullptr, *valid_for = nullptr, *read_it = nullptr, *status = nullptr;
+  Fl_Button* new_code = nullptr;
+  Clock::time_point code_expires;
+
+  Fl_Double_Window* dialog = nullptr;
+  Fl_Box *name = nullptr, *organisation = nullptr, *account_key = nullptr, *request = nullptr,
+         *countdown = nullptr;
+  Fl_Button *allow = nullptr, *view_only = nullptr, *deny = nullptr;
+  Clock::time_point answer_deadline;
+  int clock_rate = 1;
+  bool from_view_only = false;
+  std::function<void(Permission)> answer;
+
+  Fl_Double_Window* banner = nullptr;
+  Fl_Box* banner_label = nullptr;
+  Fl_Button *banner_switch = nullptr, *banner_stop = nullptr;
+  Permission banner_permission = Permission::kControl;
+  std::function<void(Permission)> choice;
+
+  std::function<void()> on_new_code;
+  std::atomic<bool> closed{false};
+
+  explicit Impl(const Texts& texts) : t(texts) {}
+
+  void Build() {
+    main = new Fl_Double_Window(L::kMainW, L::kMainH, t.window_title);
+    Text(L::kYourCode, 15, FL_HELVETICA_BOLD)->label(t.your_code);
+    code = Text(L::kCode, 40, FL_COURIER_BOLD);
+    valid_for = Text(L::kValidFor, 14);
+    read_it = Text(L::kReadIt, 13);
+    read_it->label(t.read_it);
+    status = Text(L::kStatus, 14);
+    new_code = Button(L::kNewCode, t.new_code, [](Fl_Widget*, void* d) {
+      auto* self = static_cast<Impl*>(d);
+      if (self->on_new_code) self->on_new_code();
+    }, this);
+    new_code->deactivate();
+    main->end();
+    main->callback([](Fl_Widget* w, void* d) {
+      // Closing the window stops the host: no code, no session.
+      static_cast<Impl*>(d)->closed = true;
+      w->hide();
+    }, this);
+
+    dialog = new Fl_Double_Window(L::kDialogW, L::kDialogH, t.dialog_title);
+    Text(L::kIntro, 15)->label(t.dialog_intro);
+    name = Text(L::kName, 26, FL_HELVETICA_BOLD);
+    organisation = Text(L::kOrganisation, 20);
+    account_key = Text(L::kAccountKey, 12);
+    request = Text(L::kRequest, 15);
+    countdown = Text(L::kCountdown, 14, FL_HELVETICA_ITALIC);
+    allow = Button(L::kAllow, t.allow_control, [](Fl_Widget*, void* d) {
+      static_cast<Impl*>(d)->Answer(Permission::kControl);
+    }, this);
+    view_only = Button(L::kViewOnly, t.view_only, [](Fl_Widget*, void* d) {
+      static_cast<Impl*>(d)->Answer(Permission::kViewOnly);
+    }, this);
+    deny = Button(L::kDeny, t.deny, [](Fl_Widget*, void* d) {
+      auto* self = static_cast<Impl*>(d);
+      self->Answer(self->from_view_only ? Permission::kViewOnly : Permission::kDenied);
+    }, this);
+    dialog->end();
+    // Closing the question is a "no", never a yes.
+    dialog->callback([](Fl_Widget*, void* d) {
+      auto* self = static_cast<Impl*>(d);
+      self->Answer(self->from_view_only ? Permission::kViewOnly : Permission::kDenied);
+    }, this);
+
+    banner = new Fl_Double_Window(L::kBannerW, L::kBannerH, "telemaint — session");
+    banner->color(kBannerColour);
+    banner->border(0);
+    banner_label = Text(L::kBannerText, 15, FL_HELVETICA_BOLD);
+    banner_switch = Button(L::kBannerSwitch, t.view_only, [](Fl_Widget*, void* d) {
+      auto* self = static_cast<Impl*>(d);
+      Permission next = self->banner_permission == Permission::kControl ? Permission::kViewOnly
+                                                                        : Permission::kControl;
+      if (self->choice) self->choice(next);
+    }, this);
+    banner_stop = Button(L::kBannerStop, t.stop, [](Fl_Widget*, void* d) {
+      auto* self = static_cast<Impl*>(d);
+      if (self->choice) self->choice(Permission::kDenied);
+    }, this);
+    banner->end();
+    banner->callback([](Fl_Widget*, void*) {}, nullptr);  // Escape must not hide it
+  }
+
+  void Answer(Permission p) {
+    if (!answer) return;
+    auto give = std::move(answer);
+    answer = nullptr;
+    dialog->hide();
+    give(p);
+  }
+
+  void SetStatus(const char* text) {
+    status_text = text;
+    status->label(status_text.c_str());
+    main->redraw();
+  }
+
+  void Tick() {
+    const auto now = Clock::now();
+    if (!code_text.empty()) {
+      auto left = std::chrono::duration_cast<std::chrono::seconds>(code_expires - now).count();
+      valid_text = Fill(t.valid_for, MinutesSeconds(left));
+      valid_for->label(valid_text.c_str());
+    }
+    if (dialog->shown() && answer) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(answer_deadline - now);
+      long shown = static_cast<long>((left.count() * clock_rate + 999) / 1000);
+      countdown_text = Fill(t.no_answer_in, MinutesSeconds(shown));
+      countdown->label(countdown_text.c_str());
+      x11::KeepAbove(dialog);
+    }
+    if (banner->shown()) x11::KeepAbove(banner);
+  }
+
+  void PlaceBanner() {
+    banner->position((Fl::w() - L::kBannerW) / 2, 0);
+  }
+};
+
+namespace {
+void TickAndRepeat(void* impl) {
+  static_cast<HostWindows::Impl*>(impl)->Tick();
+  Fl::repeat_timeout(kTick, TickAndRepeat, impl);
+}
+}  // namespace
+
+HostWindows::HostWindows(const Texts& texts) : impl_(std::make_unique<Impl>(texts)) {
+  Fl::lock();  // held by the main thread outside Fl::wait; other threads take it to update
+  impl_->Build();
+}
+
+HostWindows::~HostWindows() = default;
+
+void HostWindows::OnNewCode(std::function<void()> handler) { impl_->on_new_code = std::move(handler); }
+
+void HostWindows::ShowCode(const std::string& code, std::chrono::seconds valid_for) {
+  Locked lock;
+  Impl& i = *impl_;
+  i.code_text = code;
+  i.code->label(i.code_text.c_str());
+  if (code.empty()) {
+    i.valid_text.clear();
+    i.valid_for->label("");
+    i.new_code->deactivate();
+  } else {
+    i.code_expires = Clock::now() + valid_for;
+    i.new_code->activate();
+    i.SetStatus(i.t.waiting);
+    i.Tick();
+  }
+  i.main->redraw();
+}
+
+void HostWindows::ShowState(HostState state) {
+  Locked lock;
+  Impl& i = *impl_;
+  switch (state) {
+    case HostState::kConnecting:
+      // A session's end stays said until the next code is up.
+      if (i.status_text != i.t.session_ended) i.SetStatus(i.t.connecting);
+      break;
+    case HostState::kUnreachable: i.SetStatus(i.t.unreachable); break;
+    case HostState::kWaiting: i.SetStatus(i.t.waiting); break;
+    case HostState::kWrongCode: i.SetStatus(i.t.wrong_code); break;
+    case HostState::kAsking: i.SetStatus(i.t.asking); break;
+    case HostState::kInSession: i.SetStatus(i.t.in_session); break;
+  }
+}
+
+void HostWindows::Ask(const Technician& who, bool from_view_only, bool view_only_possible,
+                      AnswerTime time, std::function<void(Permission)> answer) {
+  Locked lock;
+  Impl& i = *impl_;
+  i.answer = std::move(answer);
+  i.from_view_only = from_view_only;
+  i.clock_rate = time.clock_rate;
+  i.answer_deadline = Clock::now() + time.real();
+  i.name_text = who.name.empty() ? who.account : who.name;
+  i.org_text = who.organisation;
+  i.account_text = Fill(i.t.account_key, who.account, who.fingerprint);
+  i.request_text = from_view_only ? i.t.asks_control_again : i.t.asks_control;
+  i.name->label(i.name_text.c_str());
+  i.organisation->label(i.org_text.c_str());
+  i.account_key->label(i.account_text.c_str());
+  i.request->label(i.request_text.c_str());
+  i.deny->label(from_view_only ? i.t.keep_view_only : i.t.deny);
+  if (from_view_only || !view_only_possible) {
+    i.view_only->hide();
+  } else {
+    i.view_only->show();
+  }
+  i.SetStatus(i.t.asking);
+  i.dialog->position((Fl::w() - L::kDialogW) / 2, (Fl::h() - L::kDialogH) / 2);
+  i.dialog->show();
+  // Enter or Space on a button answers it: only a "no" may be the keyboard's default.
+  i.deny->take_focus();
+  i.Tick();
+}
+
+void HostWindows::CloseQuestion() {
+  Locked lock;
+  impl_->answer = nullptr;
+  impl_->dialog->hide();
+}
+
+void HostWindows::ShowBanner(const Technician& who, Permission now, bool view_only_possible,
+                             std::function<void(Permission)> choice) {
+  Locked lock;
+  Impl& i = *impl_;
+  i.choice = std::move(choice);
+  i.banner_permission = now;
+  i.banner_text = Fill(now == Permission::kControl ? i.t.controlling : i.t.viewing, Describe(who));
+  i.banner_label->label(i.banner_text.c_str());
+  i.banner_switch->label(now == Permission::kControl ? i.t.view_only : i.t.allow_control);
+  if (view_only_possible) {
+    i.banner_switch->show();
+  } else {
+    i.banner_switch->hide();
+  }
+  i.SetStatus(i.t.in_session);
+  i.PlaceBanner();
+  i.banner->show();
+  i.banner->redraw();
+  x11::KeepAbove(i.banner);
+}
+
+void HostWindows::HideBanner(bool session_ended) {
+  Locked lock;
+  impl_->choice = nullptr;
+  impl_->banner->hide();
+  if (session_ended) impl_->SetStatus(impl_->t.session_ended);
+}
+
+void HostWindows::Run(const std::function<bool()>& done, const std::function<void()>& on_close) {
+  Impl& i = *impl_;
+  i.main->show();
+  Fl::add_timeout(kTick, TickAndRepeat, &i);
+  bool told = false;
+  while (!done()) {
+    Fl::wait(kTick);
+    if (i.closed && !told) {
+      told = true;
+      on_close();
+    }
+  }
+  Fl::remove_timeout(TickAndRepeat, &i);
+}
+
+}  // namespace telemaint::host::gui

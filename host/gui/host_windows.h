@@ -1,0 +1,50 @@
+#pragma once
+// The host's windows (FLTK): the small window with the session code, time left, a button for
+// a new code and the state; the question when a technician asks; and the banner that stays on
+// top during a session with Stop and View only. Built and run on the main thread; the
+// Show/Ask/Hide calls may come from any thread (they take FLTK's lock).
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "host/consent.h"
+#include "host/gui/texts.h"
+
+namespace telemaint::host::gui {
+
+class HostWindows {
+ public:
+  explicit HostWindows(const Texts& texts);
+  ~HostWindows();
+  HostWindows(const HostWindows&) = delete;
+  HostWindows& operator=(const HostWindows&) = delete;
+
+  // Any thread. An empty code hides it.
+  void ShowCode(const std::string& code, std::chrono::seconds valid_for);
+  void ShowState(HostState state);
+  // Opens the question; `answer` runs once, on the main thread, with the person's choice.
+  void Ask(const Technician& who, bool from_view_only, bool view_only_possible, AnswerTime time,
+           std::function<void(Permission)> answer);
+  void CloseQuestion();
+  // The banner; `choice` runs on the main thread for Stop (kDenied) and the switch button.
+  void ShowBanner(const Technician& who, Permission now, bool view_only_possible,
+                  std::function<void(Permission)> choice);
+  void HideBanner(bool session_ended);
+
+  // Main thread, before Run: the New code button.
+  void OnNewCode(std::function<void()> handler);
+  // Main thread: shows the code window and runs until `done` or the person closes it
+  // (then `on_close` runs once and the loop goes on until `done`).
+  void Run(const std::function<bool()>& done, const std::function<void()>& on_close);
+
+  struct Impl;  // public for the FLTK timer's trampoline
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// "Alice Martin (Acme IT)", or the account when the relay has no name.
+std::string Describe(const Technician& who);
+
+}  // namespace telemaint::host::gui

@@ -1,0 +1,39 @@
+#pragma once
+// Where things are in the host's windows, in pixels from each window's top left: the windows
+// use it, and so do the tests that click them the way a person would.
+namespace telemaint::host::gui::layout {
+
+struct Rect {
+  int x, y, w, h;
+  int cx() const { return x + w / 2; }
+  int cy() const { return y + h / 2; }
+};
+
+// The small window with the code.
+inline constexpr int kMainW = 480, kMainH = 260;
+inline constexpr Rect kYourCode{20, 12, 440, 24};
+inline constexpr Rect kCode{20, 40, 440, 60};
+inline constexpr Rect kValidFor{20, 100, 440, 22};
+inline constexpr Rect kReadIt{20, 126, 440, 40};
+inline constexpr Rect kStatus{20, 172, 300, 76};
+inline constexpr Rect kNewCode{330, 208, 130, 34};
+
+// The question.
+inline constexpr int kDialogW = 560, kDialogH = 310;
+inline constexpr Rect kIntro{20, 14, 520, 24};
+inline constexpr Rect kName{20, 44, 520, 36};
+inline constexpr Rect kOrganisation{20, 82, 520, 30};
+inline constexpr Rect kAccountKey{20, 114, 520, 20};
+inline constexpr Rect kRequest{20, 142, 520, 44};
+inline constexpr Rect kCountdown{20, 192, 520, 24};
+inline constexpr Rect kAllow{20, 250, 200, 40};
+inline constexpr Rect kViewOnly{230, 250, 150, 40};
+inline constexpr Rect kDeny{390, 250, 150, 40};
+
+// The banner at the top of the screen during a session.
+inline constexpr int kBannerW = 720, kBannerH = 44;
+inline constexpr Rect kBannerText{12, 0, 420, 44};
+inline constexpr Rect kBannerSwitch{440, 6, 180, 32};  // View only / Allow control
+inline constexpr Rect kBannerStop{628, 6, 84, 32};
+
+}  // namespace telemaint::host::gui::layout

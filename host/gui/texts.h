@@ -1,0 +1,48 @@
+#pragma once
+// What the host's window says, in English or French, chosen from the locale: the person at
+// the customer's PC reads every word of it, so it is plain and complete in both.
+#include <string>
+
+namespace telemaint::host::gui {
+
+enum class Language { kEnglish, kFrench };
+
+// From LC_ALL, LC_MESSAGES, LANG, then LANGUAGE, as gettext does: "fr…" is French, anything
+// else English.
+Language LanguageFromLocale();
+
+struct Texts {
+  const char* window_title;
+  const char* your_code;          // above the code
+  const char* read_it;            // under the code
+  const char* valid_for;          // "Valid for" 9:58
+  const char* new_code;           // button
+  const char* connecting;
+  const char* unreachable;
+  const char* waiting;
+  const char* wrong_code;
+  const char* asking;
+  const char* in_session;
+  const char* session_ended;
+  const char* dialog_title;
+  const char* dialog_intro;       // "A technician asks to connect to this computer:"
+  const char* asks_control;       // what they ask, from the start
+  const char* asks_control_again; // from a view-only session
+  const char* account_key;        // "Account %s, key %s"
+  const char* no_answer_in;       // "Without an answer within %s, the answer is no."
+  const char* allow_control;
+  const char* view_only;
+  const char* deny;
+  const char* keep_view_only;
+  const char* controlling;        // "%s is controlling your screen"
+  const char* viewing;            // "%s is viewing your screen"
+  const char* stop;
+};
+
+const Texts& TextsFor(Language language);
+
+// "%s" replaced by `value` (first occurrence each call).
+std::string Fill(const char* text, const std::string& value);
+std::string Fill(const char* text, const std::string& first, const std::string& second);
+
+}  // namespace telemaint::host::gui

@@ -12,6 +12,7 @@ struct Encoder {
     json j{{"type", "hello"}, {"proto", m.proto}, {"role", m.role}, {"mode", m.mode}};
     if (!m.version.empty()) j["version"] = m.version;
     if (!m.customer.empty()) j["customer"] = m.customer;
+    if (!m.machine.empty()) j["machine"] = m.machine;
     return j;
   }
   json operator()(const Join& m) const {
@@ -33,6 +34,12 @@ struct Encoder {
     return j;
   }
   json operator()(const Abort& m) const { return {{"type", "abort"}, {"reason", m.reason}}; }
+  json operator()(const Receipt& m) const {
+    return {{"type", "receipt"}, {"receipt", m.receipt}, {"signature", m.signature}};
+  }
+  json operator()(const Consent& m) const {
+    return {{"type", "consent"}, {"event", m.event}, {"permission", m.permission}};
+  }
   json operator()(const PeerGone& m) const {
     return {{"type", "peer_gone"}, {"reason", m.reason}, {"message", m.message}};
   }
@@ -42,12 +49,13 @@ struct Encoder {
 };
 
 // Field readers: false when the field is missing (and required), mistyped or too long.
-bool GetString(const json& j, const char* key, std::string& out, bool required = true) {
+bool GetString(const json& j, const char* key, std::string& out, bool required = true,
+               size_t max = kMaxFieldBytes) {
   auto it = j.find(key);
   if (it == j.end()) return !required;
   if (!it->is_string()) return false;
   const auto& s = it->get_ref<const std::string&>();
-  if (s.size() > kMaxFieldBytes) return false;
+  if (s.size() > max) return false;
   out = s;
   return true;
 }
@@ -83,7 +91,8 @@ Result<Control> Decode(std::string_view text) {
     Hello m;
     if (!GetInt(j, "proto", m.proto) || !GetString(j, "role", m.role) ||
         !GetString(j, "mode", m.mode) || !GetString(j, "version", m.version, false) ||
-        !GetString(j, "customer", m.customer, false))
+        !GetString(j, "customer", m.customer, false) ||
+        !GetString(j, "machine", m.machine, false))
       return Malformed(type);
     return Control{m};
   }
@@ -112,6 +121,19 @@ Result<Control> Decode(std::string_view text) {
   if (type == "abort") {
     Abort m;
     if (!GetString(j, "reason", m.reason)) return Malformed(type);
+    return Control{m};
+  }
+  if (type == "receipt") {
+    Receipt m;
+    if (!GetString(j, "receipt", m.receipt, true, kMaxReceiptBytes) ||
+        !GetString(j, "signature", m.signature))
+      return Malformed(type);
+    return Control{m};
+  }
+  if (type == "consent") {
+    Consent m;
+    if (!GetString(j, "event", m.event) || !GetString(j, "permission", m.permission))
+      return Malformed(type);
     return Control{m};
   }
   if (type == "peer_gone") {

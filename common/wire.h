@@ -22,6 +22,7 @@ struct Hello {  // host -> relay
   std::string mode = "attended";
   std::string version;   // host software version, for the audit log
   std::string customer;  // optional customer name, for the audit log
+  std::string machine;   // the host computer's name, for the audit log
 };
 struct Join {  // viewer -> relay
   int proto = kProtocolVersion;
@@ -44,6 +45,21 @@ struct Paired {  // relay -> both
 struct Abort {  // either -> relay
   std::string reason;
 };
+// host -> relay, during a session: what the person at the screen allowed, for the audit log.
+// Metadata only (the relay learns nothing of the screen). event: "answered", "changed" or
+// "stopped"; permission: "control", "view_only", "denied" or "no_answer".
+struct Consent {
+  std::string event;
+  std::string permission;
+};
+// host or viewer -> relay, when a session ends: its signed session receipt, stored by the
+// relay in the audit chain (see audit/receipt.h). The relay cannot read the channel; it only
+// keeps this.
+struct Receipt {
+  std::string receipt;    // JSON text, at most kMaxReceiptBytes
+  std::string signature;  // hex
+};
+inline constexpr size_t kMaxReceiptBytes = 2048;
 struct PeerGone {  // relay -> either
   std::string reason;
   std::string message;
@@ -53,7 +69,8 @@ struct Error {  // relay -> either
   std::string message;
 };
 
-using Control = std::variant<Hello, Join, NameplateIssued, Paired, Abort, PeerGone, Error>;
+using Control =
+    std::variant<Hello, Join, NameplateIssued, Paired, Abort, Consent, Receipt, PeerGone, Error>;
 
 std::string Encode(const Control& message);
 Result<Control> Decode(std::string_view text);

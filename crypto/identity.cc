@@ -1,5 +1,7 @@
 #include "crypto/identity.h"
 
+#include "crypto/digest.h"
+
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -101,6 +103,27 @@ Bytes TechnicianHelloStatement(ByteView channel_binding) {
   Bytes out(label.begin(), label.end());
   out.push_back(0);
   Append(out, channel_binding);
+  return out;
+}
+
+Bytes HostHelloStatement(ByteView channel_binding) {
+  ByteView label = AsBytes("telemaint/v1 host hello");
+  Bytes out(label.begin(), label.end());
+  out.push_back(0);
+  Append(out, channel_binding);
+  return out;
+}
+
+Bytes TranscriptHash(ByteView channel_binding) {
+  static constexpr char kLabel[] = "telemaint/v1 receipt transcript";
+  return Blake2b256({AsBytes(std::string_view(kLabel, sizeof kLabel)), channel_binding});
+}
+
+Bytes ReceiptStatement(std::string_view receipt_json) {
+  ByteView label = AsBytes("telemaint/v1 session receipt");
+  Bytes out(label.begin(), label.end());
+  out.push_back(0);
+  Append(out, AsBytes(receipt_json));
   return out;
 }
 

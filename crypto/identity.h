@@ -5,6 +5,7 @@
 // this very channel and shows its fingerprint; signed receipts for the audit log will use it.
 // The key file holds the 32-byte seed in hex and must be readable by its owner only.
 #include <string>
+#include <string_view>
 
 #include "common/bytes.h"
 #include "common/status.h"
@@ -35,5 +36,13 @@ std::string KeyFingerprint(ByteView public_key);
 
 // What the viewer signs to introduce itself in a session: a label and the channel binding.
 Bytes TechnicianHelloStatement(ByteView channel_binding);
+// What the host signs to introduce itself to the viewer: another label, the same binding.
+Bytes HostHelloStatement(ByteView channel_binding);
+// The session's transcript hash in receipts: BLAKE2b-256 of a label and the channel binding,
+// a value only the two ends can compute (the relay never holds the channel's keys), which
+// does not reveal the binding itself.
+Bytes TranscriptHash(ByteView channel_binding);
+// What a session receipt's signature covers: a label and the receipt's JSON text.
+Bytes ReceiptStatement(std::string_view receipt_json);
 
 }  // namespace telemaint::crypto

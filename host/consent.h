@@ -3,7 +3,7 @@
 // pressed, ConsentUi asks them, and during the session it shows who is there and lets them
 // stop or switch to view only. There is no accept-on-timeout: no answer is a "no".
 // Runs on the host's io thread. Implementations: a terminal (tty_consent.cc) and a window
-// (gui/gui_consent.cc), which also shows the code and the host's state.
+// (gui/gui_host.cc), which also shows the code and the host's state.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -55,8 +55,9 @@ class ConsentUi {
   virtual void ShowSession(const Technician& who, Permission now,
                            std::function<void(Permission)> on_choice) = 0;
   virtual void EndSession(const std::string& how) = 0;
-  // The technician left while the question was open: withdraw it (Ask returns, as no).
-  virtual void CancelAsk() = 0;
+  // The session ended while the question was open (the technician left, or the person
+  // stopped it from the banner): withdraw it (Ask returns, as no).
+  virtual void CancelAsk(bool technician_left) = 0;
 
   // The code to read to the technician, grouped ("1234 5678 9012"), or none (`code` empty).
   // The terminal prints it through the host's own lines; the window shows it large.

@@ -14,11 +14,12 @@
 #include "common/wire.h"
 #include "common/ws_client.h"
 #include "crypto/random.h"
+#include "audit/receipt.h"
+#include "crypto/identity.h"
 #include "crypto/session_code.h"
 #include "host/consent.h"
 #include "host/rfb_server.h"
 #include "host/session_history.h"
-#include "crypto/identity.h"
 #include "peer/session_messages.h"
 #include "peer/channel_link.h"
 
@@ -63,6 +64,9 @@ struct SessionConsent {
   explicit SessionConsent(asio::any_io_executor ex) : decided(ex) {}
   std::string session;
   Technician technician;
+  Bytes technician_key;                  // proven by the viewer's hello
+  std::vector<std::string> permissions;  // for the receipt: every answer and change, in order
+  int64_t start_ms = 0;                  // for the receipt
   bool hello_seen = false;
   bool asking = false;
   Permission permission = Permission::kDenied;
@@ -81,6 +85,7 @@ struct HostAgent::Impl {
   peer::Tunnel* tunnel = nullptr;      // the running session's, on the io thread
   std::unique_ptr<ConsentUi> consent_ui;
   std::unique_ptr<SessionHistory> history;
+  std::optional<crypto::SigningKey> host_key;  // signs the host's hello and receipts
 
   int wrong_codes = 0;  // consecutive failed attempts, reset by a session that gets through
   bool renew_code = false;  // the person asked for a new code
@@ -98,6 +103,8 @@ struct HostAgent::Impl {
   asio::awaitable<void> AskConsent(peer::Tunnel& tunnel, SessionConsent& consent,
                                    bool from_view_only);
   void ApplyPermission(peer::Tunnel& tunnel, SessionConsent& consent, Permission p);
+  // Tells the relay what the person allowed, for its audit log: metadata, never content.
+  void ReportConsent(const char* event, const char* permission);
   std::function<void(Permission)> OnChoice(peer::Tunnel& tunnel, SessionConsent& consent);
 };
 
@@ -141,6 +148,12 @@ int HostAgent::Run() {
     impl->current->CloseAfterFlush(websocket::close_code::normal, "new code");
   });
   impl_->history = std::make_unique<SessionHistory>(impl_->options.history_file);
+  auto host_key = crypto::SigningKey::LoadOrCreate(impl_->options.key_file);
+  if (!host_key.ok()) {
+    impl_->Say("Cannot start: " + host_key.status().message());
+    return 1;
+  }
+  impl_->host_key = std::move(*host_key);
   if (!impl_->options.vnc_server) {
     auto server = RfbServer::StartX11(impl_->options.display);
     if (!server.ok()) {
@@ -239,6 +252,8 @@ asio::awaitable<Next> HostAgent::Impl::ServeOneCode(std::shared_ptr<WsConnection
   wire::Hello hello;
   hello.version = kVersion;
   hello.customer = options.customer;
+  char machine[256] = {};
+  if (gethostname(machine, sizeof machine - 1) == 0) hello.machine = machine;
   ws->SendText(wire::Encode(hello));
 
   std::optional<crypto::SessionCode> code;
@@ -345,6 +360,16 @@ void HostAgent::Impl::ApplyPermission(peer::Tunnel& tunnel, SessionConsent& cons
   log::Info("session ", consent.session, ": ", PermissionName(p));
 }
 
+void HostAgent::Impl::ReportConsent(const char* event, const char* permission) {
+  if (current) current->SendText(wire::Encode(wire::Consent{event, permission}));
+}
+
+namespace {
+const char* WireName(Permission p) {
+  return p == Permission::kControl ? "control" : p == Permission::kViewOnly ? "view_only" : "denied";
+}
+}  // namespace
+
 asio::awaitable<void> HostAgent::Impl::AskConsent(peer::Tunnel& tunnel, SessionConsent& consent,
                                                   bool from_view_only) {
   consent.asking = true;
@@ -367,7 +392,12 @@ asio::awaitable<void> HostAgent::Impl::AskConsent(peer::Tunnel& tunnel, SessionC
     co_return;
   }
   if (from_view_only) {
+    // The person may have given control from the banner while the question was open; the
+    // question's answer then changes nothing.
+    if (consent.permission == Permission::kControl) co_return;
     if (answer.permission == Permission::kControl) {
+      ReportConsent("changed", "control");
+      consent.permissions.push_back("control");
       ApplyPermission(tunnel, consent, Permission::kControl);
       history->Record(consent.session, "changed", {{"permission", "control (asked again)"}});
       consent_ui->ShowSession(who, Permission::kControl, OnChoice(tunnel, consent));
@@ -379,6 +409,8 @@ asio::awaitable<void> HostAgent::Impl::AskConsent(peer::Tunnel& tunnel, SessionC
   history->Record(consent.session, "answered",
                   {{"permission", answer.timed_out ? "no answer (denied)"
                                                    : PermissionName(answer.permission)}});
+  ReportConsent("answered", answer.timed_out ? "no_answer" : WireName(answer.permission));
+  consent.permissions.push_back(answer.timed_out ? "no_answer" : WireName(answer.permission));
   if (answer.permission == Permission::kDenied) {
     log::Info("session ", consent.session, ": the person at the screen said no",
               answer.timed_out ? " (no answer)" : "");
@@ -401,11 +433,17 @@ std::function<void(Permission)> HostAgent::Impl::OnChoice(peer::Tunnel& tunnel,
   return [this, &tunnel, &consent](Permission p) {
     if (p == Permission::kDenied) {
       log::Info("session ", consent.session, ": stopped by the person at the screen");
+      ReportConsent("stopped", "denied");
+      consent.permissions.push_back("stopped");
       tunnel.End("user_stopped", "you stopped the session");
       return;
     }
+    ReportConsent("changed", WireName(p));
+    consent.permissions.push_back(WireName(p));
     ApplyPermission(tunnel, consent, p);
     history->Record(consent.session, "changed", {{"permission", PermissionName(p)}});
+    // Control given from the banner answers the technician's open request too.
+    if (p == Permission::kControl && consent.asking) consent_ui->CancelAsk(false);
   };
 }
 
@@ -451,6 +489,7 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
   auto ex = co_await asio::this_coro::executor;
   SessionConsent consent(ex);
   consent.session = session;
+  consent.start_ms = audit::UnixMillisNow();
   consent.technician.account = paired.technician;
   consent.technician.name = paired.technician_name;
   consent.technician.organisation = paired.technician_organisation;
@@ -473,6 +512,7 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
         return;
       }
       consent.technician.fingerprint = crypto::KeyFingerprint(hello->public_key);
+      consent.technician_key = hello->public_key;
       asio::co_spawn(io, AskConsent(tunnel, consent, false), asio::detached);
     } else if (peer::IsRequestControl(message) && consent.permission == Permission::kViewOnly &&
                !consent.asking && builtin) {
@@ -522,6 +562,29 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
     co_return s;
   };
   this->tunnel = &tunnel;
+  // Who we are, proved over this channel, so both session receipts name the same host.
+  peer::HostHello host_hello{host_key->public_key(),
+                             host_key->Sign(crypto::HostHelloStatement(tunnel.channel_binding()))};
+  tunnel.SendSessionMessage(peer::EncodeHostHello(host_hello));
+  // At the end, our signed receipt goes to the relay's audit log and into our own history.
+  tunnel.OnEndMakeReceipt([this, &consent, &tunnel](const Ending& end)
+                              -> std::optional<std::pair<std::string, Bytes>> {
+    audit::ReceiptFacts facts;
+    facts.role = "host";
+    facts.session = consent.session;
+    facts.transcript = crypto::TranscriptHash(tunnel.channel_binding());
+    facts.host_key = host_key->public_key();
+    facts.technician_key = consent.technician_key;
+    facts.technician = consent.technician.account;
+    facts.start_ms = consent.start_ms;
+    facts.end_ms = audit::UnixMillisNow();
+    facts.permissions = consent.permissions;
+    facts.ending = end.reason;
+    auto receipt = audit::SignReceipt(facts, *host_key);
+    history->Record(consent.session, "receipt",
+                    {{"receipt", receipt.text}, {"signature", ToHex(receipt.signature)}});
+    return std::make_pair(receipt.text, receipt.signature);
+  });
   if (builtin) SendMonitors(builtin->Monitors());
   // Named, not temporaries: GCC 12 mishandles temporaries passed by value to coroutines.
   peer::Tunnel::OpenLocal open_fn = open_local;
@@ -541,7 +604,8 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
     history->Record(session, "ended", {{"how", how}, {"reason", end.reason},
                                        {"seconds", seconds.count()}});
   }
-  if (consent.asking) consent_ui->CancelAsk();  // the technician left during the question
+  // The question is withdrawn: the technician left, or the person stopped from the banner.
+  if (consent.asking) consent_ui->CancelAsk(/*technician_left=*/end.reason != "user_stopped");
   while (consent.asking) co_await SleepFor(std::chrono::milliseconds(20));
   log::Info("session ", session, " ended: ", end.reason, " (", tunnel.bytes_out(),
             " bytes sent, ", tunnel.bytes_in(), " received)");

@@ -33,6 +33,7 @@ struct HostOptions {
   std::chrono::seconds consent_timeout{120};
   int clock_rate = 1;  // tests only: the consent clock runs this many times faster
   std::string history_file;  // the host's own session log (empty: not kept)
+  std::string key_file;      // this computer's signing key (receipts), made on first use
 };
 
 // What the person at the customer's PC sees (standard output by default).

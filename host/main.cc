@@ -46,6 +46,10 @@ int main(int argc, char** argv) {
   o.history_file = host::DefaultHistoryPath();
   app.add_option("--history-file", o.history_file, "Where this computer's session log is kept")
       ->capture_default_str();
+  o.key_file = host::DefaultHostKeyPath();
+  app.add_option("--key-file", o.key_file,
+                 "This computer's signing key for session receipts (made on first use, 0600)")
+      ->capture_default_str();
   auto* log_cmd = app.add_subcommand("log", "Show the sessions this computer has had, and exit");
   log_cmd->fallthrough();  // `telemaint-host log --history-file F`
   try {

@@ -33,6 +33,13 @@ std::string DefaultHistoryPath() {
   return std::string(home && *home ? home : ".") + "/.local/share/telemaint/host-sessions.log";
 }
 
+std::string DefaultHostKeyPath() {
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/telemaint/host.key";
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.config/telemaint/host.key";
+}
+
 void SessionHistory::Record(const std::string& session, const std::string& event,
                             nlohmann::json fields) {
   if (path_.empty()) return;
@@ -55,6 +62,7 @@ Result<std::vector<std::string>> SessionHistory::Summaries(const std::string& pa
   if (!in) return Status::NotFound("no sessions recorded yet (" + path + ")");
   struct Session {
     std::string start, who, allowed, changes, end;
+    bool receipt = false;
   };
   std::vector<std::string> order;
   std::map<std::string, Session> sessions;
@@ -79,6 +87,8 @@ Result<std::vector<std::string>> SessionHistory::Summaries(const std::string& pa
       s.changes += ", then " + str("permission");
     } else if (event == "ended") {
       s.end = str("time") + ": " + str("how");
+    } else if (event == "receipt") {
+      s.receipt = true;
     }
   }
   std::vector<std::string> out;
@@ -86,7 +96,8 @@ Result<std::vector<std::string>> SessionHistory::Summaries(const std::string& pa
     const Session& s = sessions[id];
     out.push_back(s.start + "  session " + id.substr(0, 8) + "  " + s.who + "\n    allowed: " +
                   (s.allowed.empty() ? "no answer" : s.allowed) + s.changes + "\n    ended " +
-                  (s.end.empty() ? "(not recorded: the host stopped)" : s.end));
+                  (s.end.empty() ? "(not recorded: the host stopped)" : s.end) +
+                  (s.receipt ? "\n    signed receipt kept in " + path : std::string()));
   }
   return out;
 }

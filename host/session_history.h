@@ -28,5 +28,8 @@ class SessionHistory {
 
 // $XDG_DATA_HOME/telemaint/host-sessions.log, or ~/.local/share/telemaint/host-sessions.log.
 std::string DefaultHistoryPath();
+// $XDG_CONFIG_HOME/telemaint/host.key, or ~/.config/telemaint/host.key: this computer's
+// signing key for session receipts.
+std::string DefaultHostKeyPath();
 
 }  // namespace telemaint::host

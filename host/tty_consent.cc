@@ -115,9 +115,9 @@ class TtyConsent : public ConsentUi {
     SayState();
   }
 
-  void CancelAsk() override {
+  void CancelAsk(bool technician_left) override {
     if (!waiting_) return;
-    say_("The technician left before you answered.");
+    if (technician_left) say_("The technician left before you answered.");
     cancelled_ = true;
     waiting_->cancel();
   }

@@ -154,14 +154,17 @@ asio::awaitable<Ending> Tunnel::Run(const OpenLocal& open_local,
         bound.cancel();
       }
       co_await SendFinal(ending.reason);
+      SendReceipt(ending);  // before the abort: the relay records it in the session
       ws_->SendText(wire::Encode(wire::Abort{close_reason_}));
       break;
     case Ending::Kind::kIntegrity:
     case Ending::Kind::kProtocol:
+      SendReceipt(ending);
       ws_->SendText(wire::Encode(wire::Abort{ending.kind == Ending::Kind::kIntegrity ? "integrity"
                                                                                      : "protocol"}));
       break;
     default:
+      SendReceipt(ending);  // the other side ended: the relay waits a moment for it
       break;
   }
   ws_->CloseAfterFlush(websocket::close_code::normal);
@@ -190,6 +193,13 @@ asio::awaitable<void> Tunnel::SendFinal(const std::string& reason) {
   final_sent_ = true;
   ws_->SendNow(Frame{false, std::string(AsChars(*sealed))});
   co_return;
+}
+
+void Tunnel::SendReceipt(const Ending& ending) {
+  if (!make_receipt_ || ws_->closed()) return;
+  auto receipt = make_receipt_(ending);
+  if (!receipt) return;
+  ws_->SendText(wire::Encode(wire::Receipt{receipt->first, ToHex(receipt->second)}));
 }
 
 void Tunnel::End(const std::string& reason, const std::string& message) {

@@ -85,6 +85,12 @@ class Tunnel {
   void End(const std::string& reason, const std::string& message);
   bool ending() const { return ending_.has_value(); }
 
+  // At the end, before the connection closes, the relay gets this side's signed session
+  // receipt (text, signature) from `make` (audit/receipt.h); nullopt sends none.
+  using ReceiptMaker =
+      std::function<std::optional<std::pair<std::string, Bytes>>(const Ending& ending)>;
+  void OnEndMakeReceipt(ReceiptMaker make) { make_receipt_ = std::move(make); }
+
   const Bytes& channel_binding() const { return ch_.binding; }
   uint64_t bytes_in() const { return bytes_in_; }
   uint64_t bytes_out() const { return bytes_out_; }
@@ -93,6 +99,7 @@ class Tunnel {
   asio::awaitable<void> LocalToChannel();
   asio::awaitable<void> ChannelToLocal();
   void Finish(Ending ending);
+  void SendReceipt(const Ending& ending);
   asio::awaitable<void> SendFinal(const std::string& reason);
 
   std::shared_ptr<net::WsConnection> ws_;
@@ -110,6 +117,7 @@ class Tunnel {
   uint64_t bytes_in_ = 0, bytes_out_ = 0;
   SessionMessageHandler on_session_message_;
   bool final_sent_ = false;
+  ReceiptMaker make_receipt_;
 };
 
 // Parses a relay text frame seen during a session into an Ending (peer_gone or error).

@@ -96,6 +96,23 @@ std::optional<TechnicianHello> DecodeHello(const nlohmann::json& message) {
   return hello;
 }
 
+nlohmann::json EncodeHostHello(const HostHello& hello) {
+  return {{"type", "host_hello"}, {"key", ToHex(hello.public_key)},
+          {"signature", ToHex(hello.signature)}};
+}
+
+std::optional<HostHello> DecodeHostHello(const nlohmann::json& message) {
+  if (!IsType(message, "host_hello")) return std::nullopt;
+  auto key = message.find("key"), signature = message.find("signature");
+  if (key == message.end() || signature == message.end() || !key->is_string() ||
+      !signature->is_string() || key->get_ref<const std::string&>().size() != 64 ||
+      signature->get_ref<const std::string&>().size() != 128)
+    return std::nullopt;
+  HostHello hello{FromHex(key->get<std::string>()), FromHex(signature->get<std::string>())};
+  if (hello.public_key.size() != 32 || hello.signature.size() != 64) return std::nullopt;
+  return hello;
+}
+
 nlohmann::json EncodeConsent(ConsentState state) {
   const char* name = state == ConsentState::kAsking    ? "asking"
                      : state == ConsentState::kControl ? "control"

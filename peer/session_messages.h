@@ -40,6 +40,15 @@ struct TechnicianHello {
 nlohmann::json EncodeHello(const TechnicianHello& hello);
 std::optional<TechnicianHello> DecodeHello(const nlohmann::json& message);
 
+// host -> viewer, first in every session: the host's key and its signature over
+// crypto::HostHelloStatement(channel binding), so both session receipts name the same host.
+// {"type":"host_hello","key":HEX32,"signature":HEX64}
+struct HostHello {
+  Bytes public_key, signature;
+};
+nlohmann::json EncodeHostHello(const HostHello& hello);
+std::optional<HostHello> DecodeHostHello(const nlohmann::json& message);
+
 // host -> viewer: what the person at the customer's screen decided, and every change.
 // {"type":"consent","state":"asking"|"control"|"view_only"}
 enum class ConsentState { kAsking, kControl, kViewOnly };

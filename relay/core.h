@@ -8,6 +8,9 @@
 #include <string>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
+#include "audit/audit_log.h"
 #include "common/net.h"
 #include "common/ws_connection.h"
 #include "relay/pairing.h"
@@ -23,6 +26,7 @@ struct Session {
   std::string id;  // random, 32 hex; CPace's sid
   std::string nameplate;
   std::string technician, ticket;
+  std::string initiator;  // who ended it: "host", "viewer" or "relay"
   std::weak_ptr<PeerConn> host, viewer;
   Clock::time_point started;
   uint64_t bytes_host_to_viewer = 0, bytes_viewer_to_host = 0;
@@ -36,12 +40,23 @@ struct PeerConn {
   std::shared_ptr<net::WsConnection> conn;
   std::shared_ptr<Session> session;
   std::string nameplate;  // while a host waits
+  // Hosts, for the audit log: a connection id unique across relay runs, and what the hello said.
+  std::string audit_id, customer, machine, version;
+  bool gone_recorded = false;
+  bool receipt_recorded = false;  // one receipt per side and session
+};
+
+// An answer to a plain HTTPS request (the auditor's endpoints).
+struct HttpAnswer {
+  int status = 200;
+  std::string body, content_type = "application/json";
+  bool ask_for_credentials = false;  // 401: WWW-Authenticate
 };
 
 class RelayCore {
  public:
   RelayCore(net::asio::io_context& io, RelayOptions options, std::unique_ptr<UserStore> users,
-            std::shared_ptr<net::ssl::context> tls);
+            std::unique_ptr<audit::AuditLog> audit, std::shared_ptr<net::ssl::context> tls);
   ~RelayCore();
 
   Status Listen();
@@ -52,6 +67,8 @@ class RelayCore {
   // Closes every peer's socket now (after the shutdown grace).
   void AbortAll();
   bool stopping() const { return stopping_; }
+  // The audit log's closing records and final checkpoint (after the io loop ends).
+  void CloseAudit();
 
  private:
   net::asio::awaitable<void> AcceptLoop();
@@ -68,20 +85,33 @@ class RelayCore {
     std::optional<User> user;
     std::string_view error;
   };
+  // Who may log in for what: technicians (and admins) join sessions; auditors (and admins)
+  // read the audit log.
+  enum class Purpose { kSession, kAudit };
   net::asio::awaitable<AuthOutcome> Authenticate(const std::string& address,
-                                                 const std::string& name, std::string password);
+                                                 const std::string& name, std::string password,
+                                                 Purpose purpose = Purpose::kSession);
+  // GET /v1/audit/...: the read-only auditor endpoints (relay/audit_http.cc).
+  net::asio::awaitable<HttpAnswer> ServeAudit(const std::string& address, std::string target,
+                                              std::string authorization);
 
-  void Pair(const std::shared_ptr<PeerConn>& host, const std::shared_ptr<PeerConn>& viewer,
+  // False when the session could not be recorded (then it does not start).
+  bool Pair(const std::shared_ptr<PeerConn>& host, const std::shared_ptr<PeerConn>& viewer,
             const User& technician, const std::string& ticket);
   // Ends the session once: tells the other side why and closes both connections.
   void EndSession(const std::shared_ptr<Session>& session, std::string_view reason,
                   const PeerConn* initiator);
   void SendError(PeerConn& peer, std::string_view code);
+  // Appends an audit record; false (and logged) when it could not be written.
+  bool Audit(const std::string& kind, const std::string& session, nlohmann::json data);
+  void AuditHostGone(PeerConn& peer, const std::string& reason);
   void Forget(PeerConn& peer);
 
   net::asio::io_context& io_;
   RelayOptions options_;
   std::unique_ptr<UserStore> users_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::string run_id_;  // random per start: audit ids of connections never repeat
   std::shared_ptr<net::ssl::context> tls_;
   net::tcp::acceptor acceptor_;
   uint16_t port_ = 0;

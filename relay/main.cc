@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "audit/audit_log.h"
 #include "common/log.h"
 #include "relay/relay.h"
 #include "relay/user_cli.h"
@@ -74,6 +75,15 @@ int main(int argc, char** argv) {
   passwd->add_flag("--password-stdin", user_cmd.password_stdin, "Read the password from stdin");
   add_data_dir(passwd);
 
+  std::string audit_dir;
+  auto* audit_key = app.add_subcommand(
+      "audit-key", "Print the audit log's public key (made at first start), for auditors to pin");
+  audit_key->add_option("--data-dir", audit_dir, "The relay's data directory")->required();
+  app.add_option("--audit-checkpoint-every", o.audit_checkpoint_every,
+                 "Audit records between signed checkpoints (one is also signed at shutdown)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -82,6 +92,15 @@ int main(int argc, char** argv) {
   }
   log::SetProgram("telemaint-relay");
 
+  if (audit_key->parsed()) {
+    auto key = audit::AuditPublicKeyHex(audit_dir);
+    if (!key.ok()) {
+      std::cerr << "error: " << key.status().message() << "\n";
+      return 1;
+    }
+    std::cout << *key << "\n";
+    return 0;
+  }
   if (user->parsed()) {
     for (auto* sub : user->get_subcommands()) user_cmd.action = sub->get_name();
     return relay::RunUserCommand(user_cmd);

@@ -12,6 +12,12 @@ namespace telemaint::relay {
 
 using namespace net;
 
+namespace {
+// How long the relay keeps a connection open after telling it the session ended, for the
+// side's signed receipt.
+constexpr auto kReceiptGrace = std::chrono::seconds(2);
+}  // namespace
+
 asio::awaitable<std::optional<Frame>> RelayCore::FirstMessage(PeerConn& peer) {
   auto conn = peer.conn;
   auto timer = std::make_shared<asio::steady_timer>(io_, options_.hello_timeout);
@@ -67,6 +73,14 @@ asio::awaitable<void> RelayCore::RunHost(std::shared_ptr<PeerConn> peer) {
     co_return;
   }
   peer->nameplate = *np;
+  peer->audit_id = run_id_ + "-" + std::to_string(peer->id);
+  peer->customer = hello->customer;
+  peer->machine = hello->machine;
+  peer->version = hello->version;
+  Audit("host_connected", "", {{"conn", peer->audit_id}, {"address", peer->address},
+                               {"version", hello->version}, {"customer", hello->customer},
+                               {"machine", hello->machine}});
+  Audit("code_issued", "", {{"conn", peer->audit_id}, {"nameplate", *np}});
   stats_->waiting_hosts = registry_.waiting();
   log::Info("host ", peer->address, " (version '", hello->version, "'",
             hello->customer.empty() ? "" : ", customer '", hello->customer,
@@ -78,7 +92,8 @@ asio::awaitable<void> RelayCore::RunHost(std::shared_ptr<PeerConn> peer) {
 
 asio::awaitable<RelayCore::AuthOutcome> RelayCore::Authenticate(const std::string& address,
                                                                 const std::string& name,
-                                                                std::string password) {
+                                                                std::string password,
+                                                                Purpose purpose) {
   AuthOutcome out;
   if (failures_by_address_.LockedOut(address) || failures_by_account_.LockedOut(name)) {
     out.error = msg::kRateLimited;
@@ -120,7 +135,10 @@ asio::awaitable<RelayCore::AuthOutcome> RelayCore::Authenticate(const std::strin
           r.error = msg::kAuthFailed;
           co_return r;
         }
-        if ((*user)->role != Role::kTechnician && (*user)->role != Role::kAdmin) {
+        const Role role = (*user)->role;
+        const bool allowed = role == Role::kAdmin ||
+                             role == (purpose == Purpose::kAudit ? Role::kAuditor : Role::kTechnician);
+        if (!allowed) {
           r.error = msg::kForbidden;
           co_return r;
         }
@@ -158,6 +176,8 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
   if (!joins_.Allow(peer->address)) {
     crypto::Wipe(join->password);
     log::Warn("viewer ", peer->address, " refused: join rate limit");
+    Audit("join_attempt", "", {{"technician", join->user}, {"address", peer->address},
+                               {"nameplate", join->nameplate}, {"result", "rate_limited"}});
     SendError(*peer, msg::kRateLimited);
     co_return;
   }
@@ -167,6 +187,8 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
   crypto::Wipe(join->password);
   if (!auth.ok) {
     log::Warn("login of '", user_name, "' from ", peer->address, " refused: ", auth.error);
+    Audit("login_failed", "", {{"technician", user_name}, {"address", peer->address},
+                               {"reason", std::string(auth.error)}});
     SendError(*peer, auth.error);
     co_return;
   }
@@ -184,18 +206,32 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
                                                                              : msg::kUnknownCode;
     log::Info("technician '", user_name, "' from ", peer->address, " tried nameplate ",
               nameplate, ": ", code);
+    Audit("join_attempt", "", {{"technician", user_name}, {"address", peer->address},
+                               {"nameplate", nameplate}, {"result", std::string(code)}});
     SendError(*peer, code);
     co_return;
   }
-  Pair(host, peer, *auth.user, ticket);
+  if (!Pair(host, peer, *auth.user, ticket)) {
+    // Fail closed: a session the audit log cannot hold does not start.
+    SendError(*peer, msg::kInternal);
+    co_return;
+  }
   co_await ReadLoop(peer);
 }
 
-void RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
+bool RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
                      const std::shared_ptr<PeerConn>& viewer, const User& technician,
                      const std::string& ticket) {
   auto s = std::make_shared<Session>();
   s->id = crypto::RandomHex(16);
+  Audit("join_attempt", "", {{"technician", technician.name}, {"address", viewer->address},
+                             {"nameplate", host->nameplate}, {"result", "paired"}});
+  if (!Audit("session_start", s->id,
+             {{"technician", technician.name}, {"technician_address", viewer->address},
+              {"host_conn", host->audit_id}, {"host_address", host->address},
+              {"host_version", host->version}, {"customer", host->customer},
+              {"machine", host->machine}, {"ticket", ticket}, {"nameplate", host->nameplate}}))
+    return false;
   s->nameplate = host->nameplate;
   s->technician = technician.name;
   s->ticket = ticket;
@@ -223,6 +259,7 @@ void RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
   to_viewer.session = s->id;
   host->conn->SendText(wire::Encode(to_host));
   viewer->conn->SendText(wire::Encode(to_viewer));
+  return true;
 }
 
 asio::awaitable<void> RelayCore::ReadLoop(std::shared_ptr<PeerConn> peer) {
@@ -246,6 +283,27 @@ asio::awaitable<void> RelayCore::ReadLoop(std::shared_ptr<PeerConn> peer) {
         co_return;
       }
       auto decoded = wire::Decode(frame->data);
+      auto* consent = decoded.ok() ? std::get_if<wire::Consent>(&*decoded) : nullptr;
+      if (consent && peer->is_host && peer->session && !peer->session->ended) {
+        // What the person allowed, as the host says: recorded, never acted on by the relay.
+        Audit("permission", peer->session->id,
+              {{"event", consent->event}, {"permission", consent->permission}, {"by", "host"}});
+        continue;
+      }
+      if (auto* receipt = decoded.ok() ? std::get_if<wire::Receipt>(&*decoded) : nullptr) {
+        if (peer->session && !peer->receipt_recorded) {
+          // Kept as the peer signed it; telemaint-audit checks the signature, not the relay.
+          peer->receipt_recorded = true;
+          Audit("receipt", peer->session->id,
+                {{"by", peer->is_host ? "host" : "viewer"}, {"receipt", receipt->receipt},
+                 {"signature", receipt->signature}});
+        }
+        // After the end, the receipt was all the relay waited for.
+        if (peer->session && peer->session->ended)
+          peer->conn->CloseAfterFlush(websocket::close_code::normal, "session ended");
+        continue;
+      }
+      if (peer->session && peer->session->ended) continue;  // nothing else counts after the end
       auto* abort = decoded.ok() ? std::get_if<wire::Abort>(&*decoded) : nullptr;
       if (!abort) {
         log::Info(role, " ", peer->address, " sent an unexpected control message");
@@ -293,12 +351,34 @@ void RelayCore::EndSession(const std::shared_ptr<Session>& s, std::string_view r
   log::Info("session ", s->id, " ended: ", reason, " after ", seconds, " s, ",
             s->bytes_host_to_viewer, " bytes host->viewer, ", s->bytes_viewer_to_host,
             " bytes viewer->host");
+  const char* by = !initiator ? "relay" : initiator->is_host ? "host" : "viewer";
+  if (reason == "pake_failed") {
+    // A wrong code was tried: the host burns that code and asks for a new one.
+    auto host = s->host.lock();
+    Audit("code_burned", s->id, {{"conn", host ? host->audit_id : ""}, {"nameplate", s->nameplate}});
+  }
+  Audit("session_end", s->id,
+        {{"reason", std::string(reason)},
+         {"by", by},
+         {"duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                             options_.now() - s->started).count()},
+         {"duration_known", true},
+         {"bytes_host_to_viewer", s->bytes_host_to_viewer},
+         {"bytes_viewer_to_host", s->bytes_viewer_to_host}});
   for (auto& weak : {s->host, s->viewer}) {
     auto p = weak.lock();
     if (!p) continue;
     if (p.get() != initiator) {
       p->conn->SendText(wire::Encode(
           wire::PeerGone{std::string(reason), msg::PeerGoneSentence(reason, p->is_host)}));
+      if (!p->receipt_recorded && !p->conn->closed()) {
+        // A moment for this side's signed receipt (it closes the connection when it comes).
+        auto grace = std::make_shared<asio::steady_timer>(io_, kReceiptGrace);
+        grace->async_wait([grace, conn = p->conn](error_code ec) {
+          if (!ec) conn->CloseAfterFlush(websocket::close_code::normal, "session ended");
+        });
+        continue;
+      }
     }
     // One connection, one session: the host reconnects for its next code.
     p->conn->CloseAfterFlush(websocket::close_code::normal, "session ended");

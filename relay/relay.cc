@@ -26,9 +26,15 @@ Result<std::unique_ptr<Relay>> Relay::Create(RelayOptions options) {
   if (!tls.ok()) return tls.status();
   auto users = UserStore::Open(options.data_dir);
   if (!users.ok()) return users.status();
+  audit::AuditLogOptions audit_options;
+  audit_options.data_dir = options.data_dir;
+  audit_options.checkpoint_every = options.audit_checkpoint_every;
+  audit_options.relay_version = "telemaint-relay/0.1";
+  auto audit_log = audit::AuditLog::Open(audit_options);
+  if (!audit_log.ok()) return Status::Io("audit log: " + audit_log.status().message());
   auto impl = std::make_unique<Impl>();
   impl->core = std::make_unique<RelayCore>(impl->io, std::move(options), std::move(*users),
-                                           std::move(*tls));
+                                           std::move(*audit_log), std::move(*tls));
   if (Status s = impl->core->Listen(); !s.ok()) return s;
   return std::unique_ptr<Relay>(new Relay(std::move(impl)));
 }
@@ -64,6 +70,7 @@ void Relay::Run(bool handle_signals) {
     io.stop();
   }, asio::detached);
   io.run();
+  core->CloseAudit();
   log::Info("relay stopped");
 }
 

@@ -34,6 +34,7 @@ struct RelayOptions {
   size_t max_data_frame = (1u << 20) + 64;  // a binary frame (64 KiB of RFB plus overhead fits)
   size_t queue_frames = 16;             // per connection, outbound
   size_t queue_bytes = 2u << 20;
+  int audit_checkpoint_every = 100;     // records between signed checkpoints of the audit log
 
   // Tests only: sees every binary frame the relay forwards (to prove it is ciphertext).
   std::function<void(std::string_view)> forward_tap;

@@ -26,10 +26,13 @@ PairingRegistry::Options RegistryOptions(const RelayOptions& o) {
 }  // namespace
 
 RelayCore::RelayCore(asio::io_context& io, RelayOptions options,
-                     std::unique_ptr<UserStore> users, std::shared_ptr<ssl::context> tls)
+                     std::unique_ptr<UserStore> users, std::unique_ptr<audit::AuditLog> audit,
+                     std::shared_ptr<ssl::context> tls)
     : io_(io),
       options_(std::move(options)),
       users_(std::move(users)),
+      audit_(std::move(audit)),
+      run_id_(crypto::RandomHex(4)),
       tls_(std::move(tls)),
       acceptor_(io),
       registry_(RegistryOptions(options_), options_.now, RandomBelow),
@@ -94,6 +97,7 @@ asio::awaitable<void> RelayCore::SweepLoop() {
       if (it == peers_.end()) continue;
       if (auto peer = it->second.lock()) {
         log::Info("nameplate ", peer->nameplate, " expired (host ", peer->address, ")");
+        Audit("code_expired", "", {{"conn", peer->audit_id}, {"nameplate", peer->nameplate}});
         peer->nameplate.clear();
         SendError(*peer, msg::kCodeExpired);
       }
@@ -145,10 +149,13 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   std::string target(req.target());
 
   // Called with named arguments: GCC 12 mishandles temporaries passed to coroutines.
-  auto respond = [&](http::status status, const std::string& body) -> asio::awaitable<void> {
+  auto respond = [&](http::status status, const std::string& body,
+                     const char* content_type = "application/json",
+                     bool ask_for_credentials = false) -> asio::awaitable<void> {
     http::response<http::string_body> res{status, req.version()};
     res.set(http::field::server, "telemaint-relay");
-    res.set(http::field::content_type, "application/json");
+    res.set(http::field::content_type, content_type);
+    if (ask_for_credentials) res.set(http::field::www_authenticate, "Basic realm=\"telemaint audit\"");
     res.keep_alive(false);
     res.body() = body;
     res.prepare_payload();
@@ -160,6 +167,13 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   if (target == "/healthz" && req.method() == http::verb::get) {
     const std::string body = R"({"status":"ok"})";
     co_await respond(http::status::ok, body);
+    co_return;
+  }
+  if (target.rfind("/v1/audit/", 0) == 0 && req.method() == http::verb::get) {
+    std::string authorization(req[http::field::authorization]);
+    auto answer = co_await ServeAudit(address, target, std::move(authorization));
+    const auto status = static_cast<http::status>(answer.status);
+    co_await respond(status, answer.body, answer.content_type.c_str(), answer.ask_for_credentials);
     co_return;
   }
   bool is_host = target == "/v1/host";
@@ -214,9 +228,33 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   co_await peer->conn->WaitClosed();
 }
 
+bool RelayCore::Audit(const std::string& kind, const std::string& session, nlohmann::json data) {
+  if (!audit_) return false;
+  Status s = audit_->Append(kind, session, std::move(data));
+  if (!s.ok()) log::Error("audit log: cannot record ", kind, ": ", s.message());
+  return s.ok();
+}
+
+void RelayCore::AuditHostGone(PeerConn& peer, const std::string& reason) {
+  if (!peer.is_host || peer.audit_id.empty() || peer.gone_recorded) return;
+  peer.gone_recorded = true;
+  Audit("host_gone", "", {{"conn", peer.audit_id}, {"reason", reason}});
+}
+
+void RelayCore::CloseAudit() {
+  if (!audit_) return;
+  // Hosts still connected when the loop stopped (they did not leave within the grace).
+  for (auto& [id, weak] : peers_)
+    if (auto peer = weak.lock()) AuditHostGone(*peer, "relay_shutdown");
+  if (Status s = audit_->Close(); !s.ok())
+    log::Error("audit log: cannot write the closing checkpoint: ", s.message());
+  audit_.reset();
+}
+
 void RelayCore::Forget(PeerConn& peer) {
   if (peer.session && !peer.session->ended)
     EndSession(peer.session, peer.is_host ? "host_left" : "viewer_left", &peer);
+  AuditHostGone(peer, stopping_ ? "relay_shutdown" : "disconnected");
   if (!peer.nameplate.empty()) {
     auto found = registry_.Find(peer.nameplate);
     if (found.state == PairingRegistry::Lookup::kWaiting && found.host == peer.id)

@@ -70,6 +70,7 @@ echo "== relay on 127.0.0.1 (TLS 1.3)"
 "$bin/telemaint-relay" --listen 127.0.0.1:0 --cert "$run/certs/relay.pem" \
   --key "$run/certs/relay.key" --data-dir "$run/relay-data" --log-file "$run/relay.log" \
   >"$run/relay.out" 2>/dev/null & pids+=($!)
+relay_pid=$!
 wait_for "$run/relay.out" 'listening on port' 20
 relay_port=$(grep -oE 'port [0-9]+' "$run/relay.out" | cut -d' ' -f2)
 
@@ -80,7 +81,7 @@ mkfifo "$run/host-input"
 exec 3<>"$run/host-input"
 "$bin/telemaint-host" --relay "wss://localhost:$relay_port" --ca "$run/certs/ca.pem" \
   --display "$display" --code-file "$run/code.txt" --log-file "$run/host.log" \
-  --ui tty --history-file "$run/host-history.log" \
+  --ui tty --history-file "$run/host-history.log" --key-file "$run/host.key" --customer "Demo SA" \
   <"$run/host-input" >"$run/host.out" 2>/dev/null & pids+=($!)
 (answered=0
  while :; do
@@ -149,6 +150,18 @@ echo "   the customer's screen after typing:      $run/customer-after.png"
 echo "== what the customer saw, and their own log of the sessions (telemaint-host log)"
 grep -m1 -A2 "asks to connect" "$run/host.out" | sed 's/^/   customer sees: /'
 "$bin/telemaint-host" log --history-file "$run/host-history.log" | sed 's/^/   /'
+
+echo "== the auditor's view: the relay stops (signing its closing checkpoint), telemaint-audit checks"
+echo "   the log against the relay's key and lists the sessions with their signed receipts"
+relay_key=$("$bin/telemaint-relay" audit-key --data-dir "$run/relay-data")
+kill -TERM "$relay_pid" 2>/dev/null || true
+wait "$relay_pid" 2>/dev/null || true
+"$bin/telemaint-audit" --data-dir "$run/relay-data" --relay-key "$relay_key" verify | sed 's/^/   /'
+"$bin/telemaint-audit" --data-dir "$run/relay-data" --relay-key "$relay_key" sessions | sed 's/^/   /'
+first=$("$bin/telemaint-audit" --data-dir "$run/relay-data" --relay-key "$relay_key" sessions | head -1 | cut -d' ' -f1)
+"$bin/telemaint-audit" --data-dir "$run/relay-data" --relay-key "$relay_key" show "$first" | head -7 | sed 's/^/   /'
+"$bin/telemaint-audit" --data-dir "$run/relay-data" --relay-key "$relay_key" hours --customer "Demo SA" \
+  --month "$(date -u +%Y-%m)" | tail -1 | sed 's/^/   /'
 
 echo
 echo "Demo finished: the relay forwarded three sessions without being able to read them."

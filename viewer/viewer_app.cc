@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "audit/receipt.h"
 #include "common/log.h"
 #include "common/tls.h"
 #include "common/wire.h"
@@ -32,6 +33,10 @@ struct ViewerApp::Impl {
   bool finished = false;
   ViewerWindow* window = nullptr;  // in window mode; lives on the main thread
   peer::Tunnel* window_tunnel = nullptr;  // the window's session, on the io thread
+  // For this session's receipt: the host's proven key and what the customer allowed.
+  const Bytes* binding = nullptr;
+  Bytes host_key;
+  std::vector<std::string> permissions;
 
   asio::awaitable<int> Main(crypto::SessionCode code, std::string password);
   asio::awaitable<int> TakeSnapshotThrough(peer::Tunnel& tunnel);
@@ -280,6 +285,25 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
   peer::TechnicianHello hello{options.user, key->public_key(),
                               key->Sign(crypto::TechnicianHelloStatement(tunnel.channel_binding()))};
   tunnel.SendSessionMessage(peer::EncodeHello(hello));
+  binding = &tunnel.channel_binding();
+  const int64_t start_ms = audit::UnixMillisNow();
+  // At the end, our signed receipt goes to the relay's audit log.
+  tunnel.OnEndMakeReceipt([this, &key, &tunnel, session = paired->session, start_ms](
+                              const Ending& end) -> std::optional<std::pair<std::string, Bytes>> {
+    audit::ReceiptFacts facts;
+    facts.role = "viewer";
+    facts.session = session;
+    facts.transcript = crypto::TranscriptHash(tunnel.channel_binding());
+    facts.host_key = host_key;
+    facts.technician_key = key->public_key();
+    facts.technician = options.user;
+    facts.start_ms = start_ms;
+    facts.end_ms = audit::UnixMillisNow();
+    facts.permissions = permissions;
+    facts.ending = end.reason;
+    auto receipt = audit::SignReceipt(facts, *key);
+    return std::make_pair(receipt.text, receipt.signature);
+  });
   tunnel.OnSessionMessage([this](const nlohmann::json& message) { OnSessionMessage(message); });
   if (snapshot) co_return co_await TakeSnapshotThrough(tunnel);  // a named tunnel: see Run
   if (options.window) co_return co_await ShowInWindow(tunnel, paired->session);
@@ -337,7 +361,19 @@ asio::awaitable<int> ViewerApp::Impl::ShowInWindow(peer::Tunnel& tunnel,
 }
 
 void ViewerApp::Impl::OnSessionMessage(const nlohmann::json& message) {
+  if (auto hello = peer::DecodeHostHello(message); hello && binding && host_key.empty()) {
+    if (crypto::VerifySignature(hello->public_key, crypto::HostHelloStatement(*binding),
+                                hello->signature)) {
+      host_key = hello->public_key;
+      log::Info("the customer's computer proved its key ", crypto::KeyFingerprint(host_key));
+    } else {
+      log::Warn("the customer's computer sent a key it could not prove; receipts will not name it");
+    }
+    return;
+  }
   if (auto state = peer::DecodeConsent(message)) {
+    if (*state != peer::ConsentState::kAsking)
+      permissions.push_back(*state == peer::ConsentState::kControl ? "control" : "view_only");
     switch (*state) {
       case peer::ConsentState::kAsking:
         say("The customer is being asked to let you in…");

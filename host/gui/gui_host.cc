@@ -1,8 +1,10 @@
 #include "host/gui/gui_host.h"
 
 #include <FL/Fl.H>
+#include <FL/fl_ask.H>
 
 #include <atomic>
+#include <cstdio>
 #include <optional>
 #include <thread>
 
@@ -78,9 +80,9 @@ class WindowConsent : public ConsentUi {
     say_("The session ended: " + how);
   }
 
-  void CancelAsk() override {
+  void CancelAsk(bool technician_left) override {
     if (!waiting_) return;
-    say_("The technician left before you answered.");
+    if (technician_left) say_("The technician left before you answered.");
     cancelled_ = true;
     waiting_->cancel();
   }
@@ -123,6 +125,12 @@ int RunHostWithWindows(HostOptions options) {
   if (!options.display.empty()) Fl::display(options.display.c_str());
   HostWindows windows(TextsFor(LanguageFromLocale()));
   HostDisplay display;
+  auto last_line = std::make_shared<std::string>();  // agent thread, read after it ends
+  display.say = [last_line](const std::string& line) {
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+    *last_line = line;
+  };
   display.make_ui = [&windows](asio::any_io_executor ex,
                                std::function<void(const std::string&)> say) {
     return std::unique_ptr<ConsentUi>(new WindowConsent(ex, windows, std::move(say)));
@@ -141,6 +149,8 @@ int RunHostWithWindows(HostOptions options) {
                 agent.Stop();
               });
   work.join();
+  // Started from a menu or a desktop icon, nobody reads standard output: say why it stopped.
+  if (result != 0 && !last_line->empty()) fl_alert("%s", last_line->c_str());
   return result;
 }
 

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdio>
 
+#include "common/log.h"
 #include "host/gui/layout.h"
 #include "host/x11/keep_above.h"
 
@@ -26,6 +27,17 @@ namespace {
 
 constexpr double kTick = 0.25;  // seconds between countdown refreshes
 const Fl_Color kBannerColour = fl_rgb_color(255, 214, 10);
+
+// Text from the relay as an FLTK label: no control characters, and "@" (FLTK's symbol
+// marker) doubled so names such as "alice@acme" show as typed.
+std::string LabelText(const std::string& text) {
+  std::string out;
+  for (char c : log::Printable(text)) {
+    out += c;
+    if (c == '@') out += '@';
+  }
+  return out;
+}
 
 std::string MinutesSeconds(long seconds) {
   if (seconds < 0) seconds = 0;
@@ -106,6 +118,8 @@ struct HostWindows::Impl {
     new_code->deactivate();
     main->end();
     main->callback([](Fl_Widget* w, void* d) {
+      // Escape is a key a person presses by mistake: only the window's close button stops.
+      if (Fl::event() == FL_SHORTCUT && Fl::event_key() == FL_Escape) return;
       // Closing the window stops the host: no code, no session.
       static_cast<Impl*>(d)->closed = true;
       w->hide();
@@ -217,7 +231,8 @@ void HostWindows::ShowCode(const std::string& code, std::chrono::seconds valid_f
   } else {
     i.code_expires = Clock::now() + valid_for;
     i.new_code->activate();
-    i.SetStatus(i.t.waiting);
+    // A wrong code's warning stays until something else happens.
+    if (i.status_text != i.t.wrong_code) i.SetStatus(i.t.waiting);
     i.Tick();
   }
   i.main->redraw();
@@ -228,8 +243,9 @@ void HostWindows::ShowState(HostState state) {
   Impl& i = *impl_;
   switch (state) {
     case HostState::kConnecting:
-      // A session's end stays said until the next code is up.
-      if (i.status_text != i.t.session_ended) i.SetStatus(i.t.connecting);
+      // A session's end and a wrong code stay said while the next code comes.
+      if (i.status_text != i.t.session_ended && i.status_text != i.t.wrong_code)
+        i.SetStatus(i.t.connecting);
       break;
     case HostState::kUnreachable: i.SetStatus(i.t.unreachable); break;
     case HostState::kWaiting: i.SetStatus(i.t.waiting); break;
@@ -247,9 +263,9 @@ void HostWindows::Ask(const Technician& who, bool from_view_only, bool view_only
   i.from_view_only = from_view_only;
   i.clock_rate = time.clock_rate;
   i.answer_deadline = Clock::now() + time.real();
-  i.name_text = who.name.empty() ? who.account : who.name;
-  i.org_text = who.organisation;
-  i.account_text = Fill(i.t.account_key, who.account, who.fingerprint);
+  i.name_text = LabelText(who.name.empty() ? who.account : who.name);
+  i.org_text = LabelText(who.organisation);
+  i.account_text = Fill(i.t.account_key, LabelText(who.account), who.fingerprint);
   i.request_text = from_view_only ? i.t.asks_control_again : i.t.asks_control;
   i.name->label(i.name_text.c_str());
   i.organisation->label(i.org_text.c_str());
@@ -264,7 +280,7 @@ void HostWindows::Ask(const Technician& who, bool from_view_only, bool view_only
   i.SetStatus(i.t.asking);
   i.dialog->position((Fl::w() - L::kDialogW) / 2, (Fl::h() - L::kDialogH) / 2);
   i.dialog->show();
-  // Enter or Space on a button answers it: only a "no" may be the keyboard's default.
+  // Space on the focused button answers it: only a "no" may be the keyboard's default.
   i.deny->take_focus();
   i.Tick();
 }
@@ -281,7 +297,8 @@ void HostWindows::ShowBanner(const Technician& who, Permission now, bool view_on
   Impl& i = *impl_;
   i.choice = std::move(choice);
   i.banner_permission = now;
-  i.banner_text = Fill(now == Permission::kControl ? i.t.controlling : i.t.viewing, Describe(who));
+  i.banner_text =
+      Fill(now == Permission::kControl ? i.t.controlling : i.t.viewing, LabelText(Describe(who)));
   i.banner_label->label(i.banner_text.c_str());
   i.banner_switch->label(now == Permission::kControl ? i.t.view_only : i.t.allow_control);
   if (view_only_possible) {

@@ -7,8 +7,8 @@ namespace telemaint::host::gui {
 
 enum class Language { kEnglish, kFrench };
 
-// From LC_ALL, LC_MESSAGES, LANG, then LANGUAGE, as gettext does: "fr…" is French, anything
-// else English.
+// From the first of LC_ALL, LC_MESSAGES, LANG and LANGUAGE that is set: "fr…" is French,
+// anything else English.
 Language LanguageFromLocale();
 
 struct Texts {

@@ -71,7 +71,8 @@ std::vector<std::string> Deployment::HostArgs(const std::string& name,
                                               const std::vector<std::string>& extra) const {
   std::vector<std::string> argv = {BinPath("telemaint-host"), "--relay", relay_url(), "--ca",
                                    ca(), "--code-file", code_file(name), "--log-file",
-                                   log_file(name), "--history-file", history_file(name)};
+                                   log_file(name), "--history-file", history_file(name),
+                                   "--key-file", key_file(name)};
   // On a terminal unless the test chooses (the window is the default when a display is open).
   if (std::find(extra.begin(), extra.end(), "--ui") == extra.end())
     argv.insert(argv.end(), {"--ui", "tty"});

@@ -1,0 +1,45 @@
+#pragma once
+// Session receipts: at the end of a session the host and the viewer each sign what they saw
+// (session id, the channel's transcript hash, both ends' keys, the technician's account, start,
+// end, the permissions given, how it ended) with their own Ed25519 keys, and hand the receipt
+// to the relay, which records it in the audit chain. The relay holds neither key nor the
+// channel's keys, so it cannot forge that a given technician reached a given host.
+// See docs/protocol.md#session-receipts.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/status.h"
+
+namespace telemaint::crypto {
+class SigningKey;
+}
+
+namespace telemaint::audit {
+
+struct ReceiptFacts {
+  std::string role;  // "host" or "viewer": whose receipt
+  std::string session;
+  Bytes transcript;                // crypto::TranscriptHash(channel binding)
+  Bytes host_key, technician_key;  // as proven inside the channel (empty if unknown)
+  std::string technician;          // the account the relay named
+  int64_t start_ms = 0, end_ms = 0;  // this end's clock, unix milliseconds
+  std::vector<std::string> permissions;  // "control", "view_only", "denied", "no_answer"
+  std::string ending;                    // the reason the session ended
+};
+
+struct SignedReceipt {
+  std::string text;  // canonical JSON of ReceiptFacts
+  Bytes signature;   // over crypto::ReceiptStatement(text)
+};
+
+SignedReceipt SignReceipt(const ReceiptFacts& facts, const crypto::SigningKey& key);
+
+// Parses a receipt and checks its signature with the key of its role (host_key for "host",
+// technician_key for "viewer"). The error says what is wrong.
+Result<ReceiptFacts> CheckReceipt(const std::string& text, ByteView signature);
+
+int64_t UnixMillisNow();
+
+}  // namespace telemaint::audit

@@ -1,0 +1,56 @@
+#include "audit/record.h"
+
+#include "crypto/digest.h"
+
+namespace telemaint::audit {
+
+namespace {
+constexpr char kRecordLabel[] = "telemaint/v1 audit record";
+constexpr char kCheckpointLabel[] = "telemaint/v1 audit checkpoint";
+
+void PutU64(Bytes& out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+}  // namespace
+
+std::string EncodeBody(const Record& r) {
+  // nlohmann's object keeps keys sorted: the same record always gives the same text.
+  nlohmann::json j = {{"seq", r.seq}, {"time", r.time_ms}, {"kind", r.kind},
+                      {"session", r.session}, {"data", r.data}};
+  return j.dump(-1, ' ', /*ensure_ascii=*/true);
+}
+
+Result<Record> ParseBody(const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return Status::InvalidInput("not a JSON object");
+  Record r;
+  try {
+    r.seq = j.at("seq").get<int64_t>();
+    r.time_ms = j.at("time").get<int64_t>();
+    r.kind = j.at("kind").get<std::string>();
+    r.session = j.at("session").get<std::string>();
+    r.data = j.at("data");
+  } catch (const nlohmann::json::exception&) {
+    return Status::InvalidInput("a field is missing or of the wrong type");
+  }
+  if (!r.data.is_object()) return Status::InvalidInput("data is not an object");
+  return r;
+}
+
+Bytes GenesisHash() { return Bytes(crypto::kDigestBytes, 0); }
+
+Bytes ChainHash(ByteView previous, const std::string& body) {
+  // The label's terminating zero separates it from what follows.
+  return crypto::Blake2b256({AsBytes(std::string_view(kRecordLabel, sizeof kRecordLabel)),
+                             previous, AsBytes(body)});
+}
+
+Bytes CheckpointStatement(int64_t count, ByteView head, int64_t time_ms) {
+  Bytes out(kCheckpointLabel, kCheckpointLabel + sizeof kCheckpointLabel);
+  PutU64(out, static_cast<uint64_t>(count));
+  out.insert(out.end(), head.begin(), head.end());
+  PutU64(out, static_cast<uint64_t>(time_ms));
+  return out;
+}
+
+}  // namespace telemaint::audit

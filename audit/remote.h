@@ -1,0 +1,22 @@
+#pragma once
+// Reading the audit log from a running relay over HTTPS (GET /v1/audit/records) with an
+// auditor account. The relay's certificate is checked against --ca and the relay's name; the
+// records are then verified locally like a copy, so the connection needs no more trust.
+#include <string>
+#include <vector>
+
+#include "audit/record.h"
+#include "common/address.h"
+#include "common/status.h"
+
+namespace telemaint::audit {
+
+struct RemoteSource {
+  HostPort relay;
+  std::string ca_file;
+  std::string user, password;
+};
+
+Result<std::vector<StoredRecord>> FetchRecords(const RemoteSource& source);
+
+}  // namespace telemaint::audit

@@ -1,0 +1,224 @@
+#include "audit/sessions.h"
+
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+
+#include "audit/receipt.h"
+#include "common/log.h"
+#include "crypto/identity.h"
+
+namespace telemaint::audit {
+
+namespace {
+
+std::string PermissionText(const std::string& p) {
+  if (p == "view_only") return "view only";
+  if (p == "no_answer") return "no answer";
+  return p;
+}
+
+// Spreadsheets run cells that start with = + - @ as formulas; names come from hosts.
+std::string CsvField(const std::string& value) {
+  std::string v = value;
+  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v = "'" + v;
+  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
+  return out;
+}
+
+}  // namespace
+
+void SessionIndex::Add(const Record& r) {
+  if (r.session.empty()) return;
+  auto it = sessions_.find(r.session);
+  if (r.kind == "session_start" && it == sessions_.end()) {
+    SessionSummary s;
+    s.id = r.session;
+    s.start_ms = r.time_ms;
+    s.outcome = "open";
+    const auto& d = r.data;
+    s.technician = d.value("technician", "");
+    s.technician_address = d.value("technician_address", "");
+    s.customer = d.value("customer", "");
+    s.machine = d.value("machine", "");
+    s.host_address = d.value("host_address", "");
+    s.host_version = d.value("host_version", "");
+    s.ticket = d.value("ticket", "");
+    it = sessions_.emplace(r.session, std::move(s)).first;
+    order_.push_back(r.session);
+  }
+  if (it == sessions_.end()) return;
+  SessionSummary& s = it->second;
+  s.timeline.push_back(r);
+  if (r.kind == "permission") s.permissions.push_back(PermissionText(r.data.value("permission", "")));
+  if (r.kind == "receipt") {
+    // Checked by the Verifier; here only who signed and the keys they name.
+    auto facts = CheckReceipt(r.data.value("receipt", ""), FromHex(r.data.value("signature", "")));
+    if (facts.ok()) {
+      s.receipts.push_back(facts->role);
+      if (!facts->host_key.empty()) s.host_key = crypto::KeyFingerprint(facts->host_key);
+      if (!facts->technician_key.empty())
+        s.technician_key = crypto::KeyFingerprint(facts->technician_key);
+    }
+  }
+  if (r.kind == "session_end") {
+    s.end_ms = r.time_ms;
+    s.outcome = r.data.value("reason", "");
+    s.duration_ms = r.data.value("duration_ms", int64_t{0});
+    s.duration_known = r.data.value("duration_known", true);
+    s.bytes_host_to_viewer = r.data.value("bytes_host_to_viewer", uint64_t{0});
+    s.bytes_viewer_to_host = r.data.value("bytes_viewer_to_host", uint64_t{0});
+  }
+}
+
+std::vector<const SessionSummary*> SessionIndex::All() const {
+  std::vector<const SessionSummary*> out;
+  for (const auto& id : order_) out.push_back(&sessions_.at(id));
+  return out;
+}
+
+const SessionSummary* SessionIndex::Find(const std::string& prefix, std::string* why) const {
+  const SessionSummary* found = nullptr;
+  for (const auto& [id, s] : sessions_) {
+    if (id.compare(0, prefix.size(), prefix) != 0 || prefix.empty()) continue;
+    if (found) {
+      *why = "more than one session starts with " + prefix;
+      return nullptr;
+    }
+    found = &s;
+  }
+  if (!found) *why = "no session " + prefix + " in this log";
+  return found;
+}
+
+bool SessionFilter::Matches(const SessionSummary& s) const {
+  if (from_ms && s.start_ms < *from_ms) return false;
+  if (to_ms && s.start_ms >= *to_ms) return false;
+  if (!technician.empty() && s.technician != technician) return false;
+  if (!host.empty() && s.host_address != host && s.machine != host) return false;
+  if (!customer.empty() && s.customer != customer) return false;
+  if (!ticket.empty() && s.ticket != ticket) return false;
+  if (!outcome.empty() && s.outcome != outcome) return false;
+  return true;
+}
+
+std::string IsoTime(int64_t unix_ms) {
+  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
+}
+
+std::optional<int64_t> ParseTime(const std::string& text) {
+  std::tm tm{};
+  std::istringstream in(text);
+  if (text.size() == 10) {
+    in >> std::get_time(&tm, "%Y-%m-%d");
+  } else {
+    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  }
+  if (in.fail()) return std::nullopt;
+  return static_cast<int64_t>(timegm(&tm)) * 1000;
+}
+
+std::optional<std::pair<int64_t, int64_t>> ParseMonth(const std::string& text) {
+  auto start = ParseTime(text + "-01");
+  if (!start || text.size() != 7) return std::nullopt;
+  std::tm tm{};
+  std::istringstream(text + "-01") >> std::get_time(&tm, "%Y-%m-%d");
+  tm.tm_mon += 1;  // timegm normalises December + 1 into January
+  return std::make_pair(*start, static_cast<int64_t>(timegm(&tm)) * 1000);
+}
+
+void WriteCsv(std::ostream& out, const std::vector<const SessionSummary*>& sessions) {
+  out << "session,start,end,duration_s,duration_known,technician,technician_address,customer,"
+         "machine,host_address,ticket,permissions,outcome,bytes_host_to_viewer,"
+         "bytes_viewer_to_host,receipts\n";
+  for (const SessionSummary* s : sessions) {
+    out << s->id << ',' << IsoTime(s->start_ms) << ',' << (s->end_ms ? IsoTime(s->end_ms) : "")
+        << ',' << s->duration_ms / 1000 << ',' << (s->duration_known ? "yes" : "no") << ','
+        << CsvField(s->technician) << ',' << CsvField(s->technician_address) << ','
+        << CsvField(s->customer) << ',' << CsvField(s->machine) << ','
+        << CsvField(s->host_address) << ',' << CsvField(s->ticket) << ','
+        << CsvField(Join(s->permissions, " > ")) << ',' << CsvField(s->outcome) << ','
+        << s->bytes_host_to_viewer << ',' << s->bytes_viewer_to_host << ','
+        << Join(s->receipts, "+") << '\n';
+  }
+}
+
+void WriteJson(std::ostream& out, const std::vector<const SessionSummary*>& sessions) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const SessionSummary* s : sessions) {
+    nlohmann::json timeline = nlohmann::json::array();
+    for (const Record& r : s->timeline)
+      timeline.push_back({{"seq", r.seq}, {"time", IsoTime(r.time_ms)}, {"kind", r.kind},
+                          {"data", r.data}});
+    all.push_back({{"session", s->id},
+                   {"start", IsoTime(s->start_ms)},
+                   {"end", s->end_ms ? nlohmann::json(IsoTime(s->end_ms)) : nlohmann::json()},
+                   {"duration_s", s->duration_ms / 1000},
+                   {"duration_known", s->duration_known},
+                   {"technician", s->technician},
+                   {"technician_address", s->technician_address},
+                   {"customer", s->customer},
+                   {"machine", s->machine},
+                   {"host_address", s->host_address},
+                   {"host_version", s->host_version},
+                   {"ticket", s->ticket},
+                   {"permissions", s->permissions},
+                   {"outcome", s->outcome},
+                   {"bytes_host_to_viewer", s->bytes_host_to_viewer},
+                   {"bytes_viewer_to_host", s->bytes_viewer_to_host},
+                   {"receipts", s->receipts},
+                   {"host_key", s->host_key},
+                   {"technician_key", s->technician_key},
+                   {"timeline", timeline}});
+  }
+  out << all.dump(2) << "\n";
+}
+
+void WriteTimeline(std::ostream& out, const SessionSummary& s) {
+  // Names come from hosts and viewers: no control character reaches the auditor's terminal.
+  using log::Printable;
+  out << "session " << s.id << "\n"
+      << "  technician  " << Printable(s.technician) << " from " << s.technician_address << "\n"
+      << "  machine     " << (s.machine.empty() ? "(no name)" : Printable(s.machine)) << " at "
+      << s.host_address << (s.customer.empty() ? "" : ", customer " + Printable(s.customer))
+      << "\n"
+      << "  ticket      " << (s.ticket.empty() ? "(none)" : Printable(s.ticket)) << "\n"
+      << "  permissions " << (s.permissions.empty() ? "(none given)" : Join(s.permissions, " > "))
+      << "\n"
+      << "  outcome     " << s.outcome << ", " << s.duration_ms / 1000 << " s"
+      << (s.duration_known ? "" : " (at least: the relay stopped during it)") << ", "
+      << s.bytes_host_to_viewer << " bytes to the technician, " << s.bytes_viewer_to_host
+      << " bytes to the host\n"
+      << "  receipts    "
+      << (s.receipts.empty() ? "(none)" : Join(s.receipts, ", ") + " (signatures verified)")
+      << (s.technician_key.empty() ? "" : "; technician key " + s.technician_key)
+      << (s.host_key.empty() ? "" : "; host key " + s.host_key) << "\n";
+  for (const Record& r : s.timeline)
+    out << "  " << IsoTime(r.time_ms) << "  #" << r.seq << "  " << r.kind << "  "
+        << r.data.dump() << "\n";
+}
+
+int64_t BillableMinutes(const SessionSummary& s, int round_minutes) {
+  if (s.duration_ms <= 0) return 0;
+  const int64_t unit_ms = static_cast<int64_t>(round_minutes > 0 ? round_minutes : 1) * 60000;
+  const int64_t units = (s.duration_ms + unit_ms - 1) / unit_ms;
+  return units * (round_minutes > 0 ? round_minutes : 1);
+}
+
+}  // namespace telemaint::audit

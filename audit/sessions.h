@@ -1,0 +1,65 @@
+#pragma once
+// Sessions as an auditor reads them, rebuilt from verified records: who (technician, from
+// where), which machine (customer, host address and name), when, how long, what the person
+// allowed, which ticket, how it ended and the bytes each way. Filters, CSV/JSON export and
+// billable hours per customer.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "audit/record.h"
+
+namespace telemaint::audit {
+
+struct SessionSummary {
+  std::string id;
+  int64_t start_ms = 0, end_ms = 0;  // end 0: still open in this log
+  int64_t duration_ms = 0;
+  bool duration_known = true;  // false when the relay stopped during the session
+  std::string technician, technician_address, customer, machine, host_address, host_version,
+      ticket;
+  std::vector<std::string> permissions;  // in order: "control", "view only", "denied", ...
+  std::string outcome;                   // how it ended (reason), or "open"
+  uint64_t bytes_host_to_viewer = 0, bytes_viewer_to_host = 0;
+  std::vector<std::string> receipts;  // whose signed receipts the log holds: "host", "viewer"
+  std::string host_key, technician_key;  // fingerprints, from the receipts
+  std::vector<Record> timeline;  // every record about this session
+};
+
+class SessionIndex {
+ public:
+  void Add(const Record& record);
+  // In start order.
+  std::vector<const SessionSummary*> All() const;
+  const SessionSummary* Find(const std::string& id_or_prefix, std::string* why) const;
+
+ private:
+  std::map<std::string, SessionSummary> sessions_;
+  std::vector<std::string> order_;
+};
+
+struct SessionFilter {
+  std::optional<int64_t> from_ms, to_ms;  // start within [from, to)
+  std::string technician, host, customer, ticket, outcome;
+  bool Matches(const SessionSummary& s) const;
+};
+
+// "2026-11-26T14:35:20Z"
+std::string IsoTime(int64_t unix_ms);
+// "2026-11-26" or "2026-11-26T14:35:20Z" to unix ms; nullopt if neither.
+std::optional<int64_t> ParseTime(const std::string& text);
+// "2026-11" to [start, end) in unix ms.
+std::optional<std::pair<int64_t, int64_t>> ParseMonth(const std::string& text);
+
+void WriteCsv(std::ostream& out, const std::vector<const SessionSummary*>& sessions);
+void WriteJson(std::ostream& out, const std::vector<const SessionSummary*>& sessions);
+void WriteTimeline(std::ostream& out, const SessionSummary& s);
+
+// A session's billable minutes: its duration rounded up to whole `round_minutes` (0: to the
+// minute, started minutes count). Refused or zero-length sessions bill nothing.
+int64_t BillableMinutes(const SessionSummary& s, int round_minutes);
+
+}  // namespace telemaint::audit

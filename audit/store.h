@@ -1,0 +1,38 @@
+#pragma once
+// The audit records in SQLite (DATA_DIR/audit.db): one table, append-only (triggers refuse
+// UPDATE and DELETE), WAL with synchronous=FULL so an acknowledged append survives a crash.
+// The relay appends; telemaint-audit opens a copy read-only.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/record.h"
+#include "common/status.h"
+
+namespace telemaint::audit {
+
+std::string AuditDbPath(const std::string& data_dir);
+
+class AuditStore {
+ public:
+  static Result<std::unique_ptr<AuditStore>> Open(const std::string& path, bool read_only);
+  ~AuditStore();
+
+  Status Append(const StoredRecord& record);
+  Result<std::optional<StoredRecord>> Last();
+  // Every record in sequence order, one at a time (a log of months does not fit a vector).
+  Status ForEach(const std::function<void(StoredRecord)>& visit);
+  // At most `limit` records with seq > `after`, in order (the auditor endpoint's pages).
+  Status ForEachAfter(int64_t after, int64_t limit, const std::function<void(StoredRecord)>& visit);
+  // Records whose kind is one of `kinds` (recovery after a crash).
+  Result<std::vector<StoredRecord>> OfKinds(const std::vector<std::string>& kinds);
+
+ private:
+  struct Impl;
+  explicit AuditStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace telemaint::audit

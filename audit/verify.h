@@ -1,0 +1,63 @@
+#pragma once
+// Checks an audit log the way an auditor must, trusting nothing but the relay's public key:
+// sequence numbers without gaps, each record's hash over the previous one, each checkpoint's
+// claim and signature, an end at a checkpoint, and each session receipt's signature by the
+// key it names (the host's and the viewer's receipts must agree on the channel and keys). Stops at the first bad record and says what
+// is wrong with it.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/record.h"
+#include "common/bytes.h"
+
+namespace telemaint::audit {
+
+enum class Problem { kNone, kChanged, kRemoved, kReordered, kTruncated, kBadSignature, kBadReceipt };
+const char* ProblemName(Problem p);  // "changed", "removed", ...
+
+struct VerifyOptions {
+  Bytes relay_key;    // pinned; checkpoints signed by any other key fail
+  bool live = false;  // a copy of a running relay's log: records after the last checkpoint
+                      // are reported, not an error
+};
+
+struct VerifyReport {
+  Problem problem = Problem::kNone;
+  int64_t bad_seq = 0;     // the first bad record (or where the log was cut)
+  std::string message;     // a sentence for the auditor
+  int64_t records = 0;     // read
+  int64_t checkpoints = 0; // verified
+  int64_t signed_through = 0;  // the last record a valid checkpoint covers
+  std::vector<std::string> notes;
+  bool ok() const { return problem == Problem::kNone; }
+};
+
+// Feed records in the order the store gives them (by sequence number), then Finish.
+class Verifier {
+ public:
+  explicit Verifier(VerifyOptions options);
+  void Add(const StoredRecord& stored);
+  VerifyReport Finish();
+
+ private:
+  void Fail(Problem p, int64_t seq, std::string message);
+  void CheckReceiptRecord(const Record& record);
+  VerifyOptions options_;
+  VerifyReport report_;
+  Bytes previous_ = GenesisHash();
+  int64_t expected_seq_ = 1;
+  std::string last_kind_;
+  bool last_final_ = false;
+  // Per session: the technician the relay named, and the first receipt's view of the channel.
+  struct SessionSeen {
+    std::string technician;
+    Bytes transcript, host_key, technician_key;
+    bool has_receipt = false;
+  };
+  std::map<std::string, SessionSeen> sessions_;
+};
+
+}  // namespace telemaint::audit

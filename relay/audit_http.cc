@@ -1,0 +1,133 @@
+// The auditor's read-only endpoints over HTTPS, on the relay's one port:
+//   GET /v1/audit/records?after=N&limit=M   records after seq N (JSON lines: seq, body, hash)
+//   GET /v1/audit/key                       the relay's audit public key (pin it out of band)
+// HTTP Basic authentication with an auditor (or admin) account; technicians are refused. The
+// records are the relay's own, unchanged: telemaint-audit verifies them against the pinned key,
+// so this endpoint needs no trust. Every read is itself recorded (auditor_read).
+#include <boost/beast/core/detail/base64.hpp>
+#include <charconv>
+
+#include "audit/store.h"
+#include "common/log.h"
+#include "crypto/secret.h"
+#include "relay/core.h"
+#include "relay/messages.h"
+
+namespace telemaint::relay {
+
+using namespace net;
+
+namespace {
+
+constexpr int64_t kDefaultLimit = 10000, kMaxLimit = 100000;
+
+// "user:password" from "Basic base64"; false when malformed.
+bool DecodeBasic(const std::string& header, std::string& user, std::string& password) {
+  const std::string prefix = "Basic ";
+  if (header.compare(0, prefix.size(), prefix) != 0 || header.size() > 1024) return false;
+  std::string encoded = header.substr(prefix.size());
+  std::string decoded(beast::detail::base64::decoded_size(encoded.size()), '\0');
+  auto [written, read] = beast::detail::base64::decode(decoded.data(), encoded.data(), encoded.size());
+  crypto::Wipe(encoded);
+  decoded.resize(written);
+  auto colon = decoded.find(':');
+  if (colon == std::string::npos || read == 0) {
+    crypto::Wipe(decoded);
+    return false;
+  }
+  user = decoded.substr(0, colon);
+  password = decoded.substr(colon + 1);
+  crypto::Wipe(decoded);
+  return true;
+}
+
+// The value of `name` in a query string, or nullopt.
+std::optional<int64_t> QueryNumber(const std::string& query, const std::string& name) {
+  size_t at = 0;
+  while (at < query.size()) {
+    size_t end = query.find('&', at);
+    if (end == std::string::npos) end = query.size();
+    std::string part = query.substr(at, end - at);
+    if (part.compare(0, name.size() + 1, name + "=") == 0) {
+      int64_t value = 0;
+      const char* first = part.data() + name.size() + 1;
+      const char* last = part.data() + part.size();
+      auto [ptr, ec] = std::from_chars(first, last, value);
+      if (ec != std::errc() || ptr != last || value < 0) return std::nullopt;
+      return value;
+    }
+    at = end + 1;
+  }
+  return std::nullopt;
+}
+
+HttpAnswer Json(int status, const std::string& error) {
+  HttpAnswer a;
+  a.status = status;
+  a.body = nlohmann::json{{"error", error}}.dump();
+  return a;
+}
+
+}  // namespace
+
+asio::awaitable<HttpAnswer> RelayCore::ServeAudit(const std::string& address,
+                                                             std::string target,
+                                                             std::string authorization) {
+  std::string user, password;
+  if (!DecodeBasic(authorization, user, password)) {
+    crypto::Wipe(authorization);
+    HttpAnswer a = Json(401, "an auditor account is required");
+    a.ask_for_credentials = true;
+    co_return a;
+  }
+  crypto::Wipe(authorization);
+  if (!joins_.Allow(address)) co_return Json(429, std::string(msg::kRateLimited));
+  auto auth = co_await Authenticate(address, user, std::move(password), Purpose::kAudit);
+  if (!auth.ok) {
+    log::Warn("audit read by '", user, "' from ", address, " refused: ", auth.error);
+    Audit("login_failed", "", {{"technician", user}, {"address", address},
+                               {"reason", std::string(auth.error)}, {"for", "audit"}});
+    if (auth.error == msg::kForbidden) co_return Json(403, "this account may not read the audit log");
+    if (auth.error == msg::kAuthFailed) {
+      HttpAnswer a = Json(401, "wrong account or password");
+      a.ask_for_credentials = true;
+      co_return a;
+    }
+    co_return Json(503, std::string(auth.error));
+  }
+  const std::string path = target.substr(0, target.find('?'));
+  const std::string query = target.find('?') == std::string::npos ? "" : target.substr(target.find('?') + 1);
+  if (path == "/v1/audit/key") {
+    HttpAnswer a;
+    a.body = nlohmann::json{{"key", audit_ ? ToHex(audit_->public_key()) : ""}}.dump();
+    co_return a;
+  }
+  if (path != "/v1/audit/records") co_return Json(404, "unknown endpoint");
+  const int64_t after = QueryNumber(query, "after").value_or(0);
+  const int64_t limit = std::min(QueryNumber(query, "limit").value_or(kDefaultLimit), kMaxLimit);
+  // Read on the worker pool with a connection of its own: the io thread keeps serving.
+  const std::string db = audit::AuditDbPath(options_.data_dir);
+  auto answer = co_await co_spawn(
+      workers_,
+      [&]() -> asio::awaitable<HttpAnswer> {
+        HttpAnswer a;
+        a.content_type = "application/x-ndjson";
+        auto store = audit::AuditStore::Open(db, /*read_only=*/true);
+        if (!store.ok()) co_return Json(500, "the audit log cannot be read");
+        int64_t count = 0;
+        Status s = (*store)->ForEachAfter(after, limit, [&](audit::StoredRecord r) {
+          a.body += nlohmann::json{{"seq", r.seq}, {"body", r.body}, {"hash", ToHex(r.hash)}}.dump();
+          a.body += '\n';
+          ++count;
+        });
+        if (!s.ok()) co_return Json(500, "the audit log cannot be read");
+        co_return a;
+      },
+      asio::use_awaitable);
+  if (answer.status == 200)
+    Audit("auditor_read", "", {{"auditor", user}, {"address", address}, {"after", after},
+                               {"limit", limit}});
+  co_return answer;
+}
+
+}  // namespace telemaint::relay

@@ -1,0 +1,176 @@
+// The audit log's pieces on their own: the verifier on records made in memory, receipts,
+// session summaries, billable time and the CSV a spreadsheet opens.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "audit/receipt.h"
+#include "audit/record.h"
+#include "audit/sessions.h"
+#include "audit/verify.h"
+#include "crypto/identity.h"
+
+namespace telemaint::audit {
+namespace {
+
+// A chain of records as the relay writes it, signed with `key`.
+class Chain {
+ public:
+  explicit Chain(const crypto::SigningKey& key) : key_(key) {}
+  void Add(const std::string& kind, const std::string& session = "", nlohmann::json data = {}) {
+    Record r;
+    r.seq = static_cast<int64_t>(records_.size()) + 1;
+    r.time_ms = 1'700'000'000'000 + r.seq * 1000;
+    r.kind = kind;
+    r.session = session;
+    r.data = data.is_object() ? data : nlohmann::json::object();
+    StoredRecord s{r.seq, EncodeBody(r), {}};
+    s.hash = ChainHash(head_, s.body);
+    head_ = s.hash;
+    records_.push_back(s);
+  }
+  void Checkpoint(bool final) {
+    const int64_t count = static_cast<int64_t>(records_.size());
+    const int64_t time = 1'700'000'000'000 + (count + 1) * 1000;
+    Add(kCheckpoint, "",
+        {{"count", count}, {"head", ToHex(head_)}, {"key", ToHex(key_.public_key())},
+         {"signature", ToHex(key_.Sign(CheckpointStatement(count, head_, time)))},
+         {"final", final}});
+  }
+  std::vector<StoredRecord>& records() { return records_; }
+
+ private:
+  const crypto::SigningKey& key_;
+  Bytes head_ = GenesisHash();
+  std::vector<StoredRecord> records_;
+};
+
+VerifyReport Check(const std::vector<StoredRecord>& records, const Bytes& key, bool live = false) {
+  Verifier v({key, live});
+  for (const auto& r : records) v.Add(r);
+  return v.Finish();
+}
+
+TEST(VerifierTest, AnIntactChainVerifiesAndEachTamperingIsNamed) {
+  auto key = crypto::SigningKey::Generate();
+  Chain chain(key);
+  chain.Add("relay_started");
+  chain.Add("host_connected", "", {{"address", "192.0.2.1"}});
+  chain.Checkpoint(false);
+  chain.Add("relay_stopping");
+  chain.Checkpoint(true);
+  auto good = chain.records();
+  EXPECT_TRUE(Check(good, key.public_key()).ok());
+
+  auto changed = good;
+  changed[1].body[changed[1].body.find("192")] = '9';
+  EXPECT_EQ(Check(changed, key.public_key()).problem, Problem::kChanged);
+  EXPECT_EQ(Check(changed, key.public_key()).bad_seq, 2);
+
+  auto removed = good;
+  removed.erase(removed.begin() + 1);
+  EXPECT_EQ(Check(removed, key.public_key()).problem, Problem::kRemoved);
+
+  auto swapped = good;
+  std::swap(swapped[0].body, swapped[1].body);
+  std::swap(swapped[0].hash, swapped[1].hash);
+  EXPECT_EQ(Check(swapped, key.public_key()).problem, Problem::kReordered);
+
+  auto cut = good;
+  cut.pop_back();
+  EXPECT_EQ(Check(cut, key.public_key()).problem, Problem::kTruncated);
+  EXPECT_TRUE(Check(cut, key.public_key(), /*live=*/true).ok());
+
+  auto other = crypto::SigningKey::Generate();
+  EXPECT_EQ(Check(good, other.public_key()).problem, Problem::kBadSignature);
+  EXPECT_EQ(Check({}, key.public_key()).problem, Problem::kTruncated);
+}
+
+ReceiptFacts Facts(const std::string& role, const crypto::SigningKey& host,
+                   const crypto::SigningKey& tech) {
+  ReceiptFacts f;
+  f.role = role;
+  f.session = std::string(32, 'a');
+  f.transcript = crypto::TranscriptHash(Bytes(32, 7));
+  f.host_key = host.public_key();
+  f.technician_key = tech.public_key();
+  f.technician = "alice";
+  f.start_ms = 1;
+  f.end_ms = 2;
+  f.permissions = {"control"};
+  f.ending = "viewer_closed";
+  return f;
+}
+
+TEST(ReceiptTest, ASignedReceiptChecksAndAChangedOneDoesNot) {
+  auto host = crypto::SigningKey::Generate(), tech = crypto::SigningKey::Generate();
+  auto signed_receipt = SignReceipt(Facts("viewer", host, tech), tech);
+  auto facts = CheckReceipt(signed_receipt.text, signed_receipt.signature);
+  ASSERT_TRUE(facts.ok()) << facts.status().message();
+  EXPECT_EQ(facts->technician, "alice");
+  std::string changed = signed_receipt.text;
+  changed.replace(changed.find("alice"), 5, "mallo");
+  EXPECT_FALSE(CheckReceipt(changed, signed_receipt.signature).ok());
+  // Signed by the host's key but claiming to be the viewer's: refused.
+  auto wrong = SignReceipt(Facts("viewer", host, tech), host);
+  EXPECT_FALSE(CheckReceipt(wrong.text, wrong.signature).ok());
+}
+
+TEST(VerifierTest, ReceiptsMustAgreeWithEachOtherAndTheSession) {
+  auto relay = crypto::SigningKey::Generate(), host = crypto::SigningKey::Generate(),
+       tech = crypto::SigningKey::Generate(), forger = crypto::SigningKey::Generate();
+  const std::string sid(32, 'a');
+  auto build = [&](const crypto::SigningKey& viewer_key) {
+    auto chain = std::make_unique<Chain>(relay);
+    chain->Add("session_start", sid, {{"technician", "alice"}});
+    auto h = SignReceipt(Facts("host", host, tech), host);
+    chain->Add("receipt", sid, {{"by", "host"}, {"receipt", h.text}, {"signature", ToHex(h.signature)}});
+    auto facts = Facts("viewer", host, viewer_key);
+    auto v = SignReceipt(facts, viewer_key);
+    chain->Add("receipt", sid, {{"by", "viewer"}, {"receipt", v.text}, {"signature", ToHex(v.signature)}});
+    chain->Checkpoint(true);
+    return chain;
+  };
+  EXPECT_TRUE(Check(build(tech)->records(), relay.public_key()).ok());
+  auto forged = Check(build(forger)->records(), relay.public_key());
+  EXPECT_EQ(forged.problem, Problem::kBadReceipt);
+  EXPECT_EQ(forged.bad_seq, 3);
+}
+
+SessionSummary Lasting(int64_t ms) {
+  SessionSummary s;
+  s.duration_ms = ms;
+  return s;
+}
+
+TEST(HoursTest, EachStartedBlockCounts) {
+  EXPECT_EQ(BillableMinutes(Lasting(0), 15), 0);
+  EXPECT_EQ(BillableMinutes(Lasting(1), 15), 15);
+  EXPECT_EQ(BillableMinutes(Lasting(15 * 60000), 15), 15);
+  EXPECT_EQ(BillableMinutes(Lasting(15 * 60000 + 1), 15), 30);
+  EXPECT_EQ(BillableMinutes(Lasting(61000), 0), 2);
+}
+
+TEST(HoursTest, MonthsAndDatesAreUtc) {
+  auto m = ParseMonth("2026-12");
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(IsoTime(m->first), "2026-12-01T00:00:00Z");
+  EXPECT_EQ(IsoTime(m->second), "2027-01-01T00:00:00Z");
+  EXPECT_FALSE(ParseMonth("2026-1").has_value());
+  EXPECT_EQ(ParseTime("2026-11-26T14:35:20Z"), ParseTime("2026-11-26").value() + 52520000);
+  EXPECT_FALSE(ParseTime("yesterday").has_value());
+}
+
+TEST(CsvTest, NamesCannotBecomeFormulasOrBreakColumns) {
+  SessionSummary s;
+  s.id = "abc";
+  s.customer = "=HYPERLINK(\"http://x\")";
+  s.ticket = "T-1, urgent";
+  std::ostringstream out;
+  WriteCsv(out, {&s});
+  EXPECT_NE(out.str().find(",\"'=HYPERLINK(\"\"http://x\"\")\","), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find(",\"T-1, urgent\","), std::string::npos) << out.str();
+}
+
+}  // namespace
+}  // namespace telemaint::audit

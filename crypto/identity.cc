@@ -98,33 +98,30 @@ std::string KeyFingerprint(ByteView public_key) {
   return out;
 }
 
-Bytes TechnicianHelloStatement(ByteView channel_binding) {
-  ByteView label = AsBytes("telemaint/v1 technician hello");
+namespace {
+// A signed statement: its label, a zero byte (no label is a prefix of another's), the content.
+Bytes Labelled(std::string_view label, ByteView content) {
   Bytes out(label.begin(), label.end());
   out.push_back(0);
-  Append(out, channel_binding);
+  Append(out, content);
   return out;
+}
+}  // namespace
+
+Bytes TechnicianHelloStatement(ByteView channel_binding) {
+  return Labelled("telemaint/v1 technician hello", channel_binding);
 }
 
 Bytes HostHelloStatement(ByteView channel_binding) {
-  ByteView label = AsBytes("telemaint/v1 host hello");
-  Bytes out(label.begin(), label.end());
-  out.push_back(0);
-  Append(out, channel_binding);
-  return out;
+  return Labelled("telemaint/v1 host hello", channel_binding);
 }
 
 Bytes TranscriptHash(ByteView channel_binding) {
-  static constexpr char kLabel[] = "telemaint/v1 receipt transcript";
-  return Blake2b256({AsBytes(std::string_view(kLabel, sizeof kLabel)), channel_binding});
+  return Blake2b256({Labelled("telemaint/v1 receipt transcript", channel_binding)});
 }
 
 Bytes ReceiptStatement(std::string_view receipt_json) {
-  ByteView label = AsBytes("telemaint/v1 session receipt");
-  Bytes out(label.begin(), label.end());
-  out.push_back(0);
-  Append(out, AsBytes(receipt_json));
-  return out;
+  return Labelled("telemaint/v1 session receipt", AsBytes(receipt_json));
 }
 
 }  // namespace telemaint::crypto

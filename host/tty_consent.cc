@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "host/consent.h"
+#include "host/open_question.h"
 
 namespace telemaint::host {
 
@@ -88,23 +89,8 @@ class TtyConsent : public ConsentUi {
          (timeout.count() >= 60 ? minutes + " minute" + (minutes == "1" ? "" : "s")
                                 : std::to_string(timeout.count()) + " seconds") +
          " means no)");
-    asio::steady_timer wait(ex_, time.real());
-    waiting_ = &wait;
-    answer_.reset();
     from_view_only_ = from_view_only;
-    error_code ec;
-    co_await wait.async_wait(Nothrow(ec));  // cancelled by an answer or the end of input
-    waiting_ = nullptr;
-    if (answer_) {
-      answer.permission = *answer_;
-    } else {
-      answer.timed_out = true;
-      if (!cancelled_)
-        say_(from_view_only ? "No answer: the session stays view only."
-                            : "No answer: the technician was not let in.");
-    }
-    cancelled_ = false;
-    co_return answer;
+    co_return co_await question_.Wait(ex_, time, from_view_only, say_);
   }
 
   void ShowSession(const Technician& who, Permission now,
@@ -116,10 +102,9 @@ class TtyConsent : public ConsentUi {
   }
 
   void CancelAsk(bool technician_left) override {
-    if (!waiting_) return;
+    if (!question_.open()) return;
     if (technician_left) say_("The technician left before you answered.");
-    cancelled_ = true;
-    waiting_->cancel();
+    question_.Withdraw();
   }
 
   void EndSession(const std::string& how) override {
@@ -146,13 +131,13 @@ class TtyConsent : public ConsentUi {
   void OnLine(std::optional<std::string> line) {
     if (!line) {
       input_closed_ = true;
-      if (waiting_) waiting_->cancel();  // nobody can answer: no
+      question_.NobodyCanAnswer();  // a "no"
       return;
     }
     std::string word;
     for (char c : *line)
       if (c != ' ' && c != '\t' && c != '\r') word += static_cast<char>(std::tolower(c));
-    if (waiting_) {
+    if (question_.open()) {
       std::optional<Permission> choice;
       if (word == "a") choice = Permission::kControl;
       if (word == "d" || word == "n") choice = from_view_only_ ? Permission::kViewOnly : Permission::kDenied;
@@ -161,8 +146,7 @@ class TtyConsent : public ConsentUi {
         say_(Choices(from_view_only_));
         return;
       }
-      answer_ = choice;
-      waiting_->cancel();
+      question_.Answer(*choice);
       return;
     }
     if (!on_choice_ || word.empty()) return;
@@ -185,12 +169,10 @@ class TtyConsent : public ConsentUi {
   asio::any_io_executor ex_;
   std::function<void(const std::string&)> say_;
   std::shared_ptr<Shared> shared_;
-  asio::steady_timer* waiting_ = nullptr;
-  std::optional<Permission> answer_;
+  OpenQuestion question_;
   bool from_view_only_ = false;
   bool view_only_possible_ = true;
   bool input_closed_ = false;
-  bool cancelled_ = false;
   std::function<void(Permission)> on_choice_;
   Permission current_ = Permission::kDenied;
   Technician who_;

@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "host/gui/host_windows.h"
+#include "host/open_question.h"
 
 namespace telemaint::host::gui {
 
@@ -38,32 +39,15 @@ class WindowConsent : public ConsentUi {
     say_(from_view_only ? Describe(who) + " asks to take control of this computer (asked in the window)."
                         : "Technician " + Describe(who) +
                               " asks to connect to this computer (asked in the window).");
-    asio::steady_timer wait(ex_, time.real());
-    waiting_ = &wait;
-    answer_.reset();
-    const unsigned asked = ++question_;
+    const unsigned asked = ++question_id_;
     windows_.Ask(who, from_view_only, view_only_possible, time, [this, asked](Permission p) {
       asio::post(ex_, [this, asked, p] {
-        if (!waiting_ || asked != question_) return;  // an answer to an older question
-        answer_ = p;
-        waiting_->cancel();
+        if (asked == question_id_) question_.Answer(p);  // not an answer to an older question
       });
     });
-    error_code ec;
-    co_await wait.async_wait(Nothrow(ec));
-    waiting_ = nullptr;
+    ConsentAnswer answer = co_await question_.Wait(ex_, time, from_view_only, say_);
     windows_.CloseQuestion();
-    ConsentAnswer answer;
-    if (answer_) {
-      answer.permission = *answer_;
-      say_(std::string("You answered: ") + PermissionName(*answer_) + ".");
-    } else {
-      answer.timed_out = true;
-      if (!cancelled_)
-        say_(from_view_only ? "No answer: the session stays view only."
-                            : "No answer: the technician was not let in.");
-    }
-    cancelled_ = false;
+    if (!answer.timed_out) say_(std::string("You answered: ") + PermissionName(answer.permission) + ".");
     co_return answer;
   }
 
@@ -81,10 +65,9 @@ class WindowConsent : public ConsentUi {
   }
 
   void CancelAsk(bool technician_left) override {
-    if (!waiting_) return;
+    if (!question_.open()) return;
     if (technician_left) say_("The technician left before you answered.");
-    cancelled_ = true;
-    waiting_->cancel();
+    question_.Withdraw();
   }
 
   void ShowCode(const std::string& code, std::chrono::seconds valid_for) override {
@@ -110,10 +93,8 @@ class WindowConsent : public ConsentUi {
   asio::any_io_executor ex_;
   HostWindows& windows_;
   std::function<void(const std::string&)> say_;
-  asio::steady_timer* waiting_ = nullptr;
-  std::optional<Permission> answer_;
-  unsigned question_ = 0;
-  bool cancelled_ = false;
+  OpenQuestion question_;
+  unsigned question_id_ = 0;
   bool view_only_possible_ = true;
   std::function<void(Permission)> on_choice_;
   Technician who_;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -82,6 +83,31 @@ std::vector<audit::StoredRecord> ReadAll(const std::string& db_path) {
 
 constexpr char kDropTriggers[] =
     "DROP TRIGGER records_no_update; DROP TRIGGER records_no_delete;";
+
+// Rewrites the log the way someone with the file would, so the chain is consistent again:
+// `edit` sees each record and the hash before it and says whether it changed it; from the first
+// change on, every hash is recomputed. Returns the first changed record's seq (-1: none).
+int64_t Rewrite(const std::string& db_path,
+                const std::function<bool(audit::Record&, const Bytes& previous)>& edit) {
+  int64_t first = -1;
+  Bytes previous = audit::GenesisHash();
+  std::string sql = kDropTriggers;
+  for (auto& r : ReadAll(db_path)) {
+    auto body = audit::ParseBody(r.body);
+    if (!body.ok()) return -1;
+    if (edit(*body, previous) && first < 0) first = r.seq;
+    r.body = audit::EncodeBody(*body);
+    r.hash = audit::ChainHash(previous, r.body);
+    previous = r.hash;
+    if (first < 0) continue;
+    std::string quoted;
+    for (char c : r.body) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    sql += "UPDATE records SET body = '" + quoted + "', hash = X'" + ToHex(r.hash) +
+           "' WHERE seq = " + std::to_string(r.seq) + ";";
+  }
+  Sql(db_path, sql);
+  return first;
+}
 
 // One relay run with two finished sessions for a customer, stopped cleanly; every test works
 // on its own copy of that data directory.
@@ -229,33 +255,18 @@ TEST_F(AuditTest, ACutTailIsFoundAndNamed) {
 TEST_F(AuditTest, ACheckpointReSignedWithAnotherKeyIsFoundAndNamed) {
   // Someone with the file and their own key rewrites a checkpoint and every hash after it, so
   // the chain itself is consistent again: only the pinned key can tell.
-  auto records = ReadAll(db());
   auto forger = crypto::SigningKey::Generate();
-  int64_t checkpoint = -1;
-  Bytes previous = audit::GenesisHash();
-  std::string sql = kDropTriggers;
-  for (auto& r : records) {
-    auto body = audit::ParseBody(r.body);
-    ASSERT_TRUE(body.ok());
-    if (body->kind == audit::kCheckpoint && checkpoint < 0) {
-      checkpoint = r.seq;
-      Bytes head = FromHex(body->data["head"].get<std::string>());
-      body->data["key"] = ToHex(forger.public_key());
-      body->data["signature"] = ToHex(forger.Sign(
-          audit::CheckpointStatement(body->data["count"].get<int64_t>(), head, body->time_ms)));
-      r.body = audit::EncodeBody(*body);
-    }
-    r.hash = audit::ChainHash(previous, r.body);
-    previous = r.hash;
-    if (checkpoint > 0) {
-      std::string quoted;
-      for (char c : r.body) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-      sql += "UPDATE records SET body = '" + quoted + "', hash = X'" + ToHex(r.hash) +
-             "' WHERE seq = " + std::to_string(r.seq) + ";";
-    }
-  }
+  bool done = false;
+  const int64_t checkpoint = Rewrite(db(), [&](audit::Record& r, const Bytes&) {
+    if (done || r.kind != audit::kCheckpoint) return false;
+    done = true;
+    Bytes head = FromHex(r.data["head"].get<std::string>());
+    r.data["key"] = ToHex(forger.public_key());
+    r.data["signature"] = ToHex(
+        forger.Sign(audit::CheckpointStatement(r.data["count"].get<int64_t>(), head, r.time_ms)));
+    return true;
+  });
   ASSERT_GT(checkpoint, 0);
-  Sql(db(), sql);
   AuditRun r = Verify();
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("FAILED (bad signature) at record " + std::to_string(checkpoint) +
@@ -271,39 +282,27 @@ TEST_F(AuditTest, ARelayRewritingAReceiptWithItsOwnKeysIsCaught) {
   auto relay_key = crypto::SigningKey::LoadOrCreate(fs::path(d_->data_dir()) / "audit-signing.key");
   ASSERT_TRUE(relay_key.ok());
   auto forger = crypto::SigningKey::Generate();
-  auto records = ReadAll(db());
-  int64_t forged = -1;
-  Bytes previous = audit::GenesisHash();
-  std::string sql = kDropTriggers;
-  for (auto& r : records) {
-    auto body = audit::ParseBody(r.body);
-    ASSERT_TRUE(body.ok());
-    if (body->kind == "receipt" && body->data["by"] == "viewer" && forged < 0) {
-      auto facts = audit::CheckReceipt(body->data["receipt"], FromHex(body->data["signature"].get<std::string>()));
-      ASSERT_TRUE(facts.ok()) << facts.status().message();
+  bool done = false;
+  const int64_t forged = Rewrite(db(), [&](audit::Record& r, const Bytes& previous) {
+    if (r.kind == "receipt" && r.data["by"] == "viewer" && !done) {
+      auto facts = audit::CheckReceipt(r.data["receipt"], FromHex(r.data["signature"].get<std::string>()));
+      if (!facts.ok()) return false;
       facts->technician_key = forger.public_key();
       auto signed_again = audit::SignReceipt(*facts, forger);
-      body->data["receipt"] = signed_again.text;
-      body->data["signature"] = ToHex(signed_again.signature);
-      forged = r.seq;
+      r.data["receipt"] = signed_again.text;
+      r.data["signature"] = ToHex(signed_again.signature);
+      done = true;
+      return true;
     }
-    if (body->kind == audit::kCheckpoint && forged > 0) {
-      body->data["head"] = ToHex(previous);
-      body->data["signature"] = ToHex(relay_key->Sign(
-          audit::CheckpointStatement(body->data["count"].get<int64_t>(), previous, body->time_ms)));
+    if (r.kind == audit::kCheckpoint && done) {  // the operator signs the new chain again
+      r.data["head"] = ToHex(previous);
+      r.data["signature"] = ToHex(relay_key->Sign(
+          audit::CheckpointStatement(r.data["count"].get<int64_t>(), previous, r.time_ms)));
+      return true;
     }
-    r.body = audit::EncodeBody(*body);
-    r.hash = audit::ChainHash(previous, r.body);
-    previous = r.hash;
-    if (forged > 0) {
-      std::string quoted;
-      for (char c : r.body) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-      sql += "UPDATE records SET body = '" + quoted + "', hash = X'" + ToHex(r.hash) +
-             "' WHERE seq = " + std::to_string(r.seq) + ";";
-    }
-  }
+    return false;
+  });
   ASSERT_GT(forged, 0) << "no viewer receipt in the log";
-  Sql(db(), sql);
   AuditRun r = Verify();
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("(bad receipt)"), std::string::npos) << r.out;

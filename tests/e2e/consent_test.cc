@@ -128,11 +128,9 @@ TEST_F(ConsentTest, StopFromTheTerminalEndsTheSessionWithinASecond) {
 }
 
 TEST_F(ConsentTest, ViewOnlyIsEnforcedOnTheHostUntilTheCustomerAllowsControl) {
-  std::string ready = d_.dir() / "ready", out = d_.dir() / "typed";
-  Process xterm({"/usr/bin/xterm", "-geometry", "80x4+0+0", "-u8", "-e", "/bin/sh", "-c",
-                 "touch " + ready + "; IFS= read -r line; printf '%s' \"$line\" > " + out},
-                {{"DISPLAY", x_.name()}, {"LANG", "C.UTF-8"}, {"LC_ALL", "C.UTF-8"}});
-  ASSERT_TRUE(WaitForFile(ready, 15s)) << xterm.Output();
+  std::string out = d_.dir() / "typed";
+  auto xterm = StartLineReader(x_, out, "80x4+0+0");
+  ASSERT_TRUE(xterm);
   StartSession();
   ASSERT_TRUE(host_->WaitForLine(kQuestion, 20s)) << host_->Output();
   host_->Write("v\n");
@@ -141,14 +139,12 @@ TEST_F(ConsentTest, ViewOnlyIsEnforcedOnTheHostUntilTheCustomerAllowsControl) {
   ASSERT_NE(port, 0);
   // A VNC client that sends keys anyway (Net::VNC does not care what the host allowed): a
   // line now, and another three seconds later, by which time the customer gives control.
-  Process input({"/usr/bin/perl", SourcePath("tests/support/vnc_input.pl"), std::to_string(port),
-                 "move", "40", "20", "text", "abc", "key", "ff0d", "pause", "3000", "move",
-                 "41", "21", "text", "xyz", "key", "ff0d"});
+  auto input = TypeTwiceThroughVnc(port, 40, 20);
   EXPECT_FALSE(WaitForFileContent(out, "", 1500ms).has_value())
       << "keys reached the customer's screen in view-only mode";
   host_->Write("a\n");  // the customer gives control
   ASSERT_TRUE(viewer_->WaitForLine("The customer allowed control.", 2s)) << viewer_->Output();
-  EXPECT_EQ(input.Wait(30s), 0) << input.Output();
+  EXPECT_EQ(input->Wait(30s), 0) << input->Output();
   auto typed = WaitForFileContent(out, "", 10s);
   ASSERT_TRUE(typed.has_value()) << "nothing was typed once control was allowed";
   EXPECT_EQ(*typed, "xyz") << "only what was typed after the customer allowed control";

@@ -69,14 +69,8 @@ class HostWindowTest : public ::testing::Test {
   }
   // An xterm on the customer's screen that writes the first line typed into it to a file.
   std::unique_ptr<Process> LineReader(const std::string& out) {
-    std::string ready = d_.dir() / "ready";
-    auto xterm = std::make_unique<Process>(
-        std::vector<std::string>{"/usr/bin/xterm", "-geometry", "80x4+0+300", "-u8", "-e",
-                                 "/bin/sh", "-c",
-                                 "touch " + ready + "; IFS= read -r line; printf '%s' \"$line\" > " + out},
-        std::map<std::string, std::string>{{"DISPLAY", x_.name()}, {"LANG", "C.UTF-8"},
-                                           {"LC_ALL", "C.UTF-8"}});
-    EXPECT_TRUE(WaitForFile(ready, 15s)) << xterm->Output();
+    auto xterm = StartLineReader(x_, out, "80x4+0+300");
+    EXPECT_TRUE(xterm) << "the xterm did not start";
     return xterm;
   }
   VirtualDisplay x_{"1024x768x24"};
@@ -139,15 +133,13 @@ TEST_F(HostWindowTest, ViewOnlyDropsKeysUntilTheBannerAllowsControl) {
   uint16_t port = ViewerPort(*viewer_);
   ASSERT_NE(port, 0);
   // Keys now, then again three seconds later, by which time the banner gave control.
-  Process input({"/usr/bin/perl", SourcePath("tests/support/vnc_input.pl"), std::to_string(port),
-                 "move", "40", "320", "text", "abc", "key", "ff0d", "pause", "3000", "move",
-                 "41", "321", "text", "xyz", "key", "ff0d"});
+  auto input = TypeTwiceThroughVnc(port, 40, 320);
   EXPECT_FALSE(WaitForFileContent(out, "", 1500ms).has_value())
       << "keys reached the customer's screen in view-only mode";
   Click(*banner, L::kBannerSwitch);  // "Allow control"
   ASSERT_TRUE(viewer_->WaitForLine("The customer allowed control.", 2s)) << viewer_->Output();
   EXPECT_TRUE(host_->WaitForLine("is controlling your screen", 2s)) << host_->Output();
-  EXPECT_EQ(input.Wait(30s), 0) << input.Output();
+  EXPECT_EQ(input->Wait(30s), 0) << input->Output();
   auto typed = WaitForFileContent(out, "", 10s);
   ASSERT_TRUE(typed.has_value()) << "nothing was typed once control was allowed";
   EXPECT_EQ(*typed, "xyz") << "only what was typed after the customer allowed control";

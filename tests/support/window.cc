@@ -81,4 +81,24 @@ RgbImage Crop(const RgbImage& image, int x, int y, int width, int height) {
   return out;
 }
 
+std::unique_ptr<Process> StartLineReader(const VirtualDisplay& display, const std::string& out,
+                                         const std::string& geometry) {
+  const std::string ready = out + ".ready";
+  auto xterm = std::make_unique<Process>(
+      std::vector<std::string>{"/usr/bin/xterm", "-geometry", geometry, "-u8", "-e", "/bin/sh",
+                               "-c",
+                               "touch " + ready + "; IFS= read -r line; printf '%s' \"$line\" > " + out},
+      std::map<std::string, std::string>{{"DISPLAY", display.name()}, {"LANG", "C.UTF-8"},
+                                         {"LC_ALL", "C.UTF-8"}});
+  if (!WaitForFile(ready, 15s)) return nullptr;
+  return xterm;
+}
+
+std::unique_ptr<Process> TypeTwiceThroughVnc(uint16_t port, int x, int y) {
+  return std::make_unique<Process>(std::vector<std::string>{
+      "/usr/bin/perl", SourcePath("tests/support/vnc_input.pl"), std::to_string(port), "move",
+      std::to_string(x), std::to_string(y), "text", "abc", "key", "ff0d", "pause", "3000", "move",
+      std::to_string(x + 1), std::to_string(y + 1), "text", "xyz", "key", "ff0d"});
+}
+
 }  // namespace telemaint::testing

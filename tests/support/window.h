@@ -1,6 +1,7 @@
 #pragma once
 // Driving a real window on a virtual display the way a person would, through xdotool.
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,5 +25,13 @@ bool Xdotool(const VirtualDisplay& display, std::vector<std::string> args);
 bool WaitForTitleWithout(const VirtualDisplay& display, const std::string& id,
                          const std::vector<std::string>& absent, std::chrono::seconds timeout);
 RgbImage Crop(const RgbImage& image, int x, int y, int width, int height);
+
+// An xterm on `display` at `geometry` (e.g. "80x4+0+0") that writes the first line typed into
+// it to `out`; returns once it is ready (nullptr if it never was).
+std::unique_ptr<Process> StartLineReader(const VirtualDisplay& display, const std::string& out,
+                                         const std::string& geometry);
+// A VNC client on `port` that sends keys whatever the host allowed (Net::VNC): "abc" and
+// Return at (x, y) now, "xyz" and Return three seconds later.
+std::unique_ptr<Process> TypeTwiceThroughVnc(uint16_t port, int x, int y);
 
 }  // namespace telemaint::testing

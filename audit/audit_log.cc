@@ -1,12 +1,17 @@
 #include "audit/audit_log.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <map>
-#include <set>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "audit/record.h"
 #include "audit/store.h"
+#include "common/log.h"
 #include "crypto/identity.h"
 
 namespace telemaint::audit {
@@ -23,9 +28,21 @@ int64_t SystemNowMs() {
       .count();
 }
 
+struct Pending {
+  std::string kind, session;
+  nlohmann::json data;
+  int64_t time_ms = 0;
+  std::function<void(Status)> done;
+};
+
 }  // namespace
 
 Result<std::string> AuditPublicKeyHex(const std::string& data_dir) {
+  // Only read: a mistyped directory must not get a fresh key that an auditor would then pin.
+  std::error_code ec;
+  if (!std::filesystem::exists(KeyPath(data_dir), ec))
+    return Status::NotFound("no audit key in " + data_dir +
+                            " (the relay makes it when it first starts with this --data-dir)");
   auto key = crypto::SigningKey::LoadOrCreate(KeyPath(data_dir));
   if (!key.ok()) return key.status();
   return ToHex(key->public_key());
@@ -35,10 +52,21 @@ struct AuditLog::Impl {
   AuditLogOptions options;
   std::unique_ptr<AuditStore> store;
   std::optional<crypto::SigningKey> key;
+  // The chain as written; the writer thread's (or Open's and Close's, before and after it).
   int64_t last_seq = 0;
   Bytes head = GenesisHash();
   int since_checkpoint = 0;
-  bool closed = false;
+
+  mutable std::mutex mu;  // guards what follows
+  std::condition_variable wake;
+  std::deque<Pending> queue;
+  bool stopping = false, closed = false;
+  uint64_t refused = 0;
+  int64_t committed_seq = 0;
+  Bytes committed_head = GenesisHash();
+  std::thread writer;
+
+  ~Impl() { StopWriter(); }
 
   Status Write(const std::string& kind, const std::string& session, nlohmann::json data,
                int64_t time_ms) {
@@ -60,7 +88,7 @@ struct AuditLog::Impl {
 
   Status Checkpoint(bool final) {
     const int64_t time = options.now_ms();
-    Bytes signature = key->Sign(CheckpointStatement(last_seq, head, time));
+    Bytes signature = key->Sign(CheckpointStatement(last_seq, head, time, final));
     nlohmann::json data = {{"count", last_seq}, {"head", ToHex(head)},
                            {"key", ToHex(key->public_key())}, {"signature", ToHex(signature)},
                            {"final", final}};
@@ -69,11 +97,59 @@ struct AuditLog::Impl {
     return Status::Ok();
   }
 
-  Status Append(const std::string& kind, const std::string& session, nlohmann::json data) {
-    if (closed) return Status::Internal("the audit log is closed");
-    if (Status s = Write(kind, session, std::move(data), options.now_ms()); !s.ok()) return s;
-    if (++since_checkpoint >= options.checkpoint_every) return Checkpoint(false);
-    return Status::Ok();
+  // One transaction for everything queued: all of it is durable, or none of it (the chain
+  // state goes back to where it was, so a later batch continues it correctly).
+  Status WriteBatch(std::deque<Pending>& batch, bool final_checkpoint) {
+    const int64_t seq_before = last_seq;
+    const Bytes head_before = head;
+    const int since_before = since_checkpoint;
+    Status s = store->Exec("BEGIN IMMEDIATE");
+    for (Pending& p : batch) {
+      if (!s.ok()) break;
+      s = Write(p.kind, p.session, std::move(p.data), p.time_ms);
+      if (s.ok() && ++since_checkpoint >= options.checkpoint_every) s = Checkpoint(false);
+    }
+    if (s.ok() && final_checkpoint) {
+      s = Write("relay_stopping", "", nlohmann::json::object(), options.now_ms());
+      if (s.ok()) s = Checkpoint(true);
+    }
+    if (s.ok()) s = store->Exec("COMMIT");
+    if (!s.ok()) {
+      (void)store->Exec("ROLLBACK");
+      last_seq = seq_before;
+      head = head_before;
+      since_checkpoint = since_before;
+      log::Error("audit log: ", batch.size(), " record(s) could not be written: ", s.message());
+    } else {
+      std::lock_guard lock(mu);
+      committed_seq = last_seq;
+      committed_head = head;
+    }
+    for (Pending& p : batch)
+      if (p.done) p.done(s);
+    return s;
+  }
+
+  void RunWriter() {
+    for (;;) {
+      std::deque<Pending> batch;
+      {
+        std::unique_lock lock(mu);
+        wake.wait(lock, [&] { return stopping || !queue.empty(); });
+        if (queue.empty()) return;  // stopping, and everything is written
+        batch.swap(queue);
+      }
+      WriteBatch(batch, /*final_checkpoint=*/false);
+    }
+  }
+
+  void StopWriter() {
+    {
+      std::lock_guard lock(mu);
+      stopping = true;
+    }
+    wake.notify_all();
+    if (writer.joinable()) writer.join();
   }
 
   // The last run did not end with its final checkpoint: the relay crashed, was killed or lost
@@ -90,7 +166,9 @@ struct AuditLog::Impl {
     for (const StoredRecord& stored : *open) {
       auto r = ParseBody(stored.body);
       if (!r.ok()) continue;  // verify reports it; recovery closes what it can read
-      const std::string conn = r->data.value("conn", "");
+      auto conn_field = r->data.find("conn");
+      const std::string conn =
+          conn_field != r->data.end() && conn_field->is_string() ? conn_field->get<std::string>() : "";
       if (r->kind == "session_start") sessions[r->session] = {r->time_ms, r->time_ms};
       if (r->kind == "permission" && sessions.count(r->session))
         sessions[r->session].last_seen = r->time_ms;
@@ -127,10 +205,17 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(AuditLogOptions options) {
   if (!options.now_ms) options.now_ms = SystemNowMs;
   if (options.checkpoint_every < 1) options.checkpoint_every = 1;
   impl->options = options;
+  const std::string db_path = AuditDbPath(options.data_dir);
+  std::error_code ec;
+  // A log without its key could only be continued under a new key, which every later check
+  // would reject as "another key": refuse rather than make one silently.
+  if (std::filesystem::exists(db_path, ec) && !std::filesystem::exists(KeyPath(options.data_dir), ec))
+    return Status::NotFound("the audit log " + db_path + " exists but its signing key " +
+                            KeyPath(options.data_dir) + " does not; restore the key from backup");
   auto key = crypto::SigningKey::LoadOrCreate(KeyPath(options.data_dir));
   if (!key.ok()) return key.status();
   impl->key = std::move(*key);
-  auto store = AuditStore::Open(AuditDbPath(options.data_dir), /*read_only=*/false);
+  auto store = AuditStore::Open(db_path, /*read_only=*/false);
   if (!store.ok()) return store.status();
   impl->store = std::move(*store);
   auto last = impl->store->Last();
@@ -141,30 +226,67 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(AuditLogOptions options) {
       return Status::InvalidInput("the audit log's last record is unreadable; run telemaint-audit verify");
     impl->last_seq = (*last)->seq;
     impl->head = (*last)->hash;
-    const bool clean = parsed->kind == kCheckpoint && parsed->data.value("final", false);
+    auto final_field = parsed->data.find("final");
+    const bool clean = parsed->kind == kCheckpoint && final_field != parsed->data.end() &&
+                       final_field->is_boolean() && final_field->get<bool>();
     if (!clean) {
       if (Status s = impl->Recover(*parsed); !s.ok()) return s;
     }
   }
   nlohmann::json started = {{"version", options.relay_version},
                             {"key", ToHex(impl->key->public_key())}};
-  if (Status s = impl->Append("relay_started", "", std::move(started)); !s.ok()) return s;
+  if (Status s = impl->Write("relay_started", "", std::move(started), options.now_ms()); !s.ok())
+    return s;
+  impl->committed_seq = impl->last_seq;
+  impl->committed_head = impl->head;
+  impl->since_checkpoint = 1;
+  Impl* raw = impl.get();
+  impl->writer = std::thread([raw] { raw->RunWriter(); });
   return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
 }
 
-Status AuditLog::Append(const std::string& kind, const std::string& session, nlohmann::json data) {
-  return impl_->Append(kind, session, std::move(data));
+void AuditLog::Append(std::string kind, std::string session, nlohmann::json data,
+                      std::function<void(Status)> done) {
+  Impl& i = *impl_;
+  Pending p{std::move(kind), std::move(session), std::move(data), i.options.now_ms(), std::move(done)};
+  {
+    std::lock_guard lock(i.mu);
+    if (!i.stopping && i.queue.size() < i.options.max_queued) {
+      i.queue.push_back(std::move(p));
+      i.wake.notify_one();
+      return;
+    }
+    ++i.refused;
+    if (i.refused % 1000 == 1)
+      log::Error("audit log: the disk cannot keep up; ", i.refused, " record(s) refused so far");
+  }
+  if (p.done) p.done(Status::Limit("the audit log is not accepting records"));
 }
 
 Status AuditLog::Close() {
-  if (impl_->closed) return Status::Ok();
-  Status s = impl_->Write("relay_stopping", "", nlohmann::json::object(), impl_->options.now_ms());
-  if (s.ok()) s = impl_->Checkpoint(/*final=*/true);
-  impl_->closed = true;
-  return s;
+  Impl& i = *impl_;
+  {
+    std::lock_guard lock(i.mu);
+    if (i.closed) return Status::Ok();
+    i.closed = true;
+  }
+  i.StopWriter();  // writes everything queued first
+  std::deque<Pending> none;
+  return i.WriteBatch(none, /*final_checkpoint=*/true);
 }
 
 const Bytes& AuditLog::public_key() const { return impl_->key->public_key(); }
-int64_t AuditLog::count() const { return impl_->last_seq; }
+
+AuditLog::SignedHead AuditLog::Head() const {
+  SignedHead h;
+  {
+    std::lock_guard lock(impl_->mu);
+    h.count = impl_->committed_seq;
+    h.head = impl_->committed_head;
+  }
+  h.time_ms = impl_->options.now_ms();
+  h.signature = impl_->key->Sign(HeadStatement(h.count, h.head, h.time_ms));
+  return h;
+}
 
 }  // namespace telemaint::audit

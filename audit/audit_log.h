@@ -2,7 +2,9 @@
 // The relay's side of the audit log: appends records to the chain, signs a checkpoint every N
 // records and at shutdown with the relay's Ed25519 key (made at first start, DATA_DIR/
 // audit-signing.key, 0600), and after a crash closes what was left open with records saying so.
-// Not thread-safe: the relay's io thread owns it.
+// Records are written by a thread of its own, in batches (one transaction and one sync each),
+// so the relay's io thread never waits for the disk and a flood of events costs few syncs.
+// Append and SignedHead may be called from any thread.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -19,23 +21,34 @@ struct AuditLogOptions {
   int checkpoint_every = 100;           // records between signed checkpoints
   std::string relay_version;            // in the relay_started record
   std::function<int64_t()> now_ms;      // unix milliseconds; default the system clock
+  size_t max_queued = 100000;           // records waiting for the disk; beyond, refused
 };
 
-// The relay's audit public key (hex), made with its secret half if it does not exist yet.
+// The relay's audit public key (hex); NotFound before the relay's first start.
 Result<std::string> AuditPublicKeyHex(const std::string& data_dir);
 
 class AuditLog {
  public:
-  // Opens (or creates) the log, runs crash recovery, and appends relay_started.
+  // Opens (or creates) the log, runs crash recovery, appends relay_started, starts the writer.
   static Result<std::unique_ptr<AuditLog>> Open(AuditLogOptions options);
   ~AuditLog();
 
-  // Appends one record, durable when this returns Ok (WAL, synchronous=FULL).
-  Status Append(const std::string& kind, const std::string& session, nlohmann::json data);
-  // relay_stopping and the final checkpoint; the log is closed afterwards.
+  // Queues one record. `done`, if given, runs on the writer thread once the record is durable
+  // (WAL, synchronous=FULL) or could not be written.
+  void Append(std::string kind, std::string session, nlohmann::json data,
+              std::function<void(Status)> done = {});
+  // Writes what is queued, then relay_stopping and the final checkpoint; stops the writer.
   Status Close();
   const Bytes& public_key() const;
-  int64_t count() const;
+
+  // The committed records' count and chain head, signed now (HeadStatement).
+  struct SignedHead {
+    int64_t count = 0;
+    Bytes head;
+    int64_t time_ms = 0;
+    Bytes signature;
+  };
+  SignedHead Head() const;
 
  private:
   struct Impl;

@@ -39,10 +39,10 @@ SignedReceipt SignReceipt(const ReceiptFacts& f, const crypto::SigningKey& key) 
 Result<ReceiptFacts> CheckReceipt(const std::string& text, ByteView signature) {
   if (text.size() > kMaxReceipt) return Status::InvalidInput("the receipt is too long");
   auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("type", "") != kType)
-    return Status::InvalidInput("not a session receipt");
+  if (j.is_discarded() || !j.is_object()) return Status::InvalidInput("not a session receipt");
   ReceiptFacts f;
   try {
+    if (j.at("type").get<std::string>() != kType) return Status::InvalidInput("not a session receipt");
     f.role = j.at("role").get<std::string>();
     f.session = j.at("session").get<std::string>();
     f.transcript = FromHex(j.at("transcript").get<std::string>());

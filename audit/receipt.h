@@ -25,7 +25,8 @@ struct ReceiptFacts {
   Bytes host_key, technician_key;  // as proven inside the channel (empty if unknown)
   std::string technician;          // the account the relay named
   int64_t start_ms = 0, end_ms = 0;  // this end's clock, unix milliseconds
-  std::vector<std::string> permissions;  // "control", "view_only", "denied", "no_answer"
+  // In order, at most 32: "control", "view_only", "denied", "no_answer", "stopped" (host).
+  std::vector<std::string> permissions;
   std::string ending;                    // the reason the session ended
 };
 

@@ -7,6 +7,7 @@ namespace telemaint::audit {
 namespace {
 constexpr char kRecordLabel[] = "telemaint/v1 audit record";
 constexpr char kCheckpointLabel[] = "telemaint/v1 audit checkpoint";
+constexpr char kHeadLabel[] = "telemaint/v1 audit head";
 
 void PutU64(Bytes& out, uint64_t v) {
   for (int i = 7; i >= 0; --i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
@@ -17,7 +18,8 @@ std::string EncodeBody(const Record& r) {
   // nlohmann's object keeps keys sorted: the same record always gives the same text.
   nlohmann::json j = {{"seq", r.seq}, {"time", r.time_ms}, {"kind", r.kind},
                       {"session", r.session}, {"data", r.data}};
-  return j.dump(-1, ' ', /*ensure_ascii=*/true);
+  // Names from the network may be invalid UTF-8: replaced, never thrown on.
+  return j.dump(-1, ' ', /*ensure_ascii=*/true, nlohmann::json::error_handler_t::replace);
 }
 
 Result<Record> ParseBody(const std::string& body) {
@@ -45,8 +47,17 @@ Bytes ChainHash(ByteView previous, const std::string& body) {
                              previous, AsBytes(body)});
 }
 
-Bytes CheckpointStatement(int64_t count, ByteView head, int64_t time_ms) {
+Bytes CheckpointStatement(int64_t count, ByteView head, int64_t time_ms, bool final) {
   Bytes out(kCheckpointLabel, kCheckpointLabel + sizeof kCheckpointLabel);
+  PutU64(out, static_cast<uint64_t>(count));
+  out.insert(out.end(), head.begin(), head.end());
+  PutU64(out, static_cast<uint64_t>(time_ms));
+  out.push_back(final ? 1 : 0);
+  return out;
+}
+
+Bytes HeadStatement(int64_t count, ByteView head, int64_t time_ms) {
+  Bytes out(kHeadLabel, kHeadLabel + sizeof kHeadLabel);
   PutU64(out, static_cast<uint64_t>(count));
   out.insert(out.end(), head.begin(), head.end());
   PutU64(out, static_cast<uint64_t>(time_ms));

@@ -40,7 +40,11 @@ Bytes GenesisHash();
 Bytes ChainHash(ByteView previous, const std::string& body);
 
 // What a checkpoint's signature covers: the number of records before it, the hash of the last
-// of them, and the checkpoint's time.
-Bytes CheckpointStatement(int64_t count, ByteView head, int64_t time_ms);
+// of them, the checkpoint's time, and whether it is the relay's closing one (so a log cut at a
+// periodic checkpoint cannot be passed off as complete).
+Bytes CheckpointStatement(int64_t count, ByteView head, int64_t time_ms, bool final);
+// What the relay signs when an auditor reads a running log: how many records are committed
+// and the hash of the last, now (GET /v1/audit/head).
+Bytes HeadStatement(int64_t count, ByteView head, int64_t time_ms);
 
 }  // namespace telemaint::audit

@@ -3,6 +3,10 @@
 #include <boost/beast/core/detail/base64.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "common/log.h"
 #include "common/net.h"
 #include "common/tls.h"
 #include "crypto/secret.h"
@@ -25,54 +29,83 @@ std::string BasicAuthorization(const std::string& user, const std::string& passw
 
 }  // namespace
 
-Result<std::vector<StoredRecord>> FetchRecords(const RemoteSource& source) {
+namespace {
+
+// One GET on a fresh TLS connection; the body of a 200, or why not.
+Result<std::string> Get(asio::io_context& io, ssl::context& tls, const RemoteSource& source,
+                        const std::string& authorization, const std::string& target) {
+  error_code ec;
+  tcp::resolver resolver(io);
+  auto endpoints = resolver.resolve(source.relay.host, std::to_string(source.relay.port), ec);
+  if (ec) return Status::Io("cannot resolve " + source.relay.host + ": " + ec.message());
+  beast::ssl_stream<beast::tcp_stream> stream(io, tls);
+  // SNI and host name verification are not automatic with Asio.
+  SSL_set_tlsext_host_name(stream.native_handle(), source.relay.host.c_str());
+  stream.set_verify_callback(ssl::host_name_verification(source.relay.host));
+  beast::get_lowest_layer(stream).connect(endpoints, ec);
+  if (ec) return Status::Io("cannot reach the relay " + source.relay.ToString() + ": " + ec.message());
+  // The calls below are synchronous: the socket's own timeouts bound a relay that stalls.
+  timeval limit{60, 0};
+  int fd = beast::get_lowest_layer(stream).socket().native_handle();
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+  stream.handshake(ssl::stream_base::client, ec);
+  if (ec) return Status::Io("TLS with the relay failed: " + ec.message());
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, source.relay.host);
+  req.set(http::field::authorization, authorization);
+  http::write(stream, req, ec);
+  if (ec) return Status::Io("cannot ask the relay: " + ec.message());
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64u << 20);
+  http::read(stream, buffer, parser, ec);
+  if (ec) return Status::Io("no complete answer from the relay: " + ec.message());
+  auto res = parser.release();
+  stream.shutdown(ec);  // the relay closes; a truncated close is not an error here
+  if (res.result() == http::status::unauthorized)
+    return Status::AuthFailed("the relay refused the account or password");
+  if (res.result() == http::status::forbidden)
+    return Status::AuthFailed("this account may not read the audit log (auditor accounts only)");
+  if (res.result() != http::status::ok)
+    return Status::Io("the relay answered " + std::to_string(res.result_int()) + ": " +
+                      log::Printable(res.body().substr(0, 200)));
+  return std::move(res.body());
+}
+
+}  // namespace
+
+Result<RemoteLog> FetchRecords(const RemoteSource& source) {
   auto tls = MakeClientTlsContext(source.ca_file);
   if (!tls.ok()) return tls.status();
   asio::io_context io;
-  std::vector<StoredRecord> records;
   std::string authorization = BasicAuthorization(source.user, source.password);
   struct WipeOnExit {
     std::string& s;
     ~WipeOnExit() { crypto::Wipe(s); }
   } wipe{authorization};
+
+  RemoteLog fetched;
+  auto head_text = Get(io, **tls, source, authorization, "/v1/audit/head");
+  if (!head_text.ok()) return head_text.status();
+  auto h = nlohmann::json::parse(*head_text, nullptr, false);
+  if (!h.is_object() || !h.contains("count") || !h["count"].is_number_integer() ||
+      !h.contains("head") || !h["head"].is_string() || !h.contains("time") ||
+      !h["time"].is_number_integer() || !h.contains("signature") || !h["signature"].is_string())
+    return Status::Protocol("the relay's signed head is malformed");
+  fetched.head = {h["count"].get<int64_t>(), FromHex(h["head"].get<std::string>()),
+              h["time"].get<int64_t>(), FromHex(h["signature"].get<std::string>())};
+
   int64_t after = 0;
-  for (;;) {
-    error_code ec;
-    tcp::resolver resolver(io);
-    auto endpoints = resolver.resolve(source.relay.host, std::to_string(source.relay.port), ec);
-    if (ec) return Status::Io("cannot resolve " + source.relay.host + ": " + ec.message());
-    beast::ssl_stream<beast::tcp_stream> stream(io, **tls);
-    // SNI and host name verification are not automatic with Asio.
-    SSL_set_tlsext_host_name(stream.native_handle(), source.relay.host.c_str());
-    stream.set_verify_callback(ssl::host_name_verification(source.relay.host));
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
-    beast::get_lowest_layer(stream).connect(endpoints, ec);
-    if (ec) return Status::Io("cannot reach the relay " + source.relay.ToString() + ": " + ec.message());
-    stream.handshake(ssl::stream_base::client, ec);
-    if (ec) return Status::Io("TLS with the relay failed: " + ec.message());
-    http::request<http::empty_body> req{
-        http::verb::get,
-        "/v1/audit/records?after=" + std::to_string(after) + "&limit=" + std::to_string(kPage), 11};
-    req.set(http::field::host, source.relay.host);
-    req.set(http::field::authorization, authorization);
-    http::write(stream, req, ec);
-    if (ec) return Status::Io("cannot ask the relay: " + ec.message());
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(512u << 20);
-    http::read(stream, buffer, parser, ec);
-    if (ec) return Status::Io("no answer from the relay: " + ec.message());
-    auto res = parser.release();
-    if (res.result() == http::status::unauthorized)
-      return Status::AuthFailed("the relay refused the account or password");
-    if (res.result() == http::status::forbidden)
-      return Status::AuthFailed("this account may not read the audit log (auditor accounts only)");
-    if (res.result() != http::status::ok)
-      return Status::Io("the relay answered " + std::to_string(res.result_int()) + ": " + res.body());
-    int64_t got = 0;
-    std::string_view body = res.body();
+  while (after < fetched.head.count) {
+    auto page = Get(io, **tls, source, authorization,
+                    "/v1/audit/records?after=" + std::to_string(after) + "&limit=" +
+                        std::to_string(std::min(kPage, fetched.head.count - after)));
+    if (!page.ok()) return page.status();
+    std::string_view body = *page;
+    const int64_t before = after;
     size_t start = 0;
-    while (start < body.size()) {
+    while (start < body.size() && after < fetched.head.count) {
       size_t nl = body.find('\n', start);
       if (nl == std::string_view::npos) nl = body.size();
       auto j = nlohmann::json::parse(body.substr(start, nl - start), nullptr, false);
@@ -80,15 +113,15 @@ Result<std::vector<StoredRecord>> FetchRecords(const RemoteSource& source) {
       if (j.is_discarded() || !j.is_object() || !j.contains("seq") || !j["seq"].is_number_integer() ||
           !j.contains("body") || !j["body"].is_string() || !j.contains("hash") || !j["hash"].is_string())
         return Status::Protocol("the relay sent something that is not an audit record");
-      records.push_back({j["seq"].get<int64_t>(), j["body"].get<std::string>(),
-                         FromHex(j["hash"].get<std::string>())});
-      after = records.back().seq;
-      ++got;
+      const int64_t seq = j["seq"].get<int64_t>();
+      // Each record after the last; a gap is left for the verifier to name.
+      if (seq <= after) return Status::Protocol("the relay sent records out of order");
+      fetched.records.push_back({seq, j["body"].get<std::string>(), FromHex(j["hash"].get<std::string>())});
+      after = seq;
     }
-    stream.shutdown(ec);  // the relay closes; a truncated close is not an error here
-    if (got < kPage) break;
+    if (after == before) break;  // nothing new: the verifier reports the log as cut here
   }
-  return records;
+  return fetched;
 }
 
 }  // namespace telemaint::audit

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "audit/record.h"
+#include "audit/verify.h"
 #include "common/address.h"
 #include "common/status.h"
 
@@ -17,6 +18,13 @@ struct RemoteSource {
   std::string user, password;
 };
 
-Result<std::vector<StoredRecord>> FetchRecords(const RemoteSource& source);
+struct RemoteLog {
+  std::vector<StoredRecord> records;  // 1 .. head.count, nothing after
+  AttestedHead head;                  // what the relay signed for this read
+};
+
+// Asks for the signed head first, then the records up to it, page by page (each page must
+// move forward; the relay cannot keep the tool reading forever).
+Result<RemoteLog> FetchRecords(const RemoteSource& source);
 
 }  // namespace telemaint::audit

@@ -21,7 +21,9 @@ std::string PermissionText(const std::string& p) {
 // Spreadsheets run cells that start with = + - @ as formulas; names come from hosts.
 std::string CsvField(const std::string& value) {
   std::string v = value;
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v = "'" + v;
+  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' ||
+                     v[0] == '\r'))
+    v = "'" + v;
   if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
   std::string out = "\"";
   for (char c : v) {
@@ -39,7 +41,19 @@ std::string Join(const std::vector<std::string>& parts, const std::string& sep) 
 
 }  // namespace
 
+void SessionIndex::MarkReceiptProblem(const std::string& id) {
+  if (auto it = sessions_.find(id); it != sessions_.end()) it->second.receipt_problem = true;
+}
+
 void SessionIndex::Add(const Record& r) {
+  try {
+    AddRecord(r);
+  } catch (const nlohmann::json::exception&) {
+    // A field of the wrong type: the Verifier names the record; the report skips it.
+  }
+}
+
+void SessionIndex::AddRecord(const Record& r) {
   if (r.session.empty()) return;
   auto it = sessions_.find(r.session);
   if (r.kind == "session_start" && it == sessions_.end()) {
@@ -61,7 +75,13 @@ void SessionIndex::Add(const Record& r) {
   if (it == sessions_.end()) return;
   SessionSummary& s = it->second;
   s.timeline.push_back(r);
-  if (r.kind == "permission") s.permissions.push_back(PermissionText(r.data.value("permission", "")));
+  if (r.kind == "permission") {
+    const std::string event = r.data.value("event", "");
+    const std::string permission = r.data.value("permission", "");
+    s.permissions.push_back(log::Printable(event == "stopped" ? "stopped" : PermissionText(permission)));
+    if (!s.granted_at_ms && (permission == "control" || permission == "view_only"))
+      s.granted_at_ms = r.time_ms;
+  }
   if (r.kind == "receipt") {
     // Checked by the Verifier; here only who signed and the keys they name.
     auto facts = CheckReceipt(r.data.value("receipt", ""), FromHex(r.data.value("signature", "")));
@@ -79,6 +99,9 @@ void SessionIndex::Add(const Record& r) {
     s.duration_known = r.data.value("duration_known", true);
     s.bytes_host_to_viewer = r.data.value("bytes_host_to_viewer", uint64_t{0});
     s.bytes_viewer_to_host = r.data.value("bytes_viewer_to_host", uint64_t{0});
+    // The time the customer allowed: from their yes to the end (the question is not billed).
+    const int64_t ended = s.start_ms + s.duration_ms;
+    s.allowed_ms = s.granted_at_ms ? std::max<int64_t>(0, ended - s.granted_at_ms) : 0;
   }
 }
 
@@ -183,6 +206,8 @@ void WriteJson(std::ostream& out, const std::vector<const SessionSummary*>& sess
                    {"bytes_host_to_viewer", s->bytes_host_to_viewer},
                    {"bytes_viewer_to_host", s->bytes_viewer_to_host},
                    {"receipts", s->receipts},
+                   {"receipt_problem", s->receipt_problem},
+                   {"allowed_s", s->allowed_ms / 1000},
                    {"host_key", s->host_key},
                    {"technician_key", s->technician_key},
                    {"timeline", timeline}});
@@ -206,7 +231,9 @@ void WriteTimeline(std::ostream& out, const SessionSummary& s) {
       << s.bytes_host_to_viewer << " bytes to the technician, " << s.bytes_viewer_to_host
       << " bytes to the host\n"
       << "  receipts    "
-      << (s.receipts.empty() ? "(none)" : Join(s.receipts, ", ") + " (signatures verified)")
+      << (s.receipts.empty() ? "(none)"
+          : s.receipt_problem ? Join(s.receipts, ", ") + " (DO NOT CHECK OUT: see verify)"
+                              : Join(s.receipts, ", ") + " (signatures verified)")
       << (s.technician_key.empty() ? "" : "; technician key " + s.technician_key)
       << (s.host_key.empty() ? "" : "; host key " + s.host_key) << "\n";
   for (const Record& r : s.timeline)
@@ -215,9 +242,9 @@ void WriteTimeline(std::ostream& out, const SessionSummary& s) {
 }
 
 int64_t BillableMinutes(const SessionSummary& s, int round_minutes) {
-  if (s.duration_ms <= 0) return 0;
+  if (s.allowed_ms <= 0) return 0;
   const int64_t unit_ms = static_cast<int64_t>(round_minutes > 0 ? round_minutes : 1) * 60000;
-  const int64_t units = (s.duration_ms + unit_ms - 1) / unit_ms;
+  const int64_t units = (s.allowed_ms + unit_ms - 1) / unit_ms;
   return units * (round_minutes > 0 ? round_minutes : 1);
 }
 

@@ -25,6 +25,10 @@ struct SessionSummary {
   std::string outcome;                   // how it ended (reason), or "open"
   uint64_t bytes_host_to_viewer = 0, bytes_viewer_to_host = 0;
   std::vector<std::string> receipts;  // whose signed receipts the log holds: "host", "viewer"
+  bool receipt_problem = false;       // set from the Verifier's receipt problems
+  // Billable: from the customer's yes (control or view only) to the end; 0 if never allowed.
+  int64_t allowed_ms = 0;
+  int64_t granted_at_ms = 0;  // when the customer first said yes (0: never)
   std::string host_key, technician_key;  // fingerprints, from the receipts
   std::vector<Record> timeline;  // every record about this session
 };
@@ -35,8 +39,10 @@ class SessionIndex {
   // In start order.
   std::vector<const SessionSummary*> All() const;
   const SessionSummary* Find(const std::string& id_or_prefix, std::string* why) const;
+  void MarkReceiptProblem(const std::string& id);
 
  private:
+  void AddRecord(const Record& record);
   std::map<std::string, SessionSummary> sessions_;
   std::vector<std::string> order_;
 };
@@ -58,8 +64,9 @@ void WriteCsv(std::ostream& out, const std::vector<const SessionSummary*>& sessi
 void WriteJson(std::ostream& out, const std::vector<const SessionSummary*>& sessions);
 void WriteTimeline(std::ostream& out, const SessionSummary& s);
 
-// A session's billable minutes: its duration rounded up to whole `round_minutes` (0: to the
-// minute, started minutes count). Refused or zero-length sessions bill nothing.
+// A session's billable minutes: the time the customer allowed (from their yes to the end)
+// rounded up to whole `round_minutes` (0: to the minute, started minutes count). Refused or
+// unanswered sessions bill nothing.
 int64_t BillableMinutes(const SessionSummary& s, int round_minutes);
 
 }  // namespace telemaint::audit

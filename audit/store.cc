@@ -92,6 +92,12 @@ Status AuditStore::Append(const StoredRecord& r) {
   return Status::Ok();
 }
 
+Status AuditStore::Exec(const char* sql) {
+  if (sqlite3_exec(impl_->db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+    return impl_->Error(std::string("audit log: ") + sql);
+  return Status::Ok();
+}
+
 Result<std::optional<StoredRecord>> AuditStore::Last() {
   Stmt s(impl_->db, "SELECT seq, body, hash FROM records ORDER BY seq DESC LIMIT 1");
   if (!s.ok()) return impl_->Error("cannot read the audit log");

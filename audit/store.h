@@ -21,6 +21,8 @@ class AuditStore {
   ~AuditStore();
 
   Status Append(const StoredRecord& record);
+  // BEGIN IMMEDIATE, COMMIT, ROLLBACK: a batch of appends is one transaction, one sync.
+  Status Exec(const char* sql);
   Result<std::optional<StoredRecord>> Last();
   // Every record in sequence order, one at a time (a log of months does not fit a vector).
   Status ForEach(const std::function<void(StoredRecord)>& visit);

@@ -1,6 +1,7 @@
 #include "audit/verify.h"
 
 #include "audit/receipt.h"
+#include "audit/sessions.h"
 #include "crypto/identity.h"
 
 namespace telemaint::audit {
@@ -29,6 +30,16 @@ void Verifier::Fail(Problem p, int64_t seq, std::string message) {
 
 void Verifier::Add(const StoredRecord& stored) {
   if (!report_.ok()) return;
+  try {
+    AddRecord(stored);
+  } catch (const nlohmann::json::exception&) {
+    // A field of the wrong type: only a changed record can have one (the relay writes them).
+    Fail(Problem::kChanged, stored.seq,
+         "record " + std::to_string(stored.seq) + " was changed: a field has the wrong type");
+  }
+}
+
+void Verifier::AddRecord(const StoredRecord& stored) {
   ++report_.records;
   const std::string at = "record " + std::to_string(stored.seq);
   if (stored.seq > expected_seq_) {
@@ -76,15 +87,17 @@ void Verifier::Add(const StoredRecord& stored) {
                "), not the pinned relay key (" + crypto::KeyFingerprint(options_.relay_key) + ")");
       return;
     }
+    const bool final = d.value("final", false);
     if (!crypto::VerifySignature(options_.relay_key,
-                                 CheckpointStatement(count, head, record->time_ms), signature)) {
+                                 CheckpointStatement(count, head, record->time_ms, final),
+                                 signature)) {
       Fail(Problem::kBadSignature, stored.seq,
            at + " is a checkpoint whose signature does not verify with the pinned relay key");
       return;
     }
     ++report_.checkpoints;
     report_.signed_through = stored.seq;
-    last_final_ = d.value("final", false);
+    last_final_ = final;
   }
   if (record->kind == "session_start")
     sessions_[record->session].technician = record->data.value("technician", "");
@@ -94,27 +107,29 @@ void Verifier::Add(const StoredRecord& stored) {
   ++expected_seq_;
 }
 
+void Verifier::ReceiptFails(const Record& r, std::string message) {
+  report_.receipt_problems.push_back(
+      {r.seq, r.session, "record " + std::to_string(r.seq) + ": " + std::move(message)});
+}
+
 void Verifier::CheckReceiptRecord(const Record& r) {
-  const std::string at = "record " + std::to_string(r.seq);
   const std::string by = r.data.value("by", "");
   auto facts = CheckReceipt(r.data.value("receipt", ""), FromHex(r.data.value("signature", "")));
   if (!facts.ok()) {
-    Fail(Problem::kBadReceipt, r.seq, at + ": " + facts.status().message());
+    ReceiptFails(r, facts.status().message());
     return;
   }
   auto seen = sessions_.find(r.session);
   if (facts->role != by || facts->session != r.session || seen == sessions_.end()) {
-    Fail(Problem::kBadReceipt, r.seq,
-         at + ": the " + facts->role + "'s receipt is filed under another session or side");
-    return;
-  }
-  if (facts->technician != seen->second.technician) {
-    Fail(Problem::kBadReceipt, r.seq,
-         at + ": the " + facts->role + "'s receipt names technician '" + facts->technician +
-             "', the session '" + seen->second.technician + "'");
+    ReceiptFails(r, "the " + facts->role + "'s receipt is filed under another session or side");
     return;
   }
   SessionSeen& s = seen->second;
+  if (facts->technician != s.technician) {
+    ReceiptFails(r, "the " + facts->role + "'s receipt names technician '" + facts->technician +
+                        "', the session '" + s.technician + "'");
+    return;
+  }
   if (!s.has_receipt) {
     s.has_receipt = true;
     s.transcript = facts->transcript;
@@ -122,10 +137,11 @@ void Verifier::CheckReceiptRecord(const Record& r) {
     s.technician_key = facts->technician_key;
     return;
   }
-  if (facts->transcript != s.transcript || facts->host_key != s.host_key ||
-      facts->technician_key != s.technician_key)
-    Fail(Problem::kBadReceipt, r.seq,
-         at + ": the host's and the viewer's receipts disagree on the channel or the keys");
+  // A key one side never learned (its hello did not arrive) is empty, not a disagreement.
+  auto differ = [](const Bytes& a, const Bytes& b) { return !a.empty() && !b.empty() && a != b; };
+  if (facts->transcript != s.transcript || differ(facts->host_key, s.host_key) ||
+      differ(facts->technician_key, s.technician_key))
+    ReceiptFails(r, "the host's and the viewer's receipts disagree on the channel or the keys");
 }
 
 VerifyReport Verifier::Finish() {
@@ -133,6 +149,27 @@ VerifyReport Verifier::Finish() {
   const int64_t last = expected_seq_ - 1;
   if (last == 0) {
     Fail(Problem::kTruncated, 0, "the log is empty");
+    return report_;
+  }
+  if (options_.attested) {
+    // Read from a running relay: what it signed for this read is where the log must end.
+    const AttestedHead& a = *options_.attested;
+    if (!crypto::VerifySignature(options_.relay_key, HeadStatement(a.count, a.head, a.time_ms),
+                                 a.signature)) {
+      Fail(Problem::kBadSignature, a.count,
+           "the relay's signed head does not verify with the pinned relay key");
+    } else if (last < a.count) {
+      Fail(Problem::kTruncated, last,
+           "the relay signed " + std::to_string(a.count) + " records but sent " +
+               std::to_string(last) + " (truncated)");
+    } else if (last > a.count || previous_ != a.head) {
+      Fail(Problem::kChanged, a.count,
+           "the records sent do not end at the head the relay signed (changed)");
+    } else if (report_.signed_through < last) {
+      report_.signed_through = last;
+      report_.notes.push_back("records after the last checkpoint are covered by the relay's "
+                              "signed head of " + IsoTime(a.time_ms));
+    }
     return report_;
   }
   if (last_kind_ != kCheckpoint) {

@@ -18,10 +18,26 @@ namespace telemaint::audit {
 enum class Problem { kNone, kChanged, kRemoved, kReordered, kTruncated, kBadSignature, kBadReceipt };
 const char* ProblemName(Problem p);  // "changed", "removed", ...
 
+// What a running relay signed when asked (GET /v1/audit/head): the log must end exactly there.
+struct AttestedHead {
+  int64_t count = 0;
+  Bytes head;
+  int64_t time_ms = 0;
+  Bytes signature;
+};
+
 struct VerifyOptions {
   Bytes relay_key;    // pinned; checkpoints signed by any other key fail
   bool live = false;  // a copy of a running relay's log: records after the last checkpoint
                       // are reported, not an error
+  std::optional<AttestedHead> attested;  // read from a running relay: its signed head
+};
+
+// A session receipt that does not check out. The chain is still verified past it (a hostile
+// technician or host must not be able to blind the auditor to the rest of the log).
+struct ReceiptProblem {
+  int64_t seq = 0;
+  std::string session, message;
 };
 
 struct VerifyReport {
@@ -32,6 +48,8 @@ struct VerifyReport {
   int64_t checkpoints = 0; // verified
   int64_t signed_through = 0;  // the last record a valid checkpoint covers
   std::vector<std::string> notes;
+  std::vector<ReceiptProblem> receipt_problems;
+  // The chain, sequence and checkpoints are sound (reports may be made from it).
   bool ok() const { return problem == Problem::kNone; }
 };
 
@@ -44,7 +62,9 @@ class Verifier {
 
  private:
   void Fail(Problem p, int64_t seq, std::string message);
+  void AddRecord(const StoredRecord& stored);
   void CheckReceiptRecord(const Record& record);
+  void ReceiptFails(const Record& record, std::string message);
   VerifyOptions options_;
   VerifyReport report_;
   Bytes previous_ = GenesisHash();

@@ -365,6 +365,12 @@ void HostAgent::Impl::ReportConsent(const char* event, const char* permission) {
 }
 
 namespace {
+// A receipt lists the answers and changes; a person toggling for hours must not push it past
+// what the relay accepts (wire::kMaxReceiptBytes).
+void AddPermission(std::vector<std::string>& list, const std::string& permission) {
+  if (list.size() < 32) list.push_back(permission);
+}
+
 const char* WireName(Permission p) {
   return p == Permission::kControl ? "control" : p == Permission::kViewOnly ? "view_only" : "denied";
 }
@@ -397,7 +403,7 @@ asio::awaitable<void> HostAgent::Impl::AskConsent(peer::Tunnel& tunnel, SessionC
     if (consent.permission == Permission::kControl) co_return;
     if (answer.permission == Permission::kControl) {
       ReportConsent("changed", "control");
-      consent.permissions.push_back("control");
+      AddPermission(consent.permissions, "control");
       ApplyPermission(tunnel, consent, Permission::kControl);
       history->Record(consent.session, "changed", {{"permission", "control (asked again)"}});
       consent_ui->ShowSession(who, Permission::kControl, OnChoice(tunnel, consent));
@@ -410,7 +416,7 @@ asio::awaitable<void> HostAgent::Impl::AskConsent(peer::Tunnel& tunnel, SessionC
                   {{"permission", answer.timed_out ? "no answer (denied)"
                                                    : PermissionName(answer.permission)}});
   ReportConsent("answered", answer.timed_out ? "no_answer" : WireName(answer.permission));
-  consent.permissions.push_back(answer.timed_out ? "no_answer" : WireName(answer.permission));
+  AddPermission(consent.permissions, answer.timed_out ? "no_answer" : WireName(answer.permission));
   if (answer.permission == Permission::kDenied) {
     log::Info("session ", consent.session, ": the person at the screen said no",
               answer.timed_out ? " (no answer)" : "");
@@ -434,12 +440,12 @@ std::function<void(Permission)> HostAgent::Impl::OnChoice(peer::Tunnel& tunnel,
     if (p == Permission::kDenied) {
       log::Info("session ", consent.session, ": stopped by the person at the screen");
       ReportConsent("stopped", "denied");
-      consent.permissions.push_back("stopped");
+      AddPermission(consent.permissions, "stopped");
       tunnel.End("user_stopped", "you stopped the session");
       return;
     }
     ReportConsent("changed", WireName(p));
-    consent.permissions.push_back(WireName(p));
+    AddPermission(consent.permissions, WireName(p));
     ApplyPermission(tunnel, consent, p);
     history->Record(consent.session, "changed", {{"permission", PermissionName(p)}});
     // Control given from the banner answers the technician's open request too.

@@ -89,6 +89,10 @@ Result<std::vector<std::string>> SessionHistory::Summaries(const std::string& pa
       s.end = str("time") + ": " + str("how");
     } else if (event == "receipt") {
       s.receipt = true;
+      // A session that ended before anyone was asked (the technician's identity did not check
+      // out) has only its receipt.
+      if (s.start.empty()) s.start = str("time");
+      if (s.who.empty()) s.who = "a technician whose identity did not check out (not asked)";
     }
   }
   std::vector<std::string> out;

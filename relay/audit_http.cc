@@ -1,9 +1,10 @@
 // The auditor's read-only endpoints over HTTPS, on the relay's one port:
 //   GET /v1/audit/records?after=N&limit=M   records after seq N (JSON lines: seq, body, hash)
+//   GET /v1/audit/head                      the committed count and chain head, signed now
 //   GET /v1/audit/key                       the relay's audit public key (pin it out of band)
 // HTTP Basic authentication with an auditor (or admin) account; technicians are refused. The
 // records are the relay's own, unchanged: telemaint-audit verifies them against the pinned key,
-// so this endpoint needs no trust. Every read is itself recorded (auditor_read).
+// so this endpoint needs no trust. Each head read (one per audit run) is itself recorded.
 #include <boost/beast/core/detail/base64.hpp>
 #include <charconv>
 
@@ -20,6 +21,7 @@ using namespace net;
 namespace {
 
 constexpr int64_t kDefaultLimit = 10000, kMaxLimit = 100000;
+constexpr size_t kMaxPageBytes = 8u << 20;  // a page stops after the record that passes this
 
 // "user:password" from "Basic base64"; false when malformed.
 bool DecodeBasic(const std::string& header, std::string& user, std::string& password) {
@@ -81,11 +83,12 @@ asio::awaitable<HttpAnswer> RelayCore::ServeAudit(const std::string& address,
     co_return a;
   }
   crypto::Wipe(authorization);
-  if (!joins_.Allow(address)) co_return Json(429, std::string(msg::kRateLimited));
+  if (!audit_reads_.Allow(address)) co_return Json(429, std::string(msg::kRateLimited));
   auto auth = co_await Authenticate(address, user, std::move(password), Purpose::kAudit);
   if (!auth.ok) {
     log::Warn("audit read by '", user, "' from ", address, " refused: ", auth.error);
-    Audit("login_failed", "", {{"technician", user}, {"address", address},
+    Audit("login_failed", "", {{"technician", IsValidUserName(user) ? user : "(not an account name)"},
+                               {"address", address},
                                {"reason", std::string(auth.error)}, {"for", "audit"}});
     if (auth.error == msg::kForbidden) co_return Json(403, "this account may not read the audit log");
     if (auth.error == msg::kAuthFailed) {
@@ -93,13 +96,24 @@ asio::awaitable<HttpAnswer> RelayCore::ServeAudit(const std::string& address,
       a.ask_for_credentials = true;
       co_return a;
     }
-    co_return Json(503, std::string(auth.error));
+    co_return Json(auth.error == msg::kRateLimited ? 429 : 503, std::string(auth.error));
   }
   const std::string path = target.substr(0, target.find('?'));
   const std::string query = target.find('?') == std::string::npos ? "" : target.substr(target.find('?') + 1);
   if (path == "/v1/audit/key") {
     HttpAnswer a;
     a.body = nlohmann::json{{"key", audit_ ? ToHex(audit_->public_key()) : ""}}.dump();
+    co_return a;
+  }
+  if (path == "/v1/audit/head") {
+    // Signed now: the records an auditor then fetches must end exactly here.
+    if (!audit_) co_return Json(503, "the audit log is closed");
+    auto head = audit_->Head();
+    HttpAnswer a;
+    a.body = nlohmann::json{{"count", head.count}, {"head", ToHex(head.head)},
+                            {"time", head.time_ms}, {"signature", ToHex(head.signature)}}
+                 .dump();
+    Audit("auditor_read", "", {{"auditor", user}, {"address", address}, {"head", head.count}});
     co_return a;
   }
   if (path != "/v1/audit/records") co_return Json(404, "unknown endpoint");
@@ -116,6 +130,7 @@ asio::awaitable<HttpAnswer> RelayCore::ServeAudit(const std::string& address,
         if (!store.ok()) co_return Json(500, "the audit log cannot be read");
         int64_t count = 0;
         Status s = (*store)->ForEachAfter(after, limit, [&](audit::StoredRecord r) {
+          if (a.body.size() > kMaxPageBytes) return;  // the client asks for the rest
           a.body += nlohmann::json{{"seq", r.seq}, {"body", r.body}, {"hash", ToHex(r.hash)}}.dump();
           a.body += '\n';
           ++count;
@@ -124,9 +139,7 @@ asio::awaitable<HttpAnswer> RelayCore::ServeAudit(const std::string& address,
         co_return a;
       },
       asio::use_awaitable);
-  if (answer.status == 200)
-    Audit("auditor_read", "", {{"auditor", user}, {"address", address}, {"after", after},
-                               {"limit", limit}});
+
   co_return answer;
 }
 

@@ -44,6 +44,8 @@ struct PeerConn {
   std::string audit_id, customer, machine, version;
   bool gone_recorded = false;
   bool receipt_recorded = false;  // one receipt per side and session
+  bool reserved = false;          // a host whose session is being recorded before it starts
+  int permission_records = 0;     // consent messages recorded in this session
 };
 
 // An answer to a plain HTTPS request (the auditor's endpoints).
@@ -95,15 +97,18 @@ class RelayCore {
   net::asio::awaitable<HttpAnswer> ServeAudit(const std::string& address, std::string target,
                                               std::string authorization);
 
-  // False when the session could not be recorded (then it does not start).
-  bool Pair(const std::shared_ptr<PeerConn>& host, const std::shared_ptr<PeerConn>& viewer,
-            const User& technician, const std::string& ticket);
+  // The session was recorded (session_start is durable): pair the two.
+  void Pair(const std::shared_ptr<PeerConn>& host, const std::shared_ptr<PeerConn>& viewer,
+            const User& technician, const std::string& ticket, const std::string& session_id);
   // Ends the session once: tells the other side why and closes both connections.
   void EndSession(const std::shared_ptr<Session>& session, std::string_view reason,
                   const PeerConn* initiator);
   void SendError(PeerConn& peer, std::string_view code);
-  // Appends an audit record; false (and logged) when it could not be written.
-  bool Audit(const std::string& kind, const std::string& session, nlohmann::json data);
+  // Queues an audit record (written by the log's own thread; failures are logged there).
+  void Audit(const std::string& kind, const std::string& session, nlohmann::json data);
+  // Appends one and waits until it is durable: false if it could not be written.
+  net::asio::awaitable<bool> AuditDurable(std::string kind, std::string session,
+                                          nlohmann::json data);
   void AuditHostGone(PeerConn& peer, const std::string& reason);
   void Forget(PeerConn& peer);
 
@@ -117,6 +122,7 @@ class RelayCore {
   uint16_t port_ = 0;
   PairingRegistry registry_;
   RateLimiter joins_;
+  RateLimiter audit_reads_;  // per address, apart from joins: an audit never slows technicians
   LoginThrottle failures_by_address_, failures_by_account_;
   net::asio::thread_pool workers_{2};
   std::unordered_map<uint64_t, std::weak_ptr<PeerConn>> peers_;

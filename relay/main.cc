@@ -126,10 +126,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto& relay = **r;
-  log::Info("listening on port ", relay.port());
-  // Scripts and tests wait for this line (the port matters when --listen used port 0).
-  std::printf("telemaint-relay listening on port %u\n", relay.port());
-  std::fflush(stdout);
-  relay.Run(/*handle_signals=*/true);
+  relay.Run(/*handle_signals=*/true, [&relay] {
+    log::Info("listening on port ", relay.port());
+    // Scripts and tests wait for this line (the port matters when --listen used port 0).
+    std::printf("telemaint-relay listening on port %u\n", relay.port());
+    std::fflush(stdout);
+  });
   return 0;
 }

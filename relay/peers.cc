@@ -1,5 +1,8 @@
 // Host and viewer connections: hello / join, technician login, pairing by nameplate, and
 // forwarding of opaque binary frames between the two peers of a session.
+#include <set>
+
+#include "audit/receipt.h"
 #include "common/log.h"
 #include "common/wire.h"
 #include "crypto/password.h"
@@ -16,6 +19,14 @@ namespace {
 // How long the relay keeps a connection open after telling it the session ended, for the
 // side's signed receipt.
 constexpr auto kReceiptGrace = std::chrono::seconds(2);
+// Consent reports recorded per session: every real answer and change fits many times over.
+constexpr int kMaxPermissionRecords = 64;
+
+// A name typed at a login prompt may be a password typed in the wrong field: only names that
+// can be accounts are kept in the audit log, which keeps everything forever.
+std::string AccountForLog(const std::string& name) {
+  return IsValidUserName(name) ? name : "(not an account name)";
+}
 }  // namespace
 
 asio::awaitable<std::optional<Frame>> RelayCore::FirstMessage(PeerConn& peer) {
@@ -176,7 +187,7 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
   if (!joins_.Allow(peer->address)) {
     crypto::Wipe(join->password);
     log::Warn("viewer ", peer->address, " refused: join rate limit");
-    Audit("join_attempt", "", {{"technician", join->user}, {"address", peer->address},
+    Audit("join_attempt", "", {{"technician", AccountForLog(join->user)}, {"address", peer->address},
                                {"nameplate", join->nameplate}, {"result", "rate_limited"}});
     SendError(*peer, msg::kRateLimited);
     co_return;
@@ -187,7 +198,7 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
   crypto::Wipe(join->password);
   if (!auth.ok) {
     log::Warn("login of '", user_name, "' from ", peer->address, " refused: ", auth.error);
-    Audit("login_failed", "", {{"technician", user_name}, {"address", peer->address},
+    Audit("login_failed", "", {{"technician", AccountForLog(user_name)}, {"address", peer->address},
                                {"reason", std::string(auth.error)}});
     SendError(*peer, auth.error);
     co_return;
@@ -200,7 +211,7 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
     auto it = peers_.find(found.host);
     if (it != peers_.end()) host = it->second.lock();
   }
-  if (!host || host->session || host->conn->closed()) {
+  if (!host || host->session || host->reserved || host->conn->closed()) {
     std::string_view code = found.state == PairingRegistry::Lookup::kExpired ? msg::kCodeExpired
                             : found.state == PairingRegistry::Lookup::kInUse ? msg::kCodeInUse
                                                                              : msg::kUnknownCode;
@@ -211,27 +222,44 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
     SendError(*peer, code);
     co_return;
   }
-  if (!Pair(host, peer, *auth.user, ticket)) {
-    // Fail closed: a session the audit log cannot hold does not start.
-    SendError(*peer, msg::kInternal);
+  // The session is recorded before anything of it happens; a session the audit log cannot
+  // hold does not start (fail closed). The host is reserved meanwhile.
+  const std::string session_id = crypto::RandomHex(16);
+  const std::string host_nameplate = host->nameplate;
+  host->reserved = true;
+  Audit("join_attempt", "", {{"technician", user_name}, {"address", peer->address},
+                             {"nameplate", host_nameplate}, {"result", "paired"}});
+  // Named, not temporaries: GCC 12 mishandles temporaries passed by value to coroutines.
+  std::string start_kind = "session_start";
+  nlohmann::json start_data = {{"technician", user_name}, {"technician_address", peer->address},
+                               {"host_conn", host->audit_id}, {"host_address", host->address},
+                               {"host_version", host->version}, {"customer", host->customer},
+                               {"machine", host->machine}, {"ticket", ticket},
+                               {"nameplate", host_nameplate}};
+  bool recorded = co_await AuditDurable(start_kind, session_id, start_data);
+  host->reserved = false;
+  const bool host_still_waiting = !host->conn->closed() && host->nameplate == host_nameplate;
+  if (!recorded || stopping_ || !host_still_waiting || peer->conn->closed()) {
+    if (recorded)
+      Audit("session_end", session_id,
+            {{"reason", "not_started"}, {"by", "relay"}, {"duration_ms", 0},
+             {"duration_known", true}, {"bytes_host_to_viewer", 0}, {"bytes_viewer_to_host", 0}});
+    if (!recorded) {
+      log::Error("session for technician '", user_name, "' refused: the audit log cannot record it");
+      SendError(*host, msg::kInternal);  // the host comes back with a fresh code
+    }
+    SendError(*peer, recorded ? (stopping_ ? msg::kShuttingDown : msg::kCodeExpired) : msg::kInternal);
     co_return;
   }
+  Pair(host, peer, *auth.user, ticket, session_id);
   co_await ReadLoop(peer);
 }
 
-bool RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
+void RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
                      const std::shared_ptr<PeerConn>& viewer, const User& technician,
-                     const std::string& ticket) {
+                     const std::string& ticket, const std::string& session_id) {
   auto s = std::make_shared<Session>();
-  s->id = crypto::RandomHex(16);
-  Audit("join_attempt", "", {{"technician", technician.name}, {"address", viewer->address},
-                             {"nameplate", host->nameplate}, {"result", "paired"}});
-  if (!Audit("session_start", s->id,
-             {{"technician", technician.name}, {"technician_address", viewer->address},
-              {"host_conn", host->audit_id}, {"host_address", host->address},
-              {"host_version", host->version}, {"customer", host->customer},
-              {"machine", host->machine}, {"ticket", ticket}, {"nameplate", host->nameplate}}))
-    return false;
+  s->id = session_id;
   s->nameplate = host->nameplate;
   s->technician = technician.name;
   s->ticket = ticket;
@@ -259,7 +287,6 @@ bool RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
   to_viewer.session = s->id;
   host->conn->SendText(wire::Encode(to_host));
   viewer->conn->SendText(wire::Encode(to_viewer));
-  return true;
 }
 
 asio::awaitable<void> RelayCore::ReadLoop(std::shared_ptr<PeerConn> peer) {
@@ -286,17 +313,39 @@ asio::awaitable<void> RelayCore::ReadLoop(std::shared_ptr<PeerConn> peer) {
       auto* consent = decoded.ok() ? std::get_if<wire::Consent>(&*decoded) : nullptr;
       if (consent && peer->is_host && peer->session && !peer->session->ended) {
         // What the person allowed, as the host says: recorded, never acted on by the relay.
-        Audit("permission", peer->session->id,
-              {{"event", consent->event}, {"permission", consent->permission}, {"by", "host"}});
+        // Known words only, and a bounded number per session: the log is not the host's to fill.
+        static const std::set<std::string> kEvents = {"answered", "changed", "stopped"};
+        static const std::set<std::string> kPermissions = {"control", "view_only", "denied",
+                                                           "no_answer"};
+        if (kEvents.count(consent->event) && kPermissions.count(consent->permission) &&
+            ++peer->permission_records <= kMaxPermissionRecords) {
+          Audit("permission", peer->session->id,
+                {{"event", consent->event}, {"permission", consent->permission}, {"by", "host"}});
+        } else if (peer->permission_records == kMaxPermissionRecords + 1) {
+          log::Warn("session ", peer->session->id, ": the host sent too many or unknown consent reports");
+        }
         continue;
       }
       if (auto* receipt = decoded.ok() ? std::get_if<wire::Receipt>(&*decoded) : nullptr) {
         if (peer->session && !peer->receipt_recorded) {
-          // Kept as the peer signed it; telemaint-audit checks the signature, not the relay.
           peer->receipt_recorded = true;
-          Audit("receipt", peer->session->id,
-                {{"by", peer->is_host ? "host" : "viewer"}, {"receipt", receipt->receipt},
-                 {"signature", receipt->signature}});
+          // Kept exactly as the peer signed it, once it checks out: signed by the key it names,
+          // for this side, this session and this technician. telemaint-audit checks it again.
+          const std::string by = peer->is_host ? "host" : "viewer";
+          auto facts = audit::CheckReceipt(receipt->receipt, FromHex(receipt->signature));
+          std::string why = !facts.ok() ? facts.status().message()
+                            : facts->role != by ? "signed as the " + facts->role
+                            : facts->session != peer->session->id ? std::string("for another session")
+                            : facts->technician != peer->session->technician
+                                ? std::string("for another technician")
+                                : std::string();
+          if (why.empty()) {
+            Audit("receipt", peer->session->id,
+                  {{"by", by}, {"receipt", receipt->receipt}, {"signature", receipt->signature}});
+          } else {
+            log::Warn("session ", peer->session->id, ": the ", by, "'s receipt was refused: ", why);
+            Audit("receipt_refused", peer->session->id, {{"by", by}, {"why", why}});
+          }
         }
         // After the end, the receipt was all the relay waited for.
         if (peer->session && peer->session->ended)

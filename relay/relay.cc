@@ -42,7 +42,7 @@ Result<std::unique_ptr<Relay>> Relay::Create(RelayOptions options) {
 uint16_t Relay::port() const { return impl_->core->port(); }
 const RelayStats& Relay::stats() const { return impl_->core->stats(); }
 
-void Relay::Run(bool handle_signals) {
+void Relay::Run(bool handle_signals, const std::function<void()>& on_ready) {
   auto& io = impl_->io;
   auto* core = impl_->core.get();
   asio::signal_set signals(io);
@@ -69,6 +69,7 @@ void Relay::Run(bool handle_signals) {
     co_await SleepFor(std::chrono::milliseconds(50));
     io.stop();
   }, asio::detached);
+  if (on_ready) on_ready();
   io.run();
   core->CloseAudit();
   log::Info("relay stopped");

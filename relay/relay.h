@@ -57,7 +57,9 @@ class Relay {
 
   uint16_t port() const;
   // Serves until Shutdown(); with handle_signals, SIGINT and SIGTERM also shut down.
-  void Run(bool handle_signals);
+  // `on_ready` runs once the signals are handled and just before serving (a signal sent after
+  // it is a clean shutdown, never a kill).
+  void Run(bool handle_signals, const std::function<void()>& on_ready = {});
   void Shutdown();
   const RelayStats& stats() const;
 

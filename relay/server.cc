@@ -37,6 +37,7 @@ RelayCore::RelayCore(asio::io_context& io, RelayOptions options,
       acceptor_(io),
       registry_(RegistryOptions(options_), options_.now, RandomBelow),
       joins_(options_.joins_per_minute, options_.join_burst, options_.now),
+      audit_reads_(600, 200, options_.now),
       failures_by_address_({}, options_.now),
       failures_by_account_({}, options_.now) {}
 
@@ -228,11 +229,30 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   co_await peer->conn->WaitClosed();
 }
 
-bool RelayCore::Audit(const std::string& kind, const std::string& session, nlohmann::json data) {
-  if (!audit_) return false;
-  Status s = audit_->Append(kind, session, std::move(data));
-  if (!s.ok()) log::Error("audit log: cannot record ", kind, ": ", s.message());
-  return s.ok();
+void RelayCore::Audit(const std::string& kind, const std::string& session, nlohmann::json data) {
+  if (audit_) audit_->Append(kind, session, std::move(data));
+}
+
+asio::awaitable<bool> RelayCore::AuditDurable(std::string kind, std::string session,
+                                              nlohmann::json data) {
+  if (!audit_) co_return false;
+  // The writer thread calls back; the answer comes to this (io) thread through the timer.
+  struct Wait {
+    explicit Wait(asio::io_context& io) : timer(io, asio::steady_timer::time_point::max()) {}
+    asio::steady_timer timer;
+    bool ok = false;
+  };
+  auto wait = std::make_shared<Wait>(io_);
+  audit_->Append(std::move(kind), std::move(session), std::move(data),
+                 [wait, &io = io_](Status s) {
+                   asio::post(io, [wait, ok = s.ok()] {
+                     wait->ok = ok;
+                     wait->timer.cancel();
+                   });
+                 });
+  error_code ec;
+  co_await wait->timer.async_wait(Nothrow(ec));
+  co_return wait->ok;
 }
 
 void RelayCore::AuditHostGone(PeerConn& peer, const std::string& reason) {
@@ -281,7 +301,11 @@ void RelayCore::Shutdown() {
   for (auto& [id, weak] : peers) {
     auto peer = weak.lock();
     if (!peer) continue;
-    if (peer->session && !peer->session->ended) EndSession(peer->session, "relay_shutdown", nullptr);
+    if (peer->session && !peer->session->ended) {
+      // Told by peer_gone; the receipt grace then closes the connection.
+      EndSession(peer->session, "relay_shutdown", nullptr);
+      continue;
+    }
     SendError(*peer, msg::kShuttingDown);
   }
 }

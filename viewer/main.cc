@@ -7,6 +7,7 @@
 #include "common/display_check.h"
 #include "common/log.h"
 #include "common/prompt.h"
+#include "crypto/identity.h"
 #include "crypto/secret.h"
 #include "viewer/viewer_app.h"
 #include "viewer/viewer_window.h"
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
   app.add_option("--key-file", o.key_file,
                  "Your signing key, shown to the customer as a fingerprint (made on first use)")
       ->capture_default_str();
+  bool show_key = false;
+  app.add_flag("--show-key", show_key,
+               "Print your key's fingerprint (what customers see and auditors compare), and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -53,6 +57,15 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
+  if (show_key) {
+    auto key = crypto::SigningKey::LoadOrCreate(o.key_file);
+    if (!key.ok()) {
+      std::cerr << "error: " << key.status().message() << "\n";
+      return 1;
+    }
+    std::cout << crypto::KeyFingerprint(key->public_key()) << "\n";
+    return 0;
+  }
   log::SetProgram("telemaint-viewer");
   if (!log::SetFile(log_file)) {
     std::cerr << "error: cannot open the log file '" << log_file << "'\n";

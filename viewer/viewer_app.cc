@@ -372,7 +372,8 @@ void ViewerApp::Impl::OnSessionMessage(const nlohmann::json& message) {
     return;
   }
   if (auto state = peer::DecodeConsent(message)) {
-    if (*state != peer::ConsentState::kAsking)
+    // Bounded like the host's list: a receipt must fit what the relay accepts.
+    if (*state != peer::ConsentState::kAsking && permissions.size() < 32)
       permissions.push_back(*state == peer::ConsentState::kControl ? "control" : "view_only");
     switch (*state) {
       case peer::ConsentState::kAsking:

@@ -34,7 +34,7 @@ class Chain {
     const int64_t time = 1'700'000'000'000 + (count + 1) * 1000;
     Add(kCheckpoint, "",
         {{"count", count}, {"head", ToHex(head_)}, {"key", ToHex(key_.public_key())},
-         {"signature", ToHex(key_.Sign(CheckpointStatement(count, head_, time)))},
+         {"signature", ToHex(key_.Sign(CheckpointStatement(count, head_, time, final)))},
          {"final", final}});
   }
   std::vector<StoredRecord>& records() { return records_; }
@@ -102,6 +102,11 @@ ReceiptFacts Facts(const std::string& role, const crypto::SigningKey& host,
   return f;
 }
 
+TEST(ReceiptTest, ReceiptsOfTheWrongShapeAreRefusedNotThrown) {
+  for (const char* text : {"{\"type\":1}", "[]", "{", "{\"type\":\"telemaint/v1 session receipt\",\"role\":[]}"})
+    EXPECT_FALSE(CheckReceipt(text, Bytes(64)).ok()) << text;
+}
+
 TEST(ReceiptTest, ASignedReceiptChecksAndAChangedOneDoesNot) {
   auto host = crypto::SigningKey::Generate(), tech = crypto::SigningKey::Generate();
   auto signed_receipt = SignReceipt(Facts("viewer", host, tech), tech);
@@ -114,6 +119,17 @@ TEST(ReceiptTest, ASignedReceiptChecksAndAChangedOneDoesNot) {
   // Signed by the host's key but claiming to be the viewer's: refused.
   auto wrong = SignReceipt(Facts("viewer", host, tech), host);
   EXPECT_FALSE(CheckReceipt(wrong.text, wrong.signature).ok());
+}
+
+TEST(VerifierTest, AMalformedFieldIsAChangeNotACrash) {
+  auto key = crypto::SigningKey::Generate();
+  Chain chain(key);
+  chain.Add("relay_started");
+  chain.Add("receipt", std::string(32, 'a'), {{"by", 7}, {"receipt", {{"type", 1}}}});
+  chain.Checkpoint(true);
+  auto report = Check(chain.records(), key.public_key());
+  // Not a crash; the record is named (its data has the wrong types).
+  EXPECT_TRUE(!report.ok() || !report.receipt_problems.empty());
 }
 
 TEST(VerifierTest, ReceiptsMustAgreeWithEachOtherAndTheSession) {
@@ -131,16 +147,50 @@ TEST(VerifierTest, ReceiptsMustAgreeWithEachOtherAndTheSession) {
     chain->Checkpoint(true);
     return chain;
   };
-  EXPECT_TRUE(Check(build(tech)->records(), relay.public_key()).ok());
+  auto good = Check(build(tech)->records(), relay.public_key());
+  EXPECT_TRUE(good.ok());
+  EXPECT_TRUE(good.receipt_problems.empty());
+  // The chain is sound, so reports can be made; the session's receipts are named as bad.
   auto forged = Check(build(forger)->records(), relay.public_key());
-  EXPECT_EQ(forged.problem, Problem::kBadReceipt);
-  EXPECT_EQ(forged.bad_seq, 3);
+  EXPECT_TRUE(forged.ok());
+  ASSERT_EQ(forged.receipt_problems.size(), 1u);
+  EXPECT_EQ(forged.receipt_problems[0].seq, 3);
+  EXPECT_EQ(forged.receipt_problems[0].session, sid);
 }
 
 SessionSummary Lasting(int64_t ms) {
   SessionSummary s;
-  s.duration_ms = ms;
+  s.allowed_ms = ms;
   return s;
+}
+
+TEST(HoursTest, OnlyTheTimeTheCustomerAllowedIsBilled) {
+  SessionIndex index;
+  const std::string a(32, 'a'), b(32, 'b');
+  auto add = [&](int64_t seq, int64_t t, const std::string& kind, const std::string& sid,
+                 nlohmann::json data) {
+    Record r;
+    r.seq = seq;
+    r.time_ms = t;
+    r.kind = kind;
+    r.session = sid;
+    r.data = data;
+    index.Add(r);
+  };
+  // Asked for 90 s, then allowed for 10 minutes.
+  add(1, 0, "session_start", a, {{"customer", "C"}});
+  add(2, 90'000, "permission", a, {{"event", "answered"}, {"permission", "control"}});
+  add(3, 690'000, "session_end", a, {{"duration_ms", 690'000}, {"reason", "viewer_closed"}});
+  // Declined after a minute: nothing to bill.
+  add(4, 0, "session_start", b, {{"customer", "C"}});
+  add(5, 60'000, "permission", b, {{"event", "answered"}, {"permission", "denied"}});
+  add(6, 60'000, "session_end", b, {{"duration_ms", 60'000}, {"reason", "user_declined"}});
+  auto all = index.All();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0]->allowed_ms, 600'000);
+  EXPECT_EQ(BillableMinutes(*all[0], 15), 15);
+  EXPECT_EQ(BillableMinutes(*all[1], 15), 0);
+  EXPECT_EQ(all[1]->permissions, (std::vector<std::string>{"denied"}));
 }
 
 TEST(HoursTest, EachStartedBlockCounts) {

@@ -12,6 +12,7 @@
 #include <functional>
 #include <fstream>
 #include <regex>
+#include <thread>
 #include <sstream>
 
 #include "audit/receipt.h"
@@ -166,6 +167,14 @@ class AuditTest : public ::testing::Test {
 Deployment* AuditTest::d_ = nullptr;
 VirtualDisplay* AuditTest::x_ = nullptr;
 
+TEST(AuditKeyTest, AMistypedDirectoryGetsNoNewKey) {
+  TempDir dir;
+  Process p({BinPath("telemaint-relay"), "audit-key", "--data-dir", dir / "no-such-relay"});
+  EXPECT_EQ(p.Wait(10s), 1) << p.Output();
+  EXPECT_TRUE(p.WaitForLine("no audit key in", 0s)) << p.Output();
+  EXPECT_FALSE(fs::exists(dir / "no-such-relay/audit-signing.key"));
+}
+
 TEST_F(AuditTest, TheUntouchedLogVerifies) {
   AuditRun r = Verify();
   EXPECT_EQ(r.status, 0) << r.out;
@@ -263,7 +272,8 @@ TEST_F(AuditTest, ACheckpointReSignedWithAnotherKeyIsFoundAndNamed) {
     Bytes head = FromHex(r.data["head"].get<std::string>());
     r.data["key"] = ToHex(forger.public_key());
     r.data["signature"] = ToHex(
-        forger.Sign(audit::CheckpointStatement(r.data["count"].get<int64_t>(), head, r.time_ms)));
+        forger.Sign(audit::CheckpointStatement(r.data["count"].get<int64_t>(), head, r.time_ms,
+                                               r.data["final"].get<bool>())));
     return true;
   });
   ASSERT_GT(checkpoint, 0);
@@ -297,7 +307,8 @@ TEST_F(AuditTest, ARelayRewritingAReceiptWithItsOwnKeysIsCaught) {
     if (r.kind == audit::kCheckpoint && done) {  // the operator signs the new chain again
       r.data["head"] = ToHex(previous);
       r.data["signature"] = ToHex(relay_key->Sign(
-          audit::CheckpointStatement(r.data["count"].get<int64_t>(), previous, r.time_ms)));
+          audit::CheckpointStatement(r.data["count"].get<int64_t>(), previous, r.time_ms,
+                                     r.data["final"].get<bool>())));
       return true;
     }
     return false;
@@ -418,6 +429,9 @@ TEST(AuditCrashTest, ARelayKilledMidSessionClosesItOnRestart) {
   auto host = d.StartBuiltInHost(x.name(), {"--customer", "Dupont SA"});
   auto viewer = d.StartViewer(d.WaitForCode());
   ASSERT_TRUE(viewer->WaitForLine("The customer allowed control.", 20s)) << viewer->Output();
+  // The consent record is written by the log's own thread within milliseconds of the answer
+  // reaching the relay; give it that before the kill (what was committed must survive).
+  std::this_thread::sleep_for(300ms);
   relay->Signal(SIGKILL);
   relay->Wait(10s);
   viewer->Wait(20s);

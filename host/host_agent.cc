@@ -184,7 +184,10 @@ int HostAgent::Run() {
 void HostAgent::Stop() {
   asio::post(impl_->io, [impl = impl_.get()] {
     impl->stopping = true;
-    if (impl->current) {
+    if (impl->tunnel && !impl->tunnel->ending()) {
+      // In a session: end it properly (final message, our signed receipt, then the abort).
+      impl->tunnel->End("host_closed", "this computer stopped sharing");
+    } else if (impl->current) {
       impl->current->SendText(wire::Encode(wire::Abort{"host_closed"}));
       impl->current->CloseAfterFlush(websocket::close_code::going_away);
     } else {

@@ -24,9 +24,9 @@ int main(int argc, char** argv) {
       "The password comes from TELEMAINT_PASSWORD or a prompt."};
   std::string relay_url, listen, code, log_file;
   viewer::ViewerOptions o;
-  app.add_option("--relay", relay_url, "Relay address, wss://HOST:PORT")->required();
-  app.add_option("--ca", o.ca_file, "CA certificate that signed the relay's (PEM)")->required();
-  app.add_option("--user", o.user, "Your technician account")->required();
+  app.add_option("--relay", relay_url, "Relay address, wss://HOST:PORT (required)");
+  app.add_option("--ca", o.ca_file, "CA certificate that signed the relay's (PEM) (required)");
+  app.add_option("--user", o.user, "Your technician account (required)");
   app.add_option("--code", code, "The customer's session code (prompted for when absent)");
   app.add_option("--listen", listen,
                  "Instead of a window, serve the session to your own VNC viewer on this local "
@@ -65,6 +65,10 @@ int main(int argc, char** argv) {
     }
     std::cout << crypto::KeyFingerprint(key->public_key()) << "\n";
     return 0;
+  }
+  if (relay_url.empty() || o.ca_file.empty() || o.user.empty()) {
+    std::cerr << "error: --relay, --ca and --user are required\nRun with --help for more information.\n";
+    return 2;
   }
   log::SetProgram("telemaint-viewer");
   if (!log::SetFile(log_file)) {

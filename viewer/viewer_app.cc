@@ -33,6 +33,7 @@ struct ViewerApp::Impl {
   bool finished = false;
   ViewerWindow* window = nullptr;  // in window mode; lives on the main thread
   peer::Tunnel* window_tunnel = nullptr;  // the window's session, on the io thread
+  peer::Tunnel* tunnel = nullptr;         // the session's, while it runs (io thread)
   // For this session's receipt: the host's proven key and what the customer allowed.
   const Bytes* binding = nullptr;
   Bytes host_key;
@@ -72,6 +73,15 @@ int ViewerApp::Run(std::string& code_text, std::string& password) {
     impl->interrupted = true;
     if (!impl->ws) {  // still dialling: nothing to tell anyone
       impl->io.stop();
+      return;
+    }
+    if (impl->tunnel && !impl->tunnel->ending()) {
+      // In a session: end it properly (final message, our signed receipt, then the abort).
+      impl->tunnel->End("viewer_closed", "you stopped it");
+      if (impl->waiting_acceptor) {
+        error_code ignored;
+        impl->waiting_acceptor->close(ignored);
+      }
       return;
     }
     impl->ws->SendText(wire::Encode(wire::Abort{"viewer_closed"}));
@@ -286,6 +296,14 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
                               key->Sign(crypto::TechnicianHelloStatement(tunnel.channel_binding()))};
   tunnel.SendSessionMessage(peer::EncodeHello(hello));
   binding = &tunnel.channel_binding();
+  this->tunnel = &tunnel;
+  struct Forget {
+    Impl* impl;
+    ~Forget() {
+      impl->tunnel = nullptr;
+      impl->binding = nullptr;
+    }
+  } forget{this};
   const int64_t start_ms = audit::UnixMillisNow();
   // At the end, our signed receipt goes to the relay's audit log.
   tunnel.OnEndMakeReceipt([this, &key, &tunnel, session = paired->session, start_ms](

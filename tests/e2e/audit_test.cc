@@ -175,6 +175,15 @@ TEST(AuditKeyTest, AMistypedDirectoryGetsNoNewKey) {
   EXPECT_FALSE(fs::exists(dir / "no-such-relay/audit-signing.key"));
 }
 
+TEST(AuditKeyTest, ATechnicianPrintsTheFingerprintAuditorsCompare) {
+  TempDir dir;
+  Process p({BinPath("telemaint-viewer"), "--show-key", "--key-file", dir / "tech.key"});
+  ASSERT_EQ(p.Wait(10s), 0) << p.Output();
+  auto key = crypto::SigningKey::LoadOrCreate(dir / "tech.key");
+  ASSERT_TRUE(key.ok());
+  EXPECT_TRUE(p.WaitForLine(crypto::KeyFingerprint(key->public_key()), 0s)) << p.Output();
+}
+
 TEST_F(AuditTest, TheUntouchedLogVerifies) {
   AuditRun r = Verify();
   EXPECT_EQ(r.status, 0) << r.out;
@@ -521,6 +530,39 @@ TEST(AuditAttemptsTest, FailedLoginsWrongAndUnknownCodesAreRecorded) {
   EXPECT_EQ(by_kind["host_gone"].size(), by_kind["host_connected"].size());
   AuditRun verify = Audit({"--data-dir", d.data_dir(), "--relay-key", key, "verify"});
   EXPECT_EQ(verify.status, 0) << verify.out;
+}
+
+// A technician who ends with Ctrl+C, and a host stopped with SIGTERM, still sign their
+// receipts: the session ends the proper way, not with a bare abort.
+TEST(AuditReceiptsTest, CtrlCAndSigtermStillLeaveBothReceipts) {
+  VirtualDisplay x("320x240x24");
+  Deployment d;
+  auto relay = d.StartRelay();
+  auto host = d.StartBuiltInHost(x.name());
+  std::string code = d.WaitForCode();
+  auto viewer = d.StartViewer(code);
+  ASSERT_TRUE(viewer->WaitForLine("The customer allowed control.", 20s)) << viewer->Output();
+  viewer->Signal(SIGINT);
+  EXPECT_EQ(viewer->Wait(10s), 0) << viewer->Output();
+  auto second = d.StartViewer(d.WaitForCode(code), {}, "alice", kTechPassword, "second");
+  ASSERT_TRUE(second->WaitForLine("The customer allowed control.", 20s)) << second->Output();
+  host->Signal(SIGTERM);
+  EXPECT_EQ(host->Wait(10s), 0) << host->Output();
+  second->Wait(10s);
+  relay->Signal(SIGTERM);
+  ASSERT_EQ(relay->Wait(20s), 0);
+  const std::string key = RelayKey(d.data_dir());
+  AuditRun json_run = Audit({"--data-dir", d.data_dir(), "--relay-key", key, "export", "--format", "json"});
+  ASSERT_EQ(json_run.status, 0) << json_run.out;
+  auto sessions = nlohmann::json::parse(json_run.out);
+  ASSERT_EQ(sessions.size(), 2u) << json_run.out;
+  for (const auto& s : sessions) {
+    auto receipts = s["receipts"].get<std::vector<std::string>>();
+    std::sort(receipts.begin(), receipts.end());
+    EXPECT_EQ(receipts, (std::vector<std::string>{"host", "viewer"})) << s.dump(2);
+  }
+  EXPECT_EQ(sessions[0]["outcome"], "viewer_closed");
+  EXPECT_EQ(sessions[1]["outcome"], "host_closed");
 }
 
 // Over HTTPS from a running relay: an auditor reads and verifies (the tail after the last

@@ -86,7 +86,8 @@ asio::awaitable<HttpAnswer> RelayCore::ServeAudit(const std::string& address,
   if (!audit_reads_.Allow(address)) co_return Json(429, std::string(msg::kRateLimited));
   auto auth = co_await Authenticate(address, user, std::move(password), Purpose::kAudit);
   if (!auth.ok) {
-    log::Warn("audit read by '", user, "' from ", address, " refused: ", auth.error);
+    log::Warn("audit read by '", IsValidUserName(user) ? user : "(not an account name)", "' from ",
+              address, " refused: ", auth.error);
     Audit("login_failed", "", {{"technician", IsValidUserName(user) ? user : "(not an account name)"},
                                {"address", address},
                                {"reason", std::string(auth.error)}, {"for", "audit"}});

@@ -197,7 +197,8 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
   auto auth = co_await Authenticate(peer->address, user_name, std::move(password));
   crypto::Wipe(join->password);
   if (!auth.ok) {
-    log::Warn("login of '", user_name, "' from ", peer->address, " refused: ", auth.error);
+    log::Warn("login of '", AccountForLog(user_name), "' from ", peer->address, " refused: ",
+              auth.error);
     Audit("login_failed", "", {{"technician", AccountForLog(user_name)}, {"address", peer->address},
                                {"reason", std::string(auth.error)}});
     SendError(*peer, auth.error);
@@ -215,9 +216,9 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
     std::string_view code = found.state == PairingRegistry::Lookup::kExpired ? msg::kCodeExpired
                             : found.state == PairingRegistry::Lookup::kInUse ? msg::kCodeInUse
                                                                              : msg::kUnknownCode;
-    log::Info("technician '", user_name, "' from ", peer->address, " tried nameplate ",
+    log::Info("technician '", AccountForLog(user_name), "' from ", peer->address, " tried nameplate ",
               nameplate, ": ", code);
-    Audit("join_attempt", "", {{"technician", user_name}, {"address", peer->address},
+    Audit("join_attempt", "", {{"technician", AccountForLog(user_name)}, {"address", peer->address},
                                {"nameplate", nameplate}, {"result", std::string(code)}});
     SendError(*peer, code);
     co_return;

@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "host/gui/gui_host.h"
 #include "host/host_agent.h"
+#include "host/x11/x11_display.h"
 #include "host/session_history.h"
 
 using namespace telemaint;
@@ -101,7 +102,10 @@ int main(int argc, char** argv) {
   }
   o.relay = *relay;
   std::string why;
-  const bool display_open = DisplayReachable(o.display, &why);
+  // The socket first (cheap, no X library involved), then a real connection: a display that
+  // refuses us (X authority) must fall back to the terminal, not end the program in FLTK.
+  const bool display_open =
+      DisplayReachable(o.display, &why) && host::CanOpenX11Display(o.display, &why);
   if (ui.empty()) ui = display_open ? "gui" : "tty";
   if (ui == "gui") {
     if (!display_open) {

@@ -37,6 +37,17 @@ X11Display::~X11Display() = default;
 ScreenSource& X11Display::screen() { return *impl_->screen; }
 InputSink& X11Display::input() { return *impl_->input; }
 
+bool CanOpenX11Display(const std::string& name, std::string* why) {
+  Display* dpy = XOpenDisplay(name.empty() ? nullptr : name.c_str());
+  if (!dpy) {
+    *why = "cannot open the X display '" + (name.empty() ? std::string("$DISPLAY") : name) +
+           "' (no X server there, or it refuses this user)";
+    return false;
+  }
+  XCloseDisplay(dpy);
+  return true;
+}
+
 Result<std::unique_ptr<X11Display>> X11Display::Open(const std::string& name) {
   auto impl = std::make_unique<Impl>();
   XSetErrorHandler(QuietXErrorHandler);

@@ -10,6 +10,11 @@
 
 namespace telemaint::host {
 
+// Whether a connection to the X display can be opened (the server answers and lets us in):
+// checked before FLTK, which exits the process when it cannot. name: ":0", or empty for
+// $DISPLAY.
+bool CanOpenX11Display(const std::string& name, std::string* why);
+
 class X11Display : public Desktop {
  public:
   // name: ":0", or empty for $DISPLAY.

@@ -4,6 +4,7 @@
 // the code window's New code button, and the French texts.
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -247,6 +248,30 @@ TEST_F(HostWindowTest, WithADisplayTheWindowIsTheDefault) {
   args.resize(args.size() - 2);  // the same arguments without "--ui gui"
   host_ = std::make_unique<Process>(args);
   EXPECT_TRUE(FindWindow(x_, kCodeWindowTitle, 20s).has_value()) << host_->Output();
+}
+
+// A display that is there but refuses this user (X authority): the host must not be ended by
+// the window library; it answers on its terminal instead, or says why the window cannot open.
+TEST(HostDisplayTest, ADisplayThatRefusesUsFallsBackToTheTerminal) {
+  TempDir dir;
+  const std::string cookies = dir / "cookies";
+  Process make({"/bin/sh", "-c", "xauth -f '" + cookies + "' add :0 . $(mcookie)"});
+  ASSERT_EQ(make.Wait(10s), 0) << make.Output();
+  VirtualDisplay locked("320x240x24", cookies);
+  Deployment d;
+  auto relay = d.StartRelay();
+  // Sharing another VNC server, the host needs the display only for its window.
+  std::map<std::string, std::string> env = {{"DISPLAY", locked.name()},
+                                            {"XAUTHORITY", dir / "no-cookies"}};
+  auto args = d.HostArgs("host", {"--vnc-server", "127.0.0.1:5999", "--ui", "gui"});
+  args.resize(args.size() - 2);  // no --ui: the default
+  Process host(args, env);
+  EXPECT_TRUE(host.WaitForLine("Session code", 20s)) << host.Output();
+  host.Signal(SIGTERM);
+  EXPECT_EQ(host.Wait(10s), 0) << host.Output();
+  Process forced(d.HostArgs("host2", {"--vnc-server", "127.0.0.1:5999", "--ui", "gui"}), env);
+  EXPECT_EQ(forced.Wait(10s), 1) << forced.Output();
+  EXPECT_TRUE(forced.WaitForLine("--ui gui: cannot open the X display", 0s)) << forced.Output();
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "tests/support/xserver.h"
 
+#include <filesystem>
+
 #include "host/x11/x11_display.h"
 
 #include <sstream>
@@ -8,13 +10,15 @@
 
 namespace telemaint::testing {
 
-VirtualDisplay::VirtualDisplay(const std::string& geometry) {
+VirtualDisplay::VirtualDisplay(const std::string& geometry, const std::string& auth_file) {
   // Parallel tests start Xvfbs at the same time and may race for a display number: take the
   // number -displayfd prints, then make sure an X client can really use it, else start again.
   for (int attempt = 0; attempt < 5 && name_.empty(); ++attempt) {
-    xvfb_ = std::make_unique<Process>(std::vector<std::string>{
+    std::vector<std::string> argv = {
         "/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", geometry, "-nolisten", "tcp",
-        "-noreset"});  // a layout set with setxkbmap must survive its last client leaving
+        "-noreset"};  // a layout set with setxkbmap must survive its last client leaving
+    if (!auth_file.empty()) argv.insert(argv.end(), {"-auth", auth_file});
+    xvfb_ = std::make_unique<Process>(argv);
     std::string candidate;
     auto deadline = std::chrono::steady_clock::now() + 15s;
     while (candidate.empty() && xvfb_->Running() && std::chrono::steady_clock::now() < deadline) {
@@ -25,6 +29,11 @@ VirtualDisplay::VirtualDisplay(const std::string& geometry) {
       if (candidate.empty()) std::this_thread::sleep_for(20ms);
     }
     if (candidate.empty()) continue;
+    if (!auth_file.empty()) {  // nobody may connect: its socket is the sign it is up
+      if (std::filesystem::exists("/tmp/.X11-unix/X" + candidate.substr(1)) && xvfb_->Running())
+        name_ = candidate;
+      continue;
+    }
     Process probe({"/usr/bin/xdpyinfo", "-display", candidate});
     if (probe.Wait(10s) == 0 && xvfb_->Running()) name_ = candidate;
   }

@@ -12,7 +12,10 @@ namespace telemaint::testing {
 
 class VirtualDisplay {
  public:
-  explicit VirtualDisplay(const std::string& geometry = "800x600x24");
+  // With `auth_file`, the server lets in only clients with a cookie from that file (none of the
+  // tests' own tools are given one).
+  explicit VirtualDisplay(const std::string& geometry = "800x600x24",
+                          const std::string& auth_file = {});
   const std::string& name() const { return name_; }  // ":N"
   std::map<std::string, std::string> env() const { return {{"DISPLAY", name_}}; }
   // Starts an X client on this display.

@@ -69,8 +69,9 @@ Result<std::vector<StoredRecord>> LoadRecords(const std::string& data_dir, const
 void PrintReport(const VerifyReport& r, std::ostream& out) {
   for (const auto& note : r.notes) out << "note: " << note << "\n";
   if (r.ok()) {
-    out << "OK: " << r.records << " records, " << r.checkpoints
-        << " signed checkpoints, chain intact through record " << r.signed_through << "\n";
+    out << "OK: " << r.records << " records, " << r.checkpoints << " signed checkpoint"
+        << (r.checkpoints == 1 ? "" : "s") << ", every record signed through record "
+        << r.signed_through << "\n";
   } else {
     out << "FAILED (" << ProblemName(r.problem) << ") at record " << r.bad_seq << ": "
         << r.message << "\n";
@@ -162,6 +163,10 @@ int Run(int argc, char** argv) {
   if (!relay_url.empty()) {
     std::string url = relay_url;
     if (url.rfind("https://", 0) == 0) url = "wss://" + url.substr(8);
+    if (url.rfind("wss://", 0) != 0) {
+      std::cerr << "error: --relay: use https://HOST:PORT (or wss://HOST:PORT)\n";
+      return kExitUsage;
+    }
     auto relay = ParseRelayUrl(url);
     if (!relay.ok()) {
       std::cerr << "error: --relay: " << relay.status().message() << "\n";
@@ -303,6 +308,11 @@ int Run(int argc, char** argv) {
     f.from_ms = range->first;
     f.to_ms = range->second;
     int64_t total = 0, unknown = 0;
+    bool customer_known = false;
+    for (const SessionSummary* s : index.All()) customer_known = customer_known || s->customer == customer;
+    if (!customer_known)
+      std::cerr << "note: no session in this log is for customer '" << log::Printable(customer)
+                << "' (names must match exactly; `sessions` lists them)\n";
     for (const SessionSummary* s : index.All()) {
       if (!f.Matches(*s)) continue;
       int64_t billed = BillableMinutes(*s, round_minutes);

@@ -150,11 +150,18 @@ std::optional<int64_t> ParseTime(const std::string& text) {
   std::istringstream in(text);
   if (text.size() == 10) {
     in >> std::get_time(&tm, "%Y-%m-%d");
+  } else if (text.size() == 20 && text.back() == 'Z') {
+    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
   } else {
-    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+    return std::nullopt;
   }
   if (in.fail()) return std::nullopt;
-  return static_cast<int64_t>(timegm(&tm)) * 1000;
+  const std::tm given = tm;
+  const std::time_t t = timegm(&tm);
+  // timegm moves February 30 to March 2: a date that moved did not exist.
+  if (tm.tm_mday != given.tm_mday || tm.tm_mon != given.tm_mon || tm.tm_year != given.tm_year)
+    return std::nullopt;
+  return static_cast<int64_t>(t) * 1000;
 }
 
 std::optional<std::pair<int64_t, int64_t>> ParseMonth(const std::string& text) {
@@ -193,6 +200,7 @@ void WriteJson(std::ostream& out, const std::vector<const SessionSummary*>& sess
                    {"start", IsoTime(s->start_ms)},
                    {"end", s->end_ms ? nlohmann::json(IsoTime(s->end_ms)) : nlohmann::json()},
                    {"duration_s", s->duration_ms / 1000},
+                   {"duration_ms", s->duration_ms},
                    {"duration_known", s->duration_known},
                    {"technician", s->technician},
                    {"technician_address", s->technician_address},
@@ -208,6 +216,7 @@ void WriteJson(std::ostream& out, const std::vector<const SessionSummary*>& sess
                    {"receipts", s->receipts},
                    {"receipt_problem", s->receipt_problem},
                    {"allowed_s", s->allowed_ms / 1000},
+                   {"allowed_ms", s->allowed_ms},
                    {"host_key", s->host_key},
                    {"technician_key", s->technician_key},
                    {"timeline", timeline}});

@@ -99,6 +99,18 @@ void Verifier::AddRecord(const StoredRecord& stored) {
     report_.signed_through = stored.seq;
     last_final_ = final;
   }
+  if (record->kind == "relay_started") {
+    // Every start names the key it signs with: a start under another key is a relay that lost
+    // or replaced its key, or a log not from this relay.
+    Bytes started_with = FromHex(record->data.value("key", std::string()));
+    if (!started_with.empty() && started_with != options_.relay_key) {
+      Fail(Problem::kBadSignature, stored.seq,
+           at + " says the relay started with another key (" +
+               crypto::KeyFingerprint(started_with) + "), not the pinned relay key (" +
+               crypto::KeyFingerprint(options_.relay_key) + ")");
+      return;
+    }
+  }
   if (record->kind == "session_start")
     sessions_[record->session].technician = record->data.value("technician", "");
   if (record->kind == "receipt") CheckReceiptRecord(*record);
@@ -170,6 +182,13 @@ VerifyReport Verifier::Finish() {
       report_.notes.push_back("records after the last checkpoint are covered by the relay's "
                               "signed head of " + IsoTime(a.time_ms));
     }
+    return report_;
+  }
+  if (report_.checkpoints == 0) {
+    // Nothing is signed: the pinned key has proved nothing about this log yet.
+    Fail(Problem::kTruncated, last,
+         "no record is covered by a checkpoint signed with the pinned relay key: nothing in "
+         "this log is proven (a relay signs every N records and when it stops)");
     return report_;
   }
   if (last_kind_ != kCheckpoint) {

@@ -605,10 +605,12 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
   if (consent.permission != Permission::kDenied) {
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::steady_clock::now() - consent.started);
+    const bool technician_left = end.kind == Ending::Kind::kPeerClosed &&
+                                 (end.reason == "viewer_closed" || end.reason == "viewer_left" ||
+                                  end.reason == "closed");
     std::string how = end.reason == "user_stopped" ? "you stopped it"
-                      : end.kind == Ending::Kind::kPeerClosed
-                          ? "the technician ended it"
-                          : end.message;
+                      : technician_left            ? "the technician ended it"
+                                                   : end.message;
     consent_ui->EndSession(how + ".");
     history->Record(session, "ended", {{"how", how}, {"reason", end.reason},
                                        {"seconds", seconds.count()}});

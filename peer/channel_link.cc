@@ -155,7 +155,9 @@ asio::awaitable<Ending> Tunnel::Run(const OpenLocal& open_local,
       }
       co_await SendFinal(ending.reason);
       SendReceipt(ending);  // before the abort: the relay records it in the session
-      ws_->SendText(wire::Encode(wire::Abort{close_reason_}));
+      // The reason, so the relay's audit log says how it ended (declined, stopped...): the
+      // relay already learns as much from the consent reports.
+      ws_->SendText(wire::Encode(wire::Abort{ending.reason.empty() ? close_reason_ : ending.reason}));
       break;
     case Ending::Kind::kIntegrity:
     case Ending::Kind::kProtocol:

@@ -32,7 +32,11 @@ std::string PeerGoneSentence(std::string_view reason, bool to_host) {
   if (reason == "pake_failed")
     return to_host ? "someone tried a wrong code; this code is now burned and a new one is shown"
                    : "wrong code — ask the customer to read the new code on their screen";
-  if (reason == "user_denied") return "the user declined";
+  if (reason == "user_denied" || reason == "user_declined") return "the user declined";
+  if (reason == "consent_timeout") return "the user did not answer in time";
+  if (reason == "identity") return "the technician's identity could not be verified";
+  if (reason == "vnc_unavailable" || reason == "local_unavailable")
+    return "the screen could not be shared";
   if (reason == "user_stopped") return "the user ended the session";
   if (reason == "viewer_closed" || reason == "viewer_left")
     return "the technician ended the session";
@@ -50,8 +54,10 @@ std::string PeerGoneSentence(std::string_view reason, bool to_host) {
 }
 
 std::string_view NormaliseAbortReason(std::string_view reason) {
-  for (std::string_view r : {"pake_failed", "user_denied", "user_stopped", "viewer_closed",
-                             "host_closed", "integrity", "protocol", "code_expired", "timeout"})
+  for (std::string_view r : {"pake_failed", "user_denied", "user_declined", "consent_timeout",
+                             "user_stopped", "identity", "vnc_unavailable", "local_unavailable",
+                             "viewer_closed", "host_closed", "integrity", "protocol",
+                             "code_expired", "timeout"})
     if (r == reason) return r;
   return "other";
 }

@@ -301,9 +301,10 @@ void RelayCore::Shutdown() {
   for (auto& [id, weak] : peers) {
     auto peer = weak.lock();
     if (!peer) continue;
-    if (peer->session && !peer->session->ended) {
-      // Told by peer_gone; the receipt grace then closes the connection.
-      EndSession(peer->session, "relay_shutdown", nullptr);
+    if (peer->session) {
+      // Both sides are told by peer_gone (ending the session with the first of them); the
+      // receipt grace then closes each connection.
+      if (!peer->session->ended) EndSession(peer->session, "relay_shutdown", nullptr);
       continue;
     }
     SendError(*peer, msg::kShuttingDown);

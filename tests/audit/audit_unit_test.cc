@@ -121,6 +121,22 @@ TEST(ReceiptTest, ASignedReceiptChecksAndAChangedOneDoesNot) {
   EXPECT_FALSE(CheckReceipt(wrong.text, wrong.signature).ok());
 }
 
+TEST(VerifierTest, NothingSignedProvesNothingAndAStartUnderAnotherKeyFails) {
+  auto key = crypto::SigningKey::Generate(), other = crypto::SigningKey::Generate();
+  Chain young(key);
+  young.Add("relay_started", "", {{"key", ToHex(key.public_key())}});
+  young.Add("host_connected");
+  // A live copy before the first checkpoint: whatever key is pinned, it cannot pass.
+  EXPECT_FALSE(Check(young.records(), other.public_key(), /*live=*/true).ok());
+  EXPECT_FALSE(Check(young.records(), key.public_key(), /*live=*/true).ok());
+  Chain restarted(key);
+  restarted.Add("relay_started", "", {{"key", ToHex(other.public_key())}});
+  restarted.Checkpoint(true);
+  auto report = Check(restarted.records(), key.public_key());
+  EXPECT_EQ(report.problem, Problem::kBadSignature);
+  EXPECT_EQ(report.bad_seq, 1);
+}
+
 TEST(VerifierTest, AMalformedFieldIsAChangeNotACrash) {
   auto key = crypto::SigningKey::Generate();
   Chain chain(key);
@@ -209,6 +225,10 @@ TEST(HoursTest, MonthsAndDatesAreUtc) {
   EXPECT_FALSE(ParseMonth("2026-1").has_value());
   EXPECT_EQ(ParseTime("2026-11-26T14:35:20Z"), ParseTime("2026-11-26").value() + 52520000);
   EXPECT_FALSE(ParseTime("yesterday").has_value());
+  EXPECT_FALSE(ParseTime("2026-02-30").has_value()) << "no such day";
+  EXPECT_FALSE(ParseTime("2026-11-31").has_value());
+  EXPECT_FALSE(ParseTime("2026-11-26T15:50:00").has_value()) << "UTC must be said (Z)";
+  EXPECT_TRUE(ParseTime("2028-02-29").has_value());
 }
 
 TEST(CsvTest, NamesCannotBecomeFormulasOrBreakColumns) {

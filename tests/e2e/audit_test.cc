@@ -565,6 +565,28 @@ TEST(AuditReceiptsTest, CtrlCAndSigtermStillLeaveBothReceipts) {
   EXPECT_EQ(sessions[1]["outcome"], "host_closed");
 }
 
+// A relay stopped in order during a session keeps both sides' receipts (they get 2 s).
+TEST(AuditReceiptsTest, ARelayStoppedDuringASessionKeepsBothReceipts) {
+  VirtualDisplay x("320x240x24");
+  Deployment d;
+  auto relay = d.StartRelay();
+  auto host = d.StartBuiltInHost(x.name());
+  auto viewer = d.StartViewer(d.WaitForCode());
+  ASSERT_TRUE(viewer->WaitForLine("The customer allowed control.", 20s)) << viewer->Output();
+  relay->Signal(SIGTERM);
+  ASSERT_EQ(relay->Wait(20s), 0) << relay->Output();
+  const std::string key = RelayKey(d.data_dir());
+  AuditRun json_run = Audit({"--data-dir", d.data_dir(), "--relay-key", key, "export", "--format", "json"});
+  ASSERT_EQ(json_run.status, 0) << json_run.out;
+  auto sessions = nlohmann::json::parse(json_run.out);
+  ASSERT_EQ(sessions.size(), 1u) << json_run.out;
+  auto receipts = sessions[0]["receipts"].get<std::vector<std::string>>();
+  std::sort(receipts.begin(), receipts.end());
+  EXPECT_EQ(receipts, (std::vector<std::string>{"host", "viewer"}))
+      << sessions[0].dump(2) << relay->Output() << host->Output();
+  EXPECT_EQ(sessions[0]["outcome"], "relay_shutdown");
+}
+
 // Over HTTPS from a running relay: an auditor reads and verifies (the tail after the last
 // checkpoint is unsigned while it runs: --relay implies --live); a technician and a wrong password are
 // refused, and so is a request without an account.

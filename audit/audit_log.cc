@@ -43,7 +43,7 @@ Result<std::string> AuditPublicKeyHex(const std::string& data_dir) {
   if (!std::filesystem::exists(KeyPath(data_dir), ec))
     return Status::NotFound("no audit key in " + data_dir +
                             " (the relay makes it when it first starts with this --data-dir)");
-  auto key = crypto::SigningKey::LoadOrCreate(KeyPath(data_dir));
+  auto key = crypto::SigningKey::LoadOrCreate(KeyPath(data_dir), "relay audit");
   if (!key.ok()) return key.status();
   return ToHex(key->public_key());
 }
@@ -212,7 +212,7 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(AuditLogOptions options) {
   if (std::filesystem::exists(db_path, ec) && !std::filesystem::exists(KeyPath(options.data_dir), ec))
     return Status::NotFound("the audit log " + db_path + " exists but its signing key " +
                             KeyPath(options.data_dir) + " does not; restore the key from backup");
-  auto key = crypto::SigningKey::LoadOrCreate(KeyPath(options.data_dir));
+  auto key = crypto::SigningKey::LoadOrCreate(KeyPath(options.data_dir), "relay audit");
   if (!key.ok()) return key.status();
   impl->key = std::move(*key);
   auto store = AuditStore::Open(db_path, /*read_only=*/false);

@@ -14,7 +14,8 @@
 namespace telemaint::crypto {
 namespace {
 
-constexpr char kHeader[] = "telemaint technician key v1\n";
+// "telemaint technician key v1", "telemaint host key v1", "telemaint relay audit key v1".
+std::string Header(std::string_view role) { return "telemaint " + std::string(role) + " key v1\n"; }
 
 }  // namespace
 
@@ -26,7 +27,7 @@ SigningKey SigningKey::Generate() {
   return k;
 }
 
-Result<SigningKey> SigningKey::LoadOrCreate(const std::string& path) {
+Result<SigningKey> SigningKey::LoadOrCreate(const std::string& path, std::string_view role) {
   int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT) {
     std::error_code ec;
@@ -35,7 +36,7 @@ Result<SigningKey> SigningKey::LoadOrCreate(const std::string& path) {
     int out = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (out < 0)
       return Status::Io("cannot create the key file " + path + ": " + std::strerror(errno));
-    std::string text = kHeader;
+    std::string text = Header(role);
     text += ToHex(ByteView(k.secret_.data(), crypto_sign_SEEDBYTES)) + "\n";
     bool ok = write(out, text.data(), text.size()) == static_cast<ssize_t>(text.size());
     Wipe(text);
@@ -55,7 +56,9 @@ Result<SigningKey> SigningKey::LoadOrCreate(const std::string& path) {
   ssize_t n = read(fd, text.data(), text.size());
   close(fd);
   text.resize(n > 0 ? static_cast<size_t>(n) : 0);
-  const std::string header = kHeader;
+  // Keys made before each role had its own header say "technician": still theirs.
+  std::string header = Header(role);
+  if (text.compare(0, header.size(), header) != 0) header = Header("technician");
   Result<SigningKey> result = Status::InvalidInput("the key file " + path + " is not a telemaint key");
   if (text.compare(0, header.size(), header) == 0) {
     std::string hex = text.substr(header.size(), 2 * crypto_sign_SEEDBYTES);

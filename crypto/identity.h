@@ -19,7 +19,9 @@ inline constexpr size_t kSignatureBytes = 64;
 class SigningKey {
  public:
   // Reads the key at `path`, or makes one there (mode 0600) when the file does not exist.
-  static Result<SigningKey> LoadOrCreate(const std::string& path);
+  // `role` names the key in its file's first line ("technician", "host", "relay audit").
+  static Result<SigningKey> LoadOrCreate(const std::string& path,
+                                         std::string_view role = "technician");
   static SigningKey Generate();
   const Bytes& public_key() const { return public_key_; }
   Bytes Sign(ByteView message) const;

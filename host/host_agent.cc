@@ -148,7 +148,7 @@ int HostAgent::Run() {
     impl->current->CloseAfterFlush(websocket::close_code::normal, "new code");
   });
   impl_->history = std::make_unique<SessionHistory>(impl_->options.history_file);
-  auto host_key = crypto::SigningKey::LoadOrCreate(impl_->options.key_file);
+  auto host_key = crypto::SigningKey::LoadOrCreate(impl_->options.key_file, "host");
   if (!host_key.ok()) {
     impl_->Say("Cannot start: " + host_key.status().message());
     return 1;

@@ -1,6 +1,7 @@
 #include "crypto/identity.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -68,6 +69,33 @@ TEST(IdentityTest, FingerprintsAreGroupedAndDiffer) {
   EXPECT_EQ(fa[4], ' ');
   EXPECT_EQ(fa, KeyFingerprint(a.public_key()));
   EXPECT_NE(fa, KeyFingerprint(b.public_key()));
+}
+
+}  // namespace
+}  // namespace telemaint::crypto
+
+namespace telemaint::crypto {
+namespace {
+
+TEST(SigningKeyRoleTest, EachRoleNamesItselfAndOlderFilesStillLoad) {
+  char dir_template[] = "/tmp/telemaint-key-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  auto host = SigningKey::LoadOrCreate(dir + "/host.key", "host");
+  ASSERT_TRUE(host.ok());
+  std::ifstream in(dir + "/host.key");
+  std::string first;
+  std::getline(in, first);
+  EXPECT_EQ(first, "telemaint host key v1");
+  auto again = SigningKey::LoadOrCreate(dir + "/host.key", "host");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->public_key(), host->public_key());
+  // A key file from before roles had their own header (it says "technician") still loads.
+  auto old = SigningKey::LoadOrCreate(dir + "/old.key");
+  ASSERT_TRUE(old.ok());
+  auto as_host = SigningKey::LoadOrCreate(dir + "/old.key", "host");
+  ASSERT_TRUE(as_host.ok());
+  EXPECT_EQ(as_host->public_key(), old->public_key());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -298,7 +298,7 @@ TEST_F(AuditTest, ACheckpointReSignedWithAnotherKeyIsFoundAndNamed) {
 // What they cannot do is sign for the technician: a viewer's receipt rewritten with another
 // key no longer agrees with the host's.
 TEST_F(AuditTest, ARelayRewritingAReceiptWithItsOwnKeysIsCaught) {
-  auto relay_key = crypto::SigningKey::LoadOrCreate(fs::path(d_->data_dir()) / "audit-signing.key");
+  auto relay_key = crypto::SigningKey::LoadOrCreate(fs::path(d_->data_dir()) / "audit-signing.key", "relay audit");
   ASSERT_TRUE(relay_key.ok());
   auto forger = crypto::SigningKey::Generate();
   bool done = false;

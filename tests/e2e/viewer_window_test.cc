@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "host/gui/layout.h"
 #include "tests/support/deployment.h"
 #include "tests/support/tcp.h"
 #include "tests/support/window.h"
@@ -378,6 +379,35 @@ TEST_F(KeyboardLayoutTest, CapsLockOnTheHostDoesNotChangeWhatIsTyped) {
 
 namespace telemaint::testing {
 namespace {
+
+// The same request, answered in the host's window: the question comes back, this time with
+// "Keep view only" instead of "Deny".
+TEST_F(KeyboardLayoutTest, InTheHostWindowTheCustomerIsAskedAgainForControl) {
+  namespace L = host::gui::layout;
+  std::string out = StartLineReader();
+  ASSERT_TRUE(Open({"--ui", "gui"}, {}, /*auto_allow=*/false));
+  auto dialog = FindWindow(host_x(), "a technician asks to connect", 20s);
+  ASSERT_TRUE(dialog.has_value()) << host_->Output();
+  ASSERT_TRUE(Xdotool(host_x(), {"mousemove", std::to_string(dialog->x + L::kViewOnly.cx()),
+                                 std::to_string(dialog->y + L::kViewOnly.cy()), "click", "1"}));
+  ASSERT_TRUE(viewer_->WaitForLine("The customer allowed viewing only", 10s)) << viewer_->Output();
+  // The code window opened over the xterm the test types into: moved aside, as a person would.
+  auto code_window = FindWindow(host_x(), "remote help", 10s);
+  ASSERT_TRUE(code_window.has_value());
+  ASSERT_TRUE(Xdotool(host_x(), {"windowmove", code_window->id, "500", "400"}));
+  ASSERT_TRUE(WaitForTitleWithout(viewer_x_, window_.id, {"waiting"}, 10s));
+  ASSERT_TRUE(Choose(kSessionMenu, 3));  // Session > Ask the customer for control
+  ASSERT_TRUE(host_->WaitForLine("asks to take control of this computer", 10s)) << host_->Output();
+  auto again = FindWindow(host_x(), "a technician asks to connect", 10s);
+  ASSERT_TRUE(again.has_value());
+  ASSERT_TRUE(Xdotool(host_x(), {"mousemove", std::to_string(again->x + L::kAllow.cx()),
+                                 std::to_string(again->y + L::kAllow.cy()), "click", "1"}));
+  ASSERT_TRUE(viewer_->WaitForLine("The customer allowed control.", 10s)) << viewer_->Output();
+  ASSERT_TRUE(WaitForTitleWithout(viewer_x_, window_.id, {"view only", "waiting"}, 10s));
+  auto typed = TypeThroughTheWindow(out, "asked twice");
+  ASSERT_TRUE(typed.has_value()) << "nothing was typed\n" << viewer_->Output();
+  EXPECT_EQ(*typed, "asked twice");
+}
 
 TEST_F(KeyboardLayoutTest, TheTechnicianAsksForControlFromAViewOnlySession) {
   std::string out = StartLineReader();

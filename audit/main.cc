@@ -259,7 +259,8 @@ int Run(int argc, char** argv) {
                 << (s->customer.empty() ? "" : " (" + log::Printable(s->customer) + ")")
                 << (s->ticket.empty() ? "" : "  ticket " + log::Printable(s->ticket)) << "  "
                 << (s->permissions.empty() ? "no answer" : s->permissions.back()) << "  "
-                << s->outcome << "\n";
+                << s->outcome << "  receipts: "
+                << (s->receipts.empty() ? "none" : ReceiptsText(*s)) << "\n";
     }
     std::cout << chosen.size() << " session(s)\n";
     return 0;

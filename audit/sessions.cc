@@ -1,5 +1,6 @@
 #include "audit/sessions.h"
 
+#include <algorithm>
 #include <ctime>
 #include <iomanip>
 #include <sstream>
@@ -185,7 +186,7 @@ void WriteCsv(std::ostream& out, const std::vector<const SessionSummary*>& sessi
         << CsvField(s->host_address) << ',' << CsvField(s->ticket) << ','
         << CsvField(Join(s->permissions, " > ")) << ',' << CsvField(s->outcome) << ','
         << s->bytes_host_to_viewer << ',' << s->bytes_viewer_to_host << ','
-        << Join(s->receipts, "+") << '\n';
+        << ReceiptsText(*s) << '\n';
   }
 }
 
@@ -248,6 +249,12 @@ void WriteTimeline(std::ostream& out, const SessionSummary& s) {
   for (const Record& r : s.timeline)
     out << "  " << IsoTime(r.time_ms) << "  #" << r.seq << "  " << r.kind << "  "
         << r.data.dump() << "\n";
+}
+
+std::string ReceiptsText(const SessionSummary& s) {
+  std::vector<std::string> sorted = s.receipts;
+  std::sort(sorted.begin(), sorted.end());
+  return (s.receipt_problem ? "BAD " : "") + Join(sorted, "+");
 }
 
 int64_t BillableMinutes(const SessionSummary& s, int round_minutes) {

@@ -63,6 +63,8 @@ std::optional<std::pair<int64_t, int64_t>> ParseMonth(const std::string& text);
 void WriteCsv(std::ostream& out, const std::vector<const SessionSummary*>& sessions);
 void WriteJson(std::ostream& out, const std::vector<const SessionSummary*>& sessions);
 void WriteTimeline(std::ostream& out, const SessionSummary& s);
+// "host+viewer", "viewer", or with "BAD " in front when one does not check out.
+std::string ReceiptsText(const SessionSummary& s);
 
 // A session's billable minutes: the time the customer allowed (from their yes to the end)
 // rounded up to whole `round_minutes` (0: to the minute, started minutes count). Refused or

@@ -123,7 +123,7 @@ asio::awaitable<HttpAnswer> RelayCore::ServeAudit(const std::string& address,
   // Read on the worker pool with a connection of its own: the io thread keeps serving.
   const std::string db = audit::AuditDbPath(options_.data_dir);
   auto answer = co_await co_spawn(
-      workers_,
+      audit_readers_,
       [&]() -> asio::awaitable<HttpAnswer> {
         HttpAnswer a;
         a.content_type = "application/x-ndjson";

@@ -125,6 +125,9 @@ class RelayCore {
   RateLimiter audit_reads_;  // per address, apart from joins: an audit never slows technicians
   LoginThrottle failures_by_address_, failures_by_account_;
   net::asio::thread_pool workers_{2};
+  // Audit pages are read here, apart from the password checks: a large read never delays a
+  // technician's login.
+  net::asio::thread_pool audit_readers_{1};
   std::unordered_map<uint64_t, std::weak_ptr<PeerConn>> peers_;
   uint64_t next_id_ = 1;
   size_t logins_in_flight_ = 0;

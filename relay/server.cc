@@ -41,7 +41,10 @@ RelayCore::RelayCore(asio::io_context& io, RelayOptions options,
       failures_by_address_({}, options_.now),
       failures_by_account_({}, options_.now) {}
 
-RelayCore::~RelayCore() { workers_.join(); }
+RelayCore::~RelayCore() {
+  workers_.join();
+  audit_readers_.join();
+}
 
 Status RelayCore::Listen() {
   auto hp = ParseHostPort(options_.listen, /*allow_zero=*/true);
@@ -172,6 +175,9 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   }
   if (target.rfind("/v1/audit/", 0) == 0 && req.method() == http::verb::get) {
     std::string authorization(req[http::field::authorization]);
+    req.erase(http::field::authorization);  // the password is not kept in the request
+    // The TLS deadline covered the request; a login and a page of records get their own.
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(120));
     auto answer = co_await ServeAudit(address, target, std::move(authorization));
     const auto status = static_cast<http::status>(answer.status);
     co_await respond(status, answer.body, answer.content_type.c_str(), answer.ask_for_credentials);

@@ -122,7 +122,8 @@ class RelayCore {
   uint16_t port_ = 0;
   PairingRegistry registry_;
   RateLimiter joins_;
-  RateLimiter audit_reads_;  // per address, apart from joins: an audit never slows technicians
+  RateLimiter audit_reads_;
+  RateLimiter host_connects_;  // per address: new hosts (each one is audited)  // per address, apart from joins: an audit never slows technicians
   LoginThrottle failures_by_address_, failures_by_account_;
   net::asio::thread_pool workers_{2};
   // Audit pages are read here, apart from the password checks: a large read never delays a

@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
   app.add_option("--joins-per-minute", o.joins_per_minute, "Join attempts per client address")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 100000.0));
+  app.add_option("--hosts-per-minute", o.hosts_per_minute,
+                 "New host connections per client address (each is audited)")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 100000.0));
   app.add_option("--code-ttl", code_ttl, "Seconds a session code stays valid (at most 600)")
       ->capture_default_str()
       ->check(CLI::Range(1, 600));
@@ -116,6 +120,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   o.join_burst = std::max(10.0, o.joins_per_minute / 3);
+  o.host_burst = std::max(10.0, o.hosts_per_minute / 2);
   o.code_ttl = std::chrono::seconds(code_ttl);
   o.idle_timeout = std::chrono::seconds(idle);
   o.hello_timeout = std::chrono::seconds(hello);

@@ -77,6 +77,11 @@ asio::awaitable<void> RelayCore::RunHost(std::shared_ptr<PeerConn> peer) {
     SendError(*peer, msg::kUnsupportedVersion);
     co_return;
   }
+  if (!host_connects_.Allow(peer->address)) {
+    log::Warn("host ", peer->address, " refused: too many new hosts from this address");
+    SendError(*peer, msg::kRateLimited);
+    co_return;
+  }
   auto np = registry_.Allocate(peer->id);
   if (!np.ok()) {
     log::Warn("host ", peer->address, " refused: ", np.status().message());

@@ -30,6 +30,10 @@ struct RelayOptions {
   std::chrono::seconds code_ttl{600};      // a waiting nameplate expires (docs: 10 minutes)
   double joins_per_minute = 30;            // per client address
   double join_burst = 10;
+  // New hosts per client address: hosts need no account, and each one is recorded in the audit
+  // log, so a loop of connections must not fill the disk.
+  double hosts_per_minute = 120;
+  double host_burst = 60;
   size_t max_control_bytes = 4096;      // a text frame
   size_t max_data_frame = (1u << 20) + 64;  // a binary frame (64 KiB of RFB plus overhead fits)
   size_t queue_frames = 16;             // per connection, outbound

@@ -38,6 +38,7 @@ RelayCore::RelayCore(asio::io_context& io, RelayOptions options,
       registry_(RegistryOptions(options_), options_.now, RandomBelow),
       joins_(options_.joins_per_minute, options_.join_burst, options_.now),
       audit_reads_(600, 200, options_.now),
+      host_connects_(options_.hosts_per_minute, options_.host_burst, options_.now),
       failures_by_address_({}, options_.now),
       failures_by_account_({}, options_.now) {}
 

@@ -1,6 +1,7 @@
 // The relay's limits, each answered with a clear error to the peer concerned, against a real
 // relay on 127.0.0.1; and the host's promise to listen on no port.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "tests/support/deployment.h"
 #include "tests/support/raw_client.h"
@@ -26,6 +27,38 @@ TEST(RelayLimitsTest, SilentConnectionIsToldAndClosedAfterTheHelloTimeout) {
   ASSERT_TRUE(m.has_value());
   EXPECT_NE(m->data.find("\"timeout\""), std::string::npos) << m->data;
   EXPECT_TRUE((*c)->EndsWithin(5s));
+}
+
+// Hosts need no account and each one is recorded: a loop of new hosts from one address is
+// refused before it reaches the audit log.
+TEST(RelayLimitsTest, TooManyNewHostsFromOneAddressAreRefused) {
+  Deployment d;
+  auto relay = d.StartRelay({"--hosts-per-minute", "6"});  // a burst of 10, then one per 10 s
+  int refused = 0;
+  for (int i = 0; i < 12; ++i) {
+    auto host = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
+    ASSERT_TRUE(host.ok());
+    (*host)->SendText(kHello);
+    auto answer = (*host)->Receive(5s);
+    ASSERT_TRUE(answer.has_value());
+    if (answer->data.find("rate_limited") != std::string::npos) ++refused;
+  }
+  EXPECT_EQ(refused, 2);
+  relay->Signal(SIGTERM);
+  ASSERT_EQ(relay->Wait(20s), 0);
+  int connected = 0;
+  {
+    Process key({BinPath("telemaint-relay"), "audit-key", "--data-dir", d.data_dir()});
+    ASSERT_EQ(key.Wait(10s), 0);
+    std::string hex = key.Output();
+    hex.erase(hex.find_last_not_of("\n") + 1);
+    Process exported({BinPath("telemaint-audit"), "--data-dir", d.data_dir(), "--relay-key", hex,
+                      "export", "--format", "log"});
+    ASSERT_EQ(exported.Wait(20s), 0) << exported.Output();
+    const std::string out = exported.Output();
+    for (size_t at = 0; (at = out.find("host_connected", at)) != std::string::npos; ++at) ++connected;
+  }
+  EXPECT_EQ(connected, 10) << "only the hosts let in are recorded";
 }
 
 TEST(RelayLimitsTest, TooManyWaitingHostsAreToldTheRelayIsFull) {

@@ -50,6 +50,23 @@ std::string RelayKey(const std::string& data_dir) {
   return out;
 }
 
+// The sessions of a stopped relay's log, as `export --format json` gives them (an empty array
+// when the export fails, with the failure recorded).
+nlohmann::json ExportedSessions(const Deployment& d) {
+  AuditRun run = Audit({"--data-dir", d.data_dir(), "--relay-key", RelayKey(d.data_dir()),
+                        "export", "--format", "json"});
+  EXPECT_EQ(run.status, 0) << run.out;
+  auto parsed = nlohmann::json::parse(run.out, nullptr, false);
+  return parsed.is_array() ? parsed : nlohmann::json::array();
+}
+
+// Whose receipts a session has, sorted.
+std::vector<std::string> Receipts(const nlohmann::json& session) {
+  auto receipts = session["receipts"].get<std::vector<std::string>>();
+  std::sort(receipts.begin(), receipts.end());
+  return receipts;
+}
+
 // Direct SQL on a copy, the way someone with the file would tamper with it: the append-only
 // triggers are dropped first.
 void Sql(const std::string& db_path, const std::string& sql) {
@@ -450,10 +467,8 @@ TEST(AuditCrashTest, ARelayKilledMidSessionClosesItOnRestart) {
   const std::string key = RelayKey(d.data_dir());
   AuditRun verify = Audit({"--data-dir", d.data_dir(), "--relay-key", key, "verify"});
   EXPECT_EQ(verify.status, 0) << verify.out;
-  AuditRun json_run = Audit({"--data-dir", d.data_dir(), "--relay-key", key, "export", "--format", "json"});
-  ASSERT_EQ(json_run.status, 0) << json_run.out;
-  auto sessions = nlohmann::json::parse(json_run.out);
-  ASSERT_EQ(sessions.size(), 1u) << json_run.out;
+  auto sessions = ExportedSessions(d);
+  ASSERT_EQ(sessions.size(), 1u) << sessions.dump(2);
   EXPECT_EQ(sessions[0]["outcome"], "relay_stopped");
   EXPECT_FALSE(sessions[0]["duration_known"].get<bool>());
   EXPECT_EQ(sessions[0]["permissions"], nlohmann::json::array({"control"}))
@@ -551,16 +566,10 @@ TEST(AuditReceiptsTest, CtrlCAndSigtermStillLeaveBothReceipts) {
   second->Wait(10s);
   relay->Signal(SIGTERM);
   ASSERT_EQ(relay->Wait(20s), 0);
-  const std::string key = RelayKey(d.data_dir());
-  AuditRun json_run = Audit({"--data-dir", d.data_dir(), "--relay-key", key, "export", "--format", "json"});
-  ASSERT_EQ(json_run.status, 0) << json_run.out;
-  auto sessions = nlohmann::json::parse(json_run.out);
-  ASSERT_EQ(sessions.size(), 2u) << json_run.out;
-  for (const auto& s : sessions) {
-    auto receipts = s["receipts"].get<std::vector<std::string>>();
-    std::sort(receipts.begin(), receipts.end());
-    EXPECT_EQ(receipts, (std::vector<std::string>{"host", "viewer"})) << s.dump(2);
-  }
+  auto sessions = ExportedSessions(d);
+  ASSERT_EQ(sessions.size(), 2u) << sessions.dump(2);
+  for (const auto& s : sessions)
+    EXPECT_EQ(Receipts(s), (std::vector<std::string>{"host", "viewer"})) << s.dump(2);
   EXPECT_EQ(sessions[0]["outcome"], "viewer_closed");
   EXPECT_EQ(sessions[1]["outcome"], "host_closed");
 }
@@ -575,14 +584,9 @@ TEST(AuditReceiptsTest, ARelayStoppedDuringASessionKeepsBothReceipts) {
   ASSERT_TRUE(viewer->WaitForLine("The customer allowed control.", 20s)) << viewer->Output();
   relay->Signal(SIGTERM);
   ASSERT_EQ(relay->Wait(20s), 0) << relay->Output();
-  const std::string key = RelayKey(d.data_dir());
-  AuditRun json_run = Audit({"--data-dir", d.data_dir(), "--relay-key", key, "export", "--format", "json"});
-  ASSERT_EQ(json_run.status, 0) << json_run.out;
-  auto sessions = nlohmann::json::parse(json_run.out);
-  ASSERT_EQ(sessions.size(), 1u) << json_run.out;
-  auto receipts = sessions[0]["receipts"].get<std::vector<std::string>>();
-  std::sort(receipts.begin(), receipts.end());
-  EXPECT_EQ(receipts, (std::vector<std::string>{"host", "viewer"}))
+  auto sessions = ExportedSessions(d);
+  ASSERT_EQ(sessions.size(), 1u) << sessions.dump(2);
+  EXPECT_EQ(Receipts(sessions[0]), (std::vector<std::string>{"host", "viewer"}))
       << sessions[0].dump(2) << relay->Output() << host->Output();
   EXPECT_EQ(sessions[0]["outcome"], "relay_shutdown");
 }

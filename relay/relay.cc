@@ -1,6 +1,9 @@
 #include "relay/relay.h"
 
 #include <boost/asio/signal_set.hpp>
+#include <sys/resource.h>
+
+#include <algorithm>
 
 #include "common/log.h"
 #include "common/tls.h"
@@ -19,8 +22,34 @@ struct Relay::Impl {
 Relay::Relay(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Relay::~Relay() = default;
 
+namespace {
+
+// Each connection is a descriptor (plus a few for the databases, logs and the listener): take
+// the hard limit, and when even that is too small, serve fewer connections rather than fail
+// at accept() under load.
+void FitConnectionsToDescriptors(RelayOptions& options) {
+  constexpr rlim_t kReserved = 64 + 64;  // our own files, and the connections told "busy"
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= options.max_connections + kReserved)
+    return;
+  const size_t fits = limit.rlim_cur > kReserved ? limit.rlim_cur - kReserved : 1;
+  log::Warn("only ", limit.rlim_cur, " open files are allowed (ulimit -n): serving at most ",
+            fits, " connections instead of ", options.max_connections);
+  options.max_connections = fits;
+  options.max_connections_per_address = std::min(options.max_connections_per_address, fits);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Relay>> Relay::Create(RelayOptions options) {
   if (!options.now) options.now = [] { return Clock::now(); };
+  FitConnectionsToDescriptors(options);
   if (Status s = crypto::CheckEcdsaCertificate(options.cert_file); !s.ok()) return s;
   auto tls = MakeServerTlsContext(options.cert_file, options.key_file);
   if (!tls.ok()) return tls.status();

@@ -61,6 +61,22 @@ TEST(RelayLimitsTest, TooManyNewHostsFromOneAddressAreRefused) {
   EXPECT_EQ(connected, 10) << "only the hosts let in are recorded";
 }
 
+// Started with few file descriptors (ulimit -n), the relay serves fewer connections and says
+// so, rather than failing at accept() under load.
+TEST(RelayLimitsTest, AFewOpenFilesMeanFewerConnectionsAndAWarning) {
+  Deployment d;
+  const std::string argv = BinPath("telemaint-relay") + " --listen 127.0.0.1:0 --cert " +
+                           (d.dir() / "certs/relay.pem") + " --key " + (d.dir() / "certs/relay.key") +
+                           " --data-dir " + d.data_dir();
+  Process relay({"/bin/bash", "-c", "ulimit -Sn 300 && ulimit -Hn 400 && exec " + argv});
+  EXPECT_TRUE(relay.WaitForLine("only 400 open files are allowed (ulimit -n): serving at most 272 "
+                                "connections instead of 2000", 15s))
+      << relay.Output();
+  EXPECT_TRUE(relay.WaitForLine("listening on port", 15s)) << relay.Output();
+  relay.Signal(SIGTERM);
+  EXPECT_EQ(relay.Wait(20s), 0) << relay.Output();
+}
+
 TEST(RelayLimitsTest, TooManyWaitingHostsAreToldTheRelayIsFull) {
   Deployment d;
   auto relay = d.StartRelay({"--max-waiting-hosts", "1"});

@@ -5,7 +5,6 @@
 // the middle of a session closes that session with a record when it starts again.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -18,6 +17,7 @@
 #include "audit/receipt.h"
 #include "audit/record.h"
 #include "audit/sessions.h"
+#include "audit/store.h"
 #include "crypto/identity.h"
 #include "tests/support/deployment.h"
 #include "tests/support/xserver.h"
@@ -67,40 +67,26 @@ std::vector<std::string> Receipts(const nlohmann::json& session) {
   return receipts;
 }
 
-// Direct SQL on a copy, the way someone with the file would tamper with it: the append-only
-// triggers are dropped first.
+// Direct SQL on a copy, the way someone with the file would tamper with it (the append-only
+// triggers dropped first), through the store's own connection: no SQLite outside audit/.
 void Sql(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  std::string message = error ? error : "";
-  sqlite3_free(error);
-  sqlite3_close(db);
-  ASSERT_EQ(rc, SQLITE_OK) << message << " in: " << sql;
+  auto store = audit::AuditStore::Open(db_path, /*read_only=*/false);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  Status done = (*store)->Exec(sql.c_str());
+  ASSERT_TRUE(done.ok()) << done.message();
 }
 
 std::vector<audit::StoredRecord> ReadAll(const std::string& db_path) {
   std::vector<audit::StoredRecord> out;
-  sqlite3* db = nullptr;
-  sqlite3_open(db_path.c_str(), &db);
-  sqlite3_stmt* s = nullptr;
-  sqlite3_prepare_v2(db, "SELECT seq, body, hash FROM records ORDER BY seq", -1, &s, nullptr);
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    audit::StoredRecord r;
-    r.seq = sqlite3_column_int64(s, 0);
-    r.body = reinterpret_cast<const char*>(sqlite3_column_text(s, 1));
-    auto* h = static_cast<const uint8_t*>(sqlite3_column_blob(s, 2));
-    r.hash.assign(h, h + sqlite3_column_bytes(s, 2));
-    out.push_back(r);
-  }
-  sqlite3_finalize(s);
-  sqlite3_close(db);
+  auto store = audit::AuditStore::Open(db_path, /*read_only=*/true);
+  EXPECT_TRUE(store.ok()) << store.status().message();
+  if (store.ok()) (void)(*store)->ForEach([&](audit::StoredRecord r) { out.push_back(std::move(r)); });
   return out;
 }
 
+// Opening the store puts its triggers back: every tampering drops them again.
 constexpr char kDropTriggers[] =
-    "DROP TRIGGER records_no_update; DROP TRIGGER records_no_delete;";
+    "DROP TRIGGER IF EXISTS records_no_update; DROP TRIGGER IF EXISTS records_no_delete;";
 
 // Rewrites the log the way someone with the file would, so the chain is consistent again:
 // `edit` sees each record and the hash before it and says whether it changed it; from the first
@@ -213,16 +199,13 @@ TEST_F(AuditTest, TheUntouchedLogVerifies) {
 }
 
 TEST_F(AuditTest, TheStoreRefusesUpdatesAndDeletes) {
-  sqlite3* db_handle = nullptr;
-  ASSERT_EQ(sqlite3_open(db().c_str(), &db_handle), SQLITE_OK);
-  char* error = nullptr;
-  EXPECT_NE(sqlite3_exec(db_handle, "UPDATE records SET body = 'x' WHERE seq = 1", nullptr,
-                         nullptr, &error), SQLITE_OK);
-  EXPECT_NE(std::string(error ? error : "").find("append-only"), std::string::npos);
-  sqlite3_free(error);
-  EXPECT_NE(sqlite3_exec(db_handle, "DELETE FROM records WHERE seq = 1", nullptr, nullptr,
-                         nullptr), SQLITE_OK);
-  sqlite3_close(db_handle);
+  auto store = audit::AuditStore::Open(db(), /*read_only=*/false);
+  ASSERT_TRUE(store.ok());
+  Status update = (*store)->Exec("UPDATE records SET body = 'x' WHERE seq = 1");
+  EXPECT_FALSE(update.ok());
+  EXPECT_NE(update.message().find("append-only"), std::string::npos) << update.message();
+  EXPECT_FALSE((*store)->Exec("DELETE FROM records WHERE seq = 1").ok());
+  store->reset();
   EXPECT_EQ(Verify().status, 0);
 }
 
@@ -277,7 +260,7 @@ TEST_F(AuditTest, ACutTailIsFoundAndNamed) {
     if (body->kind == audit::kCheckpoint && !body->data["final"].get<bool>()) periodic = rec.seq;
   }
   ASSERT_GT(periodic, 0);
-  Sql(db(), "DELETE FROM records WHERE seq > " + std::to_string(periodic));
+  Sql(db(), std::string(kDropTriggers) + "DELETE FROM records WHERE seq > " + std::to_string(periodic));
   AuditRun at_checkpoint = Verify();
   EXPECT_EQ(at_checkpoint.status, 1) << at_checkpoint.out;
   EXPECT_NE(at_checkpoint.out.find("FAILED (truncated) at record " + std::to_string(periodic)),

@@ -164,6 +164,52 @@ TEST(HostPortsTest, HostListensOnNoTcpPort) {
 namespace telemaint::testing {
 namespace {
 
+// What a host reports about consent is recorded only in known words and a bounded number, and a
+// receipt that does not check out is refused: a host (which needs no account) cannot fill the
+// audit log or plant a receipt in it.
+TEST(RelayLimitsTest, ConsentReportsAreBoundedAndBadReceiptsAreRefused) {
+  Deployment d;
+  auto relay = d.StartRelay();
+  auto host = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
+  ASSERT_TRUE(host.ok());
+  (*host)->SendText(kHello);
+  auto np = (*host)->Receive(5s);
+  ASSERT_TRUE(np.has_value());
+  std::string nameplate = np->data.substr(np->data.find("\"nameplate\":\"") + 13, 5);
+  auto viewer = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/viewer");
+  ASSERT_TRUE(viewer.ok());
+  (*viewer)->SendText(JoinFor(nameplate));
+  ASSERT_TRUE((*viewer)->Receive(10s).has_value());  // paired
+  ASSERT_TRUE((*host)->Receive(5s).has_value());     // paired
+  (*host)->SendText(R"({"type":"consent","event":"answered","permission":"everything"})");
+  (*host)->SendText(R"({"type":"consent","event":"\u001b]0;pwned","permission":"control"})");
+  for (int i = 0; i < 100; ++i)
+    (*host)->SendText(R"({"type":"consent","event":"changed","permission":"control"})");
+  (*host)->SendText(R"({"type":"receipt","receipt":"{\"type\":1}","signature":"00"})");
+  (*host)->SendText(R"({"type":"abort","reason":"host_closed"})");
+  EXPECT_TRUE((*host)->EndsWithin(10s));
+  relay->Signal(SIGTERM);
+  ASSERT_EQ(relay->Wait(20s), 0);
+  Process key({BinPath("telemaint-relay"), "audit-key", "--data-dir", d.data_dir()});
+  ASSERT_EQ(key.Wait(10s), 0);
+  std::string hex = key.Output();
+  hex.erase(hex.find_last_not_of("\n") + 1);
+  Process exported({BinPath("telemaint-audit"), "--data-dir", d.data_dir(), "--relay-key", hex,
+                    "export", "--format", "log"});
+  ASSERT_EQ(exported.Wait(20s), 0) << exported.Output();
+  const std::string out = exported.Output();
+  auto count = [&](const std::string& needle) {
+    int n = 0;
+    for (size_t at = 0; (at = out.find(needle, at)) != std::string::npos; ++at) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("\\\"kind\\\":\\\"permission\\\""), 64) << "the first 64 known reports only";
+  EXPECT_EQ(count("everything"), 0);
+  EXPECT_EQ(count("pwned"), 0);
+  EXPECT_EQ(count("\\\"kind\\\":\\\"receipt\\\""), 0);
+  EXPECT_EQ(count("receipt_refused"), 1);
+}
+
 // A viewer that stops reading back-pressures its host (the relay stops reading the host too),
 // so the end is found by the keep-alive: the silent viewer answers no ping and is dropped after
 // the idle timeout, which ends the session. Nothing lingers.

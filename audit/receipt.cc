@@ -36,7 +36,7 @@ SignedReceipt SignReceipt(const ReceiptFacts& f, const crypto::SigningKey& key) 
   return out;
 }
 
-Result<ReceiptFacts> CheckReceipt(const std::string& text, ByteView signature) {
+Result<ReceiptFacts> ParseReceipt(const std::string& text) {
   if (text.size() > kMaxReceipt) return Status::InvalidInput("the receipt is too long");
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Status::InvalidInput("not a session receipt");
@@ -57,12 +57,19 @@ Result<ReceiptFacts> CheckReceipt(const std::string& text, ByteView signature) {
     return Status::InvalidInput("a receipt field is missing or of the wrong type");
   }
   if (f.role != "host" && f.role != "viewer") return Status::InvalidInput("unknown receipt role");
+  return f;
+}
+
+Result<ReceiptFacts> CheckReceipt(const std::string& text, ByteView signature) {
+  auto parsed = ParseReceipt(text);
+  if (!parsed.ok()) return parsed;
+  ReceiptFacts& f = *parsed;
   const Bytes& key = f.role == "host" ? f.host_key : f.technician_key;
   if (key.size() != crypto::kSignaturePublicKeyBytes)
     return Status::InvalidInput("the receipt does not name its signer's key");
   if (!crypto::VerifySignature(key, crypto::ReceiptStatement(text), signature))
     return Status::AuthFailed("the " + f.role + "'s receipt signature does not verify");
-  return f;
+  return parsed;
 }
 
 }  // namespace telemaint::audit

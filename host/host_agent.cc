@@ -103,8 +103,9 @@ struct HostAgent::Impl {
   asio::awaitable<void> AskConsent(peer::Tunnel& tunnel, SessionConsent& consent,
                                    bool from_view_only);
   void ApplyPermission(peer::Tunnel& tunnel, SessionConsent& consent, Permission p);
-  // Tells the relay what the person allowed, for its audit log: metadata, never content.
-  void ReportConsent(const char* event, const char* permission);
+  // A decision of the person's: told to the relay for its audit log (metadata, never content)
+  // and listed for this session's receipt.
+  void RecordDecision(SessionConsent& consent, const char* event, const char* permission);
   std::function<void(Permission)> OnChoice(peer::Tunnel& tunnel, SessionConsent& consent);
 };
 
@@ -363,17 +364,16 @@ void HostAgent::Impl::ApplyPermission(peer::Tunnel& tunnel, SessionConsent& cons
   log::Info("session ", consent.session, ": ", PermissionName(p));
 }
 
-void HostAgent::Impl::ReportConsent(const char* event, const char* permission) {
+void HostAgent::Impl::RecordDecision(SessionConsent& consent, const char* event,
+                                     const char* permission) {
   if (current) current->SendText(wire::Encode(wire::Consent{event, permission}));
+  // At most 32 entries: a person toggling for hours must not push the receipt past what the
+  // relay accepts (wire::kMaxReceiptBytes).
+  if (consent.permissions.size() < 32)
+    consent.permissions.push_back(std::string(event) == "stopped" ? "stopped" : permission);
 }
 
 namespace {
-// A receipt lists the answers and changes; a person toggling for hours must not push it past
-// what the relay accepts (wire::kMaxReceiptBytes).
-void AddPermission(std::vector<std::string>& list, const std::string& permission) {
-  if (list.size() < 32) list.push_back(permission);
-}
-
 const char* WireName(Permission p) {
   return p == Permission::kControl ? "control" : p == Permission::kViewOnly ? "view_only" : "denied";
 }
@@ -405,8 +405,7 @@ asio::awaitable<void> HostAgent::Impl::AskConsent(peer::Tunnel& tunnel, SessionC
     // question's answer then changes nothing.
     if (consent.permission == Permission::kControl) co_return;
     if (answer.permission == Permission::kControl) {
-      ReportConsent("changed", "control");
-      AddPermission(consent.permissions, "control");
+      RecordDecision(consent, "changed", "control");
       ApplyPermission(tunnel, consent, Permission::kControl);
       history->Record(consent.session, "changed", {{"permission", "control (asked again)"}});
       consent_ui->ShowSession(who, Permission::kControl, OnChoice(tunnel, consent));
@@ -418,8 +417,7 @@ asio::awaitable<void> HostAgent::Impl::AskConsent(peer::Tunnel& tunnel, SessionC
   history->Record(consent.session, "answered",
                   {{"permission", answer.timed_out ? "no answer (denied)"
                                                    : PermissionName(answer.permission)}});
-  ReportConsent("answered", answer.timed_out ? "no_answer" : WireName(answer.permission));
-  AddPermission(consent.permissions, answer.timed_out ? "no_answer" : WireName(answer.permission));
+  RecordDecision(consent, "answered", answer.timed_out ? "no_answer" : WireName(answer.permission));
   if (answer.permission == Permission::kDenied) {
     log::Info("session ", consent.session, ": the person at the screen said no",
               answer.timed_out ? " (no answer)" : "");
@@ -442,13 +440,11 @@ std::function<void(Permission)> HostAgent::Impl::OnChoice(peer::Tunnel& tunnel,
   return [this, &tunnel, &consent](Permission p) {
     if (p == Permission::kDenied) {
       log::Info("session ", consent.session, ": stopped by the person at the screen");
-      ReportConsent("stopped", "denied");
-      AddPermission(consent.permissions, "stopped");
+      RecordDecision(consent, "stopped", "denied");
       tunnel.End("user_stopped", "you stopped the session");
       return;
     }
-    ReportConsent("changed", WireName(p));
-    AddPermission(consent.permissions, WireName(p));
+    RecordDecision(consent, "changed", WireName(p));
     ApplyPermission(tunnel, consent, p);
     history->Record(consent.session, "changed", {{"permission", PermissionName(p)}});
     // Control given from the banner answers the technician's open request too.

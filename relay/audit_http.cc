@@ -86,9 +86,9 @@ asio::awaitable<HttpAnswer> RelayCore::ServeAudit(const std::string& address,
   if (!audit_reads_.Allow(address)) co_return Json(429, std::string(msg::kRateLimited));
   auto auth = co_await Authenticate(address, user, std::move(password), Purpose::kAudit);
   if (!auth.ok) {
-    log::Warn("audit read by '", IsValidUserName(user) ? user : "(not an account name)", "' from ",
-              address, " refused: ", auth.error);
-    Audit("login_failed", "", {{"technician", IsValidUserName(user) ? user : "(not an account name)"},
+    log::Warn("audit read by '", AccountNameForLog(user), "' from ", address, " refused: ",
+              auth.error);
+    Audit("login_failed", "", {{"technician", AccountNameForLog(user)},
                                {"address", address},
                                {"reason", std::string(auth.error)}, {"for", "audit"}});
     if (auth.error == msg::kForbidden) co_return Json(403, "this account may not read the audit log");

@@ -22,11 +22,6 @@ constexpr auto kReceiptGrace = std::chrono::seconds(2);
 // Consent reports recorded per session: every real answer and change fits many times over.
 constexpr int kMaxPermissionRecords = 64;
 
-// A name typed at a login prompt may be a password typed in the wrong field: only names that
-// can be accounts are kept in the audit log, which keeps everything forever.
-std::string AccountForLog(const std::string& name) {
-  return IsValidUserName(name) ? name : "(not an account name)";
-}
 }  // namespace
 
 asio::awaitable<std::optional<Frame>> RelayCore::FirstMessage(PeerConn& peer) {
@@ -192,7 +187,7 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
   if (!joins_.Allow(peer->address)) {
     crypto::Wipe(join->password);
     log::Warn("viewer ", peer->address, " refused: join rate limit");
-    Audit("join_attempt", "", {{"technician", AccountForLog(join->user)}, {"address", peer->address},
+    Audit("join_attempt", "", {{"technician", AccountNameForLog(join->user)}, {"address", peer->address},
                                {"nameplate", join->nameplate}, {"result", "rate_limited"}});
     SendError(*peer, msg::kRateLimited);
     co_return;
@@ -202,9 +197,9 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
   auto auth = co_await Authenticate(peer->address, user_name, std::move(password));
   crypto::Wipe(join->password);
   if (!auth.ok) {
-    log::Warn("login of '", AccountForLog(user_name), "' from ", peer->address, " refused: ",
+    log::Warn("login of '", AccountNameForLog(user_name), "' from ", peer->address, " refused: ",
               auth.error);
-    Audit("login_failed", "", {{"technician", AccountForLog(user_name)}, {"address", peer->address},
+    Audit("login_failed", "", {{"technician", AccountNameForLog(user_name)}, {"address", peer->address},
                                {"reason", std::string(auth.error)}});
     SendError(*peer, auth.error);
     co_return;
@@ -221,9 +216,9 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
     std::string_view code = found.state == PairingRegistry::Lookup::kExpired ? msg::kCodeExpired
                             : found.state == PairingRegistry::Lookup::kInUse ? msg::kCodeInUse
                                                                              : msg::kUnknownCode;
-    log::Info("technician '", AccountForLog(user_name), "' from ", peer->address, " tried nameplate ",
+    log::Info("technician '", AccountNameForLog(user_name), "' from ", peer->address, " tried nameplate ",
               nameplate, ": ", code);
-    Audit("join_attempt", "", {{"technician", AccountForLog(user_name)}, {"address", peer->address},
+    Audit("join_attempt", "", {{"technician", AccountNameForLog(user_name)}, {"address", peer->address},
                                {"nameplate", nameplate}, {"result", std::string(code)}});
     SendError(*peer, code);
     co_return;

@@ -32,6 +32,10 @@ bool IsValidUserName(const std::string& name) {
   return true;
 }
 
+std::string AccountNameForLog(const std::string& name) {
+  return IsValidUserName(name) ? name : "(not an account name)";
+}
+
 namespace {
 
 // Owns a prepared statement for one call.

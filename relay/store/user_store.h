@@ -27,6 +27,9 @@ struct User {
 
 // Account names: 1-64 of [A-Za-z0-9._@-].
 bool IsValidUserName(const std::string& name);
+// A name typed at a login prompt, as logs may keep it: it may be a password typed in the wrong
+// field, so only a name that can be an account is kept, else "(not an account name)".
+std::string AccountNameForLog(const std::string& name);
 
 class UserStore {
  public:

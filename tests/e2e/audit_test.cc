@@ -495,6 +495,9 @@ TEST(AuditAttemptsTest, FailedLoginsWrongAndUnknownCodesAreRecorded) {
   EXPECT_NE(bad_password->Wait(20s), 0);
   auto wrong = d.StartViewer(WrongSecretSameNameplate(code), {}, "alice", kTechPassword, "v2");
   EXPECT_NE(wrong->Wait(20s), 0);
+  // A password typed into the user field: not an account name, so not kept anywhere.
+  auto typo = d.StartViewer(code, {}, "my secret pass!", "x", "v0");
+  EXPECT_NE(typo->Wait(20s), 0);
   auto burned = d.StartViewer(code, {}, "alice", kTechPassword, "v3");  // refused from now on
   EXPECT_NE(burned->Wait(20s), 0);
   d.WaitForCode(code);  // the host's next connection, with a new code
@@ -513,8 +516,12 @@ TEST(AuditAttemptsTest, FailedLoginsWrongAndUnknownCodesAreRecorded) {
     ASSERT_TRUE(body.ok());
     by_kind[body->kind].push_back(body->data);
   }
-  ASSERT_EQ(by_kind["login_failed"].size(), 1u);
+  ASSERT_EQ(by_kind["login_failed"].size(), 2u);
   EXPECT_EQ(by_kind["login_failed"][0]["technician"], "alice");
+  EXPECT_EQ(by_kind["login_failed"][1]["technician"], "(not an account name)");
+  EXPECT_EQ(log.out.find("my secret pass"), std::string::npos);
+  EXPECT_EQ(ReadFile(d.log_file("relay")).find("my secret pass"), std::string::npos)
+      << "the relay's own log keeps it out too";
   EXPECT_EQ(by_kind["login_failed"][0]["address"], "127.0.0.1");
   ASSERT_EQ(by_kind["code_burned"].size(), 1u);
   EXPECT_EQ(by_kind["code_burned"][0]["nameplate"], code.substr(0, 5));

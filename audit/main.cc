@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
+#include <tuple>
 
 #include "audit/remote.h"
 #include "audit/sessions.h"
@@ -194,13 +195,14 @@ int Run(int argc, char** argv) {
                  "against the relay's key\n";
     return kExitUsage;
   }
-  if (!from.empty() && !(filter.from_ms = ParseTime(from))) {
-    std::cerr << "error: --from: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n";
-    return kExitUsage;
-  }
-  if (!to.empty() && !(filter.to_ms = ParseTime(to))) {
-    std::cerr << "error: --to: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n";
-    return kExitUsage;
+  for (auto [flag, text, bound] : {std::tuple{"--from", &from, &filter.from_ms},
+                                   std::tuple{"--to", &to, &filter.to_ms}}) {
+    if (text->empty()) continue;
+    *bound = ParseTime(*text);
+    if (!*bound) {
+      std::cerr << "error: " << flag << ": use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (a real date, UTC)\n";
+      return kExitUsage;
+    }
   }
   auto key = ReadRelayKey(relay_key);
   if (!key.ok()) {

@@ -229,6 +229,21 @@ TEST_F(HostWindowTest, NewCodeReplacesTheCodeAndTheOldOneNoLongerWorks) {
   EXPECT_NE(viewer_->Wait(20s), 0) << "the old code still worked: " << viewer_->Output();
 }
 
+// Escape is a key a person presses by mistake: it must not close the code window (which stops
+// the host); the window's close button does.
+TEST_F(HostWindowTest, EscapeDoesNotStopTheHostButClosingTheWindowDoes) {
+  StartHost();
+  std::string first = d_.WaitForCode();
+  auto window = FindWindow(x_, kCodeWindowTitle, 20s);
+  ASSERT_TRUE(window.has_value()) << host_->Output();
+  ASSERT_TRUE(Xdotool(x_, {"mousemove", std::to_string(window->x + 20), std::to_string(window->y + 20)}));
+  ASSERT_TRUE(Xdotool(x_, {"key", "--window", window->id, "Escape"}));
+  EXPECT_FALSE(host_->Wait(2s).has_value()) << "Escape stopped the host: " << host_->Output();
+  EXPECT_TRUE(FindWindow(x_, kCodeWindowTitle, 1s).has_value());
+  ASSERT_TRUE(Xdotool(x_, {"windowclose", window->id}));
+  EXPECT_EQ(host_->Wait(10s), 0) << host_->Output();
+}
+
 TEST_F(HostWindowTest, FrenchLocaleGivesFrenchTexts) {
   relay_ = d_.StartRelay();
   host_ = std::make_unique<Process>(

@@ -26,7 +26,6 @@ struct Session {
   std::string id;  // random, 32 hex; CPace's sid
   std::string nameplate;
   std::string technician, ticket;
-  std::string initiator;  // who ended it: "host", "viewer" or "relay"
   std::weak_ptr<PeerConn> host, viewer;
   Clock::time_point started;
   uint64_t bytes_host_to_viewer = 0, bytes_viewer_to_host = 0;

@@ -243,22 +243,21 @@ void RelayCore::Audit(const std::string& kind, const std::string& session, nlohm
 asio::awaitable<bool> RelayCore::AuditDurable(std::string kind, std::string session,
                                               nlohmann::json data) {
   if (!audit_) co_return false;
-  // The writer thread calls back; the answer comes to this (io) thread through the timer.
+  // The writer thread calls back; the answer comes to this (io) thread through the event.
   struct Wait {
-    explicit Wait(asio::io_context& io) : timer(io, asio::steady_timer::time_point::max()) {}
-    asio::steady_timer timer;
+    explicit Wait(asio::any_io_executor ex) : done(ex) {}
+    AsyncEvent done;
     bool ok = false;
   };
-  auto wait = std::make_shared<Wait>(io_);
+  auto wait = std::make_shared<Wait>(io_.get_executor());
   audit_->Append(std::move(kind), std::move(session), std::move(data),
                  [wait, &io = io_](Status s) {
                    asio::post(io, [wait, ok = s.ok()] {
                      wait->ok = ok;
-                     wait->timer.cancel();
+                     wait->done.Set();
                    });
                  });
-  error_code ec;
-  co_await wait->timer.async_wait(Nothrow(ec));
+  co_await wait->done.Wait();
   co_return wait->ok;
 }
 

@@ -48,14 +48,11 @@ Result<std::vector<StoredRecord>> LoadRecords(const std::string& data_dir, const
     while (std::getline(in, line)) {
       ++n;
       if (line.empty()) continue;
-      auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.is_object() || !j.contains("seq") || !j.contains("body") ||
-          !j.contains("hash") || !j["seq"].is_number_integer() || !j["body"].is_string() ||
-          !j["hash"].is_string())
+      auto record = ParseRecordLine(line);
+      if (!record.ok())
         return Status::InvalidInput(file + " line " + std::to_string(n) +
                                     " is not a record of an exported log");
-      records.push_back({j["seq"].get<int64_t>(), j["body"].get<std::string>(),
-                         FromHex(j["hash"].get<std::string>())});
+      records.push_back(std::move(*record));
     }
     return records;
   }
@@ -291,8 +288,7 @@ int Run(int argc, char** argv) {
     if (format == "json") WriteJson(out, chosen);
     if (format == "log")
       for (const StoredRecord& r : *records)
-        out << nlohmann::json{{"seq", r.seq}, {"body", r.body}, {"hash", ToHex(r.hash)}}.dump()
-            << "\n";
+        out << EncodeRecordLine(r);
     out.flush();
     if (!out) {
       std::cerr << "error: writing the export failed\n";

@@ -39,6 +39,19 @@ Result<Record> ParseBody(const std::string& body) {
   return r;
 }
 
+std::string EncodeRecordLine(const StoredRecord& r) {
+  return nlohmann::json{{"seq", r.seq}, {"body", r.body}, {"hash", ToHex(r.hash)}}.dump() + "\n";
+}
+
+Result<StoredRecord> ParseRecordLine(std::string_view line) {
+  auto j = nlohmann::json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("seq") || !j["seq"].is_number_integer() ||
+      !j.contains("body") || !j["body"].is_string() || !j.contains("hash") || !j["hash"].is_string())
+    return Status::InvalidInput("not a record of an audit log");
+  return StoredRecord{j["seq"].get<int64_t>(), j["body"].get<std::string>(),
+                      FromHex(j["hash"].get<std::string>())};
+}
+
 Bytes GenesisHash() { return Bytes(crypto::kDigestBytes, 0); }
 
 Bytes ChainHash(ByteView previous, const std::string& body) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "common/bytes.h"
 #include "common/status.h"
@@ -20,6 +21,11 @@ struct StoredRecord {
   std::string body;
   Bytes hash;
 };
+
+// A stored record as one line of JSON, {"seq":..,"body":"..","hash":"hex"} and a newline: what
+// `export --format log` writes, the auditor endpoint serves and `--file` reads.
+std::string EncodeRecordLine(const StoredRecord& record);
+Result<StoredRecord> ParseRecordLine(std::string_view line);
 
 // A record's parsed body.
 struct Record {

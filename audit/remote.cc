@@ -108,16 +108,13 @@ Result<RemoteLog> FetchRecords(const RemoteSource& source) {
     while (start < body.size() && after < fetched.head.count) {
       size_t nl = body.find('\n', start);
       if (nl == std::string_view::npos) nl = body.size();
-      auto j = nlohmann::json::parse(body.substr(start, nl - start), nullptr, false);
+      auto record = ParseRecordLine(body.substr(start, nl - start));
       start = nl + 1;
-      if (j.is_discarded() || !j.is_object() || !j.contains("seq") || !j["seq"].is_number_integer() ||
-          !j.contains("body") || !j["body"].is_string() || !j.contains("hash") || !j["hash"].is_string())
-        return Status::Protocol("the relay sent something that is not an audit record");
-      const int64_t seq = j["seq"].get<int64_t>();
+      if (!record.ok()) return Status::Protocol("the relay sent something that is not an audit record");
       // Each record after the last; a gap is left for the verifier to name.
-      if (seq <= after) return Status::Protocol("the relay sent records out of order");
-      fetched.records.push_back({seq, j["body"].get<std::string>(), FromHex(j["hash"].get<std::string>())});
-      after = seq;
+      if (record->seq <= after) return Status::Protocol("the relay sent records out of order");
+      after = record->seq;
+      fetched.records.push_back(std::move(*record));
     }
     if (after == before) break;  // nothing new: the verifier reports the log as cut here
   }

@@ -48,7 +48,11 @@ StoredRecord Row(sqlite3_stmt* s) {
 
 struct AuditStore::Impl {
   sqlite3* db = nullptr;
-  ~Impl() { sqlite3_close(db); }
+  sqlite3_stmt* insert = nullptr;  // prepared once: the writer appends many
+  ~Impl() {
+    sqlite3_finalize(insert);
+    sqlite3_close(db);
+  }
   Status Error(const std::string& what) const {
     return Status::Io(what + ": " + (db ? sqlite3_errmsg(db) : "cannot open"));
   }
@@ -83,12 +87,18 @@ Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& path, bo
 }
 
 Status AuditStore::Append(const StoredRecord& r) {
-  Stmt s(impl_->db, "INSERT INTO records (seq, body, hash) VALUES (?, ?, ?)");
-  if (!s.ok()) return impl_->Error("cannot append to the audit log");
-  sqlite3_bind_int64(s.get(), 1, r.seq);
-  sqlite3_bind_text(s.get(), 2, r.body.data(), static_cast<int>(r.body.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_blob(s.get(), 3, r.hash.data(), static_cast<int>(r.hash.size()), SQLITE_TRANSIENT);
-  if (sqlite3_step(s.get()) != SQLITE_DONE) return impl_->Error("cannot append to the audit log");
+  sqlite3_stmt* s = impl_->insert;
+  if (!s && sqlite3_prepare_v2(impl_->db, "INSERT INTO records (seq, body, hash) VALUES (?, ?, ?)",
+                               -1, &impl_->insert, nullptr) != SQLITE_OK)
+    return impl_->Error("cannot append to the audit log");
+  s = impl_->insert;
+  sqlite3_reset(s);
+  sqlite3_bind_int64(s, 1, r.seq);
+  sqlite3_bind_text(s, 2, r.body.data(), static_cast<int>(r.body.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_blob(s, 3, r.hash.data(), static_cast<int>(r.hash.size()), SQLITE_TRANSIENT);
+  const int rc = sqlite3_step(s);
+  sqlite3_reset(s);  // releases the statement's hold, so COMMIT and ROLLBACK can run
+  if (rc != SQLITE_DONE) return impl_->Error("cannot append to the audit log");
   return Status::Ok();
 }
 
@@ -117,13 +127,14 @@ Status AuditStore::ForEach(const std::function<void(StoredRecord)>& visit) {
 }
 
 Status AuditStore::ForEachAfter(int64_t after, int64_t limit,
-                                const std::function<void(StoredRecord)>& visit) {
+                                const std::function<bool(StoredRecord)>& visit) {
   Stmt s(impl_->db, "SELECT seq, body, hash FROM records WHERE seq > ? ORDER BY seq LIMIT ?");
   if (!s.ok()) return impl_->Error("cannot read the audit log");
   sqlite3_bind_int64(s.get(), 1, after);
   sqlite3_bind_int64(s.get(), 2, limit);
   int rc;
-  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) visit(Row(s.get()));
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW)
+    if (!visit(Row(s.get()))) return Status::Ok();
   if (rc != SQLITE_DONE) return impl_->Error("cannot read the audit log");
   return Status::Ok();
 }

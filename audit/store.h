@@ -26,8 +26,10 @@ class AuditStore {
   Result<std::optional<StoredRecord>> Last();
   // Every record in sequence order, one at a time (a log of months does not fit a vector).
   Status ForEach(const std::function<void(StoredRecord)>& visit);
-  // At most `limit` records with seq > `after`, in order (the auditor endpoint's pages).
-  Status ForEachAfter(int64_t after, int64_t limit, const std::function<void(StoredRecord)>& visit);
+  // Records with seq > `after`, in order, at most `limit`, until `visit` returns false (the
+  // auditor endpoint's pages).
+  Status ForEachAfter(int64_t after, int64_t limit,
+                      const std::function<bool(StoredRecord)>& visit);
   // Records whose kind is one of `kinds` (recovery after a crash).
   Result<std::vector<StoredRecord>> OfKinds(const std::vector<std::string>& kinds);
 

@@ -8,6 +8,7 @@
 #include <boost/beast/core/detail/base64.hpp>
 #include <charconv>
 
+#include "audit/record.h"
 #include "audit/store.h"
 #include "common/log.h"
 #include "crypto/secret.h"
@@ -129,12 +130,9 @@ asio::awaitable<HttpAnswer> RelayCore::ServeAudit(const std::string& address,
         a.content_type = "application/x-ndjson";
         auto store = audit::AuditStore::Open(db, /*read_only=*/true);
         if (!store.ok()) co_return Json(500, "the audit log cannot be read");
-        int64_t count = 0;
         Status s = (*store)->ForEachAfter(after, limit, [&](audit::StoredRecord r) {
-          if (a.body.size() > kMaxPageBytes) return;  // the client asks for the rest
-          a.body += nlohmann::json{{"seq", r.seq}, {"body", r.body}, {"hash", ToHex(r.hash)}}.dump();
-          a.body += '\n';
-          ++count;
+          a.body += audit::EncodeRecordLine(r);
+          return a.body.size() <= kMaxPageBytes;  // past it, the client asks for the rest
         });
         if (!s.ok()) co_return Json(500, "the audit log cannot be read");
         co_return a;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "audit/receipt.h"
 #include "audit/record.h"
 #include "audit/store.h"
 #include "common/log.h"
@@ -22,11 +23,6 @@ std::string KeyPath(const std::string& data_dir) {
   return (std::filesystem::path(data_dir) / "audit-signing.key").string();
 }
 
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 struct Pending {
   std::string kind, session;
@@ -202,7 +198,7 @@ AuditLog::~AuditLog() = default;
 
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(AuditLogOptions options) {
   auto impl = std::make_unique<Impl>();
-  if (!options.now_ms) options.now_ms = SystemNowMs;
+  if (!options.now_ms) options.now_ms = UnixMillisNow;
   if (options.checkpoint_every < 1) options.checkpoint_every = 1;
   impl->options = options;
   const std::string db_path = AuditDbPath(options.data_dir);

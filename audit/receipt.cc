@@ -3,13 +3,14 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "common/wire.h"
 #include "crypto/identity.h"
 
 namespace telemaint::audit {
 
 namespace {
 constexpr char kType[] = "telemaint/v1 session receipt";
-constexpr size_t kMaxReceipt = 2048;
+constexpr size_t kMaxReceipt = wire::kMaxReceiptBytes;
 }  // namespace
 
 int64_t UnixMillisNow() {
@@ -70,6 +71,20 @@ Result<ReceiptFacts> CheckReceipt(const std::string& text, ByteView signature) {
   if (!crypto::VerifySignature(key, crypto::ReceiptStatement(text), signature))
     return Status::AuthFailed("the " + f.role + "'s receipt signature does not verify");
   return parsed;
+}
+
+Result<ReceiptFacts> CheckReceiptFor(const std::string& text, ByteView signature,
+                                     const std::string& role, const std::string& session,
+                                     const std::string& technician) {
+  auto facts = CheckReceipt(text, signature);
+  if (!facts.ok()) return facts;
+  if (facts->role != role) return Status::InvalidInput("the " + role + "'s receipt is signed as the " + facts->role + "'s");
+  if (facts->session != session)
+    return Status::InvalidInput("the " + role + "'s receipt is for another session");
+  if (facts->technician != technician)
+    return Status::InvalidInput("the " + role + "'s receipt names technician '" +
+                                facts->technician + "', the session '" + technician + "'");
+  return facts;
 }
 
 }  // namespace telemaint::audit

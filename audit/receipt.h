@@ -45,6 +45,16 @@ Result<ReceiptFacts> ParseReceipt(const std::string& text);
 // technician_key for "viewer"). The error says what is wrong.
 Result<ReceiptFacts> CheckReceipt(const std::string& text, ByteView signature);
 
+// CheckReceipt, and that the receipt is `role`'s (host or viewer), for `session` and
+// `technician`: what the relay checks before keeping one and the auditor's tool checks again.
+Result<ReceiptFacts> CheckReceiptFor(const std::string& text, ByteView signature,
+                                     const std::string& role, const std::string& session,
+                                     const std::string& technician);
+
+// Entries a receipt lists at most: a person toggling for hours must not push it past what the
+// relay accepts (wire::kMaxReceiptBytes).
+inline constexpr size_t kMaxReceiptPermissions = 32;
+
 int64_t UnixMillisNow();
 
 }  // namespace telemaint::audit

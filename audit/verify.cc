@@ -125,21 +125,16 @@ void Verifier::ReceiptFails(const Record& r, std::string message) {
 }
 
 void Verifier::CheckReceiptRecord(const Record& r) {
-  const std::string by = r.data.value("by", "");
-  auto facts = CheckReceipt(r.data.value("receipt", ""), FromHex(r.data.value("signature", "")));
-  if (!facts.ok()) {
-    ReceiptFails(r, facts.status().message());
-    return;
-  }
   auto seen = sessions_.find(r.session);
-  if (facts->role != by || facts->session != r.session || seen == sessions_.end()) {
-    ReceiptFails(r, "the " + facts->role + "'s receipt is filed under another session or side");
+  if (seen == sessions_.end()) {
+    ReceiptFails(r, "a receipt for a session this log never started");
     return;
   }
   SessionSeen& s = seen->second;
-  if (facts->technician != s.technician) {
-    ReceiptFails(r, "the " + facts->role + "'s receipt names technician '" + facts->technician +
-                        "', the session '" + s.technician + "'");
+  auto facts = CheckReceiptFor(r.data.value("receipt", ""), FromHex(r.data.value("signature", "")),
+                               r.data.value("by", ""), r.session, s.technician);
+  if (!facts.ok()) {
+    ReceiptFails(r, facts.status().message());
     return;
   }
   if (!s.has_receipt) {

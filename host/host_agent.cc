@@ -367,9 +367,7 @@ void HostAgent::Impl::ApplyPermission(peer::Tunnel& tunnel, SessionConsent& cons
 void HostAgent::Impl::RecordDecision(SessionConsent& consent, const char* event,
                                      const char* permission) {
   if (current) current->SendText(wire::Encode(wire::Consent{event, permission}));
-  // At most 32 entries: a person toggling for hours must not push the receipt past what the
-  // relay accepts (wire::kMaxReceiptBytes).
-  if (consent.permissions.size() < 32)
+  if (consent.permissions.size() < audit::kMaxReceiptPermissions)
     consent.permissions.push_back(std::string(event) == "stopped" ? "stopped" : permission);
 }
 

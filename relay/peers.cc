@@ -333,14 +333,10 @@ asio::awaitable<void> RelayCore::ReadLoop(std::shared_ptr<PeerConn> peer) {
           // Kept exactly as the peer signed it, once it checks out: signed by the key it names,
           // for this side, this session and this technician. telemaint-audit checks it again.
           const std::string by = peer->is_host ? "host" : "viewer";
-          auto facts = audit::CheckReceipt(receipt->receipt, FromHex(receipt->signature));
-          std::string why = !facts.ok() ? facts.status().message()
-                            : facts->role != by ? "signed as the " + facts->role
-                            : facts->session != peer->session->id ? std::string("for another session")
-                            : facts->technician != peer->session->technician
-                                ? std::string("for another technician")
-                                : std::string();
-          if (why.empty()) {
+          auto facts = audit::CheckReceiptFor(receipt->receipt, FromHex(receipt->signature), by,
+                                              peer->session->id, peer->session->technician);
+          const std::string why = facts.ok() ? std::string() : facts.status().message();
+          if (facts.ok()) {
             Audit("receipt", peer->session->id,
                   {{"by", by}, {"receipt", receipt->receipt}, {"signature", receipt->signature}});
           } else {

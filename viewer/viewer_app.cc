@@ -390,8 +390,7 @@ void ViewerApp::Impl::OnSessionMessage(const nlohmann::json& message) {
     return;
   }
   if (auto state = peer::DecodeConsent(message)) {
-    // Bounded like the host's list: a receipt must fit what the relay accepts.
-    if (*state != peer::ConsentState::kAsking && permissions.size() < 32)
+    if (*state != peer::ConsentState::kAsking && permissions.size() < audit::kMaxReceiptPermissions)
       permissions.push_back(*state == peer::ConsentState::kControl ? "control" : "view_only");
     switch (*state) {
       case peer::ConsentState::kAsking:

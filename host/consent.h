@@ -22,6 +22,8 @@ struct Technician {
 
 enum class Permission { kDenied, kViewOnly, kControl };
 const char* PermissionName(Permission p);  // "denied", "view only", "control"
+// "Alice Martin (Acme IT)", or the account when the relay gave no name.
+std::string Describe(const Technician& who);
 
 // How long the person has to answer. `shown` is what they are told; tests run the clock
 // faster (`clock_rate`), so the default two minutes can be shown to end in a deny.

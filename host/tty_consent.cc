@@ -21,14 +21,13 @@ const char* PermissionName(Permission p) {
   return "?";
 }
 
-namespace {
-
 std::string Describe(const Technician& who) {
-  std::string name = who.name.empty() ? who.account : who.name;
-  std::string out = name;
+  std::string out = who.name.empty() ? who.account : who.name;
   if (!who.organisation.empty()) out += " (" + who.organisation + ")";
   return out;
 }
+
+namespace {
 
 // What the reader thread and the io thread share; the thread may outlive the UI object
 // (it blocks in read() until the process exits), so it holds this, not the UI.

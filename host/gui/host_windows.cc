@@ -17,12 +17,6 @@ namespace telemaint::host::gui {
 namespace L = layout;
 using Clock = std::chrono::steady_clock;
 
-std::string Describe(const Technician& who) {
-  std::string out = who.name.empty() ? who.account : who.name;
-  if (!who.organisation.empty()) out += " (" + who.organisation + ")";
-  return out;
-}
-
 namespace {
 
 constexpr double kTick = 0.25;  // seconds between countdown refreshes

@@ -44,7 +44,4 @@ class HostWindows {
   std::unique_ptr<Impl> impl_;
 };
 
-// "Alice Martin (Acme IT)", or the account when the relay has no name.
-std::string Describe(const Technician& who);
-
 }  // namespace telemaint::host::gui

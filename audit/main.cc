@@ -228,8 +228,7 @@ int Run(int argc, char** argv) {
   Verifier verifier({*key, live, attested});
   SessionIndex index;
   for (const StoredRecord& stored : *records) {
-    verifier.Add(stored);
-    if (auto r = ParseBody(stored.body); r.ok()) index.Add(*r);
+    if (auto record = verifier.Add(stored)) index.Add(*record);
   }
   VerifyReport report = verifier.Finish();
   for (const ReceiptProblem& p : report.receipt_problems) index.MarkReceiptProblem(p.session);

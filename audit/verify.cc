@@ -28,8 +28,9 @@ void Verifier::Fail(Problem p, int64_t seq, std::string message) {
   report_.message = std::move(message);
 }
 
-void Verifier::Add(const StoredRecord& stored) {
-  if (!report_.ok()) return;
+std::optional<Record> Verifier::Add(const StoredRecord& stored) {
+  parsed_.reset();
+  if (!report_.ok()) return std::nullopt;
   try {
     AddRecord(stored);
   } catch (const nlohmann::json::exception&) {
@@ -37,6 +38,7 @@ void Verifier::Add(const StoredRecord& stored) {
     Fail(Problem::kChanged, stored.seq,
          "record " + std::to_string(stored.seq) + " was changed: a field has the wrong type");
   }
+  return std::move(parsed_);
 }
 
 void Verifier::AddRecord(const StoredRecord& stored) {
@@ -59,6 +61,7 @@ void Verifier::AddRecord(const StoredRecord& stored) {
     Fail(Problem::kChanged, stored.seq, at + " was changed: " + record.status().message());
     return;
   }
+  parsed_ = *record;
   if (record->seq != stored.seq) {
     Fail(Problem::kReordered, stored.seq,
          at + " holds record " + std::to_string(record->seq) + " (reordered)");

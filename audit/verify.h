@@ -57,7 +57,8 @@ struct VerifyReport {
 class Verifier {
  public:
   explicit Verifier(VerifyOptions options);
-  void Add(const StoredRecord& stored);
+  // The record's parsed body when it could be read (for reports, so nothing is parsed twice).
+  std::optional<Record> Add(const StoredRecord& stored);
   VerifyReport Finish();
 
  private:
@@ -71,6 +72,7 @@ class Verifier {
   int64_t expected_seq_ = 1;
   std::string last_kind_;
   bool last_final_ = false;
+  std::optional<Record> parsed_;  // the record Add is looking at, once read
   // Per session: the technician the relay named, and the first receipt's view of the channel.
   struct SessionSeen {
     std::string technician;

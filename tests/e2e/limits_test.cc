@@ -18,6 +18,24 @@ std::string JoinFor(const std::string& nameplate) {
          R"(","user":"alice","password":")" + kTechPassword + "\"}";
 }
 
+// A raw host and a raw viewer the relay has paired (each has read its "paired").
+void PairRaw(const Deployment& d, std::unique_ptr<RawRelayClient>& host,
+             std::unique_ptr<RawRelayClient>& viewer) {
+  auto h = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
+  ASSERT_TRUE(h.ok());
+  host = std::move(*h);
+  host->SendText(kHello);
+  auto np = host->Receive(5s);
+  ASSERT_TRUE(np.has_value());
+  std::string nameplate = np->data.substr(np->data.find("\"nameplate\":\"") + 13, 5);
+  auto v = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/viewer");
+  ASSERT_TRUE(v.ok());
+  viewer = std::move(*v);
+  viewer->SendText(JoinFor(nameplate));
+  ASSERT_TRUE(viewer->Receive(10s).has_value());  // paired
+  ASSERT_TRUE(host->Receive(5s).has_value());     // paired
+}
+
 TEST(RelayLimitsTest, SilentConnectionIsToldAndClosedAfterTheHelloTimeout) {
   Deployment d;
   auto relay = d.StartRelay({"--hello-timeout", "1"});
@@ -170,24 +188,15 @@ namespace {
 TEST(RelayLimitsTest, ConsentReportsAreBoundedAndBadReceiptsAreRefused) {
   Deployment d;
   auto relay = d.StartRelay();
-  auto host = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
-  ASSERT_TRUE(host.ok());
-  (*host)->SendText(kHello);
-  auto np = (*host)->Receive(5s);
-  ASSERT_TRUE(np.has_value());
-  std::string nameplate = np->data.substr(np->data.find("\"nameplate\":\"") + 13, 5);
-  auto viewer = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/viewer");
-  ASSERT_TRUE(viewer.ok());
-  (*viewer)->SendText(JoinFor(nameplate));
-  ASSERT_TRUE((*viewer)->Receive(10s).has_value());  // paired
-  ASSERT_TRUE((*host)->Receive(5s).has_value());     // paired
-  (*host)->SendText(R"({"type":"consent","event":"answered","permission":"everything"})");
-  (*host)->SendText(R"({"type":"consent","event":"\u001b]0;pwned","permission":"control"})");
+  std::unique_ptr<RawRelayClient> host, viewer;
+  ASSERT_NO_FATAL_FAILURE(PairRaw(d, host, viewer));
+  host->SendText(R"({"type":"consent","event":"answered","permission":"everything"})");
+  host->SendText(R"({"type":"consent","event":"\u001b]0;pwned","permission":"control"})");
   for (int i = 0; i < 100; ++i)
-    (*host)->SendText(R"({"type":"consent","event":"changed","permission":"control"})");
-  (*host)->SendText(R"({"type":"receipt","receipt":"{\"type\":1}","signature":"00"})");
-  (*host)->SendText(R"({"type":"abort","reason":"host_closed"})");
-  EXPECT_TRUE((*host)->EndsWithin(10s));
+    host->SendText(R"({"type":"consent","event":"changed","permission":"control"})");
+  host->SendText(R"({"type":"receipt","receipt":"{\"type\":1}","signature":"00"})");
+  host->SendText(R"({"type":"abort","reason":"host_closed"})");
+  EXPECT_TRUE(host->EndsWithin(10s));
   relay->Signal(SIGTERM);
   ASSERT_EQ(relay->Wait(20s), 0);
   Process key({BinPath("telemaint-relay"), "audit-key", "--data-dir", d.data_dir()});
@@ -216,23 +225,14 @@ TEST(RelayLimitsTest, ConsentReportsAreBoundedAndBadReceiptsAreRefused) {
 TEST(RelayLimitsTest, PeerThatStopsReadingIsDroppedByTheKeepAlive) {
   Deployment d;
   auto relay = d.StartRelay({"--idle-timeout", "4"});
-  auto host = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
-  ASSERT_TRUE(host.ok());
-  (*host)->SendText(kHello);
-  auto np = (*host)->Receive(5s);
-  ASSERT_TRUE(np.has_value());
-  std::string nameplate = np->data.substr(np->data.find("\"nameplate\":\"") + 13, 5);
-  auto viewer = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/viewer");
-  ASSERT_TRUE(viewer.ok());
-  (*viewer)->SendText(JoinFor(nameplate));
-  ASSERT_TRUE((*viewer)->Receive(10s).has_value());  // paired; from now on it never reads
-  ASSERT_TRUE((*host)->Receive(5s).has_value());     // paired
+  std::unique_ptr<RawRelayClient> host, viewer;
+  ASSERT_NO_FATAL_FAILURE(PairRaw(d, host, viewer));  // from now on the viewer never reads
   // Fill everything between the relay and the viewer that does not read.
   const std::string block(512 * 1024, 'z');
   int sent = 0;
-  while (sent < 400 && (*host)->SendBinary(block, 500ms)) ++sent;
+  while (sent < 400 && host->SendBinary(block, 500ms)) ++sent;
   EXPECT_LT(sent, 400) << "back-pressure never reached the sender";
-  host->reset();  // the host leaves too
+  host.reset();  // the host leaves too
   EXPECT_TRUE(relay->WaitForLine("ended: viewer_left", 20s)) << relay->Output();
   // The relay still serves others.
   auto other = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");

@@ -9,7 +9,7 @@
 #include <optional>
 #include <thread>
 
-#include "audit/receipt.h"
+#include "common/clock.h"
 #include "audit/record.h"
 #include "audit/store.h"
 #include "common/log.h"

@@ -7,8 +7,8 @@
 #include <sys/time.h>
 
 #include "common/log.h"
-#include "common/net.h"
-#include "common/tls.h"
+#include "net/net.h"
+#include "net/tls.h"
 #include "crypto/secret.h"
 
 namespace telemaint::audit {

@@ -5,7 +5,7 @@
 #include <iomanip>
 #include <sstream>
 
-#include "audit/receipt.h"
+#include "receipt/receipt.h"
 #include "common/log.h"
 #include "crypto/identity.h"
 
@@ -86,7 +86,7 @@ void SessionIndex::AddRecord(const Record& r) {
   if (r.kind == "receipt") {
     // The Verifier checks the signatures (and marks a session whose receipt fails); here only
     // who signed and the keys they name.
-    auto facts = ParseReceipt(r.data.value("receipt", ""));
+    auto facts = receipt::ParseReceipt(r.data.value("receipt", ""));
     if (facts.ok()) {
       s.receipts.push_back(facts->role);
       if (!facts->host_key.empty()) s.host_key = crypto::KeyFingerprint(facts->host_key);

@@ -1,6 +1,6 @@
 #include "audit/verify.h"
 
-#include "audit/receipt.h"
+#include "receipt/receipt.h"
 #include "audit/sessions.h"
 #include "crypto/identity.h"
 
@@ -134,7 +134,7 @@ void Verifier::CheckReceiptRecord(const Record& r) {
     return;
   }
   SessionSeen& s = seen->second;
-  auto facts = CheckReceiptFor(r.data.value("receipt", ""), FromHex(r.data.value("signature", "")),
+  auto facts = receipt::CheckReceiptFor(r.data.value("receipt", ""), FromHex(r.data.value("signature", "")),
                                r.data.value("by", ""), r.session, s.technician);
   if (!facts.ok()) {
     ReceiptFails(r, facts.status().message());

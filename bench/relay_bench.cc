@@ -8,10 +8,10 @@
 #include <numeric>
 #include <vector>
 
-#include "common/net.h"
-#include "common/tls.h"
+#include "net/net.h"
+#include "net/tls.h"
 #include "common/wire.h"
-#include "common/ws_client.h"
+#include "net/ws_client.h"
 #include "tests/support/deployment.h"
 
 using namespace telemaint;

@@ -53,7 +53,7 @@ struct Consent {
   std::string permission;
 };
 // host or viewer -> relay, when a session ends: its signed session receipt, stored by the
-// relay in the audit chain (see audit/receipt.h). The relay cannot read the channel; it only
+// relay in the audit chain (see receipt/receipt.h). The relay cannot read the channel; it only
 // keeps this.
 struct Receipt {
   std::string receipt;    // JSON text, at most kMaxReceiptBytes

@@ -9,7 +9,8 @@
 #include <memory>
 #include <string>
 
-#include "common/net.h"
+#include "host/platform.h"
+#include "net/net.h"
 
 namespace telemaint::host {
 
@@ -73,8 +74,8 @@ class ConsentUi {
 };
 
 // Prompts on standard output, answers from standard input, a line each: works on a terminal,
-// a pseudo-terminal or a pipe. `say` writes a line for the person.
-std::unique_ptr<ConsentUi> MakeTtyConsent(net::asio::any_io_executor ex,
-                                          std::function<void(const std::string&)> say);
+// a pseudo-terminal or a pipe. `say` writes a line for the person; `post` reaches the io
+// thread (the reader thread hands it each line).
+std::unique_ptr<ConsentUi> MakeTtyConsent(PostToIo post, Say say);
 
 }  // namespace telemaint::host

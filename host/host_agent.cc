@@ -10,14 +10,16 @@
 #include <fstream>
 
 #include "common/log.h"
-#include "common/tls.h"
+#include "net/tls.h"
 #include "common/wire.h"
-#include "common/ws_client.h"
+#include "net/ws_client.h"
 #include "crypto/random.h"
-#include "audit/receipt.h"
+#include "common/clock.h"
+#include "receipt/receipt.h"
 #include "crypto/identity.h"
 #include "crypto/session_code.h"
 #include "host/consent.h"
+#include "host/desktop.h"
 #include "host/rfb_server.h"
 #include "host/session_history.h"
 #include "peer/session_messages.h"
@@ -76,7 +78,7 @@ struct SessionConsent {
 
 struct HostAgent::Impl {
   HostOptions options;
-  HostDisplay display;
+  HostPlatform platform;
   asio::io_context io{1};
   std::shared_ptr<ssl::context> tls;
   bool stopping = false;
@@ -92,7 +94,7 @@ struct HostAgent::Impl {
   bool in_session = false;  // a technician is paired (handshake, question or session)
 
   // Lines may hold text from the relay or the peer: no control characters reach the terminal.
-  void Say(const std::string& line) { display.say(log::Printable(line)); }
+  void Say(const std::string& line) { platform.say(log::Printable(line)); }
   std::chrono::seconds WrongCodePause() const;
 
   asio::awaitable<void> Main();
@@ -118,12 +120,12 @@ void HostAgent::Impl::SendMonitors(const std::vector<Monitor>& monitors) {
     log::Warn("the list of ", list.size(), " monitors could not be sent (too long?)");
 }
 
-HostAgent::HostAgent(HostOptions options, HostDisplay display)
+HostAgent::HostAgent(HostOptions options, HostPlatform platform)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
-  impl_->display = std::move(display);
-  if (!impl_->display.say)
-    impl_->display.say = [](const std::string& line) {
+  impl_->platform = std::move(platform);
+  if (!impl_->platform.say)
+    impl_->platform.say = [](const std::string& line) {
       std::printf("%s\n", line.c_str());
       std::fflush(stdout);
     };
@@ -139,9 +141,11 @@ int HostAgent::Run() {
   }
   impl_->tls = *tls;
   auto say = [impl = impl_.get()](const std::string& line) { impl->Say(line); };
-  impl_->consent_ui = impl_->display.make_ui
-                          ? impl_->display.make_ui(impl_->io.get_executor(), say)
-                          : MakeTtyConsent(impl_->io.get_executor(), say);
+  PostToIo post = [ex = impl_->io.get_executor()](std::function<void()> work) {
+    asio::post(ex, std::move(work));
+  };
+  impl_->consent_ui = impl_->platform.make_ui ? impl_->platform.make_ui(post, say)
+                                              : MakeTtyConsent(post, say);
   impl_->consent_ui->OnNewCode([impl = impl_.get()] {
     // Only while a code waits: a running session is never cut by this button.
     if (!impl->current || impl->tunnel || impl->in_session) return;
@@ -156,7 +160,16 @@ int HostAgent::Run() {
   }
   impl_->host_key = std::move(*host_key);
   if (!impl_->options.vnc_server) {
-    auto server = RfbServer::StartX11(impl_->options.display);
+    if (!impl_->platform.open_desktop) {
+      impl_->Say("Cannot start: this build cannot share its own screen; use --vnc-server.");
+      return 1;
+    }
+    auto desktop = impl_->platform.open_desktop();
+    if (!desktop.ok()) {
+      impl_->Say("Cannot start: " + desktop.status().message());
+      return 1;
+    }
+    auto server = RfbServer::Start(std::move(*desktop));
     if (!server.ok()) {
       impl_->Say("Cannot start: " + server.status().message());
       return 1;
@@ -367,7 +380,7 @@ void HostAgent::Impl::ApplyPermission(peer::Tunnel& tunnel, SessionConsent& cons
 void HostAgent::Impl::RecordDecision(SessionConsent& consent, const char* event,
                                      const char* permission) {
   if (current) current->SendText(wire::Encode(wire::Consent{event, permission}));
-  if (consent.permissions.size() < audit::kMaxReceiptPermissions)
+  if (consent.permissions.size() < receipt::kMaxReceiptPermissions)
     consent.permissions.push_back(std::string(event) == "stopped" ? "stopped" : permission);
 }
 
@@ -492,7 +505,7 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
   auto ex = co_await asio::this_coro::executor;
   SessionConsent consent(ex);
   consent.session = session;
-  consent.start_ms = audit::UnixMillisNow();
+  consent.start_ms = UnixMillisNow();
   consent.technician.account = paired.technician;
   consent.technician.name = paired.technician_name;
   consent.technician.organisation = paired.technician_organisation;
@@ -572,7 +585,7 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
   // At the end, our signed receipt goes to the relay's audit log and into our own history.
   tunnel.OnEndMakeReceipt([this, &consent, &tunnel](const Ending& end)
                               -> std::optional<std::pair<std::string, Bytes>> {
-    audit::ReceiptFacts facts;
+    receipt::ReceiptFacts facts;
     facts.role = "host";
     facts.session = consent.session;
     facts.transcript = crypto::TranscriptHash(tunnel.channel_binding());
@@ -580,10 +593,10 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
     facts.technician_key = consent.technician_key;
     facts.technician = consent.technician.account;
     facts.start_ms = consent.start_ms;
-    facts.end_ms = audit::UnixMillisNow();
+    facts.end_ms = UnixMillisNow();
     facts.permissions = consent.permissions;
     facts.ending = end.reason;
-    auto receipt = audit::SignReceipt(facts, *host_key);
+    auto receipt = receipt::SignReceipt(facts, *host_key);
     history->Record(consent.session, "receipt",
                     {{"receipt", receipt.text}, {"signature", ToHex(receipt.signature)}});
     return std::make_pair(receipt.text, receipt.signature);

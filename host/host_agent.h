@@ -5,24 +5,22 @@
 // then the agent reconnects for a fresh code. Reconnects by itself, with backoff and jitter,
 // when the relay is unreachable. Run() blocks; Stop() may be called from any thread.
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "common/address.h"
-#include "common/net.h"
-#include "host/consent.h"
+#include "host/platform.h"
 
 namespace telemaint::host {
 
 struct HostOptions {
   HostPort relay;
   std::string ca_file;
-  // An existing VNC server to share; without it the host serves its own X display (`display`,
-  // or $DISPLAY when empty) through the built-in server.
+  // An existing VNC server to share; without it the host serves the platform's desktop
+  // (HostPlatform::open_desktop) through the built-in server.
   std::optional<HostPort> vnc_server;
-  std::string display;
+  std::string display;  // the X display the windows and the desktop use (empty: $DISPLAY)
   std::string code_file;  // if set, the current code is written there (mode 0600)
   std::string customer;   // optional customer name, recorded in the relay's log
   std::chrono::seconds max_code_age{600};
@@ -36,19 +34,9 @@ struct HostOptions {
   std::string key_file;      // this computer's signing key (receipts), made on first use
 };
 
-// What the person at the customer's PC sees (standard output by default).
-struct HostDisplay {
-  std::function<void(const std::string& line)> say;
-  // The UI that asks the person and shows the session (default: the terminal). `say` writes
-  // one of the host's lines.
-  std::function<std::unique_ptr<ConsentUi>(net::asio::any_io_executor ex,
-                                           std::function<void(const std::string&)> say)>
-      make_ui;
-};
-
 class HostAgent {
  public:
-  HostAgent(HostOptions options, HostDisplay display);
+  HostAgent(HostOptions options, HostPlatform platform);
   ~HostAgent();
   int Run();
   void Stop();

@@ -6,8 +6,9 @@
 #include "common/log.h"
 #include "host/gui/gui_host.h"
 #include "host/host_agent.h"
-#include "host/x11/x11_display.h"
 #include "host/session_history.h"
+#include "host/x11/keep_above.h"
+#include "host/x11/x11_display.h"
 
 using namespace telemaint;
 
@@ -107,13 +108,20 @@ int main(int argc, char** argv) {
   const bool display_open =
       DisplayReachable(o.display, &why) && host::CanOpenX11Display(o.display, &why);
   if (ui.empty()) ui = display_open ? "gui" : "tty";
+  // The platform: this build shares an X11 display.
+  host::HostPlatform platform;
+  platform.open_desktop = [display = o.display]() -> Result<std::unique_ptr<host::Desktop>> {
+    auto x11 = host::X11Display::Open(display);
+    if (!x11.ok()) return x11.status();
+    return std::unique_ptr<host::Desktop>(std::move(*x11));
+  };
   if (ui == "gui") {
     if (!display_open) {
       std::cerr << "error: --ui gui: " << why << "; use --ui tty to answer on this terminal\n";
       return 1;
     }
-    return host::gui::RunHostWithWindows(o);
+    return host::gui::RunHostWithWindows(o, std::move(platform), host::x11::KeepAbove);
   }
-  host::HostAgent agent(o, {});
+  host::HostAgent agent(o, std::move(platform));
   return agent.Run();
 }

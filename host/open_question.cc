@@ -4,10 +4,9 @@ namespace telemaint::host {
 
 using namespace net;
 
-asio::awaitable<ConsentAnswer> OpenQuestion::Wait(asio::any_io_executor ex, AnswerTime time,
-                                                  bool from_view_only,
-                                                  const std::function<void(const std::string&)>& say) {
-  asio::steady_timer timer(ex, time.real());
+asio::awaitable<ConsentAnswer> OpenQuestion::Wait(AnswerTime time, bool from_view_only,
+                                                  const Say& say) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, time.real());
   timer_ = &timer;
   answer_.reset();
   withdrawn_ = false;

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "common/net.h"
+#include "net/net.h"
 #include "host/consent.h"
 
 namespace telemaint::host {
@@ -15,9 +15,7 @@ class OpenQuestion {
  public:
   // Waits until Answer, Withdraw, NobodyCanAnswer or the end of `time`. Says on `say` when
   // nobody answered.
-  net::asio::awaitable<ConsentAnswer> Wait(net::asio::any_io_executor ex, AnswerTime time,
-                                           bool from_view_only,
-                                           const std::function<void(const std::string&)>& say);
+  net::asio::awaitable<ConsentAnswer> Wait(AnswerTime time, bool from_view_only, const Say& say);
   bool open() const { return timer_ != nullptr; }
   // Each of these ends an open question; they do nothing when none is open.
   void Answer(Permission permission);

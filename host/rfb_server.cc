@@ -12,7 +12,6 @@
 
 #include "common/log.h"
 #include "host/desktop.h"
-#include "host/x11/x11_display.h"
 
 namespace telemaint::host {
 namespace {
@@ -306,12 +305,6 @@ RfbServer::~RfbServer() {
   }
   std::lock_guard lock(impl_->mu);
   for (int fd : impl_->pending) close(fd);
-}
-
-Result<std::unique_ptr<RfbServer>> RfbServer::StartX11(const std::string& display) {
-  auto x11 = X11Display::Open(display);
-  if (!x11.ok()) return x11.status();
-  return Start(std::move(*x11));
 }
 
 Result<std::unique_ptr<RfbServer>> RfbServer::Start(std::unique_ptr<Desktop> desktop) {

@@ -21,9 +21,8 @@ class Desktop;
 
 class RfbServer {
  public:
-  // Opens the X display (":N", or empty for $DISPLAY) and starts serving it.
-  static Result<std::unique_ptr<RfbServer>> StartX11(const std::string& display);
-  // Serves any desktop (a synthetic one in tests and benchmarks).
+  // Serves a desktop: the platform's (X11Display::Open in host/x11/), or a synthetic one in
+  // tests and benchmarks.
   static Result<std::unique_ptr<RfbServer>> Start(std::unique_ptr<Desktop> desktop);
   ~RfbServer();
 

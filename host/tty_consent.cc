@@ -32,16 +32,15 @@ namespace {
 // What the reader thread and the io thread share; the thread may outlive the UI object
 // (it blocks in read() until the process exits), so it holds this, not the UI.
 struct Shared {
-  asio::any_io_executor ex;
+  PostToIo post;
   std::function<void(std::optional<std::string>)> on_line;  // nullopt: end of input
   bool alive = true;                                         // io thread only
 };
 
 class TtyConsent : public ConsentUi {
  public:
-  TtyConsent(asio::any_io_executor ex, std::function<void(const std::string&)> say)
-      : ex_(ex), say_(std::move(say)), shared_(std::make_shared<Shared>()) {
-    shared_->ex = ex;
+  TtyConsent(PostToIo post, Say say) : say_(std::move(say)), shared_(std::make_shared<Shared>()) {
+    shared_->post = std::move(post);
     shared_->on_line = [this](std::optional<std::string> line) { OnLine(std::move(line)); };
     std::thread([shared = shared_] {
       std::string partial;
@@ -54,13 +53,13 @@ class TtyConsent : public ConsentUi {
         while ((pos = partial.find('\n')) != std::string::npos) {
           std::string line = partial.substr(0, pos);
           partial.erase(0, pos + 1);
-          asio::post(shared->ex, [shared, line] {
+          shared->post([shared, line] {
             if (shared->alive) shared->on_line(line);
           });
         }
         if (partial.size() > 4096) partial.clear();  // not a person typing
       }
-      asio::post(shared->ex, [shared] {
+      shared->post([shared] {
         if (shared->alive) shared->on_line(std::nullopt);
       });
     }).detach();
@@ -89,7 +88,7 @@ class TtyConsent : public ConsentUi {
                                 : std::to_string(timeout.count()) + " seconds") +
          " means no)");
     from_view_only_ = from_view_only;
-    co_return co_await question_.Wait(ex_, time, from_view_only, say_);
+    co_return co_await question_.Wait(time, from_view_only, say_);
   }
 
   void ShowSession(const Technician& who, Permission now,
@@ -165,8 +164,7 @@ class TtyConsent : public ConsentUi {
     }
   }
 
-  asio::any_io_executor ex_;
-  std::function<void(const std::string&)> say_;
+  Say say_;
   std::shared_ptr<Shared> shared_;
   OpenQuestion question_;
   bool from_view_only_ = false;
@@ -179,9 +177,8 @@ class TtyConsent : public ConsentUi {
 
 }  // namespace
 
-std::unique_ptr<ConsentUi> MakeTtyConsent(asio::any_io_executor ex,
-                                          std::function<void(const std::string&)> say) {
-  return std::make_unique<TtyConsent>(ex, std::move(say));
+std::unique_ptr<ConsentUi> MakeTtyConsent(PostToIo post, Say say) {
+  return std::make_unique<TtyConsent>(std::move(post), std::move(say));
 }
 
 }  // namespace telemaint::host

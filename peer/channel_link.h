@@ -12,9 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/net.h"
+#include "net/net.h"
 #include "common/status.h"
-#include "common/ws_connection.h"
+#include "net/ws_connection.h"
 #include "crypto/channel.h"
 #include "crypto/handshake.h"
 
@@ -86,7 +86,7 @@ class Tunnel {
   bool ending() const { return ending_.has_value(); }
 
   // At the end, before the connection closes, the relay gets this side's signed session
-  // receipt (text, signature) from `make` (audit/receipt.h); nullopt sends none.
+  // receipt (text, signature) from `make` (receipt/receipt.h); nullopt sends none.
   using ReceiptMaker =
       std::function<std::optional<std::pair<std::string, Bytes>>(const Ending& ending)>;
   void OnEndMakeReceipt(ReceiptMaker make) { make_receipt_ = std::move(make); }

@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
-#include "common/net.h"
-#include "common/ws_connection.h"
+#include "net/net.h"
+#include "net/ws_connection.h"
 #include "relay/pairing.h"
 #include "relay/relay.h"
 #include "relay/store/user_store.h"

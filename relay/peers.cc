@@ -2,7 +2,7 @@
 // forwarding of opaque binary frames between the two peers of a session.
 #include <set>
 
-#include "audit/receipt.h"
+#include "receipt/receipt.h"
 #include "common/log.h"
 #include "common/wire.h"
 #include "crypto/password.h"
@@ -333,7 +333,7 @@ asio::awaitable<void> RelayCore::ReadLoop(std::shared_ptr<PeerConn> peer) {
           // Kept exactly as the peer signed it, once it checks out: signed by the key it names,
           // for this side, this session and this technician. telemaint-audit checks it again.
           const std::string by = peer->is_host ? "host" : "viewer";
-          auto facts = audit::CheckReceiptFor(receipt->receipt, FromHex(receipt->signature), by,
+          auto facts = receipt::CheckReceiptFor(receipt->receipt, FromHex(receipt->signature), by,
                                               peer->session->id, peer->session->technician);
           const std::string why = facts.ok() ? std::string() : facts.status().message();
           if (facts.ok()) {

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "common/log.h"
-#include "common/tls.h"
+#include "net/tls.h"
 #include "crypto/certificate.h"
 #include "relay/core.h"
 

@@ -10,7 +10,7 @@
 #include "crypto/identity.h"
 #include "crypto/secret.h"
 #include "viewer/viewer_app.h"
-#include "viewer/viewer_window.h"
+#include "viewer/rfb_snapshot.h"
 
 using namespace telemaint;
 

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "viewer/rfb_client.h"
 
 namespace telemaint::viewer {
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "viewer/rfb_client.h"
+#include "viewer/quality.h"
 
 namespace telemaint::viewer {
 

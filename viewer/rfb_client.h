@@ -2,17 +2,14 @@
 // What every libvncclient session of the viewer shares: the host's RFB stream is untrusted
 // input (a scammer can pose as a customer), so only the encodings we use are requested, the
 // framebuffer size is capped, cut text is ignored, and libvncclient's chatter goes to our log.
+// Internal to viewer/: only its .cc files include this (and so <rfb/rfbclient.h>).
 #include <rfb/rfbclient.h>
 
 #include <cstdint>
 
-#include "common/status.h"
+#include "viewer/quality.h"
 
 namespace telemaint::viewer {
-
-enum class Quality { kLossless, kHigh, kLow };
-Result<Quality> ParseQuality(const std::string& name);  // lossless, high, low
-const char* QualityName(Quality quality);
 
 inline constexpr int kMaxScreenSide = 16384;
 

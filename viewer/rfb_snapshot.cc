@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/log.h"
+#include "viewer/rfb_client.h"
 
 namespace telemaint::viewer {
 namespace {

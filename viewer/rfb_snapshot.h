@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "viewer/rfb_client.h"
+#include "viewer/quality.h"
 
 namespace telemaint::viewer {
 

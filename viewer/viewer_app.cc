@@ -7,15 +7,17 @@
 #include <cstdio>
 #include <thread>
 
-#include "audit/receipt.h"
+#include "common/clock.h"
+#include "receipt/receipt.h"
 #include "common/log.h"
-#include "common/tls.h"
+#include "net/tls.h"
 #include "common/wire.h"
-#include "common/ws_client.h"
+#include "net/ws_client.h"
 #include "crypto/identity.h"
 #include "crypto/session_code.h"
 #include "peer/channel_link.h"
 #include "peer/session_messages.h"
+#include "viewer/rfb_snapshot.h"
 #include "viewer/viewer_window.h"
 
 namespace telemaint::viewer {
@@ -304,11 +306,11 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
       impl->binding = nullptr;
     }
   } forget{this};
-  const int64_t start_ms = audit::UnixMillisNow();
+  const int64_t start_ms = UnixMillisNow();
   // At the end, our signed receipt goes to the relay's audit log.
   tunnel.OnEndMakeReceipt([this, &key, &tunnel, session = paired->session, start_ms](
                               const Ending& end) -> std::optional<std::pair<std::string, Bytes>> {
-    audit::ReceiptFacts facts;
+    receipt::ReceiptFacts facts;
     facts.role = "viewer";
     facts.session = session;
     facts.transcript = crypto::TranscriptHash(tunnel.channel_binding());
@@ -316,10 +318,10 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
     facts.technician_key = key->public_key();
     facts.technician = options.user;
     facts.start_ms = start_ms;
-    facts.end_ms = audit::UnixMillisNow();
+    facts.end_ms = UnixMillisNow();
     facts.permissions = permissions;
     facts.ending = end.reason;
-    auto receipt = audit::SignReceipt(facts, *key);
+    auto receipt = receipt::SignReceipt(facts, *key);
     return std::make_pair(receipt.text, receipt.signature);
   });
   tunnel.OnSessionMessage([this](const nlohmann::json& message) { OnSessionMessage(message); });
@@ -390,7 +392,7 @@ void ViewerApp::Impl::OnSessionMessage(const nlohmann::json& message) {
     return;
   }
   if (auto state = peer::DecodeConsent(message)) {
-    if (*state != peer::ConsentState::kAsking && permissions.size() < audit::kMaxReceiptPermissions)
+    if (*state != peer::ConsentState::kAsking && permissions.size() < receipt::kMaxReceiptPermissions)
       permissions.push_back(*state == peer::ConsentState::kControl ? "control" : "view_only");
     switch (*state) {
       case peer::ConsentState::kAsking:

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "common/address.h"
-#include "viewer/rfb_snapshot.h"
+#include "viewer/quality.h"
 
 namespace telemaint::viewer {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "peer/session_messages.h"
-#include "viewer/rfb_client.h"
+#include "viewer/quality.h"
 
 namespace telemaint::viewer {
 

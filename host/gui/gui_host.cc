@@ -22,11 +22,10 @@ namespace {
 // buttons come back to the io thread through the executor.
 class WindowConsent : public ConsentUi {
  public:
-  WindowConsent(asio::any_io_executor ex, HostWindows& windows,
-                std::function<void(const std::string&)> say)
-      : ex_(ex), windows_(windows), say_(std::move(say)) {
+  WindowConsent(PostToIo post, HostWindows& windows, Say say)
+      : post_(std::move(post)), windows_(windows), say_(std::move(say)) {
     windows_.OnNewCode([this] {
-      asio::post(ex_, [this] {
+      post_([this] {
         say_("You asked for a new code.");
         if (new_code_) new_code_();
       });
@@ -41,11 +40,11 @@ class WindowConsent : public ConsentUi {
                               " asks to connect to this computer (asked in the window).");
     const unsigned asked = ++question_id_;
     windows_.Ask(who, from_view_only, view_only_possible, time, [this, asked](Permission p) {
-      asio::post(ex_, [this, asked, p] {
+      post_([this, asked, p] {
         if (asked == question_id_) question_.Answer(p);  // not an answer to an older question
       });
     });
-    ConsentAnswer answer = co_await question_.Wait(ex_, time, from_view_only, say_);
+    ConsentAnswer answer = co_await question_.Wait(time, from_view_only, say_);
     windows_.CloseQuestion();
     if (!answer.timed_out) say_(std::string("You answered: ") + PermissionName(answer.permission) + ".");
     co_return answer;
@@ -81,7 +80,7 @@ class WindowConsent : public ConsentUi {
     say_(Describe(who_) + (now == Permission::kControl ? " is controlling" : " is viewing") +
          " your screen (the banner at the top has Stop).");
     windows_.ShowBanner(who_, now, view_only_possible_, [this](Permission p) {
-      asio::post(ex_, [this, p] {
+      post_([this, p] {
         if (!on_choice_) return;  // the session already ended
         auto choose = on_choice_;
         choose(p);
@@ -90,9 +89,9 @@ class WindowConsent : public ConsentUi {
     });
   }
 
-  asio::any_io_executor ex_;
+  PostToIo post_;
   HostWindows& windows_;
-  std::function<void(const std::string&)> say_;
+  Say say_;
   OpenQuestion question_;
   unsigned question_id_ = 0;
   bool view_only_possible_ = true;
@@ -102,21 +101,19 @@ class WindowConsent : public ConsentUi {
 
 }  // namespace
 
-int RunHostWithWindows(HostOptions options) {
+int RunHostWithWindows(HostOptions options, HostPlatform platform, KeepAbove keep_above) {
   if (!options.display.empty()) Fl::display(options.display.c_str());
-  HostWindows windows(TextsFor(LanguageFromLocale()));
-  HostDisplay display;
+  HostWindows windows(TextsFor(LanguageFromLocale()), std::move(keep_above));
   auto last_line = std::make_shared<std::string>();  // agent thread, read after it ends
-  display.say = [last_line](const std::string& line) {
+  platform.say = [last_line](const std::string& line) {
     std::printf("%s\n", line.c_str());
     std::fflush(stdout);
     *last_line = line;
   };
-  display.make_ui = [&windows](asio::any_io_executor ex,
-                               std::function<void(const std::string&)> say) {
-    return std::unique_ptr<ConsentUi>(new WindowConsent(ex, windows, std::move(say)));
+  platform.make_ui = [&windows](PostToIo post, Say say) {
+    return std::unique_ptr<ConsentUi>(new WindowConsent(std::move(post), windows, std::move(say)));
   };
-  HostAgent agent(std::move(options), display);
+  HostAgent agent(std::move(options), std::move(platform));
   std::atomic<bool> done{false};
   int result = 0;
   std::thread work([&] {

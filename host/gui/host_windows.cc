@@ -10,7 +10,6 @@
 
 #include "common/log.h"
 #include "host/gui/layout.h"
-#include "host/x11/keep_above.h"
 
 namespace telemaint::host::gui {
 
@@ -94,8 +93,12 @@ struct HostWindows::Impl {
 
   std::function<void()> on_new_code;
   std::atomic<bool> closed{false};
+  std::function<void(Fl_Window*)> keep_above;  // the platform's (main.cc)
 
-  explicit Impl(const Texts& texts) : t(texts) {}
+  Impl(const Texts& texts, std::function<void(Fl_Window*)> keep) : t(texts), keep_above(keep) {}
+  void KeepAbove(Fl_Window* window) {
+    if (keep_above) keep_above(window);
+  }
 
   void Build() {
     main = new Fl_Double_Window(L::kMainW, L::kMainH, t.window_title);
@@ -187,9 +190,9 @@ struct HostWindows::Impl {
       long shown = static_cast<long>((left.count() * clock_rate + 999) / 1000);
       countdown_text = Fill(t.no_answer_in, MinutesSeconds(shown));
       countdown->label(countdown_text.c_str());
-      x11::KeepAbove(dialog);
+      KeepAbove(dialog);
     }
-    if (banner->shown()) x11::KeepAbove(banner);
+    if (banner->shown()) KeepAbove(banner);
   }
 
   void PlaceBanner() {
@@ -204,7 +207,8 @@ void TickAndRepeat(void* impl) {
 }
 }  // namespace
 
-HostWindows::HostWindows(const Texts& texts) : impl_(std::make_unique<Impl>(texts)) {
+HostWindows::HostWindows(const Texts& texts, std::function<void(Fl_Window*)> keep_above)
+    : impl_(std::make_unique<Impl>(texts, std::move(keep_above))) {
   Fl::lock();  // held by the main thread outside Fl::wait; other threads take it to update
   impl_->Build();
 }
@@ -304,7 +308,7 @@ void HostWindows::ShowBanner(const Technician& who, Permission now, bool view_on
   i.PlaceBanner();
   i.banner->show();
   i.banner->redraw();
-  x11::KeepAbove(i.banner);
+  i.KeepAbove(i.banner);
 }
 
 void HostWindows::HideBanner(bool session_ended) {

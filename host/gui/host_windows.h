@@ -11,11 +11,14 @@
 #include "host/consent.h"
 #include "host/gui/texts.h"
 
+class Fl_Window;
+
 namespace telemaint::host::gui {
 
 class HostWindows {
  public:
-  explicit HostWindows(const Texts& texts);
+  // `keep_above` keeps a shown window above the others (the banner must stay in sight).
+  HostWindows(const Texts& texts, std::function<void(Fl_Window*)> keep_above);
   ~HostWindows();
   HostWindows(const HostWindows&) = delete;
   HostWindows& operator=(const HostWindows&) = delete;

@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "audit/receipt.h"
+#include "receipt/receipt.h"
 #include "audit/record.h"
 #include "audit/sessions.h"
 #include "audit/verify.h"
@@ -12,6 +12,10 @@
 
 namespace telemaint::audit {
 namespace {
+
+using receipt::CheckReceipt;
+using receipt::ReceiptFacts;
+using receipt::SignReceipt;
 
 // A chain of records as the relay writes it, signed with `key`.
 class Chain {

@@ -14,7 +14,7 @@
 #include <thread>
 #include <sstream>
 
-#include "audit/receipt.h"
+#include "receipt/receipt.h"
 #include "audit/record.h"
 #include "audit/sessions.h"
 #include "audit/store.h"
@@ -304,10 +304,10 @@ TEST_F(AuditTest, ARelayRewritingAReceiptWithItsOwnKeysIsCaught) {
   bool done = false;
   const int64_t forged = Rewrite(db(), [&](audit::Record& r, const Bytes& previous) {
     if (r.kind == "receipt" && r.data["by"] == "viewer" && !done) {
-      auto facts = audit::CheckReceipt(r.data["receipt"], FromHex(r.data["signature"].get<std::string>()));
+      auto facts = receipt::CheckReceipt(r.data["receipt"], FromHex(r.data["signature"].get<std::string>()));
       if (!facts.ok()) return false;
       facts->technician_key = forger.public_key();
-      auto signed_again = audit::SignReceipt(*facts, forger);
+      auto signed_again = receipt::SignReceipt(*facts, forger);
       r.data["receipt"] = signed_again.text;
       r.data["signature"] = ToHex(signed_again.signature);
       done = true;

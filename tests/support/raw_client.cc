@@ -1,7 +1,7 @@
 #include "tests/support/raw_client.h"
 
-#include "common/tls.h"
-#include "common/ws_client.h"
+#include "net/tls.h"
+#include "net/ws_client.h"
 
 namespace telemaint::testing {
 

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "common/net.h"
+#include "net/net.h"
 #include "common/status.h"
 
 namespace telemaint::net {

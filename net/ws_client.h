@@ -6,9 +6,9 @@
 #include <string>
 
 #include "common/address.h"
-#include "common/net.h"
+#include "net/net.h"
 #include "common/status.h"
-#include "common/ws_connection.h"
+#include "net/ws_connection.h"
 
 namespace telemaint::net {
 

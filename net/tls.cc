@@ -1,4 +1,4 @@
-#include "common/tls.h"
+#include "net/tls.h"
 
 #include <openssl/ssl.h>
 

@@ -1,4 +1,4 @@
-#include "common/ws_client.h"
+#include "net/ws_client.h"
 
 #include <openssl/ssl.h>
 

@@ -1,4 +1,4 @@
-#include "common/ws_connection.h"
+#include "net/ws_connection.h"
 
 #include "common/log.h"
 

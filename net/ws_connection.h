@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "common/net.h"
+#include "net/net.h"
 
 namespace telemaint::net {
 

@@ -1,23 +1,16 @@
-#include "audit/receipt.h"
+#include "receipt/receipt.h"
 
-#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "common/wire.h"
 #include "crypto/identity.h"
 
-namespace telemaint::audit {
+namespace telemaint::receipt {
 
 namespace {
 constexpr char kType[] = "telemaint/v1 session receipt";
 constexpr size_t kMaxReceipt = wire::kMaxReceiptBytes;
 }  // namespace
-
-int64_t UnixMillisNow() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 SignedReceipt SignReceipt(const ReceiptFacts& f, const crypto::SigningKey& key) {
   nlohmann::json j = {{"type", kType},
@@ -87,4 +80,4 @@ Result<ReceiptFacts> CheckReceiptFor(const std::string& text, ByteView signature
   return facts;
 }
 
-}  // namespace telemaint::audit
+}  // namespace telemaint::receipt

@@ -16,7 +16,7 @@ namespace telemaint::crypto {
 class SigningKey;
 }
 
-namespace telemaint::audit {
+namespace telemaint::receipt {
 
 struct ReceiptFacts {
   std::string role;  // "host" or "viewer": whose receipt
@@ -55,6 +55,4 @@ Result<ReceiptFacts> CheckReceiptFor(const std::string& text, ByteView signature
 // relay accepts (wire::kMaxReceiptBytes).
 inline constexpr size_t kMaxReceiptPermissions = 32;
 
-int64_t UnixMillisNow();
-
-}  // namespace telemaint::audit
+}  // namespace telemaint::receipt

@@ -1,0 +1,10 @@
+#pragma once
+// Wall-clock time as the audit log, receipts and reports write it. Thread-safe.
+#include <cstdint>
+
+namespace telemaint {
+
+// Unix time in milliseconds, UTC.
+int64_t UnixMillisNow();
+
+}  // namespace telemaint

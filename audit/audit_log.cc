@@ -9,13 +9,15 @@
 #include <optional>
 #include <thread>
 
-#include "common/clock.h"
 #include "audit/record.h"
 #include "audit/store.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "crypto/identity.h"
 
 namespace telemaint::audit {
+
+using wire::AuditKind;
 
 namespace {
 
@@ -23,9 +25,15 @@ std::string KeyPath(const std::string& data_dir) {
   return (std::filesystem::path(data_dir) / "audit-signing.key").string();
 }
 
+// A string field of a record's data, or "" (a record of an old or damaged log may lack it).
+std::string StringField(const nlohmann::json& data, const char* name) {
+  auto field = data.find(name);
+  return field != data.end() && field->is_string() ? field->get<std::string>() : std::string();
+}
 
 struct Pending {
-  std::string kind, session;
+  AuditKind kind;
+  std::string session;
   nlohmann::json data;
   int64_t time_ms = 0;
   std::function<void(Status)> done;
@@ -64,12 +72,12 @@ struct AuditLog::Impl {
 
   ~Impl() { StopWriter(); }
 
-  Status Write(const std::string& kind, const std::string& session, nlohmann::json data,
+  Status Write(AuditKind kind, const std::string& session, nlohmann::json data,
                int64_t time_ms) {
     Record r;
     r.seq = last_seq + 1;
     r.time_ms = time_ms;
-    r.kind = kind;
+    r.kind = wire::ToWire(kind);
     r.session = session;
     r.data = std::move(data);
     StoredRecord stored;
@@ -88,7 +96,7 @@ struct AuditLog::Impl {
     nlohmann::json data = {{"count", last_seq}, {"head", ToHex(head)},
                            {"key", ToHex(key->public_key())}, {"signature", ToHex(signature)},
                            {"final", final}};
-    if (Status s = Write(kCheckpoint, "", std::move(data), time); !s.ok()) return s;
+    if (Status s = Write(AuditKind::kCheckpoint, "", std::move(data), time); !s.ok()) return s;
     since_checkpoint = 0;
     return Status::Ok();
   }
@@ -106,7 +114,7 @@ struct AuditLog::Impl {
       if (s.ok() && ++since_checkpoint >= options.checkpoint_every) s = Checkpoint(false);
     }
     if (s.ok() && final_checkpoint) {
-      s = Write("relay_stopping", "", nlohmann::json::object(), options.now_ms());
+      s = Write(AuditKind::kRelayStopping, "", nlohmann::json::object(), options.now_ms());
       if (s.ok()) s = Checkpoint(true);
     }
     if (s.ok()) s = store->Exec("COMMIT");
@@ -148,48 +156,89 @@ struct AuditLog::Impl {
     if (writer.joinable()) writer.join();
   }
 
+  // What the last run left open: sessions (start and last record) and host connections.
+  struct LeftOpen {
+    struct Session {
+      int64_t started = 0, last_seen = 0;
+    };
+    std::map<std::string, Session> sessions;
+    std::map<std::string, int64_t> hosts;  // connection -> last seen
+  };
+  Result<LeftOpen> FindLeftOpen() {
+    auto records = store->OfKinds({AuditKind::kSessionStart, AuditKind::kSessionEnd,
+                                   AuditKind::kPermission, AuditKind::kHostConnected,
+                                   AuditKind::kHostGone, AuditKind::kCodeIssued,
+                                   AuditKind::kCodeExpired});
+    if (!records.ok()) return records.status();
+    LeftOpen open;
+    for (const StoredRecord& stored : *records) {
+      auto r = ParseBody(stored.body);
+      if (!r.ok()) continue;  // verify reports it; recovery closes what it can read
+      const std::string conn = StringField(r->data, "conn");
+      if (r->Is(AuditKind::kSessionStart)) open.sessions[r->session] = {r->time_ms, r->time_ms};
+      if (r->Is(AuditKind::kPermission) && open.sessions.count(r->session))
+        open.sessions[r->session].last_seen = r->time_ms;
+      if (r->Is(AuditKind::kSessionEnd)) open.sessions.erase(r->session);
+      if (r->Is(AuditKind::kHostConnected) || r->Is(AuditKind::kCodeIssued) ||
+          r->Is(AuditKind::kCodeExpired))
+        open.hosts[conn] = r->time_ms;
+      if (r->Is(AuditKind::kHostGone)) open.hosts.erase(conn);
+    }
+    return open;
+  }
+
   // The last run did not end with its final checkpoint: the relay crashed, was killed or lost
   // power. Sessions and host connections it had open are closed with records saying so.
   Status Recover(const Record& last) {
-    auto open = store->OfKinds({"session_start", "session_end", "permission", "host_connected",
-                                "host_gone", "code_issued", "code_expired"});
+    auto open = FindLeftOpen();
     if (!open.ok()) return open.status();
-    struct OpenSession {
-      int64_t started = 0, last_seen = 0;
-    };
-    std::map<std::string, OpenSession> sessions;
-    std::map<std::string, int64_t> hosts;  // connection -> last seen
-    for (const StoredRecord& stored : *open) {
-      auto r = ParseBody(stored.body);
-      if (!r.ok()) continue;  // verify reports it; recovery closes what it can read
-      auto conn_field = r->data.find("conn");
-      const std::string conn =
-          conn_field != r->data.end() && conn_field->is_string() ? conn_field->get<std::string>() : "";
-      if (r->kind == "session_start") sessions[r->session] = {r->time_ms, r->time_ms};
-      if (r->kind == "permission" && sessions.count(r->session))
-        sessions[r->session].last_seen = r->time_ms;
-      if (r->kind == "session_end") sessions.erase(r->session);
-      if (r->kind == "host_connected" || r->kind == "code_issued" || r->kind == "code_expired")
-        hosts[conn] = r->time_ms;
-      if (r->kind == "host_gone") hosts.erase(conn);
-    }
     const int64_t now = options.now_ms();
-    for (const auto& [id, s] : sessions) {
-      nlohmann::json data = {{"reason", "relay_stopped"},
-                             {"message", "the relay stopped unexpectedly during the session"},
-                             {"duration_ms", s.last_seen - s.started},
-                             {"duration_known", false}};
-      if (Status st = Write("session_end", id, std::move(data), now); !st.ok()) return st;
+    for (const auto& [id, s] : open->sessions) {
+      SessionEnd end{wire::EndReason::kRelayStopped};
+      end.duration_ms = s.last_seen - s.started;
+      end.after_crash = true;
+      if (Status st = Write(AuditKind::kSessionEnd, id, SessionEndData(end), now); !st.ok())
+        return st;
     }
-    for (const auto& [conn, seen] : hosts) {
-      nlohmann::json data = {{"conn", conn}, {"reason", "relay_stopped"}};
-      if (Status st = Write("host_gone", "", std::move(data), now); !st.ok()) return st;
+    for (const auto& [conn, seen] : open->hosts) {
+      nlohmann::json data = {{"conn", conn},
+                             {"reason", wire::ToWire(wire::EndReason::kRelayStopped)}};
+      if (Status st = Write(AuditKind::kHostGone, "", std::move(data), now); !st.ok()) return st;
     }
     nlohmann::json data = {{"last_seq", last.seq},
                            {"last_time", last.time_ms},
-                           {"sessions_closed", sessions.size()},
-                           {"hosts_closed", hosts.size()}};
-    return Write("relay_recovered", "", std::move(data), now);
+                           {"sessions_closed", open->sessions.size()},
+                           {"hosts_closed", open->hosts.size()}};
+    return Write(AuditKind::kRelayRecovered, "", std::move(data), now);
+  }
+
+  // Continues the chain where the store ends; recovers when the last run did not stop in order.
+  Status ContinueChain() {
+    auto last = store->Last();
+    if (!last.ok()) return last.status();
+    if (*last) {
+      auto parsed = ParseBody((*last)->body);
+      if (!parsed.ok())
+        return Status::InvalidInput(
+            "the audit log's last record is unreadable; run telemaint-audit verify");
+      last_seq = (*last)->seq;
+      head = (*last)->hash;
+      auto final_field = parsed->data.find("final");
+      const bool clean = parsed->Is(AuditKind::kCheckpoint) && final_field != parsed->data.end() &&
+                         final_field->is_boolean() && final_field->get<bool>();
+      if (!clean) {
+        if (Status s = Recover(*parsed); !s.ok()) return s;
+      }
+    }
+    nlohmann::json started = {{"version", options.relay_version},
+                              {"key", ToHex(key->public_key())}};
+    if (Status s = Write(AuditKind::kRelayStarted, "", std::move(started), options.now_ms());
+        !s.ok())
+      return s;
+    committed_seq = last_seq;
+    committed_head = head;
+    since_checkpoint = 1;
+    return Status::Ok();
   }
 };
 
@@ -214,37 +263,16 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(AuditLogOptions options) {
   auto store = AuditStore::Open(db_path, /*read_only=*/false);
   if (!store.ok()) return store.status();
   impl->store = std::move(*store);
-  auto last = impl->store->Last();
-  if (!last.ok()) return last.status();
-  if (*last) {
-    auto parsed = ParseBody((*last)->body);
-    if (!parsed.ok())
-      return Status::InvalidInput("the audit log's last record is unreadable; run telemaint-audit verify");
-    impl->last_seq = (*last)->seq;
-    impl->head = (*last)->hash;
-    auto final_field = parsed->data.find("final");
-    const bool clean = parsed->kind == kCheckpoint && final_field != parsed->data.end() &&
-                       final_field->is_boolean() && final_field->get<bool>();
-    if (!clean) {
-      if (Status s = impl->Recover(*parsed); !s.ok()) return s;
-    }
-  }
-  nlohmann::json started = {{"version", options.relay_version},
-                            {"key", ToHex(impl->key->public_key())}};
-  if (Status s = impl->Write("relay_started", "", std::move(started), options.now_ms()); !s.ok())
-    return s;
-  impl->committed_seq = impl->last_seq;
-  impl->committed_head = impl->head;
-  impl->since_checkpoint = 1;
+  if (Status s = impl->ContinueChain(); !s.ok()) return s;
   Impl* raw = impl.get();
   impl->writer = std::thread([raw] { raw->RunWriter(); });
   return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
 }
 
-void AuditLog::Append(std::string kind, std::string session, nlohmann::json data,
+void AuditLog::Append(AuditKind kind, std::string session, nlohmann::json data,
                       std::function<void(Status)> done) {
   Impl& i = *impl_;
-  Pending p{std::move(kind), std::move(session), std::move(data), i.options.now_ms(), std::move(done)};
+  Pending p{kind, std::move(session), std::move(data), i.options.now_ms(), std::move(done)};
   {
     std::lock_guard lock(i.mu);
     if (!i.stopping && i.queue.size() < i.options.max_queued) {
@@ -273,7 +301,7 @@ Status AuditLog::Close() {
 
 const Bytes& AuditLog::public_key() const { return impl_->key->public_key(); }
 
-AuditLog::SignedHead AuditLog::Head() const {
+SignedHead AuditLog::Head() const {
   SignedHead h;
   {
     std::lock_guard lock(impl_->mu);

@@ -11,8 +11,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "audit/record.h"
 #include "common/bytes.h"
 #include "common/status.h"
+#include "common/vocabulary.h"
 
 namespace telemaint::audit {
 
@@ -35,19 +37,13 @@ class AuditLog {
 
   // Queues one record. `done`, if given, runs on the writer thread once the record is durable
   // (WAL, synchronous=FULL) or could not be written.
-  void Append(std::string kind, std::string session, nlohmann::json data,
+  void Append(wire::AuditKind kind, std::string session, nlohmann::json data,
               std::function<void(Status)> done = {});
   // Writes what is queued, then relay_stopping and the final checkpoint; stops the writer.
   Status Close();
   const Bytes& public_key() const;
 
   // The committed records' count and chain head, signed now (HeadStatement).
-  struct SignedHead {
-    int64_t count = 0;
-    Bytes head;
-    int64_t time_ms = 0;
-    Bytes signature;
-  };
   SignedHead Head() const;
 
  private:

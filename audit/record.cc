@@ -52,6 +52,20 @@ Result<StoredRecord> ParseRecordLine(std::string_view line) {
                       FromHex(j["hash"].get<std::string>())};
 }
 
+nlohmann::json SessionEndData(const SessionEnd& end) {
+  if (end.after_crash)
+    return {{"reason", wire::ToWire(end.reason)},
+            {"message", "the relay stopped unexpectedly during the session"},
+            {"duration_ms", end.duration_ms},
+            {"duration_known", false}};
+  return {{"reason", wire::ToWire(end.reason)},
+          {"by", wire::ToWire(end.by)},
+          {"duration_ms", end.duration_ms},
+          {"duration_known", true},
+          {"bytes_host_to_viewer", end.bytes_host_to_viewer},
+          {"bytes_viewer_to_host", end.bytes_viewer_to_host}};
+}
+
 Bytes GenesisHash() { return Bytes(crypto::kDigestBytes, 0); }
 
 Bytes ChainHash(ByteView previous, const std::string& body) {

@@ -12,6 +12,7 @@
 
 #include "common/bytes.h"
 #include "common/status.h"
+#include "common/vocabulary.h"
 
 namespace telemaint::audit {
 
@@ -31,12 +32,24 @@ Result<StoredRecord> ParseRecordLine(std::string_view line);
 struct Record {
   int64_t seq = 0;
   int64_t time_ms = 0;  // unix milliseconds, UTC
-  std::string kind;     // see docs/protocol.md#audit-records
+  std::string kind;     // as stored: a wire::AuditKind's word (a newer relay may add others)
   std::string session;  // 32 hex, or empty
   nlohmann::json data = nlohmann::json::object();
+
+  bool Is(wire::AuditKind k) const { return kind == wire::ToWire(k); }
 };
 
-inline constexpr char kCheckpoint[] = "checkpoint";
+// The fields of a session_end record: how it ended, who ended it, how long it lasted and the
+// bytes each way. A session the relay closes at its next start after a crash has only a
+// duration up to its last record (`after_crash`: no `by`, no byte counts).
+struct SessionEnd {
+  wire::EndReason reason = wire::EndReason::kOther;
+  wire::Party by = wire::Party::kRelay;
+  int64_t duration_ms = 0;
+  uint64_t bytes_host_to_viewer = 0, bytes_viewer_to_host = 0;
+  bool after_crash = false;
+};
+nlohmann::json SessionEndData(const SessionEnd& end);
 
 std::string EncodeBody(const Record& record);
 Result<Record> ParseBody(const std::string& body);
@@ -52,5 +65,12 @@ Bytes CheckpointStatement(int64_t count, ByteView head, int64_t time_ms, bool fi
 // What the relay signs when an auditor reads a running log: how many records are committed
 // and the hash of the last, now (GET /v1/audit/head).
 Bytes HeadStatement(int64_t count, ByteView head, int64_t time_ms);
+// That head with its signature, as the relay makes it and the verifier checks it.
+struct SignedHead {
+  int64_t count = 0;
+  Bytes head;
+  int64_t time_ms = 0;
+  Bytes signature;  // over HeadStatement(count, head, time_ms)
+};
 
 }  // namespace telemaint::audit

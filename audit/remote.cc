@@ -1,15 +1,13 @@
 #include "audit/remote.h"
 
-#include <boost/beast/core/detail/base64.hpp>
 #include <nlohmann/json.hpp>
 
-#include <sys/socket.h>
-#include <sys/time.h>
-
 #include "common/log.h"
+#include "crypto/base64.h"
+#include "crypto/secret.h"
 #include "net/net.h"
 #include "net/tls.h"
-#include "crypto/secret.h"
+#include "net/ws_client.h"
 
 namespace telemaint::audit {
 
@@ -18,51 +16,16 @@ using namespace net;
 namespace {
 
 constexpr int64_t kPage = 10000;
+constexpr auto kAnswerTime = std::chrono::seconds(60);  // a relay that stalls is given up on
 
 std::string BasicAuthorization(const std::string& user, const std::string& password) {
   std::string plain = user + ":" + password;
-  std::string out(beast::detail::base64::encoded_size(plain.size()), '\0');
-  out.resize(beast::detail::base64::encode(out.data(), plain.data(), plain.size()));
+  std::string out = "Basic " + crypto::Base64Encode(plain);
   crypto::Wipe(plain);
-  return "Basic " + out;
+  return out;
 }
 
-}  // namespace
-
-namespace {
-
-// One GET on a fresh TLS connection; the body of a 200, or why not.
-Result<std::string> Get(asio::io_context& io, ssl::context& tls, const RemoteSource& source,
-                        const std::string& authorization, const std::string& target) {
-  error_code ec;
-  tcp::resolver resolver(io);
-  auto endpoints = resolver.resolve(source.relay.host, std::to_string(source.relay.port), ec);
-  if (ec) return Status::Io("cannot resolve " + source.relay.host + ": " + ec.message());
-  beast::ssl_stream<beast::tcp_stream> stream(io, tls);
-  // SNI and host name verification are not automatic with Asio.
-  SSL_set_tlsext_host_name(stream.native_handle(), source.relay.host.c_str());
-  stream.set_verify_callback(ssl::host_name_verification(source.relay.host));
-  beast::get_lowest_layer(stream).connect(endpoints, ec);
-  if (ec) return Status::Io("cannot reach the relay " + source.relay.ToString() + ": " + ec.message());
-  // The calls below are synchronous: the socket's own timeouts bound a relay that stalls.
-  timeval limit{60, 0};
-  int fd = beast::get_lowest_layer(stream).socket().native_handle();
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
-  stream.handshake(ssl::stream_base::client, ec);
-  if (ec) return Status::Io("TLS with the relay failed: " + ec.message());
-  http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, source.relay.host);
-  req.set(http::field::authorization, authorization);
-  http::write(stream, req, ec);
-  if (ec) return Status::Io("cannot ask the relay: " + ec.message());
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(64u << 20);
-  http::read(stream, buffer, parser, ec);
-  if (ec) return Status::Io("no complete answer from the relay: " + ec.message());
-  auto res = parser.release();
-  stream.shutdown(ec);  // the relay closes; a truncated close is not an error here
+Status StatusOfAnswer(const http::response<http::string_body>& res) {
   if (res.result() == http::status::unauthorized)
     return Status::AuthFailed("the relay refused the account or password");
   if (res.result() == http::status::forbidden)
@@ -70,7 +33,105 @@ Result<std::string> Get(asio::io_context& io, ssl::context& tls, const RemoteSou
   if (res.result() != http::status::ok)
     return Status::Io("the relay answered " + std::to_string(res.result_int()) + ": " +
                       log::Printable(res.body().substr(0, 200)));
-  return std::move(res.body());
+  return Status::Ok();
+}
+
+// GETs over one TLS connection, kept open between pages; dialled again if the relay closed it.
+// The authorization is wiped when the client goes.
+class AuditClient {
+ public:
+  AuditClient(ssl::context& tls, const RemoteSource& source)
+      : tls_(tls), source_(source), authorization_(BasicAuthorization(source.user, source.password)) {}
+  ~AuditClient() { crypto::Wipe(authorization_); }
+
+  // The body of a 200, or why not.
+  asio::awaitable<Result<std::string>> Get(std::string target) {
+    if (!stream_) {
+      DialOptions options;  // named: see net/net.h on GCC 12
+      auto dialed = co_await DialTls(tls_, source_.relay, options);
+      if (!dialed.ok()) co_return dialed.status();
+      stream_ = std::move(*dialed);
+    }
+    http::request<http::empty_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, source_.relay.host);
+    req.set(http::field::authorization, authorization_);
+    req.keep_alive(true);
+    beast::get_lowest_layer(*stream_).expires_after(kAnswerTime);
+    error_code ec;
+    co_await http::async_write(*stream_, req, Nothrow(ec));
+    if (ec) co_return Lost("cannot ask the relay: " + ec.message());
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64u << 20);
+    co_await http::async_read(*stream_, buffer_, parser, Nothrow(ec));
+    if (ec) co_return Lost("no complete answer from the relay: " + ec.message());
+    auto res = parser.release();
+    if (!res.keep_alive()) stream_.reset();  // the relay closes: the next page dials again
+    if (Status s = StatusOfAnswer(res); !s.ok()) co_return s;
+    co_return std::move(res.body());
+  }
+
+ private:
+  Status Lost(std::string why) {
+    stream_.reset();
+    return Status::Io(std::move(why));
+  }
+
+  ssl::context& tls_;
+  const RemoteSource& source_;
+  std::string authorization_;
+  std::unique_ptr<TlsStream> stream_;
+  beast::flat_buffer buffer_;
+};
+
+Result<SignedHead> ParseHead(const std::string& text) {
+  auto h = nlohmann::json::parse(text, nullptr, false);
+  if (!h.is_object() || !h.contains("count") || !h["count"].is_number_integer() ||
+      !h.contains("head") || !h["head"].is_string() || !h.contains("time") ||
+      !h["time"].is_number_integer() || !h.contains("signature") || !h["signature"].is_string())
+    return Status::Protocol("the relay's signed head is malformed");
+  return SignedHead{h["count"].get<int64_t>(), FromHex(h["head"].get<std::string>()),
+                    h["time"].get<int64_t>(), FromHex(h["signature"].get<std::string>())};
+}
+
+// Appends the page's records; each must follow the last (a gap is left for the verifier to
+// name). Returns the last seq read.
+Result<int64_t> TakePage(std::string_view body, int64_t after, int64_t count,
+                         std::vector<StoredRecord>& records) {
+  size_t start = 0;
+  while (start < body.size() && after < count) {
+    size_t nl = body.find('\n', start);
+    if (nl == std::string_view::npos) nl = body.size();
+    auto record = ParseRecordLine(body.substr(start, nl - start));
+    start = nl + 1;
+    if (!record.ok())
+      return Status::Protocol("the relay sent something that is not an audit record");
+    if (record->seq <= after) return Status::Protocol("the relay sent records out of order");
+    after = record->seq;
+    records.push_back(std::move(*record));
+  }
+  return after;
+}
+
+asio::awaitable<Result<RemoteLog>> Fetch(AuditClient& client) {
+  RemoteLog fetched;
+  const std::string head_target = "/v1/audit/head";  // named: see net/net.h on GCC 12
+  auto head_text = co_await client.Get(head_target);
+  if (!head_text.ok()) co_return head_text.status();
+  auto head = ParseHead(*head_text);
+  if (!head.ok()) co_return head.status();
+  fetched.head = std::move(*head);
+  int64_t after = 0;
+  while (after < fetched.head.count) {
+    const std::string target = "/v1/audit/records?after=" + std::to_string(after) +
+                               "&limit=" + std::to_string(std::min(kPage, fetched.head.count - after));
+    auto page = co_await client.Get(target);
+    if (!page.ok()) co_return page.status();
+    auto last = TakePage(*page, after, fetched.head.count, fetched.records);
+    if (!last.ok()) co_return last.status();
+    if (*last == after) break;  // nothing new: the verifier reports the log as cut here
+    after = *last;
+  }
+  co_return fetched;
 }
 
 }  // namespace
@@ -79,45 +140,12 @@ Result<RemoteLog> FetchRecords(const RemoteSource& source) {
   auto tls = MakeClientTlsContext(source.ca_file);
   if (!tls.ok()) return tls.status();
   asio::io_context io;
-  std::string authorization = BasicAuthorization(source.user, source.password);
-  struct WipeOnExit {
-    std::string& s;
-    ~WipeOnExit() { crypto::Wipe(s); }
-  } wipe{authorization};
-
-  RemoteLog fetched;
-  auto head_text = Get(io, **tls, source, authorization, "/v1/audit/head");
-  if (!head_text.ok()) return head_text.status();
-  auto h = nlohmann::json::parse(*head_text, nullptr, false);
-  if (!h.is_object() || !h.contains("count") || !h["count"].is_number_integer() ||
-      !h.contains("head") || !h["head"].is_string() || !h.contains("time") ||
-      !h["time"].is_number_integer() || !h.contains("signature") || !h["signature"].is_string())
-    return Status::Protocol("the relay's signed head is malformed");
-  fetched.head = {h["count"].get<int64_t>(), FromHex(h["head"].get<std::string>()),
-              h["time"].get<int64_t>(), FromHex(h["signature"].get<std::string>())};
-
-  int64_t after = 0;
-  while (after < fetched.head.count) {
-    auto page = Get(io, **tls, source, authorization,
-                    "/v1/audit/records?after=" + std::to_string(after) + "&limit=" +
-                        std::to_string(std::min(kPage, fetched.head.count - after)));
-    if (!page.ok()) return page.status();
-    std::string_view body = *page;
-    const int64_t before = after;
-    size_t start = 0;
-    while (start < body.size() && after < fetched.head.count) {
-      size_t nl = body.find('\n', start);
-      if (nl == std::string_view::npos) nl = body.size();
-      auto record = ParseRecordLine(body.substr(start, nl - start));
-      start = nl + 1;
-      if (!record.ok()) return Status::Protocol("the relay sent something that is not an audit record");
-      // Each record after the last; a gap is left for the verifier to name.
-      if (record->seq <= after) return Status::Protocol("the relay sent records out of order");
-      after = record->seq;
-      fetched.records.push_back(std::move(*record));
-    }
-    if (after == before) break;  // nothing new: the verifier reports the log as cut here
-  }
+  AuditClient client(**tls, source);
+  Result<RemoteLog> fetched = Status::Internal("the audit log was not read");
+  co_spawn(io, Fetch(client), [&](std::exception_ptr e, Result<RemoteLog> r) {
+    fetched = e ? Result<RemoteLog>(Status::Io("reading from the relay failed")) : std::move(r);
+  });
+  io.run();
   return fetched;
 }
 

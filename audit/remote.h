@@ -20,7 +20,7 @@ struct RemoteSource {
 
 struct RemoteLog {
   std::vector<StoredRecord> records;  // 1 .. head.count, nothing after
-  AttestedHead head;                  // what the relay signed for this read
+  SignedHead head;                    // what the relay signed for this read
 };
 
 // Asks for the signed head first, then the records up to it, page by page (each page must

@@ -13,10 +13,60 @@ namespace telemaint::audit {
 
 namespace {
 
-std::string PermissionText(const std::string& p) {
-  if (p == "view_only") return "view only";
-  if (p == "no_answer") return "no answer";
-  return p;
+using wire::AuditKind;
+
+// A permission record as an auditor reads it: "control", "view only", "stopped"...
+std::string PermissionEntry(const Record& r) {
+  const std::string event = r.data.value("event", "");
+  const std::string permission = r.data.value("permission", "");
+  if (wire::FromWire<wire::ConsentEvent>(event) == wire::ConsentEvent::kStopped)
+    return std::string(wire::ToWire(wire::ConsentEvent::kStopped));
+  auto known = wire::FromWire<wire::Permission>(permission);
+  return known ? wire::PermissionText(*known) : log::Printable(permission);
+}
+
+bool IsGrant(const Record& r) {
+  auto p = wire::FromWire<wire::Permission>(r.data.value("permission", ""));
+  return p == wire::Permission::kControl || p == wire::Permission::kViewOnly;
+}
+
+SessionSummary FromStart(const Record& r) {
+  SessionSummary s;
+  s.id = r.session;
+  s.start_ms = r.time_ms;
+  s.outcome = "open";
+  const auto& d = r.data;
+  s.technician = d.value("technician", "");
+  s.technician_address = d.value("technician_address", "");
+  s.customer = d.value("customer", "");
+  s.machine = d.value("machine", "");
+  s.host_address = d.value("host_address", "");
+  s.host_version = d.value("host_version", "");
+  s.ticket = d.value("ticket", "");
+  return s;
+}
+
+// The Verifier checks the signatures (and marks a session whose receipt fails); here only who
+// signed and the keys they name.
+void AddReceipt(SessionSummary& s, const Record& r) {
+  auto facts = receipt::ParseReceipt(r.data.value("receipt", ""));
+  if (!facts.ok()) return;
+  s.receipts.push_back(std::string(wire::ToWire(facts->role)));
+  if (!facts->host_key.empty()) s.host_key = crypto::KeyFingerprint(facts->host_key);
+  if (!facts->technician_key.empty())
+    s.technician_key = crypto::KeyFingerprint(facts->technician_key);
+}
+
+void AddEnd(SessionSummary& s, const Record& r) {
+  s.end_ms = r.time_ms;
+  s.outcome = r.data.value("reason", "");
+  s.duration_ms = r.data.value("duration_ms", int64_t{0});
+  s.duration_known = r.data.value("duration_known", true);
+  s.bytes_host_to_viewer = r.data.value("bytes_host_to_viewer", uint64_t{0});
+  s.bytes_viewer_to_host = r.data.value("bytes_viewer_to_host", uint64_t{0});
+  // The time the customer allowed: from their yes to the end (the question is not billed).
+  const int64_t ended = s.start_ms + s.duration_ms;
+  s.allowed_ms = s.granted_at_ms ? std::max<int64_t>(0, ended - s.granted_at_ms) : 0;
 }
 
 // Spreadsheets run cells that start with = + - @ as formulas; names come from hosts.
@@ -57,54 +107,19 @@ void SessionIndex::Add(const Record& r) {
 void SessionIndex::AddRecord(const Record& r) {
   if (r.session.empty()) return;
   auto it = sessions_.find(r.session);
-  if (r.kind == "session_start" && it == sessions_.end()) {
-    SessionSummary s;
-    s.id = r.session;
-    s.start_ms = r.time_ms;
-    s.outcome = "open";
-    const auto& d = r.data;
-    s.technician = d.value("technician", "");
-    s.technician_address = d.value("technician_address", "");
-    s.customer = d.value("customer", "");
-    s.machine = d.value("machine", "");
-    s.host_address = d.value("host_address", "");
-    s.host_version = d.value("host_version", "");
-    s.ticket = d.value("ticket", "");
-    it = sessions_.emplace(r.session, std::move(s)).first;
+  if (r.Is(AuditKind::kSessionStart) && it == sessions_.end()) {
+    it = sessions_.emplace(r.session, FromStart(r)).first;
     order_.push_back(r.session);
   }
   if (it == sessions_.end()) return;
   SessionSummary& s = it->second;
   s.timeline.push_back(r);
-  if (r.kind == "permission") {
-    const std::string event = r.data.value("event", "");
-    const std::string permission = r.data.value("permission", "");
-    s.permissions.push_back(log::Printable(event == "stopped" ? "stopped" : PermissionText(permission)));
-    if (!s.granted_at_ms && (permission == "control" || permission == "view_only"))
-      s.granted_at_ms = r.time_ms;
+  if (r.Is(AuditKind::kPermission)) {
+    s.permissions.push_back(PermissionEntry(r));
+    if (!s.granted_at_ms && IsGrant(r)) s.granted_at_ms = r.time_ms;
   }
-  if (r.kind == "receipt") {
-    // The Verifier checks the signatures (and marks a session whose receipt fails); here only
-    // who signed and the keys they name.
-    auto facts = receipt::ParseReceipt(r.data.value("receipt", ""));
-    if (facts.ok()) {
-      s.receipts.push_back(facts->role);
-      if (!facts->host_key.empty()) s.host_key = crypto::KeyFingerprint(facts->host_key);
-      if (!facts->technician_key.empty())
-        s.technician_key = crypto::KeyFingerprint(facts->technician_key);
-    }
-  }
-  if (r.kind == "session_end") {
-    s.end_ms = r.time_ms;
-    s.outcome = r.data.value("reason", "");
-    s.duration_ms = r.data.value("duration_ms", int64_t{0});
-    s.duration_known = r.data.value("duration_known", true);
-    s.bytes_host_to_viewer = r.data.value("bytes_host_to_viewer", uint64_t{0});
-    s.bytes_viewer_to_host = r.data.value("bytes_viewer_to_host", uint64_t{0});
-    // The time the customer allowed: from their yes to the end (the question is not billed).
-    const int64_t ended = s.start_ms + s.duration_ms;
-    s.allowed_ms = s.granted_at_ms ? std::max<int64_t>(0, ended - s.granted_at_ms) : 0;
-  }
+  if (r.Is(AuditKind::kReceipt)) AddReceipt(s, r);
+  if (r.Is(AuditKind::kSessionEnd)) AddEnd(s, r);
 }
 
 std::vector<const SessionSummary*> SessionIndex::All() const {

@@ -139,13 +139,15 @@ Status AuditStore::ForEachAfter(int64_t after, int64_t limit,
   return Status::Ok();
 }
 
-Result<std::vector<StoredRecord>> AuditStore::OfKinds(const std::vector<std::string>& kinds) {
+Result<std::vector<StoredRecord>> AuditStore::OfKinds(const std::vector<wire::AuditKind>& kinds) {
   std::vector<StoredRecord> out;
   Stmt s(impl_->db,
          "SELECT seq, body, hash FROM records WHERE json_extract(body, '$.kind') IN "
          "(SELECT value FROM json_each(?)) ORDER BY seq");
   if (!s.ok()) return impl_->Error("cannot read the audit log");
-  std::string list = nlohmann::json(kinds).dump();
+  nlohmann::json words = nlohmann::json::array();
+  for (wire::AuditKind kind : kinds) words.push_back(wire::ToWire(kind));
+  std::string list = words.dump();
   sqlite3_bind_text(s.get(), 1, list.data(), static_cast<int>(list.size()), SQLITE_TRANSIENT);
   int rc;
   while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.push_back(Row(s.get()));

@@ -31,7 +31,7 @@ class AuditStore {
   Status ForEachAfter(int64_t after, int64_t limit,
                       const std::function<bool(StoredRecord)>& visit);
   // Records whose kind is one of `kinds` (recovery after a crash).
-  Result<std::vector<StoredRecord>> OfKinds(const std::vector<std::string>& kinds);
+  Result<std::vector<StoredRecord>> OfKinds(const std::vector<wire::AuditKind>& kinds);
 
  private:
   struct Impl;

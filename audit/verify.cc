@@ -73,7 +73,7 @@ void Verifier::AddRecord(const StoredRecord& stored) {
          at + " was changed: its content does not match its hash (" + record->kind + ")");
     return;
   }
-  if (record->kind == kCheckpoint) {
+  if (record->Is(wire::AuditKind::kCheckpoint)) {
     const auto& d = record->data;
     const int64_t count = d.value("count", int64_t{-1});
     Bytes head = FromHex(d.value("head", std::string()));
@@ -102,7 +102,7 @@ void Verifier::AddRecord(const StoredRecord& stored) {
     report_.signed_through = stored.seq;
     last_final_ = final;
   }
-  if (record->kind == "relay_started") {
+  if (record->Is(wire::AuditKind::kRelayStarted)) {
     // Every start names the key it signs with: a start under another key is a relay that lost
     // or replaced its key, or a log not from this relay.
     Bytes started_with = FromHex(record->data.value("key", std::string()));
@@ -114,9 +114,9 @@ void Verifier::AddRecord(const StoredRecord& stored) {
       return;
     }
   }
-  if (record->kind == "session_start")
+  if (record->Is(wire::AuditKind::kSessionStart))
     sessions_[record->session].technician = record->data.value("technician", "");
-  if (record->kind == "receipt") CheckReceiptRecord(*record);
+  if (record->Is(wire::AuditKind::kReceipt)) CheckReceiptRecord(*record);
   last_kind_ = record->kind;
   previous_ = std::move(hash);
   ++expected_seq_;
@@ -134,8 +134,14 @@ void Verifier::CheckReceiptRecord(const Record& r) {
     return;
   }
   SessionSeen& s = seen->second;
-  auto facts = receipt::CheckReceiptFor(r.data.value("receipt", ""), FromHex(r.data.value("signature", "")),
-                               r.data.value("by", ""), r.session, s.technician);
+  auto by = wire::FromWire<wire::Party>(r.data.value("by", ""));
+  if (!by || by == wire::Party::kRelay) {
+    ReceiptFails(r, "the receipt record does not say whether it is the host's or the viewer's");
+    return;
+  }
+  auto facts = receipt::CheckReceiptFor(r.data.value("receipt", ""),
+                                        FromHex(r.data.value("signature", "")), *by, r.session,
+                                        s.technician);
   if (!facts.ok()) {
     ReceiptFails(r, facts.status().message());
     return;
@@ -163,7 +169,7 @@ VerifyReport Verifier::Finish() {
   }
   if (options_.attested) {
     // Read from a running relay: what it signed for this read is where the log must end.
-    const AttestedHead& a = *options_.attested;
+    const SignedHead& a = *options_.attested;
     if (!crypto::VerifySignature(options_.relay_key, HeadStatement(a.count, a.head, a.time_ms),
                                  a.signature)) {
       Fail(Problem::kBadSignature, a.count,
@@ -189,7 +195,7 @@ VerifyReport Verifier::Finish() {
          "this log is proven (a relay signs every N records and when it stops)");
     return report_;
   }
-  if (last_kind_ != kCheckpoint) {
+  if (last_kind_ != wire::ToWire(wire::AuditKind::kCheckpoint)) {
     const std::string tail = std::to_string(last - report_.signed_through) + " record(s) after " +
                              (report_.signed_through ? "record " + std::to_string(report_.signed_through)
                                                      : std::string("the start"));

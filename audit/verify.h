@@ -2,8 +2,8 @@
 // Checks an audit log the way an auditor must, trusting nothing but the relay's public key:
 // sequence numbers without gaps, each record's hash over the previous one, each checkpoint's
 // claim and signature, an end at a checkpoint, and each session receipt's signature by the
-// key it names (the host's and the viewer's receipts must agree on the channel and keys). Stops at the first bad record and says what
-// is wrong with it.
+// key it names (the host's and the viewer's receipts must agree on the channel and keys). Stops
+// at the first bad record and says what is wrong with it.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -18,19 +18,13 @@ namespace telemaint::audit {
 enum class Problem { kNone, kChanged, kRemoved, kReordered, kTruncated, kBadSignature, kBadReceipt };
 const char* ProblemName(Problem p);  // "changed", "removed", ...
 
-// What a running relay signed when asked (GET /v1/audit/head): the log must end exactly there.
-struct AttestedHead {
-  int64_t count = 0;
-  Bytes head;
-  int64_t time_ms = 0;
-  Bytes signature;
-};
-
 struct VerifyOptions {
   Bytes relay_key;    // pinned; checkpoints signed by any other key fail
   bool live = false;  // a copy of a running relay's log: records after the last checkpoint
                       // are reported, not an error
-  std::optional<AttestedHead> attested;  // read from a running relay: its signed head
+  // Read from a running relay: what it signed when asked (GET /v1/audit/head); the log must
+  // end exactly there.
+  std::optional<SignedHead> attested;
 };
 
 // A session receipt that does not check out. The chain is still verified past it (a hostile

@@ -9,7 +9,8 @@ using nlohmann::json;
 
 struct Encoder {
   json operator()(const Hello& m) const {
-    json j{{"type", "hello"}, {"proto", m.proto}, {"role", m.role}, {"mode", m.mode}};
+    json j{{"type", "hello"}, {"proto", m.proto}, {"role", ToWire(m.role)},
+           {"mode", ToWire(m.mode)}};
     if (!m.version.empty()) j["version"] = m.version;
     if (!m.customer.empty()) j["customer"] = m.customer;
     if (!m.machine.empty()) j["machine"] = m.machine;
@@ -33,18 +34,22 @@ struct Encoder {
     }
     return j;
   }
-  json operator()(const Abort& m) const { return {{"type", "abort"}, {"reason", m.reason}}; }
+  json operator()(const Abort& m) const {
+    return {{"type", "abort"}, {"reason", ToWire(m.reason)}};
+  }
   json operator()(const Receipt& m) const {
     return {{"type", "receipt"}, {"receipt", m.receipt}, {"signature", m.signature}};
   }
   json operator()(const Consent& m) const {
-    return {{"type", "consent"}, {"event", m.event}, {"permission", m.permission}};
+    return {{"type", "consent"},
+            {"event", m.event ? ToWire(*m.event) : ""},
+            {"permission", m.permission ? ToWire(*m.permission) : ""}};
   }
   json operator()(const PeerGone& m) const {
-    return {{"type", "peer_gone"}, {"reason", m.reason}, {"message", m.message}};
+    return {{"type", "peer_gone"}, {"reason", ToWire(m.reason)}, {"message", m.message}};
   }
   json operator()(const Error& m) const {
-    return {{"type", "error"}, {"code", m.code}, {"message", m.message}};
+    return {{"type", "error"}, {"code", ToWire(m.code)}, {"message", m.message}};
   }
 };
 
@@ -69,9 +74,79 @@ bool GetInt(const json& j, const char* key, int& out) {
   return true;
 }
 
-Status Malformed(std::string_view type) {
-  return Status::InvalidInput("malformed '" + std::string(type) + "' message");
+// A word of the vocabulary; `unknown` when the field holds a word this version does not know.
+template <typename E>
+bool GetWord(const json& j, const char* key, E& out, std::optional<E> unknown) {
+  std::string word;
+  if (!GetString(j, key, word)) return false;
+  auto value = FromWire<E>(word);
+  if (!value && !unknown) return false;
+  out = value ? *value : *unknown;
+  return true;
 }
+template <typename E>
+bool GetOptionalWord(const json& j, const char* key, std::optional<E>& out) {
+  std::string word;
+  if (!GetString(j, key, word)) return false;
+  out = FromWire<E>(word);
+  return true;
+}
+
+// One decoder per message type: false when a field is missing, mistyped or too long.
+bool DecodeFields(const json& j, Hello& m) {
+  return GetInt(j, "proto", m.proto) && GetWord<Party>(j, "role", m.role, std::nullopt) &&
+         GetWord<HostMode>(j, "mode", m.mode, std::nullopt) &&
+         GetString(j, "version", m.version, false) &&
+         GetString(j, "customer", m.customer, false) && GetString(j, "machine", m.machine, false);
+}
+bool DecodeFields(const json& j, Join& m) {
+  return GetInt(j, "proto", m.proto) && GetString(j, "nameplate", m.nameplate) &&
+         GetString(j, "user", m.user) && GetString(j, "password", m.password) &&
+         GetString(j, "ticket", m.ticket, false);
+}
+bool DecodeFields(const json& j, NameplateIssued& m) {
+  return GetString(j, "nameplate", m.nameplate) && GetInt(j, "expires_in", m.expires_in);
+}
+bool DecodeFields(const json& j, Paired& m) {
+  return GetString(j, "session", m.session) && GetString(j, "technician", m.technician, false) &&
+         GetString(j, "technician_name", m.technician_name, false) &&
+         GetString(j, "technician_organisation", m.technician_organisation, false);
+}
+bool DecodeFields(const json& j, Abort& m) {
+  return GetWord<EndReason>(j, "reason", m.reason, EndReason::kOther);
+}
+bool DecodeFields(const json& j, Receipt& m) {
+  return GetString(j, "receipt", m.receipt, true, kMaxReceiptBytes) &&
+         GetString(j, "signature", m.signature);
+}
+bool DecodeFields(const json& j, Consent& m) {
+  return GetOptionalWord(j, "event", m.event) && GetOptionalWord(j, "permission", m.permission);
+}
+bool DecodeFields(const json& j, PeerGone& m) {
+  return GetWord<EndReason>(j, "reason", m.reason, EndReason::kOther) &&
+         GetString(j, "message", m.message, false);
+}
+bool DecodeFields(const json& j, Error& m) {
+  return GetWord<ErrorCode>(j, "code", m.code, ErrorCode::kOther) &&
+         GetString(j, "message", m.message, false);
+}
+
+template <typename M>
+Result<Control> DecodeAs(const json& j, std::string_view type) {
+  M m;
+  if (!DecodeFields(j, m))
+    return Status::InvalidInput("malformed '" + std::string(type) + "' message");
+  return Control{std::move(m)};
+}
+
+using Decoder = Result<Control> (*)(const json&, std::string_view);
+constexpr std::pair<std::string_view, Decoder> kDecoders[] = {
+    {"hello", DecodeAs<Hello>},         {"join", DecodeAs<Join>},
+    {"nameplate", DecodeAs<NameplateIssued>}, {"paired", DecodeAs<Paired>},
+    {"abort", DecodeAs<Abort>},         {"receipt", DecodeAs<Receipt>},
+    {"consent", DecodeAs<Consent>},     {"peer_gone", DecodeAs<PeerGone>},
+    {"error", DecodeAs<Error>},
+};
 
 }  // namespace
 
@@ -83,71 +158,12 @@ std::string Encode(const Control& message) {
 Result<Control> Decode(std::string_view text) {
   if (text.size() > kMaxControlBytes) return Status::Limit("control message too large");
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return Status::InvalidInput("control message is not a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return Status::InvalidInput("control message is not a JSON object");
   std::string type;
   if (!GetString(j, "type", type)) return Status::InvalidInput("control message has no type");
-
-  if (type == "hello") {
-    Hello m;
-    if (!GetInt(j, "proto", m.proto) || !GetString(j, "role", m.role) ||
-        !GetString(j, "mode", m.mode) || !GetString(j, "version", m.version, false) ||
-        !GetString(j, "customer", m.customer, false) ||
-        !GetString(j, "machine", m.machine, false))
-      return Malformed(type);
-    return Control{m};
-  }
-  if (type == "join") {
-    Join m;
-    if (!GetInt(j, "proto", m.proto) || !GetString(j, "nameplate", m.nameplate) ||
-        !GetString(j, "user", m.user) || !GetString(j, "password", m.password) ||
-        !GetString(j, "ticket", m.ticket, false))
-      return Malformed(type);
-    return Control{m};
-  }
-  if (type == "nameplate") {
-    NameplateIssued m;
-    if (!GetString(j, "nameplate", m.nameplate) || !GetInt(j, "expires_in", m.expires_in))
-      return Malformed(type);
-    return Control{m};
-  }
-  if (type == "paired") {
-    Paired m;
-    if (!GetString(j, "session", m.session) || !GetString(j, "technician", m.technician, false) ||
-        !GetString(j, "technician_name", m.technician_name, false) ||
-        !GetString(j, "technician_organisation", m.technician_organisation, false))
-      return Malformed(type);
-    return Control{m};
-  }
-  if (type == "abort") {
-    Abort m;
-    if (!GetString(j, "reason", m.reason)) return Malformed(type);
-    return Control{m};
-  }
-  if (type == "receipt") {
-    Receipt m;
-    if (!GetString(j, "receipt", m.receipt, true, kMaxReceiptBytes) ||
-        !GetString(j, "signature", m.signature))
-      return Malformed(type);
-    return Control{m};
-  }
-  if (type == "consent") {
-    Consent m;
-    if (!GetString(j, "event", m.event) || !GetString(j, "permission", m.permission))
-      return Malformed(type);
-    return Control{m};
-  }
-  if (type == "peer_gone") {
-    PeerGone m;
-    if (!GetString(j, "reason", m.reason) || !GetString(j, "message", m.message, false))
-      return Malformed(type);
-    return Control{m};
-  }
-  if (type == "error") {
-    Error m;
-    if (!GetString(j, "code", m.code) || !GetString(j, "message", m.message, false))
-      return Malformed(type);
-    return Control{m};
-  }
+  for (const auto& [name, decode] : kDecoders)
+    if (name == type) return decode(j, type);
   return Status::InvalidInput("unknown control message type");
 }
 

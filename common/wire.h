@@ -1,25 +1,30 @@
 #pragma once
 // Relay-visible control messages (WebSocket text frames holding one JSON object with a
 // "type"). Decoding is strict: unknown types, missing or mistyped fields and oversized values
-// are errors. See docs/protocol.md#control-messages.
+// are errors. The words inside them (codes, reasons, permissions) are common/vocabulary.h's.
+// See docs/protocol.md#control-messages.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 
 #include "common/status.h"
+#include "common/vocabulary.h"
 
 namespace telemaint::wire {
 
 inline constexpr int kProtocolVersion = 1;
-inline constexpr size_t kMaxControlBytes = 4096;      // a text frame
-inline constexpr size_t kMaxDataFrameBytes = 1 << 20;  // a binary frame (end-to-end data)
-inline constexpr size_t kMaxFieldBytes = 256;          // any string field
+inline constexpr size_t kMaxControlBytes = 4096;  // a text frame
+// A binary frame (end-to-end data), at the relay and at both peers: 64 KiB of RFB and the
+// channel's overhead fit many times over; a frame past it closes the connection.
+inline constexpr size_t kMaxDataFrameBytes = (1u << 20) + 64;
+inline constexpr size_t kMaxFieldBytes = 256;  // any string field
 
 struct Hello {  // host -> relay
   int proto = kProtocolVersion;
-  std::string role = "host";
-  std::string mode = "attended";
+  Party role = Party::kHost;  // decoding refuses an unknown role or mode
+  HostMode mode = HostMode::kAttended;
   std::string version;   // host software version, for the audit log
   std::string customer;  // optional customer name, for the audit log
   std::string machine;   // the host computer's name, for the audit log
@@ -43,14 +48,14 @@ struct Paired {  // relay -> both
   std::string technician_organisation;
 };
 struct Abort {  // either -> relay
-  std::string reason;
+  EndReason reason = EndReason::kOther;  // a word this version does not know: kOther
 };
 // host -> relay, during a session: what the person at the screen allowed, for the audit log.
-// Metadata only (the relay learns nothing of the screen). event: "answered", "changed" or
-// "stopped"; permission: "control", "view_only", "denied" or "no_answer".
+// Metadata only (the relay learns nothing of the screen). A word this version does not know
+// decodes as nullopt (the relay does not record it).
 struct Consent {
-  std::string event;
-  std::string permission;
+  std::optional<ConsentEvent> event;
+  std::optional<Permission> permission;
 };
 // host or viewer -> relay, when a session ends: its signed session receipt, stored by the
 // relay in the audit chain (see receipt/receipt.h). The relay cannot read the channel; it only
@@ -61,11 +66,11 @@ struct Receipt {
 };
 inline constexpr size_t kMaxReceiptBytes = 2048;
 struct PeerGone {  // relay -> either
-  std::string reason;
+  EndReason reason = EndReason::kOther;
   std::string message;
 };
 struct Error {  // relay -> either
-  std::string code;
+  ErrorCode code = ErrorCode::kOther;
   std::string message;
 };
 

@@ -68,9 +68,4 @@ void Wipe(std::string& s) {
   s.clear();
 }
 
-bool EqualConstantTime(std::span<const uint8_t> a, std::span<const uint8_t> b) {
-  if (a.size() != b.size()) return false;
-  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 }  // namespace telemaint::crypto

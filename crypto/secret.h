@@ -42,7 +42,4 @@ class SecretBytes {
 // Overwrites a std::string's characters before it is freed.
 void Wipe(std::string& s);
 
-// Constant-time equality.
-bool EqualConstantTime(std::span<const uint8_t> a, std::span<const uint8_t> b);
-
 }  // namespace telemaint::crypto

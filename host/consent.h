@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "common/vocabulary.h"
 #include "host/platform.h"
 #include "net/net.h"
 
@@ -21,8 +22,9 @@ struct Technician {
   std::string fingerprint;   // of the key the viewer proved it holds
 };
 
-enum class Permission { kDenied, kViewOnly, kControl };
-const char* PermissionName(Permission p);  // "denied", "view only", "control"
+// What the person allows (never kNoAnswer here: a question nobody answers is a timed-out
+// kDenied); wire::PermissionText gives the words for people.
+using Permission = wire::Permission;
 // "Alice Martin (Acme IT)", or the account when the relay gave no name.
 std::string Describe(const Technician& who);
 

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <utility>
 
 #include "common/log.h"
 
@@ -40,13 +42,35 @@ std::string DefaultHostKeyPath() {
   return std::string(home && *home ? home : ".") + "/.config/telemaint/host.key";
 }
 
-void SessionHistory::Record(const std::string& session, const std::string& event,
+namespace {
+
+constexpr std::pair<HistoryEvent, const char*> kEventWords[] = {
+    {HistoryEvent::kAsked, "asked"},     {HistoryEvent::kAnswered, "answered"},
+    {HistoryEvent::kChanged, "changed"}, {HistoryEvent::kEnded, "ended"},
+    {HistoryEvent::kReceipt, "receipt"},
+};
+
+const char* Word(HistoryEvent event) {
+  for (const auto& [e, word] : kEventWords)
+    if (e == event) return word;
+  return "?";
+}
+
+std::optional<HistoryEvent> EventOf(const std::string& word) {
+  for (const auto& [e, w] : kEventWords)
+    if (word == w) return e;
+  return std::nullopt;
+}
+
+}  // namespace
+
+void SessionHistory::Record(const std::string& session, HistoryEvent event,
                             nlohmann::json fields) {
   if (path_.empty()) return;
   nlohmann::json line = fields.is_object() ? std::move(fields) : nlohmann::json::object();
   line["time"] = Now();
   line["session"] = session;
-  line["event"] = event;
+  line["event"] = Word(event);
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
@@ -73,21 +97,22 @@ Result<std::vector<std::string>> SessionHistory::Summaries(const std::string& pa
       auto f = j.find(k);
       return f != j.end() && f->is_string() ? f->get<std::string>() : std::string();
     };
-    std::string id = str("session"), event = str("event");
+    const std::string id = str("session");
+    const auto event = EventOf(str("event"));
     if (id.empty()) continue;
     if (!sessions.count(id)) order.push_back(id);
     Session& s = sessions[id];
-    if (event == "asked") {
+    if (event == HistoryEvent::kAsked) {
       s.start = str("time");
       s.who = str("name") + (str("organisation").empty() ? "" : " (" + str("organisation") + ")") +
               ", account " + str("account") + ", key " + str("key");
-    } else if (event == "answered") {
+    } else if (event == HistoryEvent::kAnswered) {
       s.allowed = str("permission");
-    } else if (event == "changed") {
+    } else if (event == HistoryEvent::kChanged) {
       s.changes += ", then " + str("permission");
-    } else if (event == "ended") {
+    } else if (event == HistoryEvent::kEnded) {
       s.end = str("time") + ": " + str("how");
-    } else if (event == "receipt") {
+    } else if (event == HistoryEvent::kReceipt) {
       s.receipt = true;
       // A session that ended before anyone was asked (the technician's identity did not check
       // out) has only its receipt.

@@ -11,12 +11,15 @@
 
 namespace telemaint::host {
 
+// What happened, in the file's own words (this file's format, not the relay's protocol).
+enum class HistoryEvent { kAsked, kAnswered, kChanged, kEnded, kReceipt };
+
 class SessionHistory {
  public:
   explicit SessionHistory(std::string path) : path_(std::move(path)) {}
   // Appends {"time":..., "session":..., "event":...} plus `fields`. Failures are logged, not
   // fatal: a full disk must not stop the person from ending a session.
-  void Record(const std::string& session, const std::string& event, nlohmann::json fields = {});
+  void Record(const std::string& session, HistoryEvent event, nlohmann::json fields = {});
   const std::string& path() const { return path_; }
 
   // The file read back, one summary line per session, oldest first.

@@ -12,15 +12,6 @@ namespace telemaint::host {
 
 using namespace net;
 
-const char* PermissionName(Permission p) {
-  switch (p) {
-    case Permission::kDenied: return "denied";
-    case Permission::kViewOnly: return "view only";
-    case Permission::kControl: return "control";
-  }
-  return "?";
-}
-
 std::string Describe(const Technician& who) {
   std::string out = who.name.empty() ? who.account : who.name;
   if (!who.organisation.empty()) out += " (" + who.organisation + ")";

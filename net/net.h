@@ -1,6 +1,8 @@
 #pragma once
-// Asio/Beast names used by the networking code. Include only from .cc files and from headers
-// that are themselves network internals (never from a public library header).
+// Asio/Beast names and the coroutine helpers of the networking code. Beast and Asio are slow to
+// compile, so this is included from .cc files and from headers whose interface is itself a
+// coroutine (net/, peer/, relay/core.h, the host's ConsentUi), never from the headers a
+// program's main.cc includes (relay/relay.h, host/host_agent.h, viewer/viewer_app.h).
 #include <utility>  // before Asio's awaitable headers (Boost 1.74)
 
 #include <boost/asio/redirect_error.hpp>
@@ -32,6 +34,18 @@ using beast::error_code;
 // as_tuple).
 inline auto Nothrow(error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
 
+// GCC 12 destroys a temporary twice when it is part of a co_await expression: a Frame built
+// in `co_await conn.Send(Frame{...})`, a lambda in `co_await tunnel.Run([...] {...})` (a
+// use-after-free seen here; ../shared/DEPENDENCY-NOTES.md). So coroutines take their
+// arguments by value, and a call with temporaries starts the coroutine in a statement of its
+// own, then awaits the task:
+//   auto run = tunnel.Run([&]() -> ... { ... }, nullptr);
+//   Ending end = co_await std::move(run);
+// Named arguments (`co_await conn.Send(std::move(frame))`) are fine as they are. For the same
+// compiler, a result is also taken into a named local before it is tested (`bool sent =
+// co_await ...; if (!sent)`): `while (...) { if (!co_await SleepFor(t)) break; ... }` read an
+// uninitialised value and hit an invalid resume point here (valgrind, SIGILL).
+
 // A level-triggered event for coroutines on one thread: Wait() returns once Set() was called.
 class AsyncEvent {
  public:
@@ -53,7 +67,6 @@ class AsyncEvent {
     error_code ec;
     co_await timer_.async_wait(Nothrow(ec));
   }
-  bool is_set() const { return set_; }
 
  private:
   asio::steady_timer timer_;

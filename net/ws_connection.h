@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "common/wire.h"
 #include "net/net.h"
 
 namespace telemaint::net {
@@ -59,7 +60,6 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   void set_max_message_bytes(size_t n) { max_message_bytes_ = n; }
   bool closed() const { return closed_; }
   size_t queued_bytes() const { return queued_bytes_; }
-  size_t queued_frames() const { return queue_.size(); }
 
  private:
   asio::awaitable<void> WriterLoop();
@@ -77,7 +77,7 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   std::optional<std::pair<websocket::close_code, std::string>> close_request_;
   bool closed_ = false;
   bool started_ = false;
-  size_t max_message_bytes_ = 1u << 20;
+  size_t max_message_bytes_ = wire::kMaxDataFrameBytes;
 };
 
 }  // namespace telemaint::net

@@ -4,10 +4,12 @@
 
 #include "common/log.h"
 #include "common/wire.h"
+#include "peer/session_messages.h"
 
 namespace telemaint::peer {
 
 using namespace net;
+using wire::EndReason;
 
 Ending EndingFromRelayText(const std::string& text) {
   auto decoded = wire::Decode(text);
@@ -16,17 +18,19 @@ Ending EndingFromRelayText(const std::string& text) {
       return {Ending::Kind::kPeerClosed, gone->reason,
               gone->message.empty() ? "the other side left" : gone->message};
     if (auto* err = std::get_if<wire::Error>(&*decoded))
-      return {Ending::Kind::kRelayLost, err->code, err->message};
+      return {Ending::Kind::kRelayLost, wire::EndReasonForError(err->code), err->message};
   }
-  return {Ending::Kind::kProtocol, "protocol", "the relay sent an unexpected message"};
+  return {Ending::Kind::kProtocol, EndReason::kProtocol, "the relay sent an unexpected message"};
 }
 
 namespace {
 
 Ending RelayDropped(const error_code& ec) {
-  return {Ending::Kind::kRelayLost, "relay_lost",
+  return {Ending::Kind::kRelayLost, EndReason::kRelayLost,
           "the connection to the relay was lost (" + ec.message() + ")"};
 }
+
+Frame BinaryFrame(ByteView bytes) { return Frame{false, std::string(AsChars(bytes))}; }
 
 }  // namespace
 
@@ -47,7 +51,7 @@ asio::awaitable<std::variant<Channel, Ending>> RunHandshake(WsConnection& ws,
   } cancel{timer};
 
   if (Bytes first = handshake.Start(); !first.empty()) {
-    Frame out{false, std::string(AsChars(first))};
+    Frame out = BinaryFrame(first);  // named: see net/net.h on GCC 12
     co_await ws.Send(std::move(out));
   }
   while (true) {
@@ -55,7 +59,7 @@ asio::awaitable<std::variant<Channel, Ending>> RunHandshake(WsConnection& ws,
     auto frame = co_await ws.Receive(ec);
     if (!frame) {
       if (*timed_out)
-        co_return Ending{Ending::Kind::kTimeout, "timeout",
+        co_return Ending{Ending::Kind::kTimeout, EndReason::kTimeout,
                          "the other side did not complete the secure handshake in time"};
       co_return RelayDropped(ec);
     }
@@ -63,11 +67,12 @@ asio::awaitable<std::variant<Channel, Ending>> RunHandshake(WsConnection& ws,
     auto step = handshake.OnMessage(AsBytes(frame->data));
     if (!step.ok()) {
       if (step.status().code() == Status::Code::kAuthFailed)
-        co_return Ending{Ending::Kind::kWrongCode, "pake_failed", step.status().message()};
-      co_return Ending{Ending::Kind::kProtocol, "protocol", step.status().message()};
+        co_return Ending{Ending::Kind::kWrongCode, EndReason::kPakeFailed,
+                         step.status().message()};
+      co_return Ending{Ending::Kind::kProtocol, EndReason::kProtocol, step.status().message()};
     }
     if (!step->reply.empty()) {
-      Frame out{false, std::string(AsChars(step->reply))};
+      Frame out = BinaryFrame(step->reply);
       co_await ws.Send(std::move(out));
     }
     if (step->done)
@@ -76,8 +81,8 @@ asio::awaitable<std::variant<Channel, Ending>> RunHandshake(WsConnection& ws,
   }
 }
 
-Tunnel::Tunnel(std::shared_ptr<WsConnection> ws, Channel channel, std::string close_reason)
-    : ws_(std::move(ws)), ch_(std::move(channel)), close_reason_(std::move(close_reason)) {}
+Tunnel::Tunnel(std::shared_ptr<WsConnection> ws, Channel channel, wire::Party side)
+    : ws_(std::move(ws)), ch_(std::move(channel)), side_(side) {}
 
 void Tunnel::Finish(Ending ending) {
   if (ending_) return;
@@ -85,90 +90,35 @@ void Tunnel::Finish(Ending ending) {
   done_->Set();
 }
 
-asio::awaitable<Ending> Tunnel::Run(const OpenLocal& open_local,
-                                   const std::function<void()>& cancel_local) {
+Ending Tunnel::LocalClosed(std::string message) const {
+  return {Ending::Kind::kLocalClosed,
+          side_ == wire::Party::kHost ? EndReason::kHostClosed : EndReason::kViewerClosed,
+          std::move(message)};
+}
+
+void Tunnel::Spawn(asio::any_io_executor ex, asio::awaitable<void> task) {
+  ++tasks_running_;
+  co_spawn(ex, std::move(task), [this](std::exception_ptr e) {
+    if (e) Finish({Ending::Kind::kProtocol, EndReason::kInternal, "internal error in the tunnel"});
+    if (--tasks_running_ == 0) tasks_done_->Set();
+  });
+}
+
+asio::awaitable<Ending> Tunnel::Run(OpenLocal open_local, CancelLocal cancel_local) {
   auto ex = co_await asio::this_coro::executor;
   local_attached_ = std::make_unique<AsyncEvent>(ex);
   local_to_channel_done_ = std::make_unique<AsyncEvent>(ex);
   done_ = std::make_unique<AsyncEvent>(ex);
   tasks_done_ = std::make_unique<AsyncEvent>(ex);
-  auto on_task_end = [this](std::exception_ptr e) {
-    if (e) Finish({Ending::Kind::kProtocol, "internal", "internal error in the tunnel"});
-    if (--tasks_running_ == 0) tasks_done_->Set();
-  };
-  ++tasks_running_;
-  co_spawn(ex, ChannelToLocal(), on_task_end);
-
-  // Opening the local stream races with the peer ending the session.
-  bool opening = true;
-  ++tasks_running_;
-  co_spawn(ex, [&]() -> asio::awaitable<void> {
-    auto local = co_await open_local();
-    opening = false;
-    if (ending_) co_return;
-    if (!local) {
-      Finish({Ending::Kind::kLocalClosed, close_reason_ == "host_closed" ? "vnc_unavailable"
-                                                                          : "local_unavailable",
-              "the local VNC connection could not be opened"});
-      co_return;
-    }
-    local_ = std::move(*local);
-    error_code ec;
-    local_->set_option(tcp::no_delay(true), ec);
-    // Hand over what arrived before the local stream existed (the RFB greeting); frames that
-    // come meanwhile keep queueing behind it, so the order is kept.
-    while (!pending_.empty() && !ending_) {
-      co_await asio::async_write(*local_, asio::buffer(pending_.front()), Nothrow(ec));
-      pending_bytes_ -= pending_.front().size() + kPendingEntryOverhead;
-      pending_.pop_front();
-      if (ec) {
-        Finish({Ending::Kind::kLocalClosed, close_reason_, "the local VNC connection closed"});
-        co_return;
-      }
-    }
-    if (ending_) co_return;
-    local_ready_ = true;
-    local_attached_->Set();
-    local_to_channel_started_ = true;
-    ++tasks_running_;
-    co_spawn(ex, LocalToChannel(), on_task_end);
-  }, on_task_end);
+  Spawn(ex, ChannelToLocal());
+  // Opening the local stream races with the peer ending the session. `open_local` lives in
+  // this frame, which waits for every task (StopTasks).
+  Spawn(ex, AttachLocal(open_local));
 
   co_await done_->Wait();
   Ending ending = *ending_;
-  if (opening && cancel_local) cancel_local();
-  switch (ending.kind) {
-    case Ending::Kind::kLocalClosed:
-      // The final message must follow any message LocalToChannel already sealed.
-      if (local_) {
-        error_code ignored;
-        local_->cancel(ignored);
-      }
-      if (local_to_channel_started_) {
-        // Bounded: a relay that stopped taking data cannot hold the ending here.
-        asio::steady_timer bound(ex, std::chrono::seconds(5));
-        bound.async_wait([e = local_to_channel_done_.get()](error_code ec) {
-          if (!ec) e->Set();
-        });
-        co_await local_to_channel_done_->Wait();
-        bound.cancel();
-      }
-      co_await SendFinal(ending.reason);
-      SendReceipt(ending);  // before the abort: the relay records it in the session
-      // The reason, so the relay's audit log says how it ended (declined, stopped...): the
-      // relay already learns as much from the consent reports.
-      ws_->SendText(wire::Encode(wire::Abort{ending.reason.empty() ? close_reason_ : ending.reason}));
-      break;
-    case Ending::Kind::kIntegrity:
-    case Ending::Kind::kProtocol:
-      SendReceipt(ending);
-      ws_->SendText(wire::Encode(wire::Abort{ending.kind == Ending::Kind::kIntegrity ? "integrity"
-                                                                                     : "protocol"}));
-      break;
-    default:
-      SendReceipt(ending);  // the other side ended: the relay waits a moment for it
-      break;
-  }
+  if (opening_ && cancel_local) cancel_local();
+  co_await TellTheEnd(ending);
   ws_->CloseAfterFlush(websocket::close_code::normal);
   local_attached_->Set();  // releases ChannelToLocal if it paused for the local stream
   if (local_) {
@@ -176,25 +126,106 @@ asio::awaitable<Ending> Tunnel::Run(const OpenLocal& open_local,
     local_->shutdown(tcp::socket::shutdown_both, ignored);
     local_->close(ignored);
   }
-  // Both tasks end once the socket and the WebSocket are closed.
-  auto guard = std::make_shared<asio::steady_timer>(ex, std::chrono::seconds(5));
+  co_await StopTasks();
+  co_return ending;
+}
+
+asio::awaitable<void> Tunnel::AttachLocal(const OpenLocal& open_local) {
+  opening_ = true;
+  auto local = co_await open_local();
+  opening_ = false;
+  if (ending_) co_return;
+  if (!local) {
+    Finish({Ending::Kind::kLocalClosed,
+            side_ == wire::Party::kHost ? EndReason::kVncUnavailable
+                                        : EndReason::kLocalUnavailable,
+            "the local VNC connection could not be opened"});
+    co_return;
+  }
+  local_ = std::move(*local);
+  error_code ec;
+  local_->set_option(tcp::no_delay(true), ec);
+  const bool handed_over = co_await HandOverPending();
+  if (!handed_over || ending_) co_return;
+  local_ready_ = true;
+  local_attached_->Set();
+  local_to_channel_started_ = true;
+  Spawn(co_await asio::this_coro::executor, LocalToChannel());
+}
+
+// What arrived before the local stream existed (the RFB greeting) goes first; frames that come
+// meanwhile keep queueing behind it, so the order is kept.
+asio::awaitable<bool> Tunnel::HandOverPending() {
+  while (!pending_.empty() && !ending_) {
+    error_code ec;
+    co_await asio::async_write(*local_, asio::buffer(pending_.front()), Nothrow(ec));
+    pending_bytes_ -= pending_.front().size() + kPendingEntryOverhead;
+    pending_.pop_front();
+    if (ec) {
+      Finish(LocalClosed("the local VNC connection closed"));
+      co_return false;
+    }
+  }
+  co_return true;
+}
+
+asio::awaitable<void> Tunnel::TellTheEnd(const Ending& ending) {
+  switch (ending.kind) {
+    case Ending::Kind::kLocalClosed:
+      // The final message must follow any message LocalToChannel already sealed.
+      if (local_) {
+        error_code ignored;
+        local_->cancel(ignored);
+      }
+      if (local_to_channel_started_) co_await WaitLocalToChannelBounded();
+      SendFinal(ending.reason);
+      SendReceipt(ending);  // before the abort: the relay records it in the session
+      // The reason, so the relay's audit log says how it ended (declined, stopped...): the
+      // relay already learns as much from the consent reports.
+      ws_->SendText(wire::Encode(wire::Abort{ending.reason}));
+      break;
+    case Ending::Kind::kIntegrity:
+    case Ending::Kind::kProtocol:
+      SendReceipt(ending);
+      ws_->SendText(wire::Encode(wire::Abort{ending.kind == Ending::Kind::kIntegrity
+                                                 ? EndReason::kIntegrity
+                                                 : EndReason::kProtocol}));
+      break;
+    default:
+      SendReceipt(ending);  // the other side ended: the relay waits a moment for it
+      break;
+  }
+}
+
+// Bounded: a relay that stopped taking data cannot hold the ending here.
+asio::awaitable<void> Tunnel::WaitLocalToChannelBounded() {
+  asio::steady_timer bound(co_await asio::this_coro::executor, std::chrono::seconds(5));
+  bound.async_wait([e = local_to_channel_done_.get()](error_code ec) {
+    if (!ec) e->Set();
+  });
+  co_await local_to_channel_done_->Wait();
+  bound.cancel();
+}
+
+// Both tasks end once the socket and the WebSocket are closed; a relay that does not close
+// its side is cut off after 5 s.
+asio::awaitable<void> Tunnel::StopTasks() {
+  auto guard = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor,
+                                                    std::chrono::seconds(5));
   guard->async_wait([ws = ws_](error_code ec) {
     if (!ec) ws->Abort();
   });
   co_await tasks_done_->Wait();
   guard->cancel();
-  co_return ending;
 }
 
-asio::awaitable<void> Tunnel::SendFinal(const std::string& reason) {
-  nlohmann::json j{{"type", "close"}, {"reason", reason}};
+void Tunnel::SendFinal(EndReason reason) {
   std::string payload(1, static_cast<char>(kInnerControl));
-  payload += j.dump();
+  payload += EncodeClose(reason).dump();
   auto sealed = ch_.tx.Seal(AsBytes(payload), /*final=*/true);
-  if (!sealed.ok()) co_return;
+  if (!sealed.ok()) return;
   final_sent_ = true;
-  ws_->SendNow(Frame{false, std::string(AsChars(*sealed))});
-  co_return;
+  ws_->SendNow(BinaryFrame(*sealed));
 }
 
 void Tunnel::SendReceipt(const Ending& ending) {
@@ -204,7 +235,7 @@ void Tunnel::SendReceipt(const Ending& ending) {
   ws_->SendText(wire::Encode(wire::Receipt{receipt->first, ToHex(receipt->second)}));
 }
 
-void Tunnel::End(const std::string& reason, const std::string& message) {
+void Tunnel::End(EndReason reason, const std::string& message) {
   if (!ending_) Finish({Ending::Kind::kLocalClosed, reason, message});
 }
 
@@ -216,7 +247,7 @@ bool Tunnel::SendSessionMessage(const nlohmann::json& message) {
   auto sealed = ch_.tx.Seal(AsBytes(payload));
   if (!sealed.ok()) return false;
   // Sealed and queued with no suspension in between: the stream's order is the queue's.
-  ws_->SendNow(Frame{false, std::string(AsChars(*sealed))});
+  ws_->SendNow(BinaryFrame(*sealed));
   return true;
 }
 
@@ -233,27 +264,27 @@ asio::awaitable<void> Tunnel::LocalToChannel() {
                                                 Nothrow(ec));
     if (ec || ending_) {
       if (!ending_)
-        Finish({Ending::Kind::kLocalClosed, close_reason_,
-                ec == asio::error::eof ? "the local VNC connection closed"
-                                       : "the local VNC connection failed: " + ec.message()});
+        Finish(LocalClosed(ec == asio::error::eof
+                               ? "the local VNC connection closed"
+                               : "the local VNC connection failed: " + ec.message()));
       co_return;
     }
     // Room first, then seal and queue with no suspension between: a session message sealed
     // meanwhile cannot overtake this one in the queue.
     if (!co_await ws_->WaitForRoom(n + 1 + crypto::kStreamOverheadBytes)) {
-      Finish({Ending::Kind::kRelayLost, "relay_lost", "the connection to the relay was lost"});
+      Finish({Ending::Kind::kRelayLost, EndReason::kRelayLost,
+              "the connection to the relay was lost"});
       co_return;
     }
     if (ending_) co_return;
     auto sealed = ch_.tx.Seal(ByteView(buf.data(), n + 1));
     if (!sealed.ok()) co_return;
     bytes_out_ += n;
-    ws_->SendNow(Frame{false, std::string(AsChars(*sealed))});
+    ws_->SendNow(BinaryFrame(*sealed));
   }
 }
 
 asio::awaitable<void> Tunnel::ChannelToLocal() {
-  const std::string who = close_reason_ == "host_closed" ? "the technician" : "the customer's side";
   while (!ending_) {
     error_code ec;
     auto frame = co_await ws_->Receive(ec);
@@ -261,65 +292,80 @@ asio::awaitable<void> Tunnel::ChannelToLocal() {
       Finish(RelayDropped(ec));
       co_return;
     }
-    if (frame->text) {
-      Finish(EndingFromRelayText(frame->data));
-      co_return;
-    }
-    auto opened = ch_.rx.Open(AsBytes(frame->data));
-    if (!opened.ok()) {
-      log::Warn("end-to-end channel: ", opened.status().message());
-      Finish({Ending::Kind::kIntegrity, "integrity", opened.status().message()});
-      co_return;
-    }
-    const Bytes& p = opened->plaintext;
-    if (p.empty()) {
-      Finish({Ending::Kind::kProtocol, "protocol", "empty message from the other side"});
-      co_return;
-    }
-    if (p[0] == kInnerControl) {
-      // Untrusted JSON: every field is type-checked; nothing here may throw.
-      auto j = nlohmann::json::parse(p.begin() + 1, p.end(), nullptr, false);
-      std::string type, reason = "closed";
-      if (j.is_object()) {
-        if (auto t = j.find("type"); t != j.end() && t->is_string()) type = t->get<std::string>();
-        if (auto r = j.find("reason"); r != j.end() && r->is_string())
-          reason = r->get<std::string>().substr(0, 64);
-      }
-      if (type == "close" || opened->final) {
-        Finish({Ending::Kind::kPeerClosed, reason,
-                who + " ended the session (" + log::Printable(reason) + ")"});
-        co_return;
-      }
-      // Session messages; unknown types belong to later versions and are ignored.
-      if (!type.empty() && p.size() - 1 <= kMaxSessionMessage && on_session_message_)
-        on_session_message_(j);
-      continue;
-    }
-    if (p[0] == kInnerData) {
-      if (p.size() == 1) {  // empty: nothing to carry, and a cheap way to pile up entries
-        Finish({Ending::Kind::kProtocol, "protocol", "empty data message from the other side"});
-        co_return;
-      }
-      bytes_in_ += p.size() - 1;
-      if (!local_ready_) {
-        pending_.emplace_back(reinterpret_cast<const char*>(p.data()) + 1, p.size() - 1);
-        pending_bytes_ += p.size() - 1 + kPendingEntryOverhead;
-      } else {
-        co_await asio::async_write(*local_, asio::buffer(p.data() + 1, p.size() - 1),
-                                   Nothrow(ec));
-        if (ec) {
-          Finish({Ending::Kind::kLocalClosed, close_reason_, "the local VNC connection closed"});
-          co_return;
-        }
-      }
-    }
-    if (opened->final) {
-      Finish({Ending::Kind::kPeerClosed, "closed", who + " ended the session"});
-      co_return;
-    }
+    const bool more = co_await OnPeerFrame(*frame);
+    if (!more) co_return;
     if (!local_ready_ && pending_bytes_ >= kMaxPendingBeforeAttach)
       co_await local_attached_->Wait();
   }
+}
+
+asio::awaitable<bool> Tunnel::OnPeerFrame(const Frame& frame) {
+  if (frame.text) {
+    Finish(EndingFromRelayText(frame.data));
+    co_return false;
+  }
+  auto opened = ch_.rx.Open(AsBytes(frame.data));
+  if (!opened.ok()) {
+    log::Warn("end-to-end channel: ", opened.status().message());
+    Finish({Ending::Kind::kIntegrity, EndReason::kIntegrity, opened.status().message()});
+    co_return false;
+  }
+  const Bytes& p = opened->plaintext;
+  if (p.empty()) {
+    Finish({Ending::Kind::kProtocol, EndReason::kProtocol, "empty message from the other side"});
+    co_return false;
+  }
+  if (p[0] == kInnerControl) co_return OnPeerControl(p, opened->final);
+  if (p[0] == kInnerData) {
+    const bool carried = co_await OnPeerData(p, opened->final);
+    if (!carried) co_return false;
+  }
+  if (opened->final) {
+    Finish({Ending::Kind::kPeerClosed, EndReason::kClosed,
+            side_ == wire::Party::kHost ? "the technician ended the session"
+                                        : "the customer's side ended the session"});
+    co_return false;
+  }
+  co_return true;
+}
+
+bool Tunnel::OnPeerControl(const Bytes& p, bool final) {
+  // Untrusted JSON: every field is type-checked; nothing here may throw.
+  auto j = nlohmann::json::parse(p.begin() + 1, p.end(), nullptr, false);
+  auto close = DecodeClose(j);
+  if (close || final) {
+    const EndReason reason = close.value_or(EndReason::kClosed);
+    const std::string who =
+        side_ == wire::Party::kHost ? "the technician" : "the customer's side";
+    Finish({Ending::Kind::kPeerClosed, reason,
+            who + " ended the session (" + std::string(wire::ToWire(reason)) + ")"});
+    return false;
+  }
+  // Session messages; unknown types belong to later versions and are ignored.
+  if (!MessageType(j).empty() && p.size() - 1 <= kMaxSessionMessage && on_session_message_)
+    on_session_message_(j);
+  return true;
+}
+
+asio::awaitable<bool> Tunnel::OnPeerData(const Bytes& p, bool final) {
+  if (p.size() == 1) {  // empty: nothing to carry, and a cheap way to pile up entries
+    Finish({Ending::Kind::kProtocol, EndReason::kProtocol,
+            "empty data message from the other side"});
+    co_return false;
+  }
+  bytes_in_ += p.size() - 1;
+  if (!local_ready_) {
+    pending_.emplace_back(reinterpret_cast<const char*>(p.data()) + 1, p.size() - 1);
+    pending_bytes_ += p.size() - 1 + kPendingEntryOverhead;
+    co_return true;
+  }
+  error_code ec;
+  co_await asio::async_write(*local_, asio::buffer(p.data() + 1, p.size() - 1), Nothrow(ec));
+  if (ec) {
+    Finish(LocalClosed("the local VNC connection closed"));
+    co_return false;
+  }
+  co_return true;
 }
 
 }  // namespace telemaint::peer

@@ -12,11 +12,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "net/net.h"
 #include "common/status.h"
-#include "net/ws_connection.h"
+#include "common/vocabulary.h"
 #include "crypto/channel.h"
 #include "crypto/handshake.h"
+#include "net/net.h"
+#include "net/ws_connection.h"
 
 namespace telemaint::peer {
 
@@ -24,10 +25,7 @@ namespace asio = net::asio;
 
 // Inner messages: one type byte, then the payload. See docs/protocol.md#inner-messages.
 inline constexpr uint8_t kInnerData = 0x01;     // RFB stream bytes
-inline constexpr uint8_t kInnerControl = 0x02;  // JSON: {"type":"close","reason":...}, ...
-// Session messages are control JSON other than "close": monitors, show_monitor, and later
-// consent. Small, rare, and checked field by field by whoever handles them.
-inline constexpr size_t kMaxSessionMessage = 4096;
+inline constexpr uint8_t kInnerControl = 0x02;  // JSON: close, and the session messages
 inline constexpr size_t kMaxChunk = 64 * 1024;  // RFB bytes per frame
 // Peer data held while the local VNC client has not connected yet; past this, reading from
 // the relay pauses (back-pressure) until it connects.
@@ -43,7 +41,7 @@ struct Channel {
 // Why a handshake or a tunnel ended, for the person at the screen and for the relay's log.
 struct Ending {
   enum class Kind {
-    kLocalClosed,  // our side's VNC server or client closed
+    kLocalClosed,  // our side's VNC server or client closed, or our side ended it
     kPeerClosed,   // the other side ended it (final message or peer_gone)
     kRelayLost,    // the relay connection dropped or the relay sent an error
     kWrongCode,    // key confirmation failed
@@ -52,8 +50,8 @@ struct Ending {
     kTimeout,
   };
   Kind kind;
-  std::string reason;   // short code: pake_failed, user_stopped, host_closed...
-  std::string message;  // a sentence for a person
+  wire::EndReason reason;  // what the relay and the receipts are told
+  std::string message;     // a sentence for a person
 };
 
 // Runs the handshake; the relay's `paired` message has been received. On a wrong code the
@@ -62,18 +60,26 @@ asio::awaitable<std::variant<Channel, Ending>> RunHandshake(net::WsConnection& w
                                                             crypto::Handshake& handshake,
                                                             std::chrono::seconds timeout);
 
-// Carries bytes between `local` and the channel until either side ends.
-// `open_local` provides the local stream (connect to the VNC server, or accept a VNC client);
-// while it runs, frames from the peer are read and buffered so keep-alives and endings are
-// seen. `cancel_local` must make a pending open_local return nullopt.
+// Carries bytes between a local stream and the channel until either side ends, then tells the
+// other side, the relay (abort, receipt) and closes. One Tunnel per session; its owner keeps
+// it alive until Run returns. io thread only; the handlers below run on it.
 class Tunnel {
  public:
+  // Provides the local stream (connect to the VNC server, accept a VNC client, a socketpair);
+  // while it runs, frames from the peer are read and buffered so keep-alives and endings are
+  // seen. nullopt: it could not be opened.
   using OpenLocal = std::function<asio::awaitable<std::optional<net::tcp::socket>>()>;
-  Tunnel(std::shared_ptr<net::WsConnection> ws, Channel channel, std::string close_reason);
-  asio::awaitable<Ending> Run(const OpenLocal& open_local,
-                              const std::function<void()>& cancel_local);
+  // Makes a pending OpenLocal return nullopt (the session ended before it opened).
+  using CancelLocal = std::function<void()>;
 
-  // Session messages from the other side (any "type" but "close"), on the io thread.
+  // `side` is ours: it names our endings (host_closed or viewer_closed, vnc_unavailable or
+  // local_unavailable) and the other side in messages.
+  Tunnel(std::shared_ptr<net::WsConnection> ws, Channel channel, wire::Party side);
+  // Arguments by value: with temporaries, start it in a statement of its own (net/net.h).
+  asio::awaitable<Ending> Run(OpenLocal open_local, CancelLocal cancel_local);
+
+  // Session messages from the other side (any type but "close"), on the io thread. Set before
+  // Run; the handler must stay valid until Run returns.
   using SessionMessageHandler = std::function<void(const nlohmann::json&)>;
   void OnSessionMessage(SessionMessageHandler handler) { on_session_message_ = std::move(handler); }
   // Sends one now, in order with the stream's data (io thread). false: too large, or the
@@ -82,11 +88,12 @@ class Tunnel {
 
   // Ends the session from our side (io thread): the peer's final message carries `reason`, and
   // a pending open_local is cancelled.
-  void End(const std::string& reason, const std::string& message);
+  void End(wire::EndReason reason, const std::string& message);
   bool ending() const { return ending_.has_value(); }
 
   // At the end, before the connection closes, the relay gets this side's signed session
-  // receipt (text, signature) from `make` (receipt/receipt.h); nullopt sends none.
+  // receipt (text, signature) from `make` (receipt/receipt.h), called once on the io thread;
+  // nullopt sends none. Set before Run.
   using ReceiptMaker =
       std::function<std::optional<std::pair<std::string, Bytes>>(const Ending& ending)>;
   void OnEndMakeReceipt(ReceiptMaker make) { make_receipt_ = std::move(make); }
@@ -96,19 +103,32 @@ class Tunnel {
   uint64_t bytes_out() const { return bytes_out_; }
 
  private:
+  void Spawn(asio::any_io_executor ex, asio::awaitable<void> task);
+  asio::awaitable<void> AttachLocal(const OpenLocal& open_local);
+  asio::awaitable<bool> HandOverPending();
   asio::awaitable<void> LocalToChannel();
   asio::awaitable<void> ChannelToLocal();
+  // One frame from the peer: false when the tunnel ends with it.
+  asio::awaitable<bool> OnPeerFrame(const net::Frame& frame);
+  asio::awaitable<bool> OnPeerData(const Bytes& plaintext, bool final);
+  bool OnPeerControl(const Bytes& plaintext, bool final);
   void Finish(Ending ending);
+  // After the end: our final message, receipt and abort, as the ending asks.
+  asio::awaitable<void> TellTheEnd(const Ending& ending);
+  asio::awaitable<void> WaitLocalToChannelBounded();
+  asio::awaitable<void> StopTasks();
   void SendReceipt(const Ending& ending);
-  asio::awaitable<void> SendFinal(const std::string& reason);
+  void SendFinal(wire::EndReason reason);
+  Ending LocalClosed(std::string message) const;
 
   std::shared_ptr<net::WsConnection> ws_;
   Channel ch_;
-  std::string close_reason_;
+  wire::Party side_;
   std::optional<net::tcp::socket> local_;
   std::deque<std::string> pending_;  // peer data that arrived before the local stream existed
   size_t pending_bytes_ = 0;
   bool local_ready_ = false;  // pending_ was handed over; data now goes straight to local_
+  bool opening_ = false;      // OpenLocal is running
   std::unique_ptr<net::AsyncEvent> local_attached_, done_, tasks_done_;
   std::unique_ptr<net::AsyncEvent> local_to_channel_done_;  // no sealed message still in hand
   bool local_to_channel_started_ = false;

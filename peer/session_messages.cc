@@ -114,21 +114,32 @@ std::optional<HostHello> DecodeHostHello(const nlohmann::json& message) {
 }
 
 nlohmann::json EncodeConsent(ConsentState state) {
-  const char* name = state == ConsentState::kAsking    ? "asking"
-                     : state == ConsentState::kControl ? "control"
-                                                       : "view_only";
-  return {{"type", "consent"}, {"state", name}};
+  return {{"type", "consent"}, {"state", wire::ToWire(state)}};
 }
 
 std::optional<ConsentState> DecodeConsent(const nlohmann::json& message) {
   if (!IsType(message, "consent")) return std::nullopt;
   auto f = message.find("state");
   if (f == message.end() || !f->is_string()) return std::nullopt;
-  const auto& state = f->get_ref<const std::string&>();
-  if (state == "asking") return ConsentState::kAsking;
-  if (state == "control") return ConsentState::kControl;
-  if (state == "view_only") return ConsentState::kViewOnly;
-  return std::nullopt;
+  return wire::FromWire<ConsentState>(f->get_ref<const std::string&>());
+}
+
+nlohmann::json EncodeClose(wire::EndReason reason) {
+  return {{"type", "close"}, {"reason", wire::ToWire(reason)}};
+}
+
+std::optional<wire::EndReason> DecodeClose(const nlohmann::json& message) {
+  if (!IsType(message, "close")) return std::nullopt;
+  auto r = message.find("reason");
+  if (r == message.end() || !r->is_string()) return wire::EndReason::kClosed;
+  return wire::FromWire<wire::EndReason>(r->get_ref<const std::string&>())
+      .value_or(wire::EndReason::kOther);
+}
+
+std::string MessageType(const nlohmann::json& message) {
+  if (!message.is_object()) return {};
+  auto t = message.find("type");
+  return t != message.end() && t->is_string() ? t->get<std::string>() : std::string();
 }
 
 nlohmann::json EncodeRequestControl() { return {{"type", "request_control"}}; }

@@ -9,8 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "common/bytes.h"
+#include "common/vocabulary.h"
 
 namespace telemaint::peer {
+
+// Control JSON inside the channel (inner type kInnerControl): small, rare, and checked field by
+// field by whoever handles it.
+inline constexpr size_t kMaxSessionMessage = 4096;
 
 inline constexpr size_t kMaxMonitors = 16;
 inline constexpr size_t kMaxMonitorName = 64;
@@ -51,9 +56,17 @@ std::optional<HostHello> DecodeHostHello(const nlohmann::json& message);
 
 // host -> viewer: what the person at the customer's screen decided, and every change.
 // {"type":"consent","state":"asking"|"control"|"view_only"}
-enum class ConsentState { kAsking, kControl, kViewOnly };
+using ConsentState = wire::ConsentState;
 nlohmann::json EncodeConsent(ConsentState state);
 std::optional<ConsentState> DecodeConsent(const nlohmann::json& message);
+
+// either side, last in every session (sealed with the stream's final tag): how it ended.
+// {"type":"close","reason":WORD}. Decoding gives the reason of any "close" (kClosed without
+// one, kOther for a word this version does not know); nullopt for any other message.
+nlohmann::json EncodeClose(wire::EndReason reason);
+std::optional<wire::EndReason> DecodeClose(const nlohmann::json& message);
+// The message's "type", or "" when it has none (the tunnel dispatches on it).
+std::string MessageType(const nlohmann::json& message);
 
 // viewer -> host: from a view-only session, ask for control (the person is asked again).
 nlohmann::json EncodeRequestControl();

@@ -14,7 +14,7 @@ constexpr size_t kMaxReceipt = wire::kMaxReceiptBytes;
 
 SignedReceipt SignReceipt(const ReceiptFacts& f, const crypto::SigningKey& key) {
   nlohmann::json j = {{"type", kType},
-                      {"role", f.role},
+                      {"role", wire::ToWire(f.role)},
                       {"session", f.session},
                       {"transcript", ToHex(f.transcript)},
                       {"host_key", ToHex(f.host_key)},
@@ -23,7 +23,7 @@ SignedReceipt SignReceipt(const ReceiptFacts& f, const crypto::SigningKey& key) 
                       {"start", f.start_ms},
                       {"end", f.end_ms},
                       {"permissions", f.permissions},
-                      {"ending", f.ending}};
+                      {"ending", wire::ToWire(f.ending)}};
   SignedReceipt out;
   out.text = j.dump(-1, ' ', /*ensure_ascii=*/true, nlohmann::json::error_handler_t::replace);
   out.signature = key.Sign(crypto::ReceiptStatement(out.text));
@@ -35,9 +35,10 @@ Result<ReceiptFacts> ParseReceipt(const std::string& text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Status::InvalidInput("not a session receipt");
   ReceiptFacts f;
+  std::string role;
   try {
     if (j.at("type").get<std::string>() != kType) return Status::InvalidInput("not a session receipt");
-    f.role = j.at("role").get<std::string>();
+    role = j.at("role").get<std::string>();
     f.session = j.at("session").get<std::string>();
     f.transcript = FromHex(j.at("transcript").get<std::string>());
     f.host_key = FromHex(j.at("host_key").get<std::string>());
@@ -46,11 +47,14 @@ Result<ReceiptFacts> ParseReceipt(const std::string& text) {
     f.start_ms = j.at("start").get<int64_t>();
     f.end_ms = j.at("end").get<int64_t>();
     f.permissions = j.at("permissions").get<std::vector<std::string>>();
-    f.ending = j.at("ending").get<std::string>();
+    f.ending = wire::FromWire<wire::EndReason>(j.at("ending").get<std::string>())
+                   .value_or(wire::EndReason::kOther);
   } catch (const nlohmann::json::exception&) {
     return Status::InvalidInput("a receipt field is missing or of the wrong type");
   }
-  if (f.role != "host" && f.role != "viewer") return Status::InvalidInput("unknown receipt role");
+  auto party = wire::FromWire<wire::Party>(role);
+  if (!party || party == wire::Party::kRelay) return Status::InvalidInput("unknown receipt role");
+  f.role = *party;
   return f;
 }
 
@@ -58,20 +62,24 @@ Result<ReceiptFacts> CheckReceipt(const std::string& text, ByteView signature) {
   auto parsed = ParseReceipt(text);
   if (!parsed.ok()) return parsed;
   ReceiptFacts& f = *parsed;
-  const Bytes& key = f.role == "host" ? f.host_key : f.technician_key;
+  const Bytes& key = f.role == wire::Party::kHost ? f.host_key : f.technician_key;
   if (key.size() != crypto::kSignaturePublicKeyBytes)
     return Status::InvalidInput("the receipt does not name its signer's key");
   if (!crypto::VerifySignature(key, crypto::ReceiptStatement(text), signature))
-    return Status::AuthFailed("the " + f.role + "'s receipt signature does not verify");
+    return Status::AuthFailed("the " + std::string(wire::ToWire(f.role)) +
+                              "'s receipt signature does not verify");
   return parsed;
 }
 
 Result<ReceiptFacts> CheckReceiptFor(const std::string& text, ByteView signature,
-                                     const std::string& role, const std::string& session,
+                                     wire::Party side, const std::string& session,
                                      const std::string& technician) {
   auto facts = CheckReceipt(text, signature);
   if (!facts.ok()) return facts;
-  if (facts->role != role) return Status::InvalidInput("the " + role + "'s receipt is signed as the " + facts->role + "'s");
+  const std::string role(wire::ToWire(side));
+  if (facts->role != side)
+    return Status::InvalidInput("the " + role + "'s receipt is signed as the " +
+                                std::string(wire::ToWire(facts->role)) + "'s");
   if (facts->session != session)
     return Status::InvalidInput("the " + role + "'s receipt is for another session");
   if (facts->technician != technician)

@@ -11,6 +11,7 @@
 
 #include "common/bytes.h"
 #include "common/status.h"
+#include "common/vocabulary.h"
 
 namespace telemaint::crypto {
 class SigningKey;
@@ -19,15 +20,16 @@ class SigningKey;
 namespace telemaint::receipt {
 
 struct ReceiptFacts {
-  std::string role;  // "host" or "viewer": whose receipt
+  wire::Party role = wire::Party::kHost;  // whose receipt: the host's or the viewer's
   std::string session;
   Bytes transcript;                // crypto::TranscriptHash(channel binding)
   Bytes host_key, technician_key;  // as proven inside the channel (empty if unknown)
   std::string technician;          // the account the relay named
   int64_t start_ms = 0, end_ms = 0;  // this end's clock, unix milliseconds
-  // In order, at most 32: "control", "view_only", "denied", "no_answer", "stopped" (host).
+  // In order, at most kMaxReceiptPermissions: the words of wire::Permission, and the host's
+  // "stopped" (wire::ConsentEvent::kStopped) when the person stopped the session.
   std::vector<std::string> permissions;
-  std::string ending;                    // the reason the session ended
+  wire::EndReason ending = wire::EndReason::kOther;  // how the session ended, for this side
 };
 
 struct SignedReceipt {
@@ -48,7 +50,7 @@ Result<ReceiptFacts> CheckReceipt(const std::string& text, ByteView signature);
 // CheckReceipt, and that the receipt is `role`'s (host or viewer), for `session` and
 // `technician`: what the relay checks before keeping one and the auditor's tool checks again.
 Result<ReceiptFacts> CheckReceiptFor(const std::string& text, ByteView signature,
-                                     const std::string& role, const std::string& session,
+                                     wire::Party role, const std::string& session,
                                      const std::string& technician);
 
 // Entries a receipt lists at most: a person toggling for hours must not push it past what the

@@ -5,43 +5,40 @@
 // HTTP Basic authentication with an auditor (or admin) account; technicians are refused. The
 // records are the relay's own, unchanged: telemaint-audit verifies them against the pinned key,
 // so this endpoint needs no trust. Each head read (one per audit run) is itself recorded.
-#include <boost/beast/core/detail/base64.hpp>
 #include <charconv>
 
 #include "audit/record.h"
 #include "audit/store.h"
 #include "common/log.h"
+#include "crypto/base64.h"
 #include "crypto/secret.h"
 #include "relay/core.h"
-#include "relay/messages.h"
 
 namespace telemaint::relay {
 
 using namespace net;
+using wire::ErrorCode;
 
 namespace {
 
 constexpr int64_t kDefaultLimit = 10000, kMaxLimit = 100000;
 constexpr size_t kMaxPageBytes = 8u << 20;  // a page stops after the record that passes this
 
-// "user:password" from "Basic base64"; false when malformed.
-bool DecodeBasic(const std::string& header, std::string& user, std::string& password) {
+// "user:password" from "Basic base64"; false when malformed. Wipes what held the password.
+bool DecodeBasic(std::string& header, std::string& user, std::string& password) {
   const std::string prefix = "Basic ";
-  if (header.compare(0, prefix.size(), prefix) != 0 || header.size() > 1024) return false;
-  std::string encoded = header.substr(prefix.size());
-  std::string decoded(beast::detail::base64::decoded_size(encoded.size()), '\0');
-  auto [written, read] = beast::detail::base64::decode(decoded.data(), encoded.data(), encoded.size());
-  crypto::Wipe(encoded);
-  decoded.resize(written);
-  auto colon = decoded.find(':');
-  if (colon == std::string::npos || read == 0) {
-    crypto::Wipe(decoded);
-    return false;
+  const bool basic = header.compare(0, prefix.size(), prefix) == 0 && header.size() <= 1024;
+  auto decoded = basic ? crypto::Base64Decode(std::string_view(header).substr(prefix.size()))
+                       : std::nullopt;
+  crypto::Wipe(header);
+  if (!decoded) return false;
+  const auto colon = decoded->find(':');
+  if (colon != std::string::npos) {
+    user = decoded->substr(0, colon);
+    password = decoded->substr(colon + 1);
   }
-  user = decoded.substr(0, colon);
-  password = decoded.substr(colon + 1);
-  crypto::Wipe(decoded);
-  return true;
+  crypto::Wipe(*decoded);
+  return colon != std::string::npos;
 }
 
 // The value of `name` in a query string, or nullopt.
@@ -64,68 +61,76 @@ std::optional<int64_t> QueryNumber(const std::string& query, const std::string& 
   return std::nullopt;
 }
 
-HttpAnswer Json(int status, const std::string& error) {
+HttpAnswer Json(int status, std::string_view error) {
   HttpAnswer a;
   a.status = status;
   a.body = nlohmann::json{{"error", error}}.dump();
   return a;
 }
 
+HttpAnswer AskForCredentials(std::string_view error) {
+  HttpAnswer a = Json(401, error);
+  a.ask_for_credentials = true;
+  return a;
+}
+
+HttpAnswer RefusedLogin(ErrorCode error) {
+  if (error == ErrorCode::kForbidden) return Json(403, "this account may not read the audit log");
+  if (error == ErrorCode::kAuthFailed) return AskForCredentials("wrong account or password");
+  return Json(error == ErrorCode::kRateLimited ? 429 : 503, wire::ToWire(error));
+}
+
 }  // namespace
 
-asio::awaitable<HttpAnswer> RelayCore::ServeAudit(const std::string& address,
-                                                             std::string target,
-                                                             std::string authorization) {
+asio::awaitable<HttpAnswer> RelayCore::ServeAudit(std::string address, std::string target,
+                                                  std::string authorization) {
   std::string user, password;
-  if (!DecodeBasic(authorization, user, password)) {
-    crypto::Wipe(authorization);
-    HttpAnswer a = Json(401, "an auditor account is required");
-    a.ask_for_credentials = true;
-    co_return a;
-  }
-  crypto::Wipe(authorization);
-  if (!audit_reads_.Allow(address)) co_return Json(429, std::string(msg::kRateLimited));
+  if (!DecodeBasic(authorization, user, password))
+    co_return AskForCredentials("an auditor account is required");
+  if (!audit_reads_.Allow(address)) co_return Json(429, wire::ToWire(ErrorCode::kRateLimited));
   auto auth = co_await Authenticate(address, user, std::move(password), Purpose::kAudit);
   if (!auth.ok) {
     log::Warn("audit read by '", AccountNameForLog(user), "' from ", address, " refused: ",
-              auth.error);
-    Audit("login_failed", "", {{"technician", AccountNameForLog(user)},
-                               {"address", address},
-                               {"reason", std::string(auth.error)}, {"for", "audit"}});
-    if (auth.error == msg::kForbidden) co_return Json(403, "this account may not read the audit log");
-    if (auth.error == msg::kAuthFailed) {
-      HttpAnswer a = Json(401, "wrong account or password");
-      a.ask_for_credentials = true;
-      co_return a;
-    }
-    co_return Json(auth.error == msg::kRateLimited ? 429 : 503, std::string(auth.error));
+              wire::ToWire(auth.error));
+    Audit(wire::AuditKind::kLoginFailed, "",
+          {{"technician", AccountNameForLog(user)}, {"address", address},
+           {"reason", wire::ToWire(auth.error)}, {"for", wire::kLoginForAudit}});
+    co_return RefusedLogin(auth.error);
   }
-  const std::string path = target.substr(0, target.find('?'));
-  const std::string query = target.find('?') == std::string::npos ? "" : target.substr(target.find('?') + 1);
+  const size_t question = target.find('?');
+  const std::string path = target.substr(0, question);
+  const std::string query = question == std::string::npos ? "" : target.substr(question + 1);
   if (path == "/v1/audit/key") {
     HttpAnswer a;
     a.body = nlohmann::json{{"key", audit_ ? ToHex(audit_->public_key()) : ""}}.dump();
     co_return a;
   }
-  if (path == "/v1/audit/head") {
-    // Signed now: the records an auditor then fetches must end exactly here.
-    if (!audit_) co_return Json(503, "the audit log is closed");
-    auto head = audit_->Head();
-    HttpAnswer a;
-    a.body = nlohmann::json{{"count", head.count}, {"head", ToHex(head.head)},
-                            {"time", head.time_ms}, {"signature", ToHex(head.signature)}}
-                 .dump();
-    Audit("auditor_read", "", {{"auditor", user}, {"address", address}, {"head", head.count}});
-    co_return a;
-  }
+  if (path == "/v1/audit/head") co_return AnswerHead(user, address);
   if (path != "/v1/audit/records") co_return Json(404, "unknown endpoint");
+  co_return co_await ReadAuditPage(query);
+}
+
+// Signed now: the records an auditor then fetches must end exactly here.
+HttpAnswer RelayCore::AnswerHead(const std::string& auditor, const std::string& address) {
+  if (!audit_) return Json(503, "the audit log is closed");
+  const audit::SignedHead head = audit_->Head();
+  HttpAnswer a;
+  a.body = nlohmann::json{{"count", head.count}, {"head", ToHex(head.head)},
+                          {"time", head.time_ms}, {"signature", ToHex(head.signature)}}
+               .dump();
+  Audit(wire::AuditKind::kAuditorRead, "",
+        {{"auditor", auditor}, {"address", address}, {"head", head.count}});
+  return a;
+}
+
+// Read on a pool of its own with a connection of its own: the io thread keeps serving.
+asio::awaitable<HttpAnswer> RelayCore::ReadAuditPage(std::string query) {
   const int64_t after = QueryNumber(query, "after").value_or(0);
   const int64_t limit = std::min(QueryNumber(query, "limit").value_or(kDefaultLimit), kMaxLimit);
-  // Read on the worker pool with a connection of its own: the io thread keeps serving.
   const std::string db = audit::AuditDbPath(options_.data_dir);
-  auto answer = co_await co_spawn(
+  co_return co_await co_spawn(
       audit_readers_,
-      [&]() -> asio::awaitable<HttpAnswer> {
+      [&db, after, limit]() -> asio::awaitable<HttpAnswer> {
         HttpAnswer a;
         a.content_type = "application/x-ndjson";
         auto store = audit::AuditStore::Open(db, /*read_only=*/true);
@@ -138,8 +143,6 @@ asio::awaitable<HttpAnswer> RelayCore::ServeAudit(const std::string& address,
         co_return a;
       },
       asio::use_awaitable);
-
-  co_return answer;
 }
 
 }  // namespace telemaint::relay

@@ -1,7 +1,8 @@
 #pragma once
 // The relay's shared state and connection handlers. Internal: includes Asio/Beast.
-// Everything here runs on the relay's single io thread except the password checks, which run
-// on `workers` and return to the io thread before touching any state.
+// Everything here runs on the relay's single io thread except the password checks and audit
+// page reads, which run on their own pools and return to the io thread before touching any
+// state.
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <optional>
@@ -11,6 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
+#include "common/vocabulary.h"
+#include "common/wire.h"
+#include "crypto/secret.h"
 #include "net/net.h"
 #include "net/ws_connection.h"
 #include "relay/pairing.h"
@@ -22,6 +26,8 @@ namespace telemaint::relay {
 
 struct PeerConn;
 
+// One session: two connections paired on a nameplate. Shared by both connections; the relay
+// ends it once (RelayCore::EndSession).
 struct Session {
   std::string id;  // random, 32 hex; CPace's sid
   std::string nameplate;
@@ -32,22 +38,47 @@ struct Session {
   bool ended = false;
 };
 
-struct PeerConn {
-  uint64_t id = 0;
-  bool is_host = false;
-  std::string address;  // client IP, for logs and limits
-  std::shared_ptr<net::WsConnection> conn;
-  std::shared_ptr<Session> session;
-  std::string nameplate;  // while a host waits
-  // Hosts, for the audit log: a connection id unique across relay runs, and what the hello said.
-  std::string audit_id, customer, machine, version;
-  bool gone_recorded = false;
-  bool receipt_recorded = false;  // one receipt per side and session
-  bool reserved = false;          // a host whose session is being recorded before it starts
-  int permission_records = 0;     // consent messages recorded in this session
+// A connection's state, as docs/protocol.md#state-diagrams draws it (the TLS and HTTP steps
+// before the WebSocket upgrade have no PeerConn yet).
+enum class ConnState {
+  kAwaitFirst,      // AwaitHello / AwaitJoin: the first message is awaited
+  kAuthenticating,  // viewer: the technician's password is being checked
+  kWaiting,         // host: holds `nameplate`, waits for a technician
+  kRecording,       // the session's start is being written to the audit log; for a host, a
+                    // join on its nameplate is refused meanwhile
+  kPaired,          // frames are forwarded
+  kEnded,           // the session ended; the relay waits a moment for this side's receipt
+  kClosed,          // done (for a host, its host_gone record is written)
 };
 
-// An answer to a plain HTTPS request (the auditor's endpoints).
+// What a host said in its hello, for the audit log.
+struct HostFacts {
+  std::string audit_id;  // unique across relay runs: the run's prefix and the connection id
+  std::string customer, machine, version;
+};
+
+// One connection, owned by its handler coroutine (HandleSocket); the relay's map and the
+// session hold weak references.
+struct PeerConn {
+  uint64_t id = 0;
+  wire::Party role = wire::Party::kHost;
+  std::string address;  // client IP, for logs and limits
+  std::shared_ptr<net::WsConnection> conn;
+  ConnState state = ConnState::kAwaitFirst;
+  std::string nameplate;  // while kWaiting (and kRecording)
+  std::shared_ptr<Session> session;  // from kPaired on
+  HostFacts host;                    // hosts only
+  bool receipt_recorded = false;     // one receipt per side and session
+  int permission_records = 0;        // consent messages recorded in this session
+
+  bool is_host() const { return role == wire::Party::kHost; }
+  const char* role_name() const { return is_host() ? "host" : "viewer"; }
+};
+
+using TlsStream = net::beast::ssl_stream<net::beast::tcp_stream>;
+using Request = net::http::request<net::http::empty_body>;
+
+// An answer to a plain HTTPS request (the health check, the auditor's endpoints).
 struct HttpAnswer {
   int status = 200;
   std::string body, content_type = "application/json";
@@ -65,50 +96,96 @@ class RelayCore {
   void Start();     // accept loop and expiry sweeper
   void Shutdown();  // io thread only
   RelayStats& stats() { return *stats_; }
+  bool stopping() const { return stopping_; }
+  // Returns once Shutdown was called.
+  net::asio::awaitable<void> WaitStopping();
+  // Returns once no connection is left (true), or after `limit` (false).
+  net::asio::awaitable<bool> WaitConnectionsClosed(Clock::duration limit);
   // Closes every peer's socket now (after the shutdown grace).
   void AbortAll();
-  bool stopping() const { return stopping_; }
   // The audit log's closing records and final checkpoint (after the io loop ends).
   void CloseAudit();
 
  private:
+  // Accepting (server.cc).
   net::asio::awaitable<void> AcceptLoop();
   net::asio::awaitable<void> SweepLoop();
+  void ExpireNameplates();
   net::asio::awaitable<void> HandleSocket(net::tcp::socket socket);
+  net::asio::awaitable<std::optional<Request>> ReadRequest(TlsStream& stream,
+                                                           net::beast::flat_buffer& buffer,
+                                                           const std::string& address);
+  // The answer to an HTTP request that is not a WebSocket upgrade; nullopt: upgrade it.
+  net::asio::awaitable<std::optional<HttpAnswer>> AnswerHttp(const std::string& address,
+                                                             Request& req);
+  net::asio::awaitable<void> UpgradeToWebSocket(TlsStream stream, Request req,
+                                                std::string address);
+  net::asio::awaitable<void> ServeWebSocket(net::WsStream ws, wire::Party role,
+                                            std::string address);
+
+  // Hosts (hosts.cc) and viewers (viewers.cc).
   net::asio::awaitable<void> RunHost(std::shared_ptr<PeerConn> peer);
+  bool StartWaiting(PeerConn& peer, const wire::Hello& hello);
   net::asio::awaitable<void> RunViewer(std::shared_ptr<PeerConn> peer);
-  net::asio::awaitable<void> ReadLoop(std::shared_ptr<PeerConn> peer);
+  net::asio::awaitable<std::optional<wire::Join>> ReadJoin(PeerConn& peer);
+  net::asio::awaitable<std::optional<User>> LogIn(PeerConn& peer, wire::Join& join);
+  std::shared_ptr<PeerConn> WaitingHost(PeerConn& viewer, const std::string& user,
+                                        const std::string& nameplate);
+  net::asio::awaitable<bool> RecordSessionStart(PeerConn& host, PeerConn& viewer,
+                                                const std::string& user,
+                                                const std::string& ticket,
+                                                const std::string& session_id);
   // Receives the first message, with a deadline; sends `timeout` when it passes.
   net::asio::awaitable<std::optional<net::Frame>> FirstMessage(PeerConn& peer);
 
+  // Logins (login.cc). Who may log in for what: technicians (and admins) join sessions;
+  // auditors (and admins) read the audit log.
   struct AuthOutcome {
     bool ok = false;
     std::optional<User> user;
-    std::string_view error;
+    wire::ErrorCode error = wire::ErrorCode::kInternal;
   };
-  // Who may log in for what: technicians (and admins) join sessions; auditors (and admins)
-  // read the audit log.
   enum class Purpose { kSession, kAudit };
-  net::asio::awaitable<AuthOutcome> Authenticate(const std::string& address,
-                                                 const std::string& name, std::string password,
-                                                 Purpose purpose = Purpose::kSession);
-  // GET /v1/audit/...: the read-only auditor endpoints (relay/audit_http.cc).
-  net::asio::awaitable<HttpAnswer> ServeAudit(const std::string& address, std::string target,
-                                              std::string authorization);
+  net::asio::awaitable<AuthOutcome> Authenticate(std::string address, std::string name,
+                                                 std::string password, Purpose purpose);
+  std::optional<wire::ErrorCode> RefuseBeforeChecking(const std::string& address,
+                                                      const std::string& name);
+  AuthOutcome CheckPassword(const std::string& name, const crypto::SecretBytes& password,
+                            Purpose purpose);
+  void CountOutcome(const std::string& address, const std::string& name,
+                    const AuthOutcome& outcome);
 
-  // The session was recorded (session_start is durable): pair the two.
+  // GET /v1/audit/...: the read-only auditor endpoints (audit_http.cc).
+  net::asio::awaitable<HttpAnswer> ServeAudit(std::string address, std::string target,
+                                              std::string authorization);
+  net::asio::awaitable<HttpAnswer> ReadAuditPage(std::string query);
+  HttpAnswer AnswerHead(const std::string& auditor, const std::string& address);
+
+  // Sessions (sessions.cc): pairing, forwarding, the messages of a paired peer, the end.
   void Pair(const std::shared_ptr<PeerConn>& host, const std::shared_ptr<PeerConn>& viewer,
             const User& technician, const std::string& ticket, const std::string& session_id);
+  net::asio::awaitable<void> ReadLoop(std::shared_ptr<PeerConn> peer);
+  void OnReceiveError(PeerConn& peer, const net::error_code& ec);
+  // A text frame from a peer after its first message; false: the connection ends.
+  bool OnControl(const std::shared_ptr<PeerConn>& peer, const std::string& text);
+  void OnConsent(PeerConn& peer, const wire::Consent& consent);
+  void OnReceipt(PeerConn& peer, const wire::Receipt& receipt);
+  void OnAbort(PeerConn& peer, const wire::Abort& abort);
+  // A binary frame: forwarded to the other side, waiting while its queue is full.
+  net::asio::awaitable<void> Forward(PeerConn& peer, std::string data);
   // Ends the session once: tells the other side why and closes both connections.
-  void EndSession(const std::shared_ptr<Session>& session, std::string_view reason,
+  void EndSession(const std::shared_ptr<Session>& session, wire::EndReason reason,
                   const PeerConn* initiator);
-  void SendError(PeerConn& peer, std::string_view code);
+  void CloseAfterReceipt(PeerConn& peer);
+
+  void SendError(PeerConn& peer, wire::ErrorCode code);
   // Queues an audit record (written by the log's own thread; failures are logged there).
-  void Audit(const std::string& kind, const std::string& session, nlohmann::json data);
+  void Audit(wire::AuditKind kind, const std::string& session, nlohmann::json data);
   // Appends one and waits until it is durable: false if it could not be written.
-  net::asio::awaitable<bool> AuditDurable(std::string kind, std::string session,
+  net::asio::awaitable<bool> AuditDurable(wire::AuditKind kind, std::string session,
                                           nlohmann::json data);
-  void AuditHostGone(PeerConn& peer, const std::string& reason);
+  // A host connection is done: host_gone is recorded once, and the state becomes kClosed.
+  void CloseHost(PeerConn& peer, wire::EndReason reason);
   void Forget(PeerConn& peer);
 
   net::asio::io_context& io_;
@@ -121,10 +198,10 @@ class RelayCore {
   uint16_t port_ = 0;
   PairingRegistry registry_;
   RateLimiter joins_;
-  RateLimiter audit_reads_;
-  RateLimiter host_connects_;  // per address: new hosts (each one is audited)  // per address, apart from joins: an audit never slows technicians
+  RateLimiter audit_reads_;     // per address, apart from joins: an audit never slows technicians
+  RateLimiter host_connects_;   // per address: new hosts (each one is audited)
   LoginThrottle failures_by_address_, failures_by_account_;
-  net::asio::thread_pool workers_{2};
+  net::asio::thread_pool workers_{2};  // password checks (Argon2id)
   // Audit pages are read here, apart from the password checks: a large read never delays a
   // technician's login.
   net::asio::thread_pool audit_readers_{1};
@@ -132,11 +209,14 @@ class RelayCore {
   uint64_t next_id_ = 1;
   size_t logins_in_flight_ = 0;
   bool stopping_ = false;
+  net::AsyncEvent stopping_event_;
   // Shared with each connection's coroutine: a coroutine frame destroyed after the core (at
-  // io_context teardown) still updates live counters, never freed memory.
+  // io_context teardown) still updates live counters, never freed memory; it wakes
+  // WaitConnectionsClosed only while the core exists (a weak reference).
   std::shared_ptr<RelayStats> stats_ = std::make_shared<RelayStats>();
   using AddressCounts = std::unordered_map<std::string, size_t>;
   std::shared_ptr<AddressCounts> per_address_ = std::make_shared<AddressCounts>();
+  std::shared_ptr<net::AsyncEvent> connections_changed_;
 };
 
 }  // namespace telemaint::relay

@@ -86,16 +86,17 @@ void Relay::Run(bool handle_signals, const std::function<void()>& on_ready) {
     });
   }
   core->Start();
-  // After Shutdown, give peers up to 3 s to receive their notice and close, then stop.
+  // After Shutdown, peers have up to 3 s to receive their notice and close; then whoever did
+  // not leave in time is cut off, and the loop stops.
   co_spawn(io, [&io, core, &signals]() -> asio::awaitable<void> {
-    while (!core->stopping()) co_await SleepFor(std::chrono::milliseconds(50));
+    co_await core->WaitStopping();
     error_code ignored;
     signals.cancel(ignored);
-    auto deadline = Clock::now() + std::chrono::seconds(3);
-    while (core->stats().connections > 0 && Clock::now() < deadline)
-      co_await SleepFor(std::chrono::milliseconds(20));
-    core->AbortAll();  // whoever did not leave in time
-    co_await SleepFor(std::chrono::milliseconds(50));
+    const bool all_left = co_await core->WaitConnectionsClosed(std::chrono::seconds(3));
+    if (!all_left) {
+      core->AbortAll();
+      co_await SleepFor(std::chrono::milliseconds(50));  // their handlers unwind
+    }
     io.stop();
   }, asio::detached);
   if (on_ready) on_ready();

@@ -1,8 +1,9 @@
 #pragma once
 // telemaint-relay as a library: accepts hosts and viewers over TLS WebSockets, pairs them by
 // nameplate, authenticates technicians, and forwards end-to-end encrypted frames it cannot read.
-// See docs/protocol.md. Run() drives everything on the calling thread (plus a small worker pool
-// for password hashing); Shutdown() and stats() may be called from any thread.
+// See docs/protocol.md. Run() drives the connections on the calling thread; password checks,
+// audit page reads and the audit log's writer have threads of their own. Shutdown() and
+// stats() may be called from any thread.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "common/wire.h"
 #include "relay/clock.h"
 
 namespace telemaint::relay {
@@ -34,8 +36,8 @@ struct RelayOptions {
   // log, so a loop of connections must not fill the disk.
   double hosts_per_minute = 120;
   double host_burst = 60;
-  size_t max_control_bytes = 4096;      // a text frame
-  size_t max_data_frame = (1u << 20) + 64;  // a binary frame (64 KiB of RFB plus overhead fits)
+  size_t max_control_bytes = wire::kMaxControlBytes;  // a text frame
+  size_t max_data_frame = wire::kMaxDataFrameBytes;   // a binary frame
   size_t queue_frames = 16;             // per connection, outbound
   size_t queue_bytes = 2u << 20;
   int audit_checkpoint_every = 100;     // records between signed checkpoints of the audit log

@@ -1,19 +1,25 @@
-// Accepting connections: TLS, the HTTP request (health check or WebSocket upgrade), limits on
-// connection count and handshake time, the expiry sweeper and shutdown.
+// Accepting connections: TLS, the HTTP request (health check, auditor endpoints or WebSocket
+// upgrade), limits on connection count and handshake time, the expiry sweeper and shutdown.
 #include "common/address.h"
 #include "common/log.h"
-#include "common/wire.h"
 #include "crypto/password.h"
 #include "crypto/random.h"
+#include "net/local_socket.h"
 #include "relay/core.h"
 #include "relay/messages.h"
 
 namespace telemaint::relay {
 
 using namespace net;
+using wire::ErrorCode;
 
 namespace {
 constexpr size_t kHandshakeSlack = 64;  // connections over the limit still told "busy"
+// The TLS deadline covers the request; an auditor's login and page of records get this.
+constexpr auto kAuditRequestTime = std::chrono::seconds(120);
+// An auditor's tool reads every page over one connection; it is closed after this many.
+constexpr int kMaxAuditRequests = 1000;
+
 
 uint32_t RandomBelow(uint32_t n) { return crypto::RandomUniform(n); }
 
@@ -23,6 +29,78 @@ PairingRegistry::Options RegistryOptions(const RelayOptions& o) {
   r.ttl = o.code_ttl;
   return r;
 }
+
+// One connection counted, overall and for its address, while its handler runs.
+class ConnectionSlot {
+ public:
+  ConnectionSlot(std::shared_ptr<RelayStats> stats,
+                 std::shared_ptr<std::unordered_map<std::string, size_t>> per_address,
+                 std::weak_ptr<AsyncEvent> changed, std::string address)
+      : stats_(std::move(stats)),
+        per_address_(std::move(per_address)),
+        changed_(std::move(changed)),
+        address_(std::move(address)) {
+    ++stats_->connections;
+    ++(*per_address_)[address_];
+  }
+  ~ConnectionSlot() {
+    --stats_->connections;
+    if (--(*per_address_)[address_] == 0) per_address_->erase(address_);
+    if (auto changed = changed_.lock()) changed->Notify();
+  }
+
+ private:
+  std::shared_ptr<RelayStats> stats_;
+  std::shared_ptr<std::unordered_map<std::string, size_t>> per_address_;
+  std::weak_ptr<AsyncEvent> changed_;
+  std::string address_;
+};
+
+// Writes the answer; unless `again` (another request may follow), closes the connection.
+// false: the connection failed.
+asio::awaitable<bool> Respond(TlsStream& stream, unsigned version, HttpAnswer answer,
+                              bool again) {
+  http::response<http::string_body> res{static_cast<http::status>(answer.status), version};
+  res.set(http::field::server, "telemaint-relay");
+  res.set(http::field::content_type, answer.content_type);
+  if (answer.ask_for_credentials)
+    res.set(http::field::www_authenticate, "Basic realm=\"telemaint audit\"");
+  res.keep_alive(again);
+  res.body() = std::move(answer.body);
+  res.prepare_payload();
+  error_code ec;
+  co_await http::async_write(stream, res, Nothrow(ec));
+  if (again && !ec) co_return true;
+  error_code ignored;
+  co_await stream.async_shutdown(Nothrow(ignored));
+  co_return false;
+}
+
+bool IsAuditRequest(const Request& req) {
+  return req.target().starts_with("/v1/audit/") && req.method() == http::verb::get;
+}
+
+HttpAnswer JsonAnswer(int status, nlohmann::json body) {
+  HttpAnswer a;
+  a.status = status;
+  a.body = body.dump();
+  return a;
+}
+
+void SetWebSocketOptions(WsStream& ws, const RelayOptions& options) {
+  websocket::stream_base::timeout t{};
+  t.handshake_timeout = options.tls_timeout;
+  t.idle_timeout = options.idle_timeout;
+  t.keep_alive_pings = true;
+  ws.set_option(t);
+  websocket::permessage_deflate pmd;  // ciphertext does not compress
+  pmd.server_enable = false;
+  ws.set_option(pmd);
+  ws.read_message_max(0);  // WsConnection enforces the limits itself
+  ws.write_buffer_bytes(65536);
+  beast::get_lowest_layer(ws).expires_never();
+}
+
 }  // namespace
 
 RelayCore::RelayCore(asio::io_context& io, RelayOptions options,
@@ -40,7 +118,9 @@ RelayCore::RelayCore(asio::io_context& io, RelayOptions options,
       audit_reads_(600, 200, options_.now),
       host_connects_(options_.hosts_per_minute, options_.host_burst, options_.now),
       failures_by_address_({}, options_.now),
-      failures_by_account_({}, options_.now) {}
+      failures_by_account_({}, options_.now),
+      stopping_event_(io.get_executor()),
+      connections_changed_(std::make_shared<AsyncEvent>(io.get_executor())) {}
 
 RelayCore::~RelayCore() {
   workers_.join();
@@ -50,16 +130,11 @@ RelayCore::~RelayCore() {
 Status RelayCore::Listen() {
   auto hp = ParseHostPort(options_.listen, /*allow_zero=*/true);
   if (!hp.ok()) return hp.status();
-  error_code ec;
-  auto addr = asio::ip::make_address(hp->host, ec);
-  if (ec) return Status::InvalidInput("--listen needs an IP address, got '" + hp->host + "'");
-  tcp::endpoint ep(addr, hp->port);
-  acceptor_.open(ep.protocol(), ec);
-  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(ep, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status::Io("cannot listen on " + options_.listen + ": " + ec.message());
-  port_ = acceptor_.local_endpoint().port();
+  auto listening = ListenOn(acceptor_, *hp, asio::socket_base::max_listen_connections);
+  if (!listening.ok() && listening.status().code() == Status::Code::kInvalidInput)
+    return Status::InvalidInput("--listen " + listening.status().message());
+  if (!listening.ok()) return listening.status();
+  port_ = *listening;
   return Status::Ok();
 }
 
@@ -95,43 +170,42 @@ asio::awaitable<void> RelayCore::AcceptLoop() {
 }
 
 asio::awaitable<void> RelayCore::SweepLoop() {
-  while (!stopping_) {
-    if (!co_await SleepFor(std::chrono::milliseconds(250))) break;
-    for (uint64_t host_id : registry_.ExpireDue()) {
-      auto it = peers_.find(host_id);
-      if (it == peers_.end()) continue;
-      if (auto peer = it->second.lock()) {
-        log::Info("nameplate ", peer->nameplate, " expired (host ", peer->address, ")");
-        Audit("code_expired", "", {{"conn", peer->audit_id}, {"nameplate", peer->nameplate}});
-        peer->nameplate.clear();
-        SendError(*peer, msg::kCodeExpired);
-      }
-    }
+  const Clock::duration every = std::chrono::milliseconds(250);
+  bool slept = true;
+  while (!stopping_ && slept) {
+    slept = co_await SleepFor(every);
+    if (!slept) continue;
+    ExpireNameplates();
     stats_->waiting_hosts = registry_.waiting();
   }
 }
 
-void RelayCore::SendError(PeerConn& peer, std::string_view code) {
-  peer.conn->SendText(wire::Encode(wire::Error{std::string(code), msg::Sentence(code)}));
-  peer.conn->CloseAfterFlush(websocket::close_code::policy_error, std::string(code));
+void RelayCore::ExpireNameplates() {
+  for (uint64_t host_id : registry_.ExpireDue()) {
+    auto it = peers_.find(host_id);
+    if (it == peers_.end()) continue;
+    auto peer = it->second.lock();
+    if (!peer) continue;
+    log::Info("nameplate ", peer->nameplate, " expired (host ", peer->address, ")");
+    Audit(wire::AuditKind::kCodeExpired, "",
+          {{"conn", peer->host.audit_id}, {"nameplate", peer->nameplate}});
+    peer->nameplate.clear();
+    SendError(*peer, ErrorCode::kCodeExpired);
+  }
+}
+
+void RelayCore::SendError(PeerConn& peer, ErrorCode code) {
+  peer.conn->SendText(wire::Encode(wire::Error{code, msg::Sentence(code)}));
+  peer.conn->CloseAfterFlush(websocket::close_code::policy_error,
+                             std::string(wire::ToWire(code)));
 }
 
 asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   error_code ec;
   std::string address = socket.remote_endpoint(ec).address().to_string();
-  ++stats_->connections;
-  ++(*per_address_)[address];
-  struct Count {
-    std::shared_ptr<RelayStats> stats;
-    std::shared_ptr<AddressCounts> per_address;
-    std::string address;
-    ~Count() {
-      --stats->connections;
-      if (--(*per_address)[address] == 0) per_address->erase(address);
-    }
-  } count{stats_, per_address_, address};
+  ConnectionSlot slot(stats_, per_address_, connections_changed_, address);
   socket.set_option(tcp::no_delay(true), ec);
-  beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls_);
+  TlsStream stream(std::move(socket), *tls_);
   beast::get_lowest_layer(stream).expires_after(options_.tls_timeout);
   error_code hec;
   co_await stream.async_handshake(ssl::stream_base::server, Nothrow(hec));
@@ -139,96 +213,87 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
     log::Info("TLS handshake with ", address, " failed: ", hec.message());
     co_return;
   }
-
   beast::flat_buffer buffer;
+  for (int served = 1;; ++served) {
+    auto req = co_await ReadRequest(stream, buffer, address);
+    if (!req) co_return;
+    if (IsAuditRequest(*req)) beast::get_lowest_layer(stream).expires_after(kAuditRequestTime);
+    auto answer = co_await AnswerHttp(address, *req);
+    if (!answer) {
+      co_await UpgradeToWebSocket(std::move(stream), std::move(*req), std::move(address));
+      co_return;
+    }
+    const bool again = IsAuditRequest(*req) && req->keep_alive() && served < kMaxAuditRequests;
+    const bool open = co_await Respond(stream, req->version(), std::move(*answer), again);
+    if (!open) co_return;
+    // The next request of an auditor's tool must come soon, as the first had to.
+    beast::get_lowest_layer(stream).expires_after(options_.tls_timeout);
+  }
+}
+
+asio::awaitable<std::optional<Request>> RelayCore::ReadRequest(TlsStream& stream,
+                                                               beast::flat_buffer& buffer,
+                                                               const std::string& address) {
   http::request_parser<http::empty_body> parser;
   parser.header_limit(8192);
   parser.body_limit(0);
-  error_code rec;
-  co_await http::async_read(stream, buffer, parser, Nothrow(rec));
-  if (rec) {
-    log::Info("no valid HTTP request from ", address, ": ", rec.message());
-    co_return;
+  error_code ec;
+  co_await http::async_read(stream, buffer, parser, Nothrow(ec));
+  if (ec == http::error::end_of_stream) co_return std::nullopt;  // a kept connection ended
+  if (ec) {
+    log::Info("no valid HTTP request from ", address, ": ", ec.message());
+    co_return std::nullopt;
   }
-  auto req = parser.release();
-  std::string target(req.target());
+  co_return parser.release();
+}
 
-  // Called with named arguments: GCC 12 mishandles temporaries passed to coroutines.
-  auto respond = [&](http::status status, const std::string& body,
-                     const char* content_type = "application/json",
-                     bool ask_for_credentials = false) -> asio::awaitable<void> {
-    http::response<http::string_body> res{status, req.version()};
-    res.set(http::field::server, "telemaint-relay");
-    res.set(http::field::content_type, content_type);
-    if (ask_for_credentials) res.set(http::field::www_authenticate, "Basic realm=\"telemaint audit\"");
-    res.keep_alive(false);
-    res.body() = body;
-    res.prepare_payload();
-    error_code ignored;
-    co_await http::async_write(stream, res, Nothrow(ignored));
-    co_await stream.async_shutdown(Nothrow(ignored));
-  };
-
-  if (target == "/healthz" && req.method() == http::verb::get) {
-    const std::string body = R"({"status":"ok"})";
-    co_await respond(http::status::ok, body);
-    co_return;
-  }
-  if (target.rfind("/v1/audit/", 0) == 0 && req.method() == http::verb::get) {
-    std::string authorization(req[http::field::authorization]);
-    req.erase(http::field::authorization);  // the password is not kept in the request
-    // The TLS deadline covered the request; a login and a page of records get their own.
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(120));
-    auto answer = co_await ServeAudit(address, target, std::move(authorization));
-    const auto status = static_cast<http::status>(answer.status);
-    co_await respond(status, answer.body, answer.content_type.c_str(), answer.ask_for_credentials);
-    co_return;
-  }
-  bool is_host = target == "/v1/host";
-  if ((!is_host && target != "/v1/viewer") || !websocket::is_upgrade(req)) {
-    const std::string body = R"({"error":"unknown endpoint"})";
-    co_await respond(http::status::not_found, body);
-    co_return;
-  }
-  if (stopping_ || stats_->connections > options_.max_connections) {
-    log::Warn("refused ", address, ": ", stopping_ ? "shutting down" : "connection limit reached");
-    std::string_view code = stopping_ ? msg::kShuttingDown : msg::kServerBusy;
-    const std::string body = R"({"error":")" + std::string(code) + R"(","message":")" +
-                             msg::Sentence(code) + "\"}";
-    co_await respond(http::status::service_unavailable, body);
-    co_return;
-  }
-
+asio::awaitable<void> RelayCore::UpgradeToWebSocket(TlsStream stream, Request req,
+                                                    std::string address) {
   WsStream ws(std::move(stream));
-  websocket::stream_base::timeout t{};
-  t.handshake_timeout = options_.tls_timeout;
-  t.idle_timeout = options_.idle_timeout;
-  t.keep_alive_pings = true;
-  ws.set_option(t);
-  websocket::permessage_deflate pmd;  // ciphertext does not compress
-  pmd.server_enable = false;
-  ws.set_option(pmd);
-  ws.read_message_max(0);  // WsConnection enforces max_data_frame itself
-  ws.write_buffer_bytes(65536);
-  beast::get_lowest_layer(ws).expires_never();
+  SetWebSocketOptions(ws, options_);
   error_code aec;
   co_await ws.async_accept(req, Nothrow(aec));
   if (aec) {
     log::Info("WebSocket upgrade from ", address, " failed: ", aec.message());
     co_return;
   }
+  const wire::Party role = req.target() == "/v1/host" ? wire::Party::kHost : wire::Party::kViewer;
+  co_await ServeWebSocket(std::move(ws), role, std::move(address));
+}
 
+asio::awaitable<std::optional<HttpAnswer>> RelayCore::AnswerHttp(const std::string& address,
+                                                                 Request& req) {
+  const std::string target(req.target());
+  if (target == "/healthz" && req.method() == http::verb::get)
+    co_return JsonAnswer(200, {{"status", "ok"}});
+  if (target.rfind("/v1/audit/", 0) == 0 && req.method() == http::verb::get) {
+    std::string authorization(req[http::field::authorization]);
+    req.erase(http::field::authorization);  // the password is not kept in the request
+    co_return co_await ServeAudit(address, target, std::move(authorization));
+  }
+  if ((target != "/v1/host" && target != "/v1/viewer") || !websocket::is_upgrade(req))
+    co_return JsonAnswer(404, {{"error", "unknown endpoint"}});
+  if (stopping_ || stats_->connections > options_.max_connections) {
+    log::Warn("refused ", address, ": ", stopping_ ? "shutting down" : "connection limit reached");
+    const ErrorCode code = stopping_ ? ErrorCode::kShuttingDown : ErrorCode::kServerBusy;
+    co_return JsonAnswer(503, {{"error", wire::ToWire(code)}, {"message", msg::Sentence(code)}});
+  }
+  co_return std::nullopt;
+}
+
+asio::awaitable<void> RelayCore::ServeWebSocket(WsStream ws, wire::Party role,
+                                                std::string address) {
   auto peer = std::make_shared<PeerConn>();
   peer->id = next_id_++;
-  peer->is_host = is_host;
-  peer->address = address;
+  peer->role = role;
+  peer->address = std::move(address);
   peer->conn = std::make_shared<WsConnection>(
       std::move(ws), QueueLimits{options_.queue_frames, options_.queue_bytes});
   // Control messages only until paired (see Pair): nobody unauthenticated gets 1 MiB buffers.
   peer->conn->set_max_message_bytes(options_.max_control_bytes);
   peer->conn->Start();
   peers_[peer->id] = peer;
-  if (is_host)
+  if (peer->is_host())
     co_await RunHost(peer);
   else
     co_await RunViewer(peer);
@@ -236,11 +301,11 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   co_await peer->conn->WaitClosed();
 }
 
-void RelayCore::Audit(const std::string& kind, const std::string& session, nlohmann::json data) {
+void RelayCore::Audit(wire::AuditKind kind, const std::string& session, nlohmann::json data) {
   if (audit_) audit_->Append(kind, session, std::move(data));
 }
 
-asio::awaitable<bool> RelayCore::AuditDurable(std::string kind, std::string session,
+asio::awaitable<bool> RelayCore::AuditDurable(wire::AuditKind kind, std::string session,
                                               nlohmann::json data) {
   if (!audit_) co_return false;
   // The writer thread calls back; the answer comes to this (io) thread through the event.
@@ -250,28 +315,29 @@ asio::awaitable<bool> RelayCore::AuditDurable(std::string kind, std::string sess
     bool ok = false;
   };
   auto wait = std::make_shared<Wait>(io_.get_executor());
-  audit_->Append(std::move(kind), std::move(session), std::move(data),
-                 [wait, &io = io_](Status s) {
-                   asio::post(io, [wait, ok = s.ok()] {
-                     wait->ok = ok;
-                     wait->done.Set();
-                   });
-                 });
+  audit_->Append(kind, std::move(session), std::move(data), [wait, &io = io_](Status s) {
+    asio::post(io, [wait, ok = s.ok()] {
+      wait->ok = ok;
+      wait->done.Set();
+    });
+  });
   co_await wait->done.Wait();
   co_return wait->ok;
 }
 
-void RelayCore::AuditHostGone(PeerConn& peer, const std::string& reason) {
-  if (!peer.is_host || peer.audit_id.empty() || peer.gone_recorded) return;
-  peer.gone_recorded = true;
-  Audit("host_gone", "", {{"conn", peer.audit_id}, {"reason", reason}});
+void RelayCore::CloseHost(PeerConn& peer, wire::EndReason reason) {
+  if (peer.state == ConnState::kClosed) return;
+  peer.state = ConnState::kClosed;
+  if (!peer.is_host() || peer.host.audit_id.empty()) return;
+  Audit(wire::AuditKind::kHostGone, "",
+        {{"conn", peer.host.audit_id}, {"reason", wire::ToWire(reason)}});
 }
 
 void RelayCore::CloseAudit() {
   if (!audit_) return;
   // Hosts still connected when the loop stopped (they did not leave within the grace).
   for (auto& [id, weak] : peers_)
-    if (auto peer = weak.lock()) AuditHostGone(*peer, "relay_shutdown");
+    if (auto peer = weak.lock()) CloseHost(*peer, wire::EndReason::kRelayShutdown);
   if (Status s = audit_->Close(); !s.ok())
     log::Error("audit log: cannot write the closing checkpoint: ", s.message());
   audit_.reset();
@@ -279,8 +345,10 @@ void RelayCore::CloseAudit() {
 
 void RelayCore::Forget(PeerConn& peer) {
   if (peer.session && !peer.session->ended)
-    EndSession(peer.session, peer.is_host ? "host_left" : "viewer_left", &peer);
-  AuditHostGone(peer, stopping_ ? "relay_shutdown" : "disconnected");
+    EndSession(peer.session,
+               peer.is_host() ? wire::EndReason::kHostLeft : wire::EndReason::kViewerLeft,
+               &peer);
+  CloseHost(peer, stopping_ ? wire::EndReason::kRelayShutdown : wire::EndReason::kDisconnected);
   if (!peer.nameplate.empty()) {
     auto found = registry_.Find(peer.nameplate);
     if (found.state == PairingRegistry::Lookup::kWaiting && found.host == peer.id)
@@ -297,9 +365,25 @@ void RelayCore::AbortAll() {
     if (auto peer = weak.lock()) peer->conn->Abort();
 }
 
+asio::awaitable<void> RelayCore::WaitStopping() { co_await stopping_event_.Wait(); }
+
+asio::awaitable<bool> RelayCore::WaitConnectionsClosed(Clock::duration limit) {
+  auto timed_out = std::make_shared<bool>(false);
+  asio::steady_timer timer(io_, limit);
+  timer.async_wait([timed_out, changed = connections_changed_](error_code ec) {
+    if (ec) return;
+    *timed_out = true;
+    changed->Notify();
+  });
+  while (stats_->connections > 0 && !*timed_out) co_await connections_changed_->WaitNotified();
+  timer.cancel();
+  co_return stats_->connections == 0;
+}
+
 void RelayCore::Shutdown() {
   if (stopping_) return;
   stopping_ = true;
+  stopping_event_.Set();
   log::Info("shutting down: telling ", peers_.size(), " connected peers");
   error_code ec;
   acceptor_.close(ec);
@@ -310,10 +394,11 @@ void RelayCore::Shutdown() {
     if (peer->session) {
       // Both sides are told by peer_gone (ending the session with the first of them); the
       // receipt grace then closes each connection.
-      if (!peer->session->ended) EndSession(peer->session, "relay_shutdown", nullptr);
+      if (!peer->session->ended)
+        EndSession(peer->session, wire::EndReason::kRelayShutdown, nullptr);
       continue;
     }
-    SendError(*peer, msg::kShuttingDown);
+    SendError(*peer, ErrorCode::kShuttingDown);
   }
 }
 

@@ -21,10 +21,7 @@ class ViewerWindow {
   // The session's RFB stream is on `fd` (owned from now on): opens the window.
   void Attach(int fd, std::string title);
   // The host's monitors (name and geometry), for the Monitor menu; index 0 is "all".
-  struct Monitor {
-    std::string name;
-    int x = 0, y = 0, width = 0, height = 0;
-  };
+  using Monitor = peer::MonitorInfo;
   void SetMonitors(std::vector<Monitor> monitors);
   // Chosen in the menu: the host is asked to show only this monitor (-1: all).
   void OnMonitorChosen(std::function<void(int)> choose);

@@ -46,7 +46,7 @@ class WindowConsent : public ConsentUi {
     });
     ConsentAnswer answer = co_await question_.Wait(time, from_view_only, say_);
     windows_.CloseQuestion();
-    if (!answer.timed_out) say_(std::string("You answered: ") + PermissionName(answer.permission) + ".");
+    if (!answer.timed_out) say_(std::string("You answered: ") + wire::PermissionText(answer.permission) + ".");
     co_return answer;
   }
 

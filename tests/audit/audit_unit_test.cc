@@ -17,6 +17,8 @@ using receipt::CheckReceipt;
 using receipt::ReceiptFacts;
 using receipt::SignReceipt;
 
+const std::string kCheckpoint(wire::ToWire(wire::AuditKind::kCheckpoint));
+
 // A chain of records as the relay writes it, signed with `key`.
 class Chain {
  public:
@@ -93,7 +95,7 @@ TEST(VerifierTest, AnIntactChainVerifiesAndEachTamperingIsNamed) {
 ReceiptFacts Facts(const std::string& role, const crypto::SigningKey& host,
                    const crypto::SigningKey& tech) {
   ReceiptFacts f;
-  f.role = role;
+  f.role = *wire::FromWire<wire::Party>(role);
   f.session = std::string(32, 'a');
   f.transcript = crypto::TranscriptHash(Bytes(32, 7));
   f.host_key = host.public_key();
@@ -102,7 +104,7 @@ ReceiptFacts Facts(const std::string& role, const crypto::SigningKey& host,
   f.start_ms = 1;
   f.end_ms = 2;
   f.permissions = {"control"};
-  f.ending = "viewer_closed";
+  f.ending = wire::EndReason::kViewerClosed;
   return f;
 }
 

@@ -26,6 +26,7 @@ namespace telemaint::testing {
 namespace {
 
 namespace fs = std::filesystem;
+const std::string kCheckpoint(wire::ToWire(wire::AuditKind::kCheckpoint));
 
 struct AuditRun {
   int status = -1;
@@ -257,7 +258,7 @@ TEST_F(AuditTest, ACutTailIsFoundAndNamed) {
   int64_t periodic = -1;
   for (const auto& rec : ReadAll(db())) {
     auto body = audit::ParseBody(rec.body);
-    if (body->kind == audit::kCheckpoint && !body->data["final"].get<bool>()) periodic = rec.seq;
+    if (body->kind == kCheckpoint && !body->data["final"].get<bool>()) periodic = rec.seq;
   }
   ASSERT_GT(periodic, 0);
   Sql(db(), std::string(kDropTriggers) + "DELETE FROM records WHERE seq > " + std::to_string(periodic));
@@ -276,7 +277,7 @@ TEST_F(AuditTest, ACheckpointReSignedWithAnotherKeyIsFoundAndNamed) {
   auto forger = crypto::SigningKey::Generate();
   bool done = false;
   const int64_t checkpoint = Rewrite(db(), [&](audit::Record& r, const Bytes&) {
-    if (done || r.kind != audit::kCheckpoint) return false;
+    if (done || r.kind != kCheckpoint) return false;
     done = true;
     Bytes head = FromHex(r.data["head"].get<std::string>());
     r.data["key"] = ToHex(forger.public_key());
@@ -313,7 +314,7 @@ TEST_F(AuditTest, ARelayRewritingAReceiptWithItsOwnKeysIsCaught) {
       done = true;
       return true;
     }
-    if (r.kind == audit::kCheckpoint && done) {  // the operator signs the new chain again
+    if (r.kind == kCheckpoint && done) {  // the operator signs the new chain again
       r.data["head"] = ToHex(previous);
       r.data["signature"] = ToHex(relay_key->Sign(
           audit::CheckpointStatement(r.data["count"].get<int64_t>(), previous, r.time_ms,

@@ -1,0 +1,132 @@
+// Viewer connections (/v1/viewer): the join, the technician's login, the nameplate lookup, and
+// the session's start recorded before anything of it happens. See docs/protocol.md#pairing.
+#include "audit/record.h"
+#include "common/log.h"
+#include "crypto/random.h"
+#include "crypto/secret.h"
+#include "relay/core.h"
+#include "relay/messages.h"
+
+namespace telemaint::relay {
+
+using namespace net;
+using wire::AuditKind;
+using wire::ErrorCode;
+
+asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
+  auto join = co_await ReadJoin(*peer);
+  if (!join) co_return;
+  auto technician = co_await LogIn(*peer, *join);
+  if (!technician || stopping_ || peer->conn->closed()) co_return;
+  auto host = WaitingHost(*peer, join->user, join->nameplate);
+  if (!host) co_return;
+  const std::string session_id = crypto::RandomHex(16);
+  const bool recorded =
+      co_await RecordSessionStart(*host, *peer, join->user, join->ticket, session_id);
+  if (!recorded) co_return;
+  Pair(host, peer, *technician, join->ticket, session_id);
+  co_await ReadLoop(peer);
+}
+
+// The first message, which must be a join of this version within the join rate limit.
+asio::awaitable<std::optional<wire::Join>> RelayCore::ReadJoin(PeerConn& peer) {
+  auto first = co_await FirstMessage(peer);
+  if (!first) co_return std::nullopt;
+  auto decoded = wire::Decode(first->data);
+  crypto::Wipe(first->data);  // it held the password
+  auto* join = decoded.ok() ? std::get_if<wire::Join>(&*decoded) : nullptr;
+  if (!join) {
+    log::Info("viewer ", peer.address, " sent a malformed join");
+    SendError(peer, ErrorCode::kBadRequest);
+    co_return std::nullopt;
+  }
+  if (join->proto != wire::kProtocolVersion) {
+    crypto::Wipe(join->password);
+    SendError(peer, ErrorCode::kUnsupportedVersion);
+    co_return std::nullopt;
+  }
+  if (!joins_.Allow(peer.address)) {
+    crypto::Wipe(join->password);
+    log::Warn("viewer ", peer.address, " refused: join rate limit");
+    Audit(AuditKind::kJoinAttempt, "",
+          {{"technician", AccountNameForLog(join->user)}, {"address", peer.address},
+           {"nameplate", join->nameplate}, {"result", wire::ToWire(ErrorCode::kRateLimited)}});
+    SendError(peer, ErrorCode::kRateLimited);
+    co_return std::nullopt;
+  }
+  co_return std::move(*join);
+}
+
+// Checks the technician's password (wiping it); the account, or nullopt after telling why.
+asio::awaitable<std::optional<User>> RelayCore::LogIn(PeerConn& peer, wire::Join& join) {
+  peer.state = ConnState::kAuthenticating;
+  auto auth = co_await Authenticate(peer.address, join.user, std::move(join.password),
+                                    Purpose::kSession);
+  crypto::Wipe(join.password);
+  if (auth.ok) co_return std::move(auth.user);
+  log::Warn("login of '", AccountNameForLog(join.user), "' from ", peer.address, " refused: ",
+            wire::ToWire(auth.error));
+  Audit(AuditKind::kLoginFailed, "",
+        {{"technician", AccountNameForLog(join.user)}, {"address", peer.address},
+         {"reason", wire::ToWire(auth.error)}});
+  SendError(peer, auth.error);
+  co_return std::nullopt;
+}
+
+// The host waiting on `nameplate`, or nullptr after telling the viewer why there is none.
+std::shared_ptr<PeerConn> RelayCore::WaitingHost(PeerConn& viewer, const std::string& user,
+                                                 const std::string& nameplate) {
+  auto found = registry_.Find(nameplate);
+  std::shared_ptr<PeerConn> host;
+  if (found.state == PairingRegistry::Lookup::kWaiting) {
+    auto it = peers_.find(found.host);
+    if (it != peers_.end()) host = it->second.lock();
+  }
+  if (host && host->state == ConnState::kWaiting && !host->conn->closed()) return host;
+  const ErrorCode code = found.state == PairingRegistry::Lookup::kExpired ? ErrorCode::kCodeExpired
+                         : found.state == PairingRegistry::Lookup::kInUse ? ErrorCode::kCodeInUse
+                                                                          : ErrorCode::kUnknownCode;
+  log::Info("technician '", AccountNameForLog(user), "' from ", viewer.address,
+            " tried nameplate ", nameplate, ": ", wire::ToWire(code));
+  Audit(AuditKind::kJoinAttempt, "",
+        {{"technician", AccountNameForLog(user)}, {"address", viewer.address},
+         {"nameplate", nameplate}, {"result", wire::ToWire(code)}});
+  SendError(viewer, code);
+  return nullptr;
+}
+
+// The session is recorded before anything of it happens; a session the audit log cannot hold
+// does not start (fail closed). The host is kRecording meanwhile: no other join takes it.
+// true: both are still there, pair them.
+asio::awaitable<bool> RelayCore::RecordSessionStart(PeerConn& host, PeerConn& viewer,
+                                                    const std::string& user,
+                                                    const std::string& ticket,
+                                                    const std::string& session_id) {
+  const std::string nameplate = host.nameplate;
+  host.state = viewer.state = ConnState::kRecording;
+  Audit(AuditKind::kJoinAttempt, "",
+        {{"technician", user}, {"address", viewer.address}, {"nameplate", nameplate},
+         {"result", wire::kJoinPaired}});
+  nlohmann::json start = {{"technician", user},          {"technician_address", viewer.address},
+                          {"host_conn", host.host.audit_id}, {"host_address", host.address},
+                          {"host_version", host.host.version}, {"customer", host.host.customer},
+                          {"machine", host.host.machine}, {"ticket", ticket},
+                          {"nameplate", nameplate}};
+  bool recorded = co_await AuditDurable(AuditKind::kSessionStart, session_id, std::move(start));
+  if (host.state == ConnState::kRecording) host.state = ConnState::kWaiting;
+  const bool host_still_waiting = !host.conn->closed() && host.nameplate == nameplate;
+  if (recorded && !stopping_ && host_still_waiting && !viewer.conn->closed()) co_return true;
+  if (recorded) {
+    audit::SessionEnd never{wire::EndReason::kNotStarted, wire::Party::kRelay};
+    Audit(AuditKind::kSessionEnd, session_id, audit::SessionEndData(never));
+  } else {
+    log::Error("session for technician '", user, "' refused: the audit log cannot record it");
+    SendError(host, ErrorCode::kInternal);  // the host comes back with a fresh code
+  }
+  SendError(viewer, !recorded   ? ErrorCode::kInternal
+                    : stopping_ ? ErrorCode::kShuttingDown
+                                : ErrorCode::kCodeExpired);
+  co_return false;
+}
+
+}  // namespace telemaint::relay

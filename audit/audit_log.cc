@@ -107,7 +107,7 @@ struct AuditLog::Impl {
     const int64_t seq_before = last_seq;
     const Bytes head_before = head;
     const int since_before = since_checkpoint;
-    Status s = store->Exec("BEGIN IMMEDIATE");
+    Status s = store->Begin();
     for (Pending& p : batch) {
       if (!s.ok()) break;
       s = Write(p.kind, p.session, std::move(p.data), p.time_ms);
@@ -117,9 +117,9 @@ struct AuditLog::Impl {
       s = Write(AuditKind::kRelayStopping, "", nlohmann::json::object(), options.now_ms());
       if (s.ok()) s = Checkpoint(true);
     }
-    if (s.ok()) s = store->Exec("COMMIT");
+    if (s.ok()) s = store->Commit();
     if (!s.ok()) {
-      (void)store->Exec("ROLLBACK");
+      store->Rollback();
       last_seq = seq_before;
       head = head_before;
       since_checkpoint = since_before;

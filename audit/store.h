@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "audit/record.h"
+#include "common/vocabulary.h"
 #include "common/status.h"
 
 namespace telemaint::audit {
@@ -21,10 +22,12 @@ class AuditStore {
   ~AuditStore();
 
   Status Append(const StoredRecord& record);
-  // BEGIN IMMEDIATE, COMMIT, ROLLBACK: a batch of appends is one transaction, one sync.
-  Status Exec(const char* sql);
+  // A batch of appends is one transaction, one sync: Begin, then Commit or Rollback.
+  Status Begin();
+  Status Commit();
+  void Rollback();
   Result<std::optional<StoredRecord>> Last();
-  // Every record in sequence order, one at a time (a log of months does not fit a vector).
+  // Every record in sequence order, one at a time.
   Status ForEach(const std::function<void(StoredRecord)>& visit);
   // Records with seq > `after`, in order, at most `limit`, until `visit` returns false (the
   // auditor endpoint's pages).

@@ -1,9 +1,10 @@
 #include "relay/store/user_store.h"
 
-#include <sqlite3.h>
+#include "audit/sqlite/database.h"
 
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 
 namespace telemaint::relay {
@@ -38,28 +39,6 @@ std::string AccountNameForLog(const std::string& name) {
 
 namespace {
 
-// Owns a prepared statement for one call.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  bool ok() const { return rc_ == SQLITE_OK; }
-  void Bind(int i, const std::string& s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-  }
-  void Bind(int i, long long v) { sqlite3_bind_int64(stmt_, i, v); }
-  int Step() { return sqlite3_step(stmt_); }
-  std::string Text(int col) {
-    auto p = sqlite3_column_text(stmt_, col);
-    return p ? reinterpret_cast<const char*>(p) : "";
-  }
-  long long Int(int col) { return sqlite3_column_int64(stmt_, col); }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
-};
-
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS users (
   name TEXT PRIMARY KEY,
@@ -72,7 +51,11 @@ CREATE TABLE IF NOT EXISTS users (
 );
 )sql";
 
-User ReadUser(Stmt& s) {
+constexpr const char* kColumns =
+    "SELECT name, role, password_hash, disabled, display_name, organisation, created_at "
+    "FROM users ";
+
+User ReadUser(const sqlite::Statement& s) {
   User u;
   u.name = s.Text(0);
   u.role = ParseRole(s.Text(1)).value_or(Role::kAuditor);  // unknown: least privilege
@@ -87,14 +70,12 @@ User ReadUser(Stmt& s) {
 }  // namespace
 
 struct UserStore::Impl {
-  sqlite3* db = nullptr;
+  std::unique_ptr<sqlite::Database> db;
   std::mutex mu;
-  ~Impl() {
-    if (db) sqlite3_close(db);
-  }
-  Status Error(const std::string& what) {
-    return Status::Io(what + ": " + (db ? sqlite3_errmsg(db) : "no database"));
-  }
+  Status Error(const std::string& what) const { return db->Error(what); }
+  // Runs an UPDATE of one account (?1 the value, ?2 the name); NotFound when there is none.
+  Status UpdateOne(const char* sql, const std::string& name, const char* what,
+                   const std::function<void(sqlite::Statement&)>& bind_value);
 };
 
 UserStore::UserStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -107,90 +88,86 @@ Result<std::unique_ptr<UserStore>> UserStore::Open(const std::string& data_dir) 
   if (created)  // an existing directory keeps the permissions its admin gave it
     std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
                                  std::filesystem::perm_options::replace, ec);
-  auto impl = std::make_unique<Impl>();
   std::string path = (std::filesystem::path(data_dir) / "relay.db").string();
-  if (sqlite3_open_v2(path.c_str(), &impl->db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      nullptr) != SQLITE_OK)
-    return impl->Error("cannot open the database '" + path + "'");
-  sqlite3_busy_timeout(impl->db, 5000);
+  auto db = sqlite::Database::Open(path, sqlite::Database::Mode::kReadWrite);
+  if (!db.ok())
+    return Status::Io("cannot open the database '" + path + "': " + db.status().message());
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(*db);
   std::filesystem::permissions(path, std::filesystem::perms::owner_read |
                                          std::filesystem::perms::owner_write,
                                std::filesystem::perm_options::replace, ec);
   for (const char* sql : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", kSchema}) {
-    char* err = nullptr;
-    if (sqlite3_exec(impl->db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "?";
-      sqlite3_free(err);
-      return Status::Io("cannot prepare the database '" + path + "': " + msg);
-    }
+    if (Status s = impl->db->Exec(sql); !s.ok())
+      return Status::Io("cannot prepare the database '" + path + "': " + s.message());
   }
   return std::unique_ptr<UserStore>(new UserStore(std::move(impl)));
 }
 
 Status UserStore::Add(const User& user) {
   std::lock_guard lock(impl_->mu);
-  Stmt s(impl_->db,
-         "INSERT INTO users (name, role, password_hash, disabled, display_name, organisation, "
-         "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  auto s = impl_->db->Prepare(
+      "INSERT INTO users (name, role, password_hash, disabled, display_name, organisation, "
+      "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!s.ok()) return impl_->Error("cannot add the account");
-  s.Bind(1, user.name);
-  s.Bind(2, std::string(RoleName(user.role)));
-  s.Bind(3, user.password_hash);
-  s.Bind(4, static_cast<long long>(user.disabled));
-  s.Bind(5, user.display_name);
-  s.Bind(6, user.organisation);
-  s.Bind(7, static_cast<long long>(std::time(nullptr)));
-  int rc = s.Step();
-  if (rc == SQLITE_CONSTRAINT) return Status::InvalidInput("the account '" + user.name + "' already exists");
-  if (rc != SQLITE_DONE) return impl_->Error("cannot add the account");
+  s->Bind(1, user.name);
+  s->Bind(2, RoleName(user.role));
+  s->Bind(3, user.password_hash);
+  s->Bind(4, int64_t{user.disabled});
+  s->Bind(5, user.display_name);
+  s->Bind(6, user.organisation);
+  s->Bind(7, static_cast<int64_t>(std::time(nullptr)));
+  const auto step = s->Next();
+  if (step == sqlite::Statement::Step::kConstraint)
+    return Status::InvalidInput("the account '" + user.name + "' already exists");
+  if (step != sqlite::Statement::Step::kDone) return impl_->Error("cannot add the account");
   return Status::Ok();
 }
 
 Result<std::optional<User>> UserStore::Get(const std::string& name) {
   std::lock_guard lock(impl_->mu);
-  Stmt s(impl_->db,
-         "SELECT name, role, password_hash, disabled, display_name, organisation, created_at "
-         "FROM users WHERE name = ?1");
+  auto s = impl_->db->Prepare((std::string(kColumns) + "WHERE name = ?1").c_str());
   if (!s.ok()) return impl_->Error("cannot read the account");
-  s.Bind(1, name);
-  int rc = s.Step();
-  if (rc == SQLITE_DONE) return std::optional<User>();
-  if (rc != SQLITE_ROW) return impl_->Error("cannot read the account");
-  return std::optional<User>(ReadUser(s));
+  s->Bind(1, name);
+  const auto step = s->Next();
+  if (step == sqlite::Statement::Step::kDone) return std::optional<User>();
+  if (step != sqlite::Statement::Step::kRow) return impl_->Error("cannot read the account");
+  return std::optional<User>(ReadUser(*s));
 }
 
 Result<std::vector<User>> UserStore::List() {
   std::lock_guard lock(impl_->mu);
-  Stmt s(impl_->db,
-         "SELECT name, role, password_hash, disabled, display_name, organisation, created_at "
-         "FROM users ORDER BY name");
+  auto s = impl_->db->Prepare((std::string(kColumns) + "ORDER BY name").c_str());
   if (!s.ok()) return impl_->Error("cannot list accounts");
   std::vector<User> out;
-  int rc;
-  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadUser(s));
-  if (rc != SQLITE_DONE) return impl_->Error("cannot list accounts");
+  sqlite::Statement::Step step;
+  while ((step = s->Next()) == sqlite::Statement::Step::kRow) out.push_back(ReadUser(*s));
+  if (step != sqlite::Statement::Step::kDone) return impl_->Error("cannot list accounts");
   return out;
 }
 
-Status UserStore::SetDisabled(const std::string& name, bool disabled) {
-  std::lock_guard lock(impl_->mu);
-  Stmt s(impl_->db, "UPDATE users SET disabled = ?1 WHERE name = ?2");
-  s.Bind(1, static_cast<long long>(disabled));
-  s.Bind(2, name);
-  if (s.Step() != SQLITE_DONE) return impl_->Error("cannot change the account");
-  if (sqlite3_changes(impl_->db) == 0) return Status::NotFound("no account named '" + name + "'");
+Status UserStore::Impl::UpdateOne(const char* sql, const std::string& name, const char* what,
+                                  const std::function<void(sqlite::Statement&)>& bind_value) {
+  std::lock_guard lock(mu);
+  auto s = db->Prepare(sql);
+  if (!s.ok()) return Error(what);
+  bind_value(*s);
+  s->Bind(2, name);
+  if (s->Next() != sqlite::Statement::Step::kDone) return Error(what);
+  if (db->Changes() == 0) return Status::NotFound("no account named '" + name + "'");
   return Status::Ok();
 }
 
+Status UserStore::SetDisabled(const std::string& name, bool disabled) {
+  return impl_->UpdateOne("UPDATE users SET disabled = ?1 WHERE name = ?2", name,
+                          "cannot change the account",
+                          [&](sqlite::Statement& s) { s.Bind(1, int64_t{disabled}); });
+}
+
 Status UserStore::SetPasswordHash(const std::string& name, const std::string& hash) {
-  std::lock_guard lock(impl_->mu);
-  Stmt s(impl_->db, "UPDATE users SET password_hash = ?1 WHERE name = ?2");
-  s.Bind(1, hash);
-  s.Bind(2, name);
-  if (s.Step() != SQLITE_DONE) return impl_->Error("cannot change the password");
-  if (sqlite3_changes(impl_->db) == 0) return Status::NotFound("no account named '" + name + "'");
-  return Status::Ok();
+  return impl_->UpdateOne("UPDATE users SET password_hash = ?1 WHERE name = ?2", name,
+                          "cannot change the password",
+                          [&](sqlite::Statement& s) { s.Bind(1, hash); });
 }
 
 }  // namespace telemaint::relay

@@ -17,6 +17,7 @@
 #include "receipt/receipt.h"
 #include "audit/record.h"
 #include "audit/sessions.h"
+#include "audit/sqlite/database.h"
 #include "audit/store.h"
 #include "crypto/identity.h"
 #include "tests/support/deployment.h"
@@ -69,11 +70,15 @@ std::vector<std::string> Receipts(const nlohmann::json& session) {
 }
 
 // Direct SQL on a copy, the way someone with the file would tamper with it (the append-only
-// triggers dropped first), through the store's own connection: no SQLite outside audit/.
+// triggers dropped first), through the project's SQLite wrapper: no sqlite3.h outside audit/.
+Status RawSql(const std::string& db_path, const std::string& sql) {
+  auto db = sqlite::Database::Open(db_path, sqlite::Database::Mode::kReadWrite);
+  if (!db.ok()) return db.status();
+  return (*db)->Exec(sql);
+}
+
 void Sql(const std::string& db_path, const std::string& sql) {
-  auto store = audit::AuditStore::Open(db_path, /*read_only=*/false);
-  ASSERT_TRUE(store.ok()) << store.status().message();
-  Status done = (*store)->Exec(sql.c_str());
+  Status done = RawSql(db_path, sql);
   ASSERT_TRUE(done.ok()) << done.message();
 }
 
@@ -200,12 +205,12 @@ TEST_F(AuditTest, TheUntouchedLogVerifies) {
 }
 
 TEST_F(AuditTest, TheStoreRefusesUpdatesAndDeletes) {
-  auto store = audit::AuditStore::Open(db(), /*read_only=*/false);
+  auto store = audit::AuditStore::Open(db(), /*read_only=*/false);  // puts the triggers back
   ASSERT_TRUE(store.ok());
-  Status update = (*store)->Exec("UPDATE records SET body = 'x' WHERE seq = 1");
+  Status update = RawSql(db(), "UPDATE records SET body = 'x' WHERE seq = 1");
   EXPECT_FALSE(update.ok());
   EXPECT_NE(update.message().find("append-only"), std::string::npos) << update.message();
-  EXPECT_FALSE((*store)->Exec("DELETE FROM records WHERE seq = 1").ok());
+  EXPECT_FALSE(RawSql(db(), "DELETE FROM records WHERE seq = 1").ok());
   store->reset();
   EXPECT_EQ(Verify().status, 0);
 }

@@ -254,7 +254,8 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(AuditLogOptions options) {
   std::error_code ec;
   // A log without its key could only be continued under a new key, which every later check
   // would reject as "another key": refuse rather than make one silently.
-  if (std::filesystem::exists(db_path, ec) && !std::filesystem::exists(KeyPath(options.data_dir), ec))
+  if (std::filesystem::exists(db_path, ec) &&
+      !std::filesystem::exists(KeyPath(options.data_dir), ec))
     return Status::NotFound("the audit log " + db_path + " exists but its signing key " +
                             KeyPath(options.data_dir) + " does not; restore the key from backup");
   auto key = crypto::SigningKey::LoadOrCreate(KeyPath(options.data_dir), "relay audit");

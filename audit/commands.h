@@ -19,7 +19,8 @@ namespace telemaint::audit {
 
 // The tool's exit codes (docs/auditor-guide.md).
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitBad = 1;    // the log does not verify, or the session asked for is not there
+inline constexpr int kExitBad =
+    1;  // the log does not verify, or the session asked for is not there
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitRead = 3;   // the log or key cannot be read
 

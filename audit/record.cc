@@ -46,7 +46,8 @@ std::string EncodeRecordLine(const StoredRecord& r) {
 Result<StoredRecord> ParseRecordLine(std::string_view line) {
   auto j = nlohmann::json::parse(line, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("seq") || !j["seq"].is_number_integer() ||
-      !j.contains("body") || !j["body"].is_string() || !j.contains("hash") || !j["hash"].is_string())
+      !j.contains("body") || !j["body"].is_string() || !j.contains("hash") ||
+      !j["hash"].is_string())
     return Status::InvalidInput("not a record of an audit log");
   return StoredRecord{j["seq"].get<int64_t>(), j["body"].get<std::string>(),
                       FromHex(j["hash"].get<std::string>())};

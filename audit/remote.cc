@@ -41,7 +41,9 @@ Status StatusOfAnswer(const http::response<http::string_body>& res) {
 class AuditClient {
  public:
   AuditClient(ssl::context& tls, const RemoteSource& source)
-      : tls_(tls), source_(source), authorization_(BasicAuthorization(source.user, source.password)) {}
+      : tls_(tls),
+        source_(source),
+        authorization_(BasicAuthorization(source.user, source.password)) {}
   ~AuditClient() { crypto::Wipe(authorization_); }
 
   // The body of a 200, or why not.
@@ -122,8 +124,8 @@ asio::awaitable<Result<RemoteLog>> Fetch(AuditClient& client) {
   fetched.head = std::move(*head);
   int64_t after = 0;
   while (after < fetched.head.count) {
-    const std::string target = "/v1/audit/records?after=" + std::to_string(after) +
-                               "&limit=" + std::to_string(std::min(kPage, fetched.head.count - after));
+    const std::string target = "/v1/audit/records?after=" + std::to_string(after) + "&limit=" +
+                               std::to_string(std::min(kPage, fetched.head.count - after));
     auto page = co_await client.Get(target);
     if (!page.ok()) co_return page.status();
     auto last = TakePage(*page, after, fetched.head.count, fetched.records);

@@ -41,21 +41,27 @@ std::optional<Record> Verifier::Add(const StoredRecord& stored) {
   return std::move(parsed_);
 }
 
-void Verifier::AddRecord(const StoredRecord& stored) {
-  ++report_.records;
-  const std::string at = "record " + std::to_string(stored.seq);
+bool Verifier::InSequence(const StoredRecord& stored) {
   if (stored.seq > expected_seq_) {
     Fail(Problem::kRemoved, expected_seq_,
          stored.seq - expected_seq_ == 1
              ? "record " + std::to_string(expected_seq_) + " is missing (removed)"
              : "records " + std::to_string(expected_seq_) + " to " +
                    std::to_string(stored.seq - 1) + " are missing (removed)");
-    return;
+    return false;
   }
   if (stored.seq < expected_seq_) {
-    Fail(Problem::kReordered, stored.seq, at + " appears twice or out of order (reordered)");
-    return;
+    Fail(Problem::kReordered, stored.seq,
+         "record " + std::to_string(stored.seq) + " appears twice or out of order (reordered)");
+    return false;
   }
+  return true;
+}
+
+void Verifier::AddRecord(const StoredRecord& stored) {
+  ++report_.records;
+  if (!InSequence(stored)) return;
+  const std::string at = "record " + std::to_string(stored.seq);
   auto record = ParseBody(stored.body);
   if (!record.ok()) {
     Fail(Problem::kChanged, stored.seq, at + " was changed: " + record.status().message());
@@ -73,53 +79,58 @@ void Verifier::AddRecord(const StoredRecord& stored) {
          at + " was changed: its content does not match its hash (" + record->kind + ")");
     return;
   }
-  if (record->Is(wire::AuditKind::kCheckpoint)) {
-    const auto& d = record->data;
-    const int64_t count = d.value("count", int64_t{-1});
-    Bytes head = FromHex(d.value("head", std::string()));
-    Bytes signature = FromHex(d.value("signature", std::string()));
-    Bytes key = FromHex(d.value("key", std::string()));
-    if (count != stored.seq - 1 || head != previous_) {
-      Fail(Problem::kChanged, stored.seq,
-           at + " is a checkpoint whose count or chain head does not match the records before it");
-      return;
-    }
-    if (key != options_.relay_key) {
-      Fail(Problem::kBadSignature, stored.seq,
-           at + " is a checkpoint signed by another key (" + crypto::KeyFingerprint(key) +
-               "), not the pinned relay key (" + crypto::KeyFingerprint(options_.relay_key) + ")");
-      return;
-    }
-    const bool final = d.value("final", false);
-    if (!crypto::VerifySignature(options_.relay_key,
-                                 CheckpointStatement(count, head, record->time_ms, final),
-                                 signature)) {
-      Fail(Problem::kBadSignature, stored.seq,
-           at + " is a checkpoint whose signature does not verify with the pinned relay key");
-      return;
-    }
-    ++report_.checkpoints;
-    report_.signed_through = stored.seq;
-    last_final_ = final;
-  }
-  if (record->Is(wire::AuditKind::kRelayStarted)) {
-    // Every start names the key it signs with: a start under another key is a relay that lost
-    // or replaced its key, or a log not from this relay.
-    Bytes started_with = FromHex(record->data.value("key", std::string()));
-    if (!started_with.empty() && started_with != options_.relay_key) {
-      Fail(Problem::kBadSignature, stored.seq,
-           at + " says the relay started with another key (" +
-               crypto::KeyFingerprint(started_with) + "), not the pinned relay key (" +
-               crypto::KeyFingerprint(options_.relay_key) + ")");
-      return;
-    }
-  }
+  if (record->Is(wire::AuditKind::kCheckpoint) && !CheckCheckpoint(*record)) return;
+  if (record->Is(wire::AuditKind::kRelayStarted) && !CheckRelayStarted(*record)) return;
   if (record->Is(wire::AuditKind::kSessionStart))
     sessions_[record->session].technician = record->data.value("technician", "");
   if (record->Is(wire::AuditKind::kReceipt)) CheckReceiptRecord(*record);
   last_kind_ = record->kind;
   previous_ = std::move(hash);
   ++expected_seq_;
+}
+
+bool Verifier::CheckCheckpoint(const Record& record) {
+  const std::string at = "record " + std::to_string(record.seq);
+  const auto& d = record.data;
+  const int64_t count = d.value("count", int64_t{-1});
+  Bytes head = FromHex(d.value("head", std::string()));
+  Bytes signature = FromHex(d.value("signature", std::string()));
+  Bytes key = FromHex(d.value("key", std::string()));
+  if (count != record.seq - 1 || head != previous_) {
+    Fail(Problem::kChanged, record.seq,
+         at + " is a checkpoint whose count or chain head does not match the records before it");
+    return false;
+  }
+  if (key != options_.relay_key) {
+    Fail(Problem::kBadSignature, record.seq,
+         at + " is a checkpoint signed by another key (" + crypto::KeyFingerprint(key) +
+             "), not the pinned relay key (" + crypto::KeyFingerprint(options_.relay_key) + ")");
+    return false;
+  }
+  const bool final = d.value("final", false);
+  if (!crypto::VerifySignature(options_.relay_key,
+                               CheckpointStatement(count, head, record.time_ms, final),
+                               signature)) {
+    Fail(Problem::kBadSignature, record.seq,
+         at + " is a checkpoint whose signature does not verify with the pinned relay key");
+    return false;
+  }
+  ++report_.checkpoints;
+  report_.signed_through = record.seq;
+  last_final_ = final;
+  return true;
+}
+
+// Every start names the key it signs with: a start under another key is a relay that lost or
+// replaced its key, or a log not from this relay.
+bool Verifier::CheckRelayStarted(const Record& record) {
+  Bytes started_with = FromHex(record.data.value("key", std::string()));
+  if (started_with.empty() || started_with == options_.relay_key) return true;
+  Fail(Problem::kBadSignature, record.seq,
+       "record " + std::to_string(record.seq) + " says the relay started with another key (" +
+           crypto::KeyFingerprint(started_with) + "), not the pinned relay key (" +
+           crypto::KeyFingerprint(options_.relay_key) + ")");
+  return false;
 }
 
 void Verifier::ReceiptFails(const Record& r, std::string message) {
@@ -196,9 +207,10 @@ VerifyReport Verifier::Finish() {
     return report_;
   }
   if (last_kind_ != wire::ToWire(wire::AuditKind::kCheckpoint)) {
-    const std::string tail = std::to_string(last - report_.signed_through) + " record(s) after " +
-                             (report_.signed_through ? "record " + std::to_string(report_.signed_through)
-                                                     : std::string("the start"));
+    const std::string tail =
+        std::to_string(last - report_.signed_through) + " record(s) after " +
+        (report_.signed_through ? "record " + std::to_string(report_.signed_through)
+                                : std::string("the start"));
     if (options_.live) {
       report_.notes.push_back(tail + " are not yet covered by a signed checkpoint (a live copy)");
     } else {

@@ -15,7 +15,15 @@
 
 namespace telemaint::audit {
 
-enum class Problem { kNone, kChanged, kRemoved, kReordered, kTruncated, kBadSignature, kBadReceipt };
+enum class Problem {
+  kNone,
+  kChanged,
+  kRemoved,
+  kReordered,
+  kTruncated,
+  kBadSignature,
+  kBadReceipt
+};
 const char* ProblemName(Problem p);  // "changed", "removed", ...
 
 struct VerifyOptions {
@@ -58,6 +66,9 @@ class Verifier {
  private:
   void Fail(Problem p, int64_t seq, std::string message);
   void AddRecord(const StoredRecord& stored);
+  bool InSequence(const StoredRecord& stored);
+  bool CheckCheckpoint(const Record& record);
+  bool CheckRelayStarted(const Record& record);
   void CheckReceiptRecord(const Record& record);
   void ReceiptFails(const Record& record, std::string message);
   VerifyOptions options_;

@@ -213,7 +213,9 @@ Latency MeasureLatency(PathMaker make, int keystrokes) {
     auto start = Clock::now();
     client->Key(0x20);
     if (!client->PumpUntil(
-            [&] { return (client->Red(FlashWindow::kCentreX, FlashWindow::kCentreY) > 128) != was_red; },
+            [&] {
+              return (client->Red(FlashWindow::kCentreX, FlashWindow::kCentreY) > 128) != was_red;
+            },
             5s))
       continue;
     ms.push_back(Seconds(Clock::now() - start) * 1000);
@@ -279,9 +281,10 @@ Cost MeasureWorkload(PathMaker make, viewer::Quality quality) {
   run_while_pumping({"/usr/bin/xdotool", "mousemove", "100", "50", "type", "--delay", "15",
                      "The technician types a command and reads its answer; then another."});
   // 2. Text scrolling by.
-  run_while_pumping({"/usr/bin/xterm", "-geometry", "100x30+100+200", "-e", "/bin/sh", "-c",
-                     "i=0; while [ $i -lt 400 ]; do i=$((i+1)); "
-                     "echo \"line $i: the quick brown fox jumps over the lazy dog\"; done; sleep 1"});
+  run_while_pumping(
+      {"/usr/bin/xterm", "-geometry", "100x30+100+200", "-e", "/bin/sh", "-c",
+       "i=0; while [ $i -lt 400 ]; do i=$((i+1)); "
+       "echo \"line $i: the quick brown fox jumps over the lazy dog\"; done; sleep 1"});
   // 3. A photo shown, then moved twice.
   {
     PhotoWindow photo(x.name(), 512, 384);

@@ -20,13 +20,6 @@ class ByteReader {
     out = data_[pos_++];
     return true;
   }
-  bool ReadU32(uint32_t& out) {  // big endian
-    if (remaining() < 4) return false;
-    out = uint32_t{data_[pos_]} << 24 | uint32_t{data_[pos_ + 1]} << 16 |
-          uint32_t{data_[pos_ + 2]} << 8 | uint32_t{data_[pos_ + 3]};
-    pos_ += 4;
-    return true;
-  }
   // A view of the next n bytes.
   bool ReadView(size_t n, ByteView& out) {
     if (remaining() < n) return false;

@@ -59,7 +59,8 @@ Result<SigningKey> SigningKey::LoadOrCreate(const std::string& path, std::string
   // Keys made before each role had its own header say "technician": still theirs.
   std::string header = Header(role);
   if (text.compare(0, header.size(), header) != 0) header = Header("technician");
-  Result<SigningKey> result = Status::InvalidInput("the key file " + path + " is not a telemaint key");
+  Result<SigningKey> result =
+      Status::InvalidInput("the key file " + path + " is not a telemaint key");
   if (text.compare(0, header.size(), header) == 0) {
     std::string hex = text.substr(header.size(), 2 * crypto_sign_SEEDBYTES);
     Bytes seed = FromHex(hex);

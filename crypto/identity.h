@@ -2,7 +2,8 @@
 // A technician's long-term signing key (Ed25519). Inside a session's channel the viewer signs
 // the channel binding with it (a value derived from the handshake's key, shared only by the
 // two ends that ran it), so the customer's host learns which key the technician holds for
-// this very channel and shows its fingerprint; signed receipts for the audit log will use it.
+// this very channel and shows its fingerprint; the viewer signs its session receipt with it too.
+// The host and the relay's audit log have keys of the same kind.
 // The key file holds the 32-byte seed in hex and must be readable by its owner only.
 #include <string>
 #include <string_view>

@@ -148,8 +148,9 @@ struct RfbServer::Impl {
   void CopyToView(const Rect& r) {
     const int src_row = screen_w * 4, dst_row = view.w * 4;
     for (int y = r.y; y < r.y + r.h; ++y)
-      std::memcpy(view_frame.data() + static_cast<size_t>(y - view.y) * dst_row + (r.x - view.x) * 4,
-                  frame.data() + static_cast<size_t>(y) * src_row + r.x * 4, r.w * 4);
+      std::memcpy(
+          view_frame.data() + static_cast<size_t>(y - view.y) * dst_row + (r.x - view.x) * 4,
+          frame.data() + static_cast<size_t>(y) * src_row + r.x * 4, r.w * 4);
   }
 
   // Gives libvncserver the buffer for `want` (a new size tells clients that support it).
@@ -193,6 +194,10 @@ struct RfbServer::Impl {
   }
 
   void Loop();
+  bool FollowScreen(ScreenSource& source, int requested);
+  void NoteChanges(const std::vector<Rect>& changed);
+  void FlushWhenDue();
+  void FollowPointer(ScreenSource& source);
   void WaitForWork(ScreenSource& source);
 };
 
@@ -208,66 +213,84 @@ void RfbServer::Impl::Loop() {
     }
     if (release_input.exchange(false)) desktop->input().ReleaseAll();
     std::vector<Rect> changed = source.Update(frame);
-    bool refit = frame.data() != served && view_frame.empty();
-    if (source.width() != screen_w || source.height() != screen_h) {
-      screen_w = source.width();
-      screen_h = source.height();
-      refit = true;
-    }
-    if (std::vector<Monitor> now = source.Monitors(); now != monitors) {
-      monitors = std::move(now);
-      refit = true;
-      std::function<void(std::vector<Monitor>)> listener;
-      {
-        std::lock_guard lock(mu);
-        published_monitors = monitors;
-        listener = monitors_listener;
-      }
-      if (listener) listener(monitors);
-    }
-    if (requested >= static_cast<int>(monitors.size())) requested = -1;
-    if (requested != shown_monitor) {
-      shown_monitor = requested;
-      refit = true;
-    }
+    const bool refit = FollowScreen(source, requested);
     Rect want{0, 0, screen_w, screen_h};
     if (shown_monitor >= 0) want = Intersect(monitors[shown_monitor].area, want).value_or(want);
     if (refit || !SameRect(want, view)) {
-      if (screen_w > 0 && screen_h > 0 && static_cast<size_t>(screen_w) * screen_h * 4 == frame.size())
+      if (screen_w > 0 && screen_h > 0 &&
+          static_cast<size_t>(screen_w) * screen_h * 4 == frame.size())
         ServeView(want);
     } else {
-      for (const Rect& r : changed) {
-        auto part = Intersect(r, view);
-        if (!part) continue;
-        if (!view_frame.empty()) CopyToView(*part);
-        unsent.push_back(Rect{part->x - view.x, part->y - view.y, part->w, part->h});
-      }
+      NoteChanges(changed);
     }
-    if (!unsent.empty()) {
-      if (unsent_since == std::chrono::steady_clock::time_point{})
-        unsent_since = std::chrono::steady_clock::now();
-      if (std::chrono::steady_clock::now() >= FlushTime()) {
-        for (const Rect& r : unsent) rfbMarkRectAsModified(screen, r.x, r.y, r.x + r.w, r.y + r.h);
-        unsent.clear();
-        unsent_since = {};
-        last_flush = std::chrono::steady_clock::now();
-      }
-    }
-    if (auto image = source.TakePointerImage()) {
-      auto next = std::make_unique<OwnedCursor>(*image, layout);
-      rfbSetCursor(screen, &next->cursor);
-      cursor = std::move(next);  // the previous one is no longer referenced
-    }
-    int px, py;
-    if (source.PointerPosition(&px, &py) && (px != pointer_x || py != pointer_y)) {
-      // Where libvncserver draws the pointer for clients that cannot show its shape.
-      pointer_x = px;
-      pointer_y = py;
-      screen->cursorX = std::clamp(px - view.x, 0, std::max(0, view.w - 1));
-      screen->cursorY = std::clamp(py - view.y, 0, std::max(0, view.h - 1));
-    }
+    FlushWhenDue();
+    FollowPointer(source);
     WaitForWork(source);
     rfbProcessEvents(screen, 0);
+  }
+}
+
+// Follows the screen's size, its monitors and the monitor asked for; true when the view must
+// be fitted again.
+bool RfbServer::Impl::FollowScreen(ScreenSource& source, int requested) {
+  bool refit = frame.data() != served && view_frame.empty();
+  if (source.width() != screen_w || source.height() != screen_h) {
+    screen_w = source.width();
+    screen_h = source.height();
+    refit = true;
+  }
+  if (std::vector<Monitor> now = source.Monitors(); now != monitors) {
+    monitors = std::move(now);
+    refit = true;
+    std::function<void(std::vector<Monitor>)> listener;
+    {
+      std::lock_guard lock(mu);
+      published_monitors = monitors;
+      listener = monitors_listener;
+    }
+    if (listener) listener(monitors);
+  }
+  if (requested >= static_cast<int>(monitors.size())) requested = -1;
+  if (requested != shown_monitor) {
+    shown_monitor = requested;
+    refit = true;
+  }
+  return refit;
+}
+
+void RfbServer::Impl::NoteChanges(const std::vector<Rect>& changed) {
+  for (const Rect& r : changed) {
+    auto part = Intersect(r, view);
+    if (!part) continue;
+    if (!view_frame.empty()) CopyToView(*part);
+    unsent.push_back(Rect{part->x - view.x, part->y - view.y, part->w, part->h});
+  }
+}
+
+void RfbServer::Impl::FlushWhenDue() {
+  if (unsent.empty()) return;
+  if (unsent_since == std::chrono::steady_clock::time_point{})
+    unsent_since = std::chrono::steady_clock::now();
+  if (std::chrono::steady_clock::now() < FlushTime()) return;
+  for (const Rect& r : unsent) rfbMarkRectAsModified(screen, r.x, r.y, r.x + r.w, r.y + r.h);
+  unsent.clear();
+  unsent_since = {};
+  last_flush = std::chrono::steady_clock::now();
+}
+
+void RfbServer::Impl::FollowPointer(ScreenSource& source) {
+  if (auto image = source.TakePointerImage()) {
+    auto next = std::make_unique<OwnedCursor>(*image, layout);
+    rfbSetCursor(screen, &next->cursor);
+    cursor = std::move(next);  // the previous one is no longer referenced
+  }
+  int px, py;
+  if (source.PointerPosition(&px, &py) && (px != pointer_x || py != pointer_y)) {
+    // Where libvncserver draws the pointer for clients that cannot show its shape.
+    pointer_x = px;
+    pointer_y = py;
+    screen->cursorX = std::clamp(px - view.x, 0, std::max(0, view.w - 1));
+    screen->cursorY = std::clamp(py - view.y, 0, std::max(0, view.h - 1));
   }
 }
 
@@ -284,7 +307,8 @@ void RfbServer::Impl::WaitForWork(ScreenSource& source) {
     max_fd = std::max(max_fd, change_fd);
   }
   auto wait = std::chrono::microseconds(20000);
-  if (std::chrono::steady_clock::now() < echo_expected_until) wait = std::chrono::microseconds(1000);
+  if (std::chrono::steady_clock::now() < echo_expected_until)
+    wait = std::chrono::microseconds(1000);
   if (!unsent.empty())
     wait = std::clamp(std::chrono::duration_cast<std::chrono::microseconds>(
                           FlushTime() - std::chrono::steady_clock::now()),

@@ -129,7 +129,8 @@ class TtyConsent : public ConsentUi {
     if (question_.open()) {
       std::optional<Permission> choice;
       if (word == "a") choice = Permission::kControl;
-      if (word == "d" || word == "n") choice = from_view_only_ ? Permission::kViewOnly : Permission::kDenied;
+      if (word == "d" || word == "n")
+        choice = from_view_only_ ? Permission::kViewOnly : Permission::kDenied;
       if (word == "v" && view_only_possible_ && !from_view_only_) choice = Permission::kViewOnly;
       if (!choice) {
         say_(Choices(from_view_only_));

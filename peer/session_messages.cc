@@ -28,7 +28,8 @@ nlohmann::json EncodeMonitors(const std::vector<MonitorInfo>& monitors) {
     // Cut on a character boundary: a split UTF-8 sequence would grow when escaped and the
     // viewer would refuse the whole list.
     size_t cut = std::min(m.name.size(), kMaxMonitorName);
-    while (cut > 0 && cut < m.name.size() && (static_cast<unsigned char>(m.name[cut]) & 0xc0) == 0x80)
+    while (cut > 0 && cut < m.name.size() &&
+           (static_cast<unsigned char>(m.name[cut]) & 0xc0) == 0x80)
       --cut;
     list.push_back({{"name", m.name.substr(0, cut)},
                     {"x", m.x},

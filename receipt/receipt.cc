@@ -37,7 +37,8 @@ Result<ReceiptFacts> ParseReceipt(const std::string& text) {
   ReceiptFacts f;
   std::string role;
   try {
-    if (j.at("type").get<std::string>() != kType) return Status::InvalidInput("not a session receipt");
+    if (j.at("type").get<std::string>() != kType)
+      return Status::InvalidInput("not a session receipt");
     role = j.at("role").get<std::string>();
     f.session = j.at("session").get<std::string>();
     f.transcript = FromHex(j.at("transcript").get<std::string>());

@@ -72,7 +72,7 @@ struct PeerConn {
   int permission_records = 0;        // consent messages recorded in this session
 
   bool is_host() const { return role == wire::Party::kHost; }
-  const char* role_name() const { return is_host() ? "host" : "viewer"; }
+  std::string_view role_name() const { return wire::ToWire(role); }
 };
 
 using TlsStream = net::beast::ssl_stream<net::beast::tcp_stream>;

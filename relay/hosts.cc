@@ -15,7 +15,8 @@ asio::awaitable<std::optional<Frame>> RelayCore::FirstMessage(PeerConn& peer) {
   timer->async_wait([conn, address = peer.address](error_code ec) {
     if (ec) return;
     log::Info("no hello from ", address, " in time; closing");
-    conn->SendText(wire::Encode(wire::Error{ErrorCode::kTimeout, msg::Sentence(ErrorCode::kTimeout)}));
+    conn->SendText(
+        wire::Encode(wire::Error{ErrorCode::kTimeout, msg::Sentence(ErrorCode::kTimeout)}));
     conn->CloseAfterFlush(websocket::close_code::policy_error,
                           std::string(wire::ToWire(ErrorCode::kTimeout)));
   });

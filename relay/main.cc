@@ -10,18 +10,14 @@
 
 using namespace telemaint;
 
-int main(int argc, char** argv) {
-  CLI::App app{
-      "telemaint-relay: pairs customers' hosts with technicians' viewers by session code and\n"
-      "forwards their end-to-end encrypted traffic, which it cannot read."};
-  app.set_help_all_flag("--help-all", "Show help for all subcommands");
-  relay::RelayOptions o;
+namespace {
+
+// The flags in seconds, turned into RelayOptions' durations once parsed.
+struct Timeouts {
   int code_ttl = 600, idle = 30, hello = 10, handshake = 10;
-  app.add_option("--listen", o.listen, "Address and port to listen on (port 0: any free port)")
-      ->capture_default_str();
-  app.add_option("--cert", o.cert_file, "Relay certificate chain (PEM)");
-  app.add_option("--key", o.key_file, "Relay private key (PEM)");
-  app.add_option("--data-dir", o.data_dir, "Directory for the relay's database");
+};
+
+void AddLimitOptions(CLI::App& app, relay::RelayOptions& o) {
   app.add_option("--max-connections", o.max_connections, "Connections served at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
@@ -35,81 +31,66 @@ int main(int argc, char** argv) {
                  "New host connections per client address (each is audited)")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 100000.0));
-  app.add_option("--code-ttl", code_ttl, "Seconds a session code stays valid (at most 600)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 600));
-  app.add_option("--idle-timeout", idle, "Seconds of silence before a peer is dropped")
-      ->capture_default_str()
-      ->check(CLI::Range(4, 3600));
-  app.add_option("--handshake-timeout", handshake,
-                 "Seconds a new connection has for its TLS handshake and HTTP request")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 120));
-  app.add_option("--hello-timeout", hello, "Seconds a new connection has to say hello")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 120));
-  std::string log_file;
-  app.add_option("--log-file", log_file, "Also append log lines to this file");
-  app.require_subcommand(0, 1);
-
-  relay::UserCommand user_cmd;
-  auto* user = app.add_subcommand("user", "Manage technician, auditor and admin accounts");
-  user->require_subcommand(1);
-  auto add_data_dir = [&](CLI::App* sub) {
-    sub->add_option("--data-dir", user_cmd.data_dir, "The relay's data directory")->required();
-  };
-  auto* add = user->add_subcommand("add", "Add an account (password from a prompt or stdin)");
-  add->add_option("NAME", user_cmd.name, "Account name")->required();
-  add->add_option("--role", user_cmd.role, "technician, auditor or admin")->capture_default_str();
-  add->add_option("--display-name", user_cmd.display_name, "Name the end user is shown");
-  add->add_option("--organisation", user_cmd.organisation, "Organisation the end user is shown");
-  add->add_flag("--password-stdin", user_cmd.password_stdin, "Read the password from stdin");
-  add_data_dir(add);
-  auto* list = user->add_subcommand("list", "List accounts");
-  add_data_dir(list);
-  for (const char* action : {"disable", "enable"}) {
-    auto* sub = user->add_subcommand(action, std::string(action) == "disable"
-                                                 ? "Disable an account (it can no longer log in)"
-                                                 : "Enable a disabled account");
-    sub->add_option("NAME", user_cmd.name, "Account name")->required();
-    add_data_dir(sub);
-  }
-  auto* passwd = user->add_subcommand("passwd", "Change an account's password");
-  passwd->add_option("NAME", user_cmd.name, "Account name")->required();
-  passwd->add_flag("--password-stdin", user_cmd.password_stdin, "Read the password from stdin");
-  add_data_dir(passwd);
-
-  std::string audit_dir;
-  auto* audit_key = app.add_subcommand(
-      "audit-key", "Print the audit log's public key (made at first start), for auditors to pin");
-  audit_key->add_option("--data-dir", audit_dir, "The relay's data directory")->required();
   app.add_option("--audit-checkpoint-every", o.audit_checkpoint_every,
                  "Audit records between signed checkpoints (one is also signed at shutdown)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+}
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    // --help exits 0; any usage error exits 2, as documented.
-    return app.exit(e) == 0 ? 0 : 2;
-  }
-  log::SetProgram("telemaint-relay");
+void AddTimeoutOptions(CLI::App& app, Timeouts& t) {
+  app.add_option("--code-ttl", t.code_ttl, "Seconds a session code stays valid (at most 600)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 600));
+  app.add_option("--idle-timeout", t.idle, "Seconds of silence before a peer is dropped")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 3600));
+  app.add_option("--handshake-timeout", t.handshake,
+                 "Seconds a new connection has for its TLS handshake and HTTP request")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 120));
+  app.add_option("--hello-timeout", t.hello, "Seconds a new connection has to say hello")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 120));
+}
 
-  if (audit_key->parsed()) {
-    auto key = audit::AuditPublicKeyHex(audit_dir);
-    if (!key.ok()) {
-      std::cerr << "error: " << key.status().message() << "\n";
-      return 1;
-    }
-    std::cout << *key << "\n";
-    return 0;
+CLI::App* AddUserCommands(CLI::App& app, relay::UserCommand& cmd) {
+  auto* user = app.add_subcommand("user", "Manage technician, auditor and admin accounts");
+  user->require_subcommand(1);
+  auto with_data_dir = [&](CLI::App* sub) {
+    sub->add_option("--data-dir", cmd.data_dir, "The relay's data directory")->required();
+    return sub;
+  };
+  auto* add = with_data_dir(
+      user->add_subcommand("add", "Add an account (password from a prompt or stdin)"));
+  add->add_option("NAME", cmd.name, "Account name")->required();
+  add->add_option("--role", cmd.role, "technician, auditor or admin")->capture_default_str();
+  add->add_option("--display-name", cmd.display_name, "Name the end user is shown");
+  add->add_option("--organisation", cmd.organisation, "Organisation the end user is shown");
+  add->add_flag("--password-stdin", cmd.password_stdin, "Read the password from stdin");
+  with_data_dir(user->add_subcommand("list", "List accounts"));
+  for (const char* action : {"disable", "enable"}) {
+    auto* sub = with_data_dir(user->add_subcommand(
+        action, std::string(action) == "disable" ? "Disable an account (it can no longer log in)"
+                                                 : "Enable a disabled account"));
+    sub->add_option("NAME", cmd.name, "Account name")->required();
   }
-  if (user->parsed()) {
-    for (auto* sub : user->get_subcommands()) user_cmd.action = sub->get_name();
-    return relay::RunUserCommand(user_cmd);
-  }
+  auto* passwd = with_data_dir(user->add_subcommand("passwd", "Change an account's password"));
+  passwd->add_option("NAME", cmd.name, "Account name")->required();
+  passwd->add_flag("--password-stdin", cmd.password_stdin, "Read the password from stdin");
+  return user;
+}
 
+int PrintAuditKey(const std::string& data_dir) {
+  auto key = audit::AuditPublicKeyHex(data_dir);
+  if (!key.ok()) {
+    std::cerr << "error: " << key.status().message() << "\n";
+    return 1;
+  }
+  std::cout << *key << "\n";
+  return 0;
+}
+
+int Serve(relay::RelayOptions o, const Timeouts& t, const std::string& log_file) {
   if (o.cert_file.empty() || o.key_file.empty() || o.data_dir.empty()) {
     std::cerr << "error: --cert, --key and --data-dir are required to run the relay "
                  "(see --help)\n";
@@ -121,10 +102,10 @@ int main(int argc, char** argv) {
   }
   o.join_burst = std::max(10.0, o.joins_per_minute / 3);
   o.host_burst = std::max(10.0, o.hosts_per_minute / 2);
-  o.code_ttl = std::chrono::seconds(code_ttl);
-  o.idle_timeout = std::chrono::seconds(idle);
-  o.hello_timeout = std::chrono::seconds(hello);
-  o.tls_timeout = std::chrono::seconds(handshake);
+  o.code_ttl = std::chrono::seconds(t.code_ttl);
+  o.idle_timeout = std::chrono::seconds(t.idle);
+  o.hello_timeout = std::chrono::seconds(t.hello);
+  o.tls_timeout = std::chrono::seconds(t.handshake);
   auto r = relay::Relay::Create(o);
   if (!r.ok()) {
     std::cerr << "error: " << r.status().message() << "\n";
@@ -138,4 +119,43 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   });
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "telemaint-relay: pairs customers' hosts with technicians' viewers by session code and\n"
+      "forwards their end-to-end encrypted traffic, which it cannot read."};
+  app.set_help_all_flag("--help-all", "Show help for all subcommands");
+  relay::RelayOptions o;
+  Timeouts timeouts;
+  std::string log_file, audit_dir;
+  app.add_option("--listen", o.listen, "Address and port to listen on (port 0: any free port)")
+      ->capture_default_str();
+  app.add_option("--cert", o.cert_file, "Relay certificate chain (PEM)");
+  app.add_option("--key", o.key_file, "Relay private key (PEM)");
+  app.add_option("--data-dir", o.data_dir, "Directory for the relay's database");
+  AddLimitOptions(app, o);
+  AddTimeoutOptions(app, timeouts);
+  app.add_option("--log-file", log_file, "Also append log lines to this file");
+  app.require_subcommand(0, 1);
+  relay::UserCommand user_cmd;
+  auto* user = AddUserCommands(app, user_cmd);
+  auto* audit_key = app.add_subcommand(
+      "audit-key", "Print the audit log's public key (made at first start), for auditors to pin");
+  audit_key->add_option("--data-dir", audit_dir, "The relay's data directory")->required();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; any usage error exits 2, as documented.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  log::SetProgram("telemaint-relay");
+  if (audit_key->parsed()) return PrintAuditKey(audit_dir);
+  if (user->parsed()) {
+    for (auto* sub : user->get_subcommands()) user_cmd.action = sub->get_name();
+    return relay::RunUserCommand(user_cmd);
+  }
+  return Serve(o, timeouts, log_file);
 }

@@ -11,10 +11,12 @@ std::string Sentence(ErrorCode code) {
       return "the relay could not understand this program's message — update telemaint";
     case ErrorCode::kUnsupportedVersion:
       return "this telemaint version is not supported by the relay — update it";
-    case ErrorCode::kTimeout: return "nothing was received in time — check the network and try again";
+    case ErrorCode::kTimeout:
+      return "nothing was received in time — check the network and try again";
     case ErrorCode::kServerBusy: return "the relay is full right now — try again in a minute";
     case ErrorCode::kRateLimited: return "too many attempts — wait a few minutes and try again";
-    case ErrorCode::kAuthFailed: return "user name or password is wrong, or the account is disabled";
+    case ErrorCode::kAuthFailed:
+      return "user name or password is wrong, or the account is disabled";
     case ErrorCode::kForbidden:
       return "this account may not join sessions (auditor accounts only read the audit log)";
     case ErrorCode::kUnknownCode:

@@ -58,80 +58,83 @@ std::optional<std::string> NewPasswordHash(bool from_stdin) {
 
 }  // namespace
 
-int RunUserCommand(const UserCommand& cmd) {
-  auto store = UserStore::Open(cmd.data_dir);
-  if (!store.ok()) {
-    std::cerr << "error: " << store.status().message() << "\n";
+namespace {
+
+int Fail(const Status& s) {
+  std::cerr << "error: " << s.message() << "\n";
+  return 1;
+}
+
+int ListUsers(UserStore& users) {
+  auto list = users.List();
+  if (!list.ok()) return Fail(list.status());
+  std::printf("%-24s %-11s %-9s %-24s %s\n", "NAME", "ROLE", "STATE", "DISPLAY NAME",
+              "ORGANISATION");
+  for (const User& u : *list)
+    std::printf("%-24s %-11s %-9s %-24s %s\n", u.name.c_str(), RoleName(u.role),
+                u.disabled ? "disabled" : "active", u.display_name.c_str(),
+                u.organisation.c_str());
+  return 0;
+}
+
+int AddUser(UserStore& users, const UserCommand& cmd) {
+  auto role = ParseRole(cmd.role);
+  if (!role) {
+    std::cerr << "error: --role is technician, auditor or admin\n";
+    return 2;
+  }
+  auto existing = users.Get(cmd.name);
+  if (existing.ok() && existing->has_value()) {
+    std::cerr << "error: the account '" << cmd.name << "' already exists\n";
     return 1;
   }
-  auto& users = **store;
-  if (cmd.action == "list") {
-    auto list = users.List();
-    if (!list.ok()) {
-      std::cerr << "error: " << list.status().message() << "\n";
-      return 1;
-    }
-    std::printf("%-24s %-11s %-9s %-24s %s\n", "NAME", "ROLE", "STATE", "DISPLAY NAME",
-                "ORGANISATION");
-    for (const User& u : *list)
-      std::printf("%-24s %-11s %-9s %-24s %s\n", u.name.c_str(), RoleName(u.role),
-                  u.disabled ? "disabled" : "active", u.display_name.c_str(),
-                  u.organisation.c_str());
-    return 0;
+  auto hash = NewPasswordHash(cmd.password_stdin);
+  if (!hash) return 2;
+  User u;
+  u.name = cmd.name;
+  u.role = *role;
+  u.password_hash = *hash;
+  u.display_name = cmd.display_name.empty() ? cmd.name : cmd.display_name;
+  u.organisation = cmd.organisation;
+  if (Status s = users.Add(u); !s.ok()) return Fail(s);
+  std::cout << "Added " << RoleName(u.role) << " '" << u.name << "'.\n";
+  return 0;
+}
+
+int SetDisabled(UserStore& users, const UserCommand& cmd) {
+  const bool disable = cmd.action == "disable";
+  if (Status s = users.SetDisabled(cmd.name, disable); !s.ok()) return Fail(s);
+  std::cout << (disable ? "Disabled" : "Enabled") << " '" << cmd.name << "'.\n";
+  return 0;
+}
+
+int ChangePassword(UserStore& users, const UserCommand& cmd) {
+  auto existing = users.Get(cmd.name);
+  if (!existing.ok() || !existing->has_value()) {
+    std::cerr << "error: no account named '" << cmd.name << "'\n";
+    return 1;
   }
+  auto hash = NewPasswordHash(cmd.password_stdin);
+  if (!hash) return 2;
+  if (Status s = users.SetPasswordHash(cmd.name, *hash); !s.ok()) return Fail(s);
+  std::cout << "Changed the password of '" << cmd.name << "'.\n";
+  return 0;
+}
+
+}  // namespace
+
+int RunUserCommand(const UserCommand& cmd) {
+  auto store = UserStore::Open(cmd.data_dir);
+  if (!store.ok()) return Fail(store.status());
+  UserStore& users = **store;
+  if (cmd.action == "list") return ListUsers(users);
   if (!IsValidUserName(cmd.name)) {
     std::cerr << "error: account names are 1-64 letters, digits and . _ @ -\n";
     return 2;
   }
-  if (cmd.action == "add") {
-    auto role = ParseRole(cmd.role);
-    if (!role) {
-      std::cerr << "error: --role is technician, auditor or admin\n";
-      return 2;
-    }
-    auto existing = users.Get(cmd.name);
-    if (existing.ok() && existing->has_value()) {
-      std::cerr << "error: the account '" << cmd.name << "' already exists\n";
-      return 1;
-    }
-    auto hash = NewPasswordHash(cmd.password_stdin);
-    if (!hash) return 2;
-    User u;
-    u.name = cmd.name;
-    u.role = *role;
-    u.password_hash = *hash;
-    u.display_name = cmd.display_name.empty() ? cmd.name : cmd.display_name;
-    u.organisation = cmd.organisation;
-    if (Status s = users.Add(u); !s.ok()) {
-      std::cerr << "error: " << s.message() << "\n";
-      return 1;
-    }
-    std::cout << "Added " << RoleName(u.role) << " '" << u.name << "'.\n";
-    return 0;
-  }
-  if (cmd.action == "disable" || cmd.action == "enable") {
-    if (Status s = users.SetDisabled(cmd.name, cmd.action == "disable"); !s.ok()) {
-      std::cerr << "error: " << s.message() << "\n";
-      return 1;
-    }
-    std::cout << (cmd.action == "disable" ? "Disabled" : "Enabled") << " '" << cmd.name << "'.\n";
-    return 0;
-  }
-  if (cmd.action == "passwd") {
-    auto existing = users.Get(cmd.name);
-    if (!existing.ok() || !existing->has_value()) {
-      std::cerr << "error: no account named '" << cmd.name << "'\n";
-      return 1;
-    }
-    auto hash = NewPasswordHash(cmd.password_stdin);
-    if (!hash) return 2;
-    if (Status s = users.SetPasswordHash(cmd.name, *hash); !s.ok()) {
-      std::cerr << "error: " << s.message() << "\n";
-      return 1;
-    }
-    std::cout << "Changed the password of '" << cmd.name << "'.\n";
-    return 0;
-  }
+  if (cmd.action == "add") return AddUser(users, cmd);
+  if (cmd.action == "disable" || cmd.action == "enable") return SetDisabled(users, cmd);
+  if (cmd.action == "passwd") return ChangePassword(users, cmd);
   std::cerr << "error: unknown user action '" << cmd.action << "'\n";
   return 2;
 }

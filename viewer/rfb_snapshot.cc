@@ -82,8 +82,9 @@ Result<Picture> TakeSnapshot(int fd, Quality quality, std::chrono::seconds timeo
     }
     int n = WaitForMessage(c, 100000);
     if (n < 0 || (n > 0 && !HandleRFBServerMessage(c))) {
-      failure = Status::Protocol(state.too_large ? "the customer's screen is larger than the viewer accepts"
-                                                 : "the customer's VNC server closed or sent invalid data");
+      failure = Status::Protocol(state.too_large
+                                     ? "the customer's screen is larger than the viewer accepts"
+                                     : "the customer's VNC server closed or sent invalid data");
       break;
     }
   }

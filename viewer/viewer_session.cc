@@ -25,8 +25,9 @@ ViewerSession::ViewerSession(const ViewerOptions& options, const Say& say,
       id_(std::move(session_id)),
       account_(wire::Party::kViewer, id_, options.user, key) {
   // First inside the channel: who we are, proved with the key over this channel's binding.
-  peer::TechnicianHello hello{options.user, key.public_key(),
-                              key.Sign(crypto::TechnicianHelloStatement(tunnel_.channel_binding()))};
+  peer::TechnicianHello hello{
+      options.user, key.public_key(),
+      key.Sign(crypto::TechnicianHelloStatement(tunnel_.channel_binding()))};
   tunnel_.SendSessionMessage(peer::EncodeHello(hello));
   // At the end, our signed receipt goes to the relay's audit log.
   tunnel_.OnEndMakeReceipt([this](const Ending& end) {

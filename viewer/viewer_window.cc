@@ -37,10 +37,14 @@ void ScaleLine(void* data, int x, int y, int w, uchar* out) {
   auto* s = static_cast<ScaleSource*>(data);
   const double inv = 1.0 / s->scale;
   const int sy0 = std::min(s->height - 1, static_cast<int>(y * inv));
-  const int sy1 = s->scale < 1.0 ? std::min(s->height, std::max(sy0 + 1, static_cast<int>((y + 1) * inv))) : sy0 + 1;
+  const int sy1 = s->scale < 1.0
+                      ? std::min(s->height, std::max(sy0 + 1, static_cast<int>((y + 1) * inv)))
+                      : sy0 + 1;
   for (int i = 0; i < w; ++i) {
     const int sx0 = std::min(s->width - 1, static_cast<int>((x + i) * inv));
-    const int sx1 = s->scale < 1.0 ? std::min(s->width, std::max(sx0 + 1, static_cast<int>((x + i + 1) * inv))) : sx0 + 1;
+    const int sx1 = s->scale < 1.0
+                        ? std::min(s->width, std::max(sx0 + 1, static_cast<int>((x + i + 1) * inv)))
+                        : sx0 + 1;
     unsigned sum[3] = {0, 0, 0}, n = 0;
     for (int sy = sy0; sy < sy1; ++sy) {
       const uint8_t* p = s->rgb + (static_cast<size_t>(sy) * s->width + sx0) * 3;
@@ -93,6 +97,10 @@ struct ViewerWindow::Impl {
   void TakeScreenChanges();
   void Layout();
   void RebuildMenu();
+  void AddMonitorItems();
+  void ToggleFullScreen();
+  static void OnMenu(Fl_Widget* w, void* action);
+  static void OnMonitorMenu(Fl_Widget* w, void* index);
   void UpdateTitle();
   void Disconnect();
   void SendCtrlAltDel();
@@ -167,50 +175,14 @@ class ScreenView : public Fl_Widget {
         [[fallthrough]];
       case FL_RELEASE:
       case FL_DRAG:
-      case FL_MOVE: {
-        if (event == FL_PUSH || event == FL_RELEASE) {
-          int b = Fl::event_button();
-          uint8_t bit = b == FL_LEFT_MOUSE ? 1 : b == FL_MIDDLE_MOUSE ? 2 : b == FL_RIGHT_MOUSE ? 4 : 0;
-          buttons_ = event == FL_PUSH ? (buttons_ | bit) : (buttons_ & ~bit);
-        }
-        if (owner_->InputBlocked()) return 1;
-        SendPointer(buttons_);
-        return 1;
-      }
-      case FL_MOUSEWHEEL: {
-        if (owner_->InputBlocked()) return 1;
-        // RFB buttons 4/5 scroll up/down, 6/7 left/right: one press and release per notch.
-        auto notches = [&](int delta, uint8_t negative, uint8_t positive) {
-          for (int i = 0; i < std::abs(delta); ++i) {
-            uint8_t bit = delta < 0 ? negative : positive;
-            SendPointer(buttons_ | bit);
-            SendPointer(buttons_);
-          }
-        };
-        notches(Fl::event_dy(), 1 << 3, 1 << 4);
-        notches(Fl::event_dx(), 1 << 5, 1 << 6);
-        return 1;
-      }
-      case FL_KEYDOWN: {
-        if (owner_->InputBlocked()) return 1;
-        const int key = Fl::event_key();
-        uint32_t keysym = KeysymForKey(key, std::string_view(Fl::event_text(), Fl::event_length()),
-                                       Fl::event_state(FL_SHIFT) != 0);
-        if (!keysym) return 1;
-        if (auto it = held_.find(key); it != held_.end() && it->second != keysym)
-          screen->SendKey(it->second, false);  // auto-repeat with another symbol
-        held_[key] = keysym;
-        screen->SendKey(keysym, true);
-        return 1;
-      }
-      case FL_KEYUP: {
-        // Release what went down for this key, whatever the modifiers are now.
-        if (auto it = held_.find(Fl::event_key()); it != held_.end()) {
-          screen->SendKey(it->second, false);
-          held_.erase(it);
-        }
-        return 1;
-      }
+      case FL_MOVE:
+        return OnMouse(event);
+      case FL_MOUSEWHEEL:
+        return OnWheel();
+      case FL_KEYDOWN:
+        return OnKeyDown(*screen);
+      case FL_KEYUP:
+        return OnKeyUp(*screen);
       case FL_SHORTCUT:
         return 0;
     }
@@ -218,6 +190,53 @@ class ScreenView : public Fl_Widget {
   }
 
  private:
+  int OnMouse(int event) {
+    if (event == FL_PUSH || event == FL_RELEASE) {
+      int b = Fl::event_button();
+      uint8_t bit = b == FL_LEFT_MOUSE ? 1 : b == FL_MIDDLE_MOUSE ? 2 : b == FL_RIGHT_MOUSE ? 4 : 0;
+      buttons_ = event == FL_PUSH ? (buttons_ | bit) : (buttons_ & ~bit);
+    }
+    if (!owner_->InputBlocked()) SendPointer(buttons_);
+    return 1;
+  }
+
+  // RFB buttons 4/5 scroll up/down, 6/7 left/right: one press and release per notch.
+  int OnWheel() {
+    if (owner_->InputBlocked()) return 1;
+    auto notches = [&](int delta, uint8_t negative, uint8_t positive) {
+      for (int i = 0; i < std::abs(delta); ++i) {
+        uint8_t bit = delta < 0 ? negative : positive;
+        SendPointer(buttons_ | bit);
+        SendPointer(buttons_);
+      }
+    };
+    notches(Fl::event_dy(), 1 << 3, 1 << 4);
+    notches(Fl::event_dx(), 1 << 5, 1 << 6);
+    return 1;
+  }
+
+  int OnKeyDown(RemoteScreen& screen) {
+    if (owner_->InputBlocked()) return 1;
+    const int key = Fl::event_key();
+    uint32_t keysym = KeysymForKey(key, std::string_view(Fl::event_text(), Fl::event_length()),
+                                   Fl::event_state(FL_SHIFT) != 0);
+    if (!keysym) return 1;
+    if (auto it = held_.find(key); it != held_.end() && it->second != keysym)
+      screen.SendKey(it->second, false);  // auto-repeat with another symbol
+    held_[key] = keysym;
+    screen.SendKey(keysym, true);
+    return 1;
+  }
+
+  // Releases what went down for this key, whatever the modifiers are now.
+  int OnKeyUp(RemoteScreen& screen) {
+    if (auto it = held_.find(Fl::event_key()); it != held_.end()) {
+      screen.SendKey(it->second, false);
+      held_.erase(it);
+    }
+    return 1;
+  }
+
   void SendPointer(uint8_t buttons) {
     int rx, ry;
     geometry.ToRemote(Fl::event_x() - x(), Fl::event_y() - y(), remote_w, remote_h, &rx, &ry);
@@ -284,60 +303,70 @@ void ViewerWindow::Impl::SendCtrlAltDel() {
   for (uint32_t k : {kDelete, kAltL, kControlL}) screen->SendKey(k, false);
 }
 
+void ViewerWindow::Impl::OnMenu(Fl_Widget* w, void* action) {
+  Impl* self = OwnerOf(w);
+  const std::string what = static_cast<const char*>(action);
+  if (what == "cad") self->SendCtrlAltDel();
+  if (what == "viewonly") {
+    self->view_only = !self->view_only;
+    if (self->view_only) self->view->ReleaseKeysAndButtons();
+    self->UpdateTitle();
+  }
+  if (what == "disconnect") self->Disconnect();
+  if (what == "askcontrol" && self->request_control) self->request_control();
+  if (what == "fit" || what == "actual") {
+    self->fit = what == "fit";
+    self->Layout();
+  }
+  if (what == "full") self->ToggleFullScreen();
+  if (auto quality = ParseQuality(what); quality.ok()) {
+    self->quality = *quality;
+    if (self->screen) self->screen->SetQuality(self->quality);
+  }
+}
+
+void ViewerWindow::Impl::ToggleFullScreen() {
+  full_screen = !full_screen;
+  if (full_screen)
+    window->fullscreen();
+  else
+    window->fullscreen_off();
+  // Without a window manager FLTK makes a new X window for this; give it its title again.
+  window->label(nullptr);
+  UpdateTitle();
+}
+
+void ViewerWindow::Impl::OnMonitorMenu(Fl_Widget* w, void* index) {
+  Impl* self = OwnerOf(w);
+  self->chosen_monitor = static_cast<int>(reinterpret_cast<intptr_t>(index));
+  if (self->choose_monitor) self->choose_monitor(self->chosen_monitor);
+}
+
 void ViewerWindow::Impl::RebuildMenu() {
   menu->clear();
-  auto cb = [](Fl_Widget* w, void* action) {
-    Impl* self = OwnerOf(w);
-    const std::string what = static_cast<const char*>(action);
-    if (what == "cad") self->SendCtrlAltDel();
-    if (what == "viewonly") {
-      self->view_only = !self->view_only;
-      if (self->view_only) self->view->ReleaseKeysAndButtons();
-      self->UpdateTitle();
-    }
-    if (what == "disconnect") self->Disconnect();
-    if (what == "askcontrol" && self->request_control) self->request_control();
-    if (what == "fit" || what == "actual") {
-      self->fit = what == "fit";
-      self->Layout();
-    }
-    if (what == "full") {
-      self->full_screen = !self->full_screen;
-      if (self->full_screen)
-        self->window->fullscreen();
-      else
-        self->window->fullscreen_off();
-      // Without a window manager FLTK makes a new X window for this; give it its title again.
-      self->window->label(nullptr);
-      self->UpdateTitle();
-    }
-    if (what == "lossless" || what == "high" || what == "low") {
-      self->quality = *ParseQuality(what);
-      if (self->screen) self->screen->SetQuality(self->quality);
-    }
-  };
-  menu->add("Session/Send Ctrl+Alt+Del", 0, cb, (void*)"cad");
-  menu->add("Session/View only", 0, cb, (void*)"viewonly",
+  menu->add("Session/Send Ctrl+Alt+Del", 0, OnMenu, (void*)"cad");
+  menu->add("Session/View only", 0, OnMenu, (void*)"viewonly",
             FL_MENU_TOGGLE | (view_only ? FL_MENU_VALUE : 0));
-  menu->add("Session/Ask the customer for control", 0, cb, (void*)"askcontrol",
+  menu->add("Session/Ask the customer for control", 0, OnMenu, (void*)"askcontrol",
             customer == peer::ConsentState::kViewOnly ? 0 : FL_MENU_INACTIVE);
-  menu->add("Session/Disconnect", 0, cb, (void*)"disconnect");
-  menu->add("View/Fit to window", 0, cb, (void*)"fit", FL_MENU_RADIO | (fit ? FL_MENU_VALUE : 0));
-  menu->add("View/Actual size", 0, cb, (void*)"actual", FL_MENU_RADIO | (fit ? 0 : FL_MENU_VALUE));
-  menu->add("View/Full screen", 0, cb, (void*)"full",
+  menu->add("Session/Disconnect", 0, OnMenu, (void*)"disconnect");
+  menu->add("View/Fit to window", 0, OnMenu, (void*)"fit",
+            FL_MENU_RADIO | (fit ? FL_MENU_VALUE : 0));
+  menu->add("View/Actual size", 0, OnMenu, (void*)"actual",
+            FL_MENU_RADIO | (fit ? 0 : FL_MENU_VALUE));
+  menu->add("View/Full screen", 0, OnMenu, (void*)"full",
             FL_MENU_TOGGLE | (full_screen ? FL_MENU_VALUE : 0));
   for (Quality q : {Quality::kLossless, Quality::kHigh, Quality::kLow}) {
     static const char* kLabels[] = {"Quality/Lossless", "Quality/High (JPEG)",
                                     "Quality/Low bandwidth"};
-    menu->add(kLabels[static_cast<int>(q)], 0, cb, (void*)QualityName(q),
+    menu->add(kLabels[static_cast<int>(q)], 0, OnMenu, (void*)QualityName(q),
               FL_MENU_RADIO | (quality == q ? FL_MENU_VALUE : 0));
   }
-  auto monitor_cb = [](Fl_Widget* w, void* index) {
-    Impl* self = OwnerOf(w);
-    self->chosen_monitor = static_cast<int>(reinterpret_cast<intptr_t>(index));
-    if (self->choose_monitor) self->choose_monitor(self->chosen_monitor);
-  };
-  menu->add("Monitor/All monitors", 0, monitor_cb, reinterpret_cast<void*>(intptr_t{-1}),
+  AddMonitorItems();
+}
+
+void ViewerWindow::Impl::AddMonitorItems() {
+  menu->add("Monitor/All monitors", 0, OnMonitorMenu, reinterpret_cast<void*>(intptr_t{-1}),
             FL_MENU_RADIO | (chosen_monitor < 0 ? FL_MENU_VALUE : 0));
   for (size_t i = 0; i < monitors.size(); ++i) {
     const Monitor& m = monitors[i];
@@ -346,7 +375,7 @@ void ViewerWindow::Impl::RebuildMenu() {
     for (char c : m.name) name += (c == '/' || c == '&' || c == '_' || c == '\\') ? ' ' : c;
     std::string label = "Monitor/" + std::to_string(i + 1) + ": " + name + " (" +
                         std::to_string(m.width) + "x" + std::to_string(m.height) + ")";
-    menu->add(label.c_str(), 0, monitor_cb, reinterpret_cast<void*>(static_cast<intptr_t>(i)),
+    menu->add(label.c_str(), 0, OnMonitorMenu, reinterpret_cast<void*>(static_cast<intptr_t>(i)),
               FL_MENU_RADIO | (chosen_monitor == static_cast<int>(i) ? FL_MENU_VALUE : 0));
   }
 }
@@ -385,7 +414,8 @@ void ViewerWindow::Impl::TakeScreenChanges() {
     view->remote_w = changes.width;
     view->remote_h = changes.height;
     if (!fit && !full_screen && window->w() < changes.width)
-      window->size(std::min(changes.width, Fl::w()), std::min(changes.height + kMenuHeight, Fl::h()));
+      window->size(std::min(changes.width, Fl::w()),
+                   std::min(changes.height + kMenuHeight, Fl::h()));
     Layout();
     view->redraw();
   } else {
@@ -486,7 +516,8 @@ void ViewerWindow::Run() {
     }
     if (permission) {
       impl_->customer = *permission;
-      if (impl_->InputBlocked() && impl_->view && impl_->screen) impl_->view->ReleaseKeysAndButtons();
+      if (impl_->InputBlocked() && impl_->view && impl_->screen)
+        impl_->view->ReleaseKeysAndButtons();
       if (impl_->menu) impl_->RebuildMenu();
       impl_->UpdateTitle();
     }

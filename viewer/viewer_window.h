@@ -2,7 +2,9 @@
 // The technician's window (FLTK): the customer's screen scaled to fit or at actual size with
 // scroll bars, full screen, keyboard and mouse sent to the host, the remote pointer shape, and
 // a menu (view only, Ctrl+Alt+Del, monitor, picture quality, disconnect). Run() belongs to
-// the main thread; Attach() and Finish() may be called from any thread.
+// the main thread; Attach(), SetMonitors(), SetCustomerPermission() and Finish() may be called
+// from any thread (the network's). The On...() handlers run on the main thread; set them before
+// Run. The window owns its RFB client (RemoteScreen) once attached.
 #include <functional>
 #include <memory>
 #include <string>

@@ -35,9 +35,10 @@ class WindowConsent : public ConsentUi {
   asio::awaitable<ConsentAnswer> Ask(const Technician& who, bool from_view_only,
                                      bool view_only_possible, AnswerTime time) override {
     view_only_possible_ = view_only_possible;
-    say_(from_view_only ? Describe(who) + " asks to take control of this computer (asked in the window)."
-                        : "Technician " + Describe(who) +
-                              " asks to connect to this computer (asked in the window).");
+    say_(from_view_only
+             ? Describe(who) + " asks to take control of this computer (asked in the window)."
+             : "Technician " + Describe(who) +
+                   " asks to connect to this computer (asked in the window).");
     const unsigned asked = ++question_id_;
     windows_.Ask(who, from_view_only, view_only_possible, time, [this, asked](Permission p) {
       post_([this, asked, p] {
@@ -46,7 +47,8 @@ class WindowConsent : public ConsentUi {
     });
     ConsentAnswer answer = co_await question_.Wait(time, from_view_only, say_);
     windows_.CloseQuestion();
-    if (!answer.timed_out) say_(std::string("You answered: ") + wire::PermissionText(answer.permission) + ".");
+    if (!answer.timed_out)
+      say_(std::string("You answered: ") + wire::PermissionText(answer.permission) + ".");
     co_return answer;
   }
 

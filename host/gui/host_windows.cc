@@ -101,6 +101,12 @@ struct HostWindows::Impl {
   }
 
   void Build() {
+    BuildCodeWindow();
+    BuildQuestion();
+    BuildBanner();
+  }
+
+  void BuildCodeWindow() {
     main = new Fl_Double_Window(L::kMainW, L::kMainH, t.window_title);
     Text(L::kYourCode, 15, FL_HELVETICA_BOLD)->label(t.your_code);
     code = Text(L::kCode, 40, FL_COURIER_BOLD);
@@ -121,7 +127,9 @@ struct HostWindows::Impl {
       static_cast<Impl*>(d)->closed = true;
       w->hide();
     }, this);
+  }
 
+  void BuildQuestion() {
     dialog = new Fl_Double_Window(L::kDialogW, L::kDialogH, t.dialog_title);
     Text(L::kIntro, 15)->label(t.dialog_intro);
     name = Text(L::kName, 26, FL_HELVETICA_BOLD);
@@ -145,7 +153,9 @@ struct HostWindows::Impl {
       auto* self = static_cast<Impl*>(d);
       self->Answer(self->from_view_only ? Permission::kViewOnly : Permission::kDenied);
     }, this);
+  }
 
+  void BuildBanner() {
     banner = new Fl_Double_Window(L::kBannerW, L::kBannerH, "telemaint — session");
     banner->color(kBannerColour);
     banner->border(0);
@@ -215,7 +225,9 @@ HostWindows::HostWindows(const Texts& texts, std::function<void(Fl_Window*)> kee
 
 HostWindows::~HostWindows() = default;
 
-void HostWindows::OnNewCode(std::function<void()> handler) { impl_->on_new_code = std::move(handler); }
+void HostWindows::OnNewCode(std::function<void()> handler) {
+  impl_->on_new_code = std::move(handler);
+}
 
 void HostWindows::ShowCode(const std::string& code, std::chrono::seconds valid_for) {
   Locked lock;

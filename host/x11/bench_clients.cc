@@ -46,7 +46,8 @@ FlashWindow::FlashWindow(const std::string& display) : impl_(std::make_unique<Im
   impl_->probe = XOpenDisplay(display.c_str());
   if (!impl_->dpy || !impl_->probe) return;
   Display* dpy = impl_->dpy;
-  impl_->win = XCreateSimpleWindow(dpy, DefaultRootWindow(dpy), kX, kY, kSide, kSide, 0, 0, 0x0000ff);
+  impl_->win =
+      XCreateSimpleWindow(dpy, DefaultRootWindow(dpy), kX, kY, kSide, kSide, 0, 0, 0x0000ff);
   XSelectInput(dpy, impl_->win, KeyPressMask | ExposureMask);
   XMapWindow(dpy, impl_->win);
   XSync(dpy, False);

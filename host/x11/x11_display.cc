@@ -53,7 +53,8 @@ Result<std::unique_ptr<X11Display>> X11Display::Open(const std::string& name) {
   XSetErrorHandler(QuietXErrorHandler);
   impl->dpy = XOpenDisplay(name.empty() ? nullptr : name.c_str());
   if (!impl->dpy)
-    return Status::Io("cannot open the X display '" + (name.empty() ? std::string("$DISPLAY") : name) +
+    return Status::Io("cannot open the X display '" +
+                      (name.empty() ? std::string("$DISPLAY") : name) +
                       "' — is a graphical session running (or pass --display)?");
   int ev, err, major, minor;
   if (!XTestQueryExtension(impl->dpy, &ev, &err, &major, &minor))

@@ -115,7 +115,8 @@ void X11Input::Key(uint32_t keysym, bool down) {
   if (!place || !IsCharacterKeysym(keysym)) {
     // Borrowed keycodes type their symbol plain; function keys keep the technician's
     // modifiers (Shift+Tab, Ctrl+Alt+F2) unless their level needs Shift.
-    const bool add_shift = place && place->column == 1 && HeldCodes({XK_Shift_L, XK_Shift_R}).empty();
+    const bool add_shift =
+        place && place->column == 1 && HeldCodes({XK_Shift_L, XK_Shift_R}).empty();
     if (add_shift && shift_code_) FakeKey(shift_code_, true);
     FakeKey(code, true);
     if (add_shift && shift_code_) FakeKey(shift_code_, false);

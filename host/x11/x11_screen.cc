@@ -159,8 +159,10 @@ std::vector<Rect> X11Screen::TakeDamage() {
   XRectangle* rects = XFixesFetchRegionAndBounds(dpy_, region, &count, &bounds);
   std::vector<Rect> out;
   for (int i = 0; i < count; ++i) {
-    int x = std::max(0, static_cast<int>(rects[i].x)), y = std::max(0, static_cast<int>(rects[i].y));
-    int w = std::min<int>(rects[i].width, width_ - x), h = std::min<int>(rects[i].height, height_ - y);
+    int x = std::max(0, static_cast<int>(rects[i].x)),
+        y = std::max(0, static_cast<int>(rects[i].y));
+    int w = std::min<int>(rects[i].width, width_ - x),
+        h = std::min<int>(rects[i].height, height_ - y);
     if (w > 0 && h > 0) out.push_back(Rect{x, y, w, h});
   }
   if (rects) XFree(rects);

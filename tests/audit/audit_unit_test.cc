@@ -52,7 +52,7 @@ class Chain {
 };
 
 VerifyReport Check(const std::vector<StoredRecord>& records, const Bytes& key, bool live = false) {
-  Verifier v({key, live});
+  Verifier v({key, live, std::nullopt});
   for (const auto& r : records) v.Add(r);
   return v.Finish();
 }
@@ -109,7 +109,8 @@ ReceiptFacts Facts(const std::string& role, const crypto::SigningKey& host,
 }
 
 TEST(ReceiptTest, ReceiptsOfTheWrongShapeAreRefusedNotThrown) {
-  for (const char* text : {"{\"type\":1}", "[]", "{", "{\"type\":\"telemaint/v1 session receipt\",\"role\":[]}"})
+  for (const char* text :
+       {"{\"type\":1}", "[]", "{", "{\"type\":\"telemaint/v1 session receipt\",\"role\":[]}"})
     EXPECT_FALSE(CheckReceipt(text, Bytes(64)).ok()) << text;
 }
 
@@ -162,10 +163,12 @@ TEST(VerifierTest, ReceiptsMustAgreeWithEachOtherAndTheSession) {
     auto chain = std::make_unique<Chain>(relay);
     chain->Add("session_start", sid, {{"technician", "alice"}});
     auto h = SignReceipt(Facts("host", host, tech), host);
-    chain->Add("receipt", sid, {{"by", "host"}, {"receipt", h.text}, {"signature", ToHex(h.signature)}});
+    chain->Add("receipt", sid,
+               {{"by", "host"}, {"receipt", h.text}, {"signature", ToHex(h.signature)}});
     auto facts = Facts("viewer", host, viewer_key);
     auto v = SignReceipt(facts, viewer_key);
-    chain->Add("receipt", sid, {{"by", "viewer"}, {"receipt", v.text}, {"signature", ToHex(v.signature)}});
+    chain->Add("receipt", sid,
+               {{"by", "viewer"}, {"receipt", v.text}, {"signature", ToHex(v.signature)}});
     chain->Checkpoint(true);
     return chain;
   };

@@ -56,7 +56,8 @@ TEST(IdentityTest, TheHelloSignatureBindsKeyAndSession) {
   EXPECT_TRUE(VerifySignature(key.public_key(), TechnicianHelloStatement(sid), sig));
   // Replayed into another session, or under another key, it fails.
   EXPECT_FALSE(VerifySignature(key.public_key(), TechnicianHelloStatement(other_sid), sig));
-  EXPECT_FALSE(VerifySignature(SigningKey::Generate().public_key(), TechnicianHelloStatement(sid), sig));
+  EXPECT_FALSE(
+      VerifySignature(SigningKey::Generate().public_key(), TechnicianHelloStatement(sid), sig));
   sig[5] ^= 1;
   EXPECT_FALSE(VerifySignature(key.public_key(), TechnicianHelloStatement(sid), sig));
   EXPECT_FALSE(VerifySignature(Bytes(31, 0), TechnicianHelloStatement(sid), sig));

@@ -86,7 +86,8 @@ std::vector<audit::StoredRecord> ReadAll(const std::string& db_path) {
   std::vector<audit::StoredRecord> out;
   auto store = audit::AuditStore::Open(db_path, /*read_only=*/true);
   EXPECT_TRUE(store.ok()) << store.status().message();
-  if (store.ok()) (void)(*store)->ForEach([&](audit::StoredRecord r) { out.push_back(std::move(r)); });
+  if (store.ok())
+    (void)(*store)->ForEach([&](audit::StoredRecord r) { out.push_back(std::move(r)); });
   return out;
 }
 
@@ -140,7 +141,8 @@ class AuditTest : public ::testing::Test {
     host->Signal(SIGTERM);
     host->Wait(10s);
     relay->Signal(SIGTERM);
-    if (relay->Wait(20s) != 0) throw std::runtime_error("the relay did not stop: " + relay->Output());
+    if (relay->Wait(20s) != 0)
+      throw std::runtime_error("the relay did not stop: " + relay->Output());
     *relay_output_ = relay->Output();
     *key_ = RelayKey(d_->data_dir());
   }
@@ -198,8 +200,8 @@ TEST_F(AuditTest, TheUntouchedLogVerifies) {
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("OK: "), std::string::npos) << r.out;
   // The key printed by audit-key is the one the relay signs with: another key fails.
-  AuditRun other = Audit({"--data-dir", copy_, "--relay-key", ToHex(crypto::SigningKey::Generate().public_key()),
-                     "verify"});
+  AuditRun other = Audit({"--data-dir", copy_, "--relay-key",
+                          ToHex(crypto::SigningKey::Generate().public_key()), "verify"});
   EXPECT_EQ(other.status, 1) << other.out;
   EXPECT_NE(other.out.find("(bad signature)"), std::string::npos) << other.out;
 }
@@ -266,7 +268,8 @@ TEST_F(AuditTest, ACutTailIsFoundAndNamed) {
     if (body->kind == kCheckpoint && !body->data["final"].get<bool>()) periodic = rec.seq;
   }
   ASSERT_GT(periodic, 0);
-  Sql(db(), std::string(kDropTriggers) + "DELETE FROM records WHERE seq > " + std::to_string(periodic));
+  Sql(db(),
+      std::string(kDropTriggers) + "DELETE FROM records WHERE seq > " + std::to_string(periodic));
   AuditRun at_checkpoint = Verify();
   EXPECT_EQ(at_checkpoint.status, 1) << at_checkpoint.out;
   EXPECT_NE(at_checkpoint.out.find("FAILED (truncated) at record " + std::to_string(periodic)),
@@ -304,13 +307,15 @@ TEST_F(AuditTest, ACheckpointReSignedWithAnotherKeyIsFoundAndNamed) {
 // What they cannot do is sign for the technician: a viewer's receipt rewritten with another
 // key no longer agrees with the host's.
 TEST_F(AuditTest, ARelayRewritingAReceiptWithItsOwnKeysIsCaught) {
-  auto relay_key = crypto::SigningKey::LoadOrCreate(fs::path(d_->data_dir()) / "audit-signing.key", "relay audit");
+  auto relay_key = crypto::SigningKey::LoadOrCreate(fs::path(d_->data_dir()) / "audit-signing.key",
+                                                    "relay audit");
   ASSERT_TRUE(relay_key.ok());
   auto forger = crypto::SigningKey::Generate();
   bool done = false;
   const int64_t forged = Rewrite(db(), [&](audit::Record& r, const Bytes& previous) {
     if (r.kind == "receipt" && r.data["by"] == "viewer" && !done) {
-      auto facts = receipt::CheckReceipt(r.data["receipt"], FromHex(r.data["signature"].get<std::string>()));
+      auto facts =
+          receipt::CheckReceipt(r.data["receipt"], FromHex(r.data["signature"].get<std::string>()));
       if (!facts.ok()) return false;
       facts->technician_key = forger.public_key();
       auto signed_again = receipt::SignReceipt(*facts, forger);
@@ -391,8 +396,10 @@ TEST_F(AuditTest, AFullSessionIsInSessionsShowAndBothExports) {
     std::string row = csv.out.substr(at, csv.out.find('\n', at) - at);
     EXPECT_NE(row.find(",alice,"), std::string::npos) << row;
     EXPECT_NE(row.find(",Dupont SA,"), std::string::npos) << row;
-    EXPECT_NE(row.find(",T-1234,control,viewer_closed," + bytes[id].first + "," + bytes[id].second + ","),
-              std::string::npos) << row;
+    EXPECT_NE(
+        row.find(",T-1234,control,viewer_closed," + bytes[id].first + "," + bytes[id].second + ","),
+        std::string::npos)
+        << row;
 
     AuditRun show = Report({"show", id.substr(0, 10)});
     ASSERT_EQ(show.status, 0) << show.out;
@@ -512,7 +519,8 @@ TEST(AuditAttemptsTest, FailedLoginsWrongAndUnknownCodesAreRecorded) {
   relay->Signal(SIGTERM);
   ASSERT_EQ(relay->Wait(20s), 0);
   const std::string key = RelayKey(d.data_dir());
-  AuditRun log = Audit({"--data-dir", d.data_dir(), "--relay-key", key, "export", "--format", "log"});
+  AuditRun log =
+      Audit({"--data-dir", d.data_dir(), "--relay-key", key, "export", "--format", "log"});
   ASSERT_EQ(log.status, 0) << log.out;
   std::map<std::string, std::vector<nlohmann::json>> by_kind;
   std::istringstream lines(log.out);
@@ -588,8 +596,8 @@ TEST(AuditReceiptsTest, ARelayStoppedDuringASessionKeepsBothReceipts) {
 }
 
 // Over HTTPS from a running relay: an auditor reads and verifies (the tail after the last
-// checkpoint is unsigned while it runs: --relay implies --live); a technician and a wrong password are
-// refused, and so is a request without an account.
+// checkpoint is unsigned while it runs: --relay implies --live); a technician and a wrong password
+// are refused, and so is a request without an account.
 TEST(AuditRemoteTest, AnAuditorReadsOverHttpsAndOthersAreRefused) {
   VirtualDisplay x("320x240x24");
   Deployment d;
@@ -622,7 +630,8 @@ TEST(AuditRemoteTest, AnAuditorReadsOverHttpsAndOthersAreRefused) {
   // The reads and the refusals are in the log themselves.
   relay->Signal(SIGTERM);
   ASSERT_EQ(relay->Wait(20s), 0);
-  AuditRun json_run = Audit({"--data-dir", d.data_dir(), "--relay-key", key, "export", "--format", "log"});
+  AuditRun json_run =
+      Audit({"--data-dir", d.data_dir(), "--relay-key", key, "export", "--format", "log"});
   ASSERT_EQ(json_run.status, 0) << json_run.out;
   EXPECT_NE(json_run.out.find("auditor_read"), std::string::npos);
   EXPECT_NE(json_run.out.find("login_failed"), std::string::npos);

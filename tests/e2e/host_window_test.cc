@@ -236,7 +236,8 @@ TEST_F(HostWindowTest, EscapeDoesNotStopTheHostButClosingTheWindowDoes) {
   std::string first = d_.WaitForCode();
   auto window = FindWindow(x_, kCodeWindowTitle, 20s);
   ASSERT_TRUE(window.has_value()) << host_->Output();
-  ASSERT_TRUE(Xdotool(x_, {"mousemove", std::to_string(window->x + 20), std::to_string(window->y + 20)}));
+  ASSERT_TRUE(
+      Xdotool(x_, {"mousemove", std::to_string(window->x + 20), std::to_string(window->y + 20)}));
   ASSERT_TRUE(Xdotool(x_, {"key", "--window", window->id, "Escape"}));
   EXPECT_FALSE(host_->Wait(2s).has_value()) << "Escape stopped the host: " << host_->Output();
   EXPECT_TRUE(FindWindow(x_, kCodeWindowTitle, 1s).has_value());

@@ -74,7 +74,8 @@ TEST(RelayLimitsTest, TooManyNewHostsFromOneAddressAreRefused) {
                       "export", "--format", "log"});
     ASSERT_EQ(exported.Wait(20s), 0) << exported.Output();
     const std::string out = exported.Output();
-    for (size_t at = 0; (at = out.find("host_connected", at)) != std::string::npos; ++at) ++connected;
+    for (size_t at = 0; (at = out.find("host_connected", at)) != std::string::npos; ++at)
+      ++connected;
   }
   EXPECT_EQ(connected, 10) << "only the hosts let in are recorded";
 }
@@ -84,8 +85,8 @@ TEST(RelayLimitsTest, TooManyNewHostsFromOneAddressAreRefused) {
 TEST(RelayLimitsTest, AFewOpenFilesMeanFewerConnectionsAndAWarning) {
   Deployment d;
   const std::string argv = BinPath("telemaint-relay") + " --listen 127.0.0.1:0 --cert " +
-                           (d.dir() / "certs/relay.pem") + " --key " + (d.dir() / "certs/relay.key") +
-                           " --data-dir " + d.data_dir();
+                           (d.dir() / "certs/relay.pem") + " --key " +
+                           (d.dir() / "certs/relay.key") + " --data-dir " + d.data_dir();
   Process relay({"/bin/bash", "-c", "ulimit -Sn 300 && ulimit -Hn 400 && exec " + argv});
   EXPECT_TRUE(relay.WaitForLine("only 400 open files are allowed (ulimit -n): serving at most 272 "
                                 "connections instead of 2000", 15s))
@@ -296,7 +297,8 @@ TEST(RelayLimitsTest, RepeatedFailedLoginsAreSlowedDown) {
     auto start = std::chrono::steady_clock::now();
     (*v)->SendText(wrong);
     auto answer = (*v)->Receive(30s);
-    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    seconds.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     ASSERT_TRUE(answer.has_value());
     EXPECT_NE(answer->data.find("auth_failed"), std::string::npos) << answer->data;
   }

@@ -103,7 +103,8 @@ TEST_F(PairingE2ETest, BadLoginsGetOneAnswerWhetherOrNotTheAccountExists) {
     EXPECT_TRUE(v->WaitForLine("user name or password is wrong", 0s)) << v->Output();
   }
   EXPECT_EQ(auditor->Wait(30s), 3) << auditor->Output();
-  EXPECT_TRUE(auditor->WaitForLine("auditor accounts only read the audit log", 0s)) << auditor->Output();
+  EXPECT_TRUE(auditor->WaitForLine("auditor accounts only read the audit log", 0s))
+      << auditor->Output();
   // The host's code is untouched by failed logins.
   auto good = d_.StartViewer(code, {}, "alice", kTechPassword, "good");
   EXPECT_NE(ViewerPort(*good), 0) << good->Output();

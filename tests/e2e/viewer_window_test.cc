@@ -31,7 +31,8 @@ RgbImage HalfSize(const RgbImage& image) {
         unsigned sum = 0;
         for (int dy = 0; dy < 2; ++dy)
           for (int dx = 0; dx < 2; ++dx)
-            sum += image.rgb[((static_cast<size_t>(y) * 2 + dy) * image.width + x * 2 + dx) * 3 + c];
+            sum +=
+                image.rgb[((static_cast<size_t>(y) * 2 + dy) * image.width + x * 2 + dx) * 3 + c];
         half.rgb[(static_cast<size_t>(y) * half.width + x) * 3 + c] = static_cast<uint8_t>(sum / 4);
       }
   return half;
@@ -172,7 +173,8 @@ TEST_F(ViewerWindowTest, WindowShowsTheHostScreenPixelForPixelAndScalesToFit) {
       << "pixels differ between the host screen and the window\n" << viewer_->Output();
 
   // Half the size: each window pixel is the average of a 2x2 block of the host's.
-  ASSERT_TRUE(Xdotool(viewer_x_, {"windowsize", window_.id, "512", std::to_string(384 + kMenuHeight)}));
+  ASSERT_TRUE(
+      Xdotool(viewer_x_, {"windowsize", window_.id, "512", std::to_string(384 + kMenuHeight)}));
   EXPECT_EQ(PictureDifference(HalfSize(screen), 30s), 0u)
       << "the window did not scale the picture to fit";
 }
@@ -240,8 +242,10 @@ namespace {
 // the pointer's shape, keyboard layouts and Caps Lock.
 TEST_F(ViewerWindowTest, MonitorsAreListedAndTheChosenOneIsShown) {
   MakeHostDisplay("2048x768x24");
-  ASSERT_TRUE(OnHost({"/usr/bin/xrandr", "--setmonitor", "left", "1024/270x768/203+0+0", "screen"}));
-  ASSERT_TRUE(OnHost({"/usr/bin/xrandr", "--setmonitor", "right", "1024/270x768/203+1024+0", "none"}));
+  ASSERT_TRUE(
+      OnHost({"/usr/bin/xrandr", "--setmonitor", "left", "1024/270x768/203+0+0", "screen"}));
+  ASSERT_TRUE(
+      OnHost({"/usr/bin/xrandr", "--setmonitor", "right", "1024/270x768/203+1024+0", "none"}));
   auto logo = host_x().Run({"/usr/bin/xlogo", "-geometry", "300x200+40+60", "-fg", "#d02060",
                             "-bg", "#20a0f0"});
   Process xev({"/usr/bin/xev", "-geometry", "300x200+1124+100"}, host_x().env());
@@ -316,7 +320,8 @@ TEST_F(ViewerWindowTest, TheWindowShowsTheHostsPointerShape) {
     if (!same) std::this_thread::sleep_for(100ms);  // the shape is on its way
   }
   ASSERT_TRUE(host_pointer && shown);
-  EXPECT_TRUE(host_pointer->argb != root_shape->argb) << "the host's pointer never reached the xterm";
+  EXPECT_TRUE(host_pointer->argb != root_shape->argb)
+      << "the host's pointer never reached the xterm";
   EXPECT_TRUE(same) << "host pointer " << host_pointer->width << "x" << host_pointer->height
                     << ", window pointer " << shown->width << "x" << shown->height;
 }
@@ -327,11 +332,11 @@ class KeyboardLayoutTest : public ViewerWindowTest {
   std::string StartLineReader() {
     std::string ready = d_.dir() / "ready", out = d_.dir() / "typed";
     xterm_ = std::make_unique<Process>(
-        std::vector<std::string>{"/usr/bin/xterm", "-geometry", "80x4+0+0", "-u8", "-e",
-                                 "/bin/sh", "-c",
-                                 "touch " + ready + "; IFS= read -r line; printf '%s' \"$line\" > " + out},
-        std::map<std::string, std::string>{{"DISPLAY", host_x().name()}, {"LANG", "C.UTF-8"},
-                                           {"LC_ALL", "C.UTF-8"}});
+        std::vector<std::string>{
+            "/usr/bin/xterm", "-geometry", "80x4+0+0", "-u8", "-e", "/bin/sh", "-c",
+            "touch " + ready + "; IFS= read -r line; printf '%s' \"$line\" > " + out},
+        std::map<std::string, std::string>{
+            {"DISPLAY", host_x().name()}, {"LANG", "C.UTF-8"}, {"LC_ALL", "C.UTF-8"}});
     EXPECT_TRUE(WaitForFile(ready, 15s)) << xterm_->Output();
     return out;
   }

@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
   long iterations = argc > 1 ? std::atol(argv[1]) : 200000;
   std::mt19937_64 rng(0x7e1e3a17);
   auto seeds = FuzzSeeds();
-  for (auto& s : seeds) LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  for (auto& s : seeds)
+    LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(s.data()), s.size());
   std::string input;
   for (long i = 0; i < iterations; ++i) {
     if (!seeds.empty() && rng() % 4 != 0) {

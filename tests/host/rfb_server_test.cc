@@ -111,7 +111,8 @@ TEST(RfbServerTest, AChosenMonitorIsServedAloneAndMonitorChangesAreReported) {
     std::lock_guard lock(mu);
     reported.push_back(std::move(m));
   });
-  std::vector<Monitor> monitors = {{"left", Rect{0, 0, 100, 100}}, {"right", Rect{100, 20, 200, 80}}};
+  std::vector<Monitor> monitors = {{"left", Rect{0, 0, 100, 100}},
+                                   {"right", Rect{100, 20, 200, 80}}};
   s.desktop->SetMonitors(monitors);
   auto deadline = std::chrono::steady_clock::now() + 5s;
   while (s.server->Monitors().size() != 2 && std::chrono::steady_clock::now() < deadline)

@@ -12,7 +12,8 @@ class PairingTest : public ::testing::Test {
  protected:
   PairingRegistry Make(PairingRegistry::Options o = {}) {
     return PairingRegistry(
-        o, [this] { return now_; }, [this](uint32_t n) { return static_cast<uint32_t>(rng_() % n); });
+        o, [this] { return now_; },
+        [this](uint32_t n) { return static_cast<uint32_t>(rng_() % n); });
   }
   void Advance(Clock::duration d) { now_ += d; }
   Clock::time_point now_{};
@@ -40,7 +41,8 @@ TEST_F(PairingTest, CollisionsAreRedrawn) {
   // A random source that repeats itself must not hand out a taken nameplate.
   std::vector<uint32_t> script = {7, 7, 7, 8};
   size_t i = 0;
-  PairingRegistry r({}, [this] { return now_; }, [&](uint32_t) { return script[i++ % script.size()]; });
+  PairingRegistry r(
+      {}, [this] { return now_; }, [&](uint32_t) { return script[i++ % script.size()]; });
   EXPECT_EQ(*r.Allocate(1), "00007");
   EXPECT_EQ(*r.Allocate(2), "00008");
 }

@@ -19,7 +19,8 @@ class RawRelayClient {
 
   bool SendText(const std::string& text);
   // false when the frame could not be queued within `timeout` (back-pressure) or closed.
-  bool SendBinary(const std::string& data, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  bool SendBinary(const std::string& data,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(5));
   struct Message {
     bool text;
     std::string data;

@@ -85,11 +85,11 @@ std::unique_ptr<Process> StartLineReader(const VirtualDisplay& display, const st
                                          const std::string& geometry) {
   const std::string ready = out + ".ready";
   auto xterm = std::make_unique<Process>(
-      std::vector<std::string>{"/usr/bin/xterm", "-geometry", geometry, "-u8", "-e", "/bin/sh",
-                               "-c",
-                               "touch " + ready + "; IFS= read -r line; printf '%s' \"$line\" > " + out},
-      std::map<std::string, std::string>{{"DISPLAY", display.name()}, {"LANG", "C.UTF-8"},
-                                         {"LC_ALL", "C.UTF-8"}});
+      std::vector<std::string>{
+          "/usr/bin/xterm", "-geometry", geometry, "-u8", "-e", "/bin/sh", "-c",
+          "touch " + ready + "; IFS= read -r line; printf '%s' \"$line\" > " + out},
+      std::map<std::string, std::string>{
+          {"DISPLAY", display.name()}, {"LANG", "C.UTF-8"}, {"LC_ALL", "C.UTF-8"}});
   if (!WaitForFile(ready, 15s)) return nullptr;
   return xterm;
 }

@@ -100,7 +100,8 @@ size_t CountDifferingPixels(const RgbImage& a, const RgbImage& b) {
   if (a.width != b.width || a.height != b.height || a.rgb.size() != b.rgb.size()) return SIZE_MAX;
   size_t differing = 0;
   for (size_t p = 0; p < a.rgb.size(); p += 3)
-    differing += a.rgb[p] != b.rgb[p] || a.rgb[p + 1] != b.rgb[p + 1] || a.rgb[p + 2] != b.rgb[p + 2];
+    differing +=
+        a.rgb[p] != b.rgb[p] || a.rgb[p + 1] != b.rgb[p + 1] || a.rgb[p + 2] != b.rgb[p + 2];
   return differing;
 }
 

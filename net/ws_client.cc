@@ -53,17 +53,7 @@ asio::awaitable<Result<std::unique_ptr<TlsStream>>> DialTls(ssl::context& tls,
 namespace {
 
 void SetClientOptions(WsStream& ws, const DialOptions& options) {
-  websocket::stream_base::timeout t{};
-  t.handshake_timeout = options.handshake_timeout;
-  t.idle_timeout = options.idle_timeout;
-  t.keep_alive_pings = true;
-  ws.set_option(t);
-  websocket::permessage_deflate pmd;  // ciphertext does not compress
-  pmd.client_enable = false;
-  pmd.server_enable = false;
-  ws.set_option(pmd);
-  ws.read_message_max(0);  // WsConnection enforces max_message_bytes itself
-  ws.write_buffer_bytes(65536);
+  SetStreamOptions(ws, options.handshake_timeout, options.idle_timeout);
   ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
     req.set(http::field::user_agent, "telemaint/0.1");
   }));

@@ -4,6 +4,21 @@
 
 namespace telemaint::net {
 
+void SetStreamOptions(WsStream& ws, std::chrono::seconds handshake_timeout,
+                      std::chrono::seconds idle_timeout) {
+  websocket::stream_base::timeout t{};
+  t.handshake_timeout = handshake_timeout;
+  t.idle_timeout = idle_timeout;
+  t.keep_alive_pings = true;
+  ws.set_option(t);
+  websocket::permessage_deflate pmd;
+  pmd.client_enable = false;
+  pmd.server_enable = false;
+  ws.set_option(pmd);
+  ws.read_message_max(0);
+  ws.write_buffer_bytes(65536);
+}
+
 WsConnection::WsConnection(WsStream stream, QueueLimits limits)
     : ws_(std::move(stream)),
       limits_(limits),

@@ -27,6 +27,12 @@ struct QueueLimits {
   size_t max_bytes = 2u << 20;
 };
 
+// The options every telemaint WebSocket uses, client or server: the handshake deadline, pings
+// that drop a silent peer after `idle_timeout`, no permessage-deflate (ciphertext does not
+// compress), and no Beast message limit (WsConnection enforces its own).
+void SetStreamOptions(WsStream& ws, std::chrono::seconds handshake_timeout,
+                      std::chrono::seconds idle_timeout);
+
 class WsConnection : public std::enable_shared_from_this<WsConnection> {
  public:
   WsConnection(WsStream stream, QueueLimits limits);

@@ -88,16 +88,7 @@ HttpAnswer JsonAnswer(int status, nlohmann::json body) {
 }
 
 void SetWebSocketOptions(WsStream& ws, const RelayOptions& options) {
-  websocket::stream_base::timeout t{};
-  t.handshake_timeout = options.tls_timeout;
-  t.idle_timeout = options.idle_timeout;
-  t.keep_alive_pings = true;
-  ws.set_option(t);
-  websocket::permessage_deflate pmd;  // ciphertext does not compress
-  pmd.server_enable = false;
-  ws.set_option(pmd);
-  ws.read_message_max(0);  // WsConnection enforces the limits itself
-  ws.write_buffer_bytes(65536);
+  net::SetStreamOptions(ws, options.tls_timeout, options.idle_timeout);
   beast::get_lowest_layer(ws).expires_never();
 }
 

@@ -9,6 +9,8 @@
 #include <optional>
 #include <thread>
 
+#include "audit/counter.h"
+#include "audit/proof.h"
 #include "audit/record.h"
 #include "audit/store.h"
 #include "common/clock.h"
@@ -31,13 +33,22 @@ std::string StringField(const nlohmann::json& data, const char* name) {
   return field != data.end() && field->is_string() ? field->get<std::string>() : std::string();
 }
 
+// A record to write, or (checkpoint) a request to sign a checkpoint now.
 struct Pending {
-  AuditKind kind;
-  std::string session;
-  nlohmann::json data;
+  AuditKind kind = AuditKind::kCheckpoint;
+  std::string session = {};
+  nlohmann::json data = {};
   int64_t time_ms = 0;
-  std::function<void(Status)> done;
+  std::function<void(Status, int64_t seq)> done = {};
+  bool checkpoint = false;
+  int64_t seq = 0;  // once written
 };
+
+Pending CheckpointRequest() {
+  Pending p;
+  p.checkpoint = true;
+  return p;
+}
 
 }  // namespace
 
@@ -59,7 +70,7 @@ struct AuditLog::Impl {
   // The chain as written; the writer thread's (or Open's and Close's, before and after it).
   int64_t last_seq = 0;
   Bytes head = GenesisHash();
-  int since_checkpoint = 0;
+  int since_checkpoint = 0;  // records no checkpoint record covers yet
 
   mutable std::mutex mu;  // guards what follows
   std::condition_variable wake;
@@ -101,8 +112,37 @@ struct AuditLog::Impl {
     return Status::Ok();
   }
 
-  // One transaction for everything queued: all of it is durable, or none of it (the chain
-  // state goes back to where it was, so a later batch continues it correctly).
+  // Signs the batch's head inside its transaction and commits; then moves the counter on
+  // (after the commit, so the counter is never ahead of the log).
+  Status CommitSigned() {
+    SignedHead h{last_seq, head, options.now_ms(), {}};
+    h.signature = key->Sign(HeadStatement(h.count, h.head, h.time_ms));
+    if (Status s = store->SetBatchHead(h); !s.ok()) return s;
+    if (Status s = store->Commit(); !s.ok()) return s;
+    if (Status s = WriteCounter(options.data_dir, h); !s.ok())
+      log::Error("audit log: ", s.message(), " (the next start checks an older counter)");
+    std::lock_guard lock(mu);
+    committed_seq = last_seq;
+    committed_head = head;
+    return Status::Ok();
+  }
+
+  // One item of a batch: a record (with the periodic checkpoint it may bring due), or a
+  // checkpoint asked for (none when the last record is one already).
+  Status WriteItem(Pending& p) {
+    if (p.checkpoint) {
+      Status s = since_checkpoint > 0 ? Checkpoint(false) : Status::Ok();
+      p.seq = last_seq;
+      return s;
+    }
+    Status s = Write(p.kind, p.session, std::move(p.data), p.time_ms);
+    p.seq = last_seq;
+    if (s.ok() && ++since_checkpoint >= options.checkpoint_every) s = Checkpoint(false);
+    return s;
+  }
+
+  // One transaction for everything queued: all of it is durable and signed, or none of it
+  // (the chain state goes back to where it was, so a later batch continues it correctly).
   Status WriteBatch(std::deque<Pending>& batch, bool final_checkpoint) {
     const int64_t seq_before = last_seq;
     const Bytes head_before = head;
@@ -110,41 +150,67 @@ struct AuditLog::Impl {
     Status s = store->Begin();
     for (Pending& p : batch) {
       if (!s.ok()) break;
-      s = Write(p.kind, p.session, std::move(p.data), p.time_ms);
-      if (s.ok() && ++since_checkpoint >= options.checkpoint_every) s = Checkpoint(false);
+      s = WriteItem(p);
     }
     if (s.ok() && final_checkpoint) {
       s = Write(AuditKind::kRelayStopping, "", nlohmann::json::object(), options.now_ms());
       if (s.ok()) s = Checkpoint(true);
     }
-    if (s.ok()) s = store->Commit();
+    if (s.ok()) s = CommitSigned();
     if (!s.ok()) {
       store->Rollback();
       last_seq = seq_before;
       head = head_before;
       since_checkpoint = since_before;
       log::Error("audit log: ", batch.size(), " record(s) could not be written: ", s.message());
-    } else {
-      std::lock_guard lock(mu);
-      committed_seq = last_seq;
-      committed_head = head;
     }
     for (Pending& p : batch)
-      if (p.done) p.done(s);
+      if (p.done) p.done(s, s.ok() ? p.seq : 0);
     return s;
   }
 
+  // Writes what is queued, batch by batch; after `quiet_checkpoint` without a record, signs a
+  // checkpoint over what no checkpoint covers yet (so a small relay's log verifies).
   void RunWriter() {
+    using Steady = std::chrono::steady_clock;
+    auto next_due = [&] {
+      return since_checkpoint > 0 && options.quiet_checkpoint.count() > 0
+                 ? Steady::now() + options.quiet_checkpoint
+                 : Steady::time_point::max();
+    };
+    Steady::time_point due = next_due();
     for (;;) {
       std::deque<Pending> batch;
       {
         std::unique_lock lock(mu);
-        wake.wait(lock, [&] { return stopping || !queue.empty(); });
-        if (queue.empty()) return;  // stopping, and everything is written
+        auto ready = [&] { return stopping || !queue.empty(); };
+        if (due != Steady::time_point::max())
+          wake.wait_until(lock, due, ready);
+        else
+          wake.wait(lock, ready);
+        if (stopping && queue.empty()) return;  // everything is written
         batch.swap(queue);
       }
+      if (batch.empty()) batch.push_back(CheckpointRequest());  // quiet: due
       WriteBatch(batch, /*final_checkpoint=*/false);
+      due = next_due();
     }
+  }
+
+  // Queues `p` unless the queue is full or the log is closing (then `p.done` hears why).
+  void Enqueue(Pending p) {
+    {
+      std::lock_guard lock(mu);
+      if (!stopping && queue.size() < options.max_queued) {
+        queue.push_back(std::move(p));
+        wake.notify_one();
+        return;
+      }
+      ++refused;
+      if (refused % 1000 == 1)
+        log::Error("audit log: the disk cannot keep up; ", refused, " record(s) refused so far");
+    }
+    if (p.done) p.done(Status::Limit("the audit log is not accepting records"), 0);
   }
 
   void StopWriter() {
@@ -164,11 +230,13 @@ struct AuditLog::Impl {
     std::map<std::string, Session> sessions;
     std::map<std::string, int64_t> hosts;  // connection -> last seen
   };
-  Result<LeftOpen> FindLeftOpen() {
+  // Only from proven records: a forged session_start must not get a session_end from us.
+  Result<LeftOpen> FindLeftOpen(int64_t through) {
     auto records = store->OfKinds({AuditKind::kSessionStart, AuditKind::kSessionEnd,
                                    AuditKind::kPermission, AuditKind::kHostConnected,
                                    AuditKind::kHostGone, AuditKind::kCodeIssued,
-                                   AuditKind::kCodeExpired});
+                                   AuditKind::kCodeExpired},
+                                  through);
     if (!records.ok()) return records.status();
     LeftOpen open;
     for (const StoredRecord& stored : *records) {
@@ -187,12 +255,37 @@ struct AuditLog::Impl {
     return open;
   }
 
-  // The last run did not end with its final checkpoint: the relay crashed, was killed or lost
-  // power. Sessions and host connections it had open are closed with records saying so.
-  Status Recover(const Record& last) {
-    auto open = FindLeftOpen();
+  // relay_recovered: where the last run ended, what is closed now, and the range this relay
+  // cannot prove it wrote (the verifier and the reports mark it).
+  static nlohmann::json RecoveredData(const OpenedLog& opened, const LeftOpen& open) {
+    auto last = ParseBody(opened.last->body);
+    nlohmann::json data = {{"last_seq", opened.last_seq()},
+                           {"last_time", last.ok() ? last->time_ms : 0},
+                           {"sessions_closed", open.sessions.size()},
+                           {"hosts_closed", open.hosts.size()}};
+    if (opened.restored_from) {
+      // A backup put back on purpose: what the relay had signed before, now lost.
+      data["restored_lost_from"] = opened.last_seq() + 1;
+      data["restored_lost_to"] = opened.restored_from->count;
+      data["restored_signed_at"] = opened.restored_from->time_ms;
+    }
+    if (opened.why == Unproven::kNone) return data;
+    data["unproven_from"] = opened.proven_through + 1;
+    data["unproven_to"] = opened.last_seq();
+    data["unproven_head"] = ToHex(opened.last->hash);
+    data["unproven_why"] = UnprovenWord(opened.why);
+    return data;
+  }
+
+  // The last run did not end with its final checkpoint (a crash, a kill, a power cut), or its
+  // end is not proven: relay_recovered says so, then what it had open is closed.
+  Status Recover(const OpenedLog& opened) {
+    auto open = FindLeftOpen(opened.proven_through);
     if (!open.ok()) return open.status();
     const int64_t now = options.now_ms();
+    if (Status s = Write(AuditKind::kRelayRecovered, "", RecoveredData(opened, *open), now);
+        !s.ok())
+      return s;
     for (const auto& [id, s] : open->sessions) {
       SessionEnd end{wire::EndReason::kRelayStopped};
       end.duration_ms = s.last_seen - s.started;
@@ -205,43 +298,48 @@ struct AuditLog::Impl {
                              {"reason", wire::ToWire(wire::EndReason::kRelayStopped)}};
       if (Status st = Write(AuditKind::kHostGone, "", std::move(data), now); !st.ok()) return st;
     }
-    nlohmann::json data = {{"last_seq", last.seq},
-                           {"last_time", last.time_ms},
-                           {"sessions_closed", open->sessions.size()},
-                           {"hosts_closed", open->hosts.size()}};
-    return Write(AuditKind::kRelayRecovered, "", std::move(data), now);
+    return Status::Ok();
   }
 
-  // Continues the chain where the store ends; recovers when the last run did not stop in order.
+  static bool ClosedCleanly(const OpenedLog& opened) {
+    if (opened.why != Unproven::kNone || opened.restored_from) return false;
+    auto last = ParseBody(opened.last->body);
+    if (!last.ok() || !last->Is(AuditKind::kCheckpoint)) return false;
+    auto final_field = last->data.find("final");
+    return final_field != last->data.end() && final_field->is_boolean() &&
+           final_field->get<bool>();
+  }
+
+  // Continues the chain where the store ends, after checking the log is not older than the
+  // last one this relay signed; recovers when the last run did not stop in order.
   Status ContinueChain() {
-    auto last = store->Last();
-    if (!last.ok()) return last.status();
-    if (*last) {
-      auto parsed = ParseBody((*last)->body);
-      if (!parsed.ok())
-        return Status::InvalidInput(
-            "the audit log's last record is unreadable; run telemaint-audit verify");
-      last_seq = (*last)->seq;
-      head = (*last)->hash;
-      auto final_field = parsed->data.find("final");
-      const bool clean = parsed->Is(AuditKind::kCheckpoint) && final_field != parsed->data.end() &&
-                         final_field->is_boolean() && final_field->get<bool>();
-      if (!clean) {
-        if (Status s = Recover(*parsed); !s.ok()) return s;
-      }
+    auto counter = ReadCounter(options.data_dir);
+    if (!counter.ok()) return counter.status();
+    auto opened = CheckOpenedLog(*store, key->public_key(), *counter,
+                                 CounterPath(options.data_dir), options.accept_restore);
+    if (!opened.ok()) return opened.status();
+    if (opened->last) {
+      last_seq = opened->last->seq;
+      head = opened->last->hash;
     }
+    if (opened->why != Unproven::kNone)
+      log::Error("audit log: records ", opened->proven_through + 1, " to ", last_seq,
+                 " are not signed by this relay (", UnprovenWord(opened->why),
+                 "); they are recorded as unproven and reports mark them");
+    Status s = store->Begin();
+    if (s.ok() && opened->last && !ClosedCleanly(*opened)) s = Recover(*opened);
     nlohmann::json started = {{"version", options.relay_version},
                               {"key", ToHex(key->public_key())}};
-    if (Status s = Write(AuditKind::kRelayStarted, "", std::move(started), options.now_ms());
-        !s.ok())
+    if (s.ok()) s = Write(AuditKind::kRelayStarted, "", std::move(started), options.now_ms());
+    if (s.ok()) s = CommitSigned();
+    if (!s.ok()) {
+      store->Rollback();
       return s;
-    committed_seq = last_seq;
-    committed_head = head;
+    }
     since_checkpoint = 1;
     return Status::Ok();
   }
 };
-
 AuditLog::AuditLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 AuditLog::~AuditLog() = default;
 
@@ -272,20 +370,18 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(AuditLogOptions options) {
 
 void AuditLog::Append(AuditKind kind, std::string session, nlohmann::json data,
                       std::function<void(Status)> done) {
-  Impl& i = *impl_;
-  Pending p{kind, std::move(session), std::move(data), i.options.now_ms(), std::move(done)};
-  {
-    std::lock_guard lock(i.mu);
-    if (!i.stopping && i.queue.size() < i.options.max_queued) {
-      i.queue.push_back(std::move(p));
-      i.wake.notify_one();
-      return;
-    }
-    ++i.refused;
-    if (i.refused % 1000 == 1)
-      log::Error("audit log: the disk cannot keep up; ", i.refused, " record(s) refused so far");
-  }
-  if (p.done) p.done(Status::Limit("the audit log is not accepting records"));
+  Pending p{kind, std::move(session), std::move(data), impl_->options.now_ms(), {}};
+  if (done) p.done = [done = std::move(done)](Status s, int64_t) { done(s); };
+  impl_->Enqueue(std::move(p));
+}
+
+void AuditLog::RequestCheckpoint(std::function<void(Result<int64_t>)> done) {
+  Pending p = CheckpointRequest();
+  p.done = [done = std::move(done)](Status s, int64_t seq) {
+    if (s.ok()) done(seq);
+    else done(s);
+  };
+  impl_->Enqueue(std::move(p));
 }
 
 Status AuditLog::Close() {

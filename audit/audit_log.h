@@ -1,10 +1,14 @@
 #pragma once
-// The relay's side of the audit log: appends records to the chain, signs a checkpoint every N
-// records and at shutdown with the relay's Ed25519 key (made at first start, DATA_DIR/
-// audit-signing.key, 0600), and after a crash closes what was left open with records saying so.
-// Records are written by a thread of its own, in batches (one transaction and one sync each),
-// so the relay's io thread never waits for the disk and a flood of events costs few syncs.
+// The relay's side of the audit log: appends records to the chain, signs the head of every
+// committed batch (in the store, and in the counter file outside it: audit/counter.h), signs a
+// checkpoint record every N records, after a quiet minute, on request and at shutdown with the
+// relay's Ed25519 key (made at first start, DATA_DIR/audit-signing.key, 0600). At start it
+// refuses a log older than its counter, marks what it cannot prove it wrote (audit/proof.h),
+// and closes what a crash left open with records saying so. Records are written by a thread
+// of its own, in batches (one transaction and one sync each), so the relay's io thread never
+// waits for the disk and a flood of events costs few syncs.
 // Append and SignedHead may be called from any thread.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,6 +28,10 @@ struct AuditLogOptions {
   std::string relay_version;            // in the relay_started record
   std::function<int64_t()> now_ms;      // unix milliseconds; default the system clock
   size_t max_queued = 100000;           // records waiting for the disk; beyond, refused
+  // A checkpoint is signed this long after the last record no checkpoint covers (0: never).
+  std::chrono::milliseconds quiet_checkpoint{60000};
+  // The operator restored an older backup on purpose: start on it, recording what was lost.
+  bool accept_restore = false;
 };
 
 // The relay's audit public key (hex); NotFound before the relay's first start.
@@ -39,6 +47,9 @@ class AuditLog {
   // (WAL, synchronous=FULL) or could not be written.
   void Append(wire::AuditKind kind, std::string session, nlohmann::json data,
               std::function<void(Status)> done = {});
+  // Signs a checkpoint after what is queued now (none when the last record is one); `done`
+  // runs on the writer thread with the checkpoint's seq, or why it could not be written.
+  void RequestCheckpoint(std::function<void(Result<int64_t>)> done);
   // Writes what is queued, then relay_stopping and the final checkpoint; stops the writer.
   Status Close();
   const Bytes& public_key() const;

@@ -1,6 +1,7 @@
 #include "audit/record.h"
 
 #include "crypto/digest.h"
+#include "crypto/identity.h"
 
 namespace telemaint::audit {
 
@@ -90,6 +91,25 @@ Bytes HeadStatement(int64_t count, ByteView head, int64_t time_ms) {
   out.insert(out.end(), head.begin(), head.end());
   PutU64(out, static_cast<uint64_t>(time_ms));
   return out;
+}
+
+nlohmann::json HeadToJson(const SignedHead& h) {
+  return {{"count", h.count}, {"head", ToHex(h.head)}, {"time", h.time_ms},
+          {"signature", ToHex(h.signature)}};
+}
+
+Result<SignedHead> HeadFromJson(const nlohmann::json& h) {
+  if (!h.is_object() || !h.contains("count") || !h["count"].is_number_integer() ||
+      !h.contains("head") || !h["head"].is_string() || !h.contains("time") ||
+      !h["time"].is_number_integer() || !h.contains("signature") || !h["signature"].is_string())
+    return Status::InvalidInput("not a signed head of an audit log");
+  return SignedHead{h["count"].get<int64_t>(), FromHex(h["head"].get<std::string>()),
+                    h["time"].get<int64_t>(), FromHex(h["signature"].get<std::string>())};
+}
+
+bool HeadSignedBy(const SignedHead& h, ByteView relay_key) {
+  return crypto::VerifySignature(relay_key, HeadStatement(h.count, h.head, h.time_ms),
+                                 h.signature);
 }
 
 }  // namespace telemaint::audit

@@ -72,5 +72,10 @@ struct SignedHead {
   int64_t time_ms = 0;
   Bytes signature;  // over HeadStatement(count, head, time_ms)
 };
+// {"count":..,"head":"hex","time":..,"signature":"hex"}: as GET /v1/audit/head serves it, the
+// store keeps its batch head and the relay's counter file holds it.
+nlohmann::json HeadToJson(const SignedHead& head);
+Result<SignedHead> HeadFromJson(const nlohmann::json& j);
+bool HeadSignedBy(const SignedHead& head, ByteView relay_key);
 
 }  // namespace telemaint::audit

@@ -86,13 +86,9 @@ class AuditClient {
 };
 
 Result<SignedHead> ParseHead(const std::string& text) {
-  auto h = nlohmann::json::parse(text, nullptr, false);
-  if (!h.is_object() || !h.contains("count") || !h["count"].is_number_integer() ||
-      !h.contains("head") || !h["head"].is_string() || !h.contains("time") ||
-      !h["time"].is_number_integer() || !h.contains("signature") || !h["signature"].is_string())
-    return Status::Protocol("the relay's signed head is malformed");
-  return SignedHead{h["count"].get<int64_t>(), FromHex(h["head"].get<std::string>()),
-                    h["time"].get<int64_t>(), FromHex(h["signature"].get<std::string>())};
+  auto head = HeadFromJson(nlohmann::json::parse(text, nullptr, false));
+  if (!head.ok()) return Status::Protocol("the relay's signed head is malformed");
+  return head;
 }
 
 // Appends the page's records; each must follow the last (a gap is left for the verifier to

@@ -1,10 +1,13 @@
 #include "audit/sessions.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <ctime>
 #include <iomanip>
 #include <sstream>
 
+#include "audit/packs.h"
 #include "receipt/receipt.h"
 #include "common/log.h"
 #include "crypto/identity.h"
@@ -19,9 +22,12 @@ using wire::AuditKind;
 std::string PermissionEntry(const Record& r) {
   const std::string event = r.data.value("event", "");
   const std::string permission = r.data.value("permission", "");
-  if (wire::FromWire<wire::ConsentEvent>(event) == wire::ConsentEvent::kStopped)
-    return std::string(wire::ToWire(wire::ConsentEvent::kStopped));
+  const auto what = wire::FromWire<wire::ConsentEvent>(event);
   auto known = wire::FromWire<wire::Permission>(permission);
+  if (what == wire::ConsentEvent::kStopped) return "stopped";
+  if (what == wire::ConsentEvent::kControlRequested) return "control requested";
+  if (what == wire::ConsentEvent::kRequestAnswered && known != wire::Permission::kControl)
+    return known == wire::Permission::kNoAnswer ? "request not answered" : "request declined";
   return known ? wire::PermissionText(*known) : log::Printable(permission);
 }
 
@@ -37,6 +43,7 @@ SessionSummary FromStart(const Record& r) {
   s.outcome = "open";
   const auto& d = r.data;
   s.technician = d.value("technician", "");
+  s.technician_name = d.value("technician_name", "");
   s.technician_address = d.value("technician_address", "");
   s.customer = d.value("customer", "");
   s.machine = d.value("machine", "");
@@ -96,6 +103,12 @@ void SessionIndex::MarkReceiptProblem(const std::string& id) {
   if (auto it = sessions_.find(id); it != sessions_.end()) it->second.receipt_problem = true;
 }
 
+void SessionIndex::MarkUnproven(const std::vector<UnprovenRange>& ranges) {
+  for (auto& [id, s] : sessions_)
+    for (const Record& r : s.timeline)
+      for (const UnprovenRange& u : ranges) s.unproven = s.unproven || (r.seq >= u.from && r.seq <= u.to);
+}
+
 void SessionIndex::Add(const Record& r) {
   try {
     AddRecord(r);
@@ -145,12 +158,70 @@ const SessionSummary* SessionIndex::Find(const std::string& prefix, std::string*
 bool SessionFilter::Matches(const SessionSummary& s) const {
   if (from_ms && s.start_ms < *from_ms) return false;
   if (to_ms && s.start_ms >= *to_ms) return false;
-  if (!technician.empty() && s.technician != technician) return false;
+  if (!technician.empty() && s.technician != technician &&
+      CustomerKey(s.technician_name) != CustomerKey(technician))
+    return false;
   if (!host.empty() && s.host_address != host && s.machine != host) return false;
-  if (!customer.empty() && s.customer != customer) return false;
+  if (!customer.empty() && CustomerKey(s.customer) != CustomerKey(customer)) return false;
   if (!ticket.empty() && s.ticket != ticket) return false;
   if (!outcome.empty() && s.outcome != outcome) return false;
   return true;
+}
+
+std::vector<std::string> OutcomeWords() {
+  std::vector<std::string> words{"open"};
+  for (const auto& [value, word] : wire::Words<wire::EndReason>::kAll) words.emplace_back(word);
+  return words;
+}
+
+Result<TimeZone> TimeZone::Named(const std::string& name) {
+  TimeZone zone;
+  if (name == "UTC" || name == "Z") return zone;
+  zone.utc_ = false;
+  if (name.empty()) return zone;
+  // A name TZ does not know silently means UTC: check the zone database instead.
+  std::error_code ec;
+  if (name.find("..") != std::string::npos ||
+      !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + name, ec))
+    return Status::InvalidInput("--tz: unknown time zone '" + name +
+                                "' (use a name such as Europe/Paris, or UTC)");
+  zone.tz_ = name;
+  return zone;
+}
+
+std::string TimeZone::Format(int64_t unix_ms) const {
+  if (utc_) return IsoTime(unix_ms);
+  if (tz_.empty())
+    unsetenv("TZ");
+  else
+    setenv("TZ", tz_.c_str(), 1);
+  tzset();
+  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char out[64];
+  std::strftime(out, sizeof out, "%Y-%m-%d %H:%M:%S %Z", &tm);
+  return out;
+}
+
+std::string HumanDuration(int64_t ms) {
+  const int64_t s = ms / 1000;
+  char out[48];
+  if (s < 60)
+    std::snprintf(out, sizeof out, "%lld s", static_cast<long long>(s));
+  else if (s < 3600)
+    std::snprintf(out, sizeof out, "%lld min %02lld s", static_cast<long long>(s / 60),
+                  static_cast<long long>(s % 60));
+  else
+    std::snprintf(out, sizeof out, "%lld h %02lld min", static_cast<long long>(s / 3600),
+                  static_cast<long long>(s % 3600 / 60));
+  return out;
+}
+
+std::string TechnicianText(const SessionSummary& s) {
+  if (s.technician_name.empty() || s.technician_name == s.technician)
+    return log::Printable(s.technician);
+  return log::Printable(s.technician) + " (" + log::Printable(s.technician_name) + ")";
 }
 
 std::string IsoTime(int64_t unix_ms) {
@@ -193,7 +264,7 @@ std::optional<std::pair<int64_t, int64_t>> ParseMonth(const std::string& text) {
 void WriteCsv(std::ostream& out, const std::vector<const SessionSummary*>& sessions) {
   out << "session,start,end,duration_s,duration_known,technician,technician_address,customer,"
          "machine,host_address,ticket,permissions,outcome,bytes_host_to_viewer,"
-         "bytes_viewer_to_host,receipts\n";
+         "bytes_viewer_to_host,receipts,allowed_s,unproven,technician_name\n";
   for (const SessionSummary* s : sessions) {
     out << s->id << ',' << IsoTime(s->start_ms) << ',' << (s->end_ms ? IsoTime(s->end_ms) : "")
         << ',' << s->duration_ms / 1000 << ',' << (s->duration_known ? "yes" : "no") << ','
@@ -202,7 +273,8 @@ void WriteCsv(std::ostream& out, const std::vector<const SessionSummary*>& sessi
         << CsvField(s->host_address) << ',' << CsvField(s->ticket) << ','
         << CsvField(Join(s->permissions, " > ")) << ',' << CsvField(s->outcome) << ','
         << s->bytes_host_to_viewer << ',' << s->bytes_viewer_to_host << ','
-        << ReceiptsText(*s) << '\n';
+        << ReceiptsText(*s) << ',' << WholeSeconds(s->allowed_ms) << ','
+        << (s->unproven ? "yes" : "no") << ',' << CsvField(s->technician_name) << '\n';
   }
 }
 
@@ -216,10 +288,11 @@ void WriteJson(std::ostream& out, const std::vector<const SessionSummary*>& sess
     all.push_back({{"session", s->id},
                    {"start", IsoTime(s->start_ms)},
                    {"end", s->end_ms ? nlohmann::json(IsoTime(s->end_ms)) : nlohmann::json()},
-                   {"duration_s", s->duration_ms / 1000},
+                   {"duration_s", WholeSeconds(s->duration_ms)},
                    {"duration_ms", s->duration_ms},
                    {"duration_known", s->duration_known},
                    {"technician", s->technician},
+                   {"technician_name", s->technician_name},
                    {"technician_address", s->technician_address},
                    {"customer", s->customer},
                    {"machine", s->machine},
@@ -232,7 +305,8 @@ void WriteJson(std::ostream& out, const std::vector<const SessionSummary*>& sess
                    {"bytes_viewer_to_host", s->bytes_viewer_to_host},
                    {"receipts", s->receipts},
                    {"receipt_problem", s->receipt_problem},
-                   {"allowed_s", s->allowed_ms / 1000},
+                   {"unproven", s->unproven},
+                   {"allowed_s", WholeSeconds(s->allowed_ms)},
                    {"allowed_ms", s->allowed_ms},
                    {"host_key", s->host_key},
                    {"technician_key", s->technician_key},
@@ -241,18 +315,38 @@ void WriteJson(std::ostream& out, const std::vector<const SessionSummary*>& sess
   out << all.dump(2) << "\n";
 }
 
-void WriteTimeline(std::ostream& out, const SessionSummary& s) {
+namespace {
+
+// One record of `show`: receipts by whose they are (their raw text only when asked).
+std::string TimelineData(const Record& r, bool raw) {
+  if (raw || !r.Is(AuditKind::kReceipt)) return r.data.dump();
+  auto facts = receipt::ParseReceipt(r.data.value("receipt", ""));
+  std::string text = "by " + log::Printable(r.data.value("by", "?"));
+  if (facts.ok() && !facts->host_key.empty())
+    text += ", host key " + crypto::KeyFingerprint(facts->host_key);
+  if (facts.ok() && !facts->technician_key.empty())
+    text += ", technician key " + crypto::KeyFingerprint(facts->technician_key);
+  return text + " (raw receipt: show --raw)";
+}
+
+}  // namespace
+
+void WriteTimeline(std::ostream& out, const SessionSummary& s, const TimeZone& zone, bool raw) {
   // Names come from hosts and viewers: no control character reaches the auditor's terminal.
   using log::Printable;
+  if (s.unproven)
+    out << "UNPROVEN: records of this session were found unsigned when the relay started; it "
+           "may be forged (see verify)\n";
   out << "session " << s.id << "\n"
-      << "  technician  " << Printable(s.technician) << " from " << s.technician_address << "\n"
+      << "  technician  " << TechnicianText(s) << " from " << s.technician_address << "\n"
       << "  machine     " << (s.machine.empty() ? "(no name)" : Printable(s.machine)) << " at "
       << s.host_address << (s.customer.empty() ? "" : ", customer " + Printable(s.customer))
       << "\n"
+      << "  started     " << zone.Format(s.start_ms) << "\n"
       << "  ticket      " << (s.ticket.empty() ? "(none)" : Printable(s.ticket)) << "\n"
       << "  permissions " << (s.permissions.empty() ? "(none given)" : Join(s.permissions, " > "))
       << "\n"
-      << "  outcome     " << s.outcome << ", " << s.duration_ms / 1000 << " s"
+      << "  outcome     " << s.outcome << ", " << HumanDuration(s.duration_ms)
       << (s.duration_known ? "" : " (at least: the relay stopped during it)") << ", "
       << s.bytes_host_to_viewer << " bytes to the technician, " << s.bytes_viewer_to_host
       << " bytes to the host\n"
@@ -263,8 +357,8 @@ void WriteTimeline(std::ostream& out, const SessionSummary& s) {
       << (s.technician_key.empty() ? "" : "; technician key " + s.technician_key)
       << (s.host_key.empty() ? "" : "; host key " + s.host_key) << "\n";
   for (const Record& r : s.timeline)
-    out << "  " << IsoTime(r.time_ms) << "  #" << r.seq << "  " << r.kind << "  "
-        << r.data.dump() << "\n";
+    out << "  " << zone.Format(r.time_ms) << "  #" << r.seq << "  " << r.kind << "  "
+        << TimelineData(r, raw) << "\n";
 }
 
 std::string ReceiptsText(const SessionSummary& s) {
@@ -272,6 +366,8 @@ std::string ReceiptsText(const SessionSummary& s) {
   std::sort(sorted.begin(), sorted.end());
   return (s.receipt_problem ? "BAD " : "") + Join(sorted, "+");
 }
+
+int64_t WholeSeconds(int64_t ms) { return ms / 1000; }
 
 int64_t BillableMinutes(const SessionSummary& s, int round_minutes) {
   if (s.allowed_ms <= 0) return 0;

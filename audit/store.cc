@@ -19,7 +19,11 @@ constexpr const char* kSchema =
     "CREATE TRIGGER IF NOT EXISTS records_no_update BEFORE UPDATE ON records "
     "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS records_no_delete BEFORE DELETE ON records "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    // The relay's signature over the head of its last committed batch: one row, replaced in
+    // the same transaction as the batch, so every committed record is signed.
+    "CREATE TABLE IF NOT EXISTS batch_head (id INTEGER PRIMARY KEY CHECK (id = 1), "
+    "head TEXT NOT NULL);";
 
 StoredRecord Row(const sqlite::Statement& s) { return {s.Int(0), s.Text(1), s.Blob(2)}; }
 
@@ -116,14 +120,16 @@ Status AuditStore::ForEachAfter(int64_t after, int64_t limit,
   return impl_->ForRows(*s, visit);
 }
 
-Result<std::vector<StoredRecord>> AuditStore::OfKinds(const std::vector<wire::AuditKind>& kinds) {
+Result<std::vector<StoredRecord>> AuditStore::OfKinds(const std::vector<wire::AuditKind>& kinds,
+                                                     int64_t through) {
   auto s = impl_->db->Prepare(
-      "SELECT seq, body, hash FROM records WHERE json_extract(body, '$.kind') IN "
+      "SELECT seq, body, hash FROM records WHERE seq <= ? AND json_extract(body, '$.kind') IN "
       "(SELECT value FROM json_each(?)) ORDER BY seq");
   if (!s.ok()) return impl_->db->Error("cannot read the audit log");
   nlohmann::json words = nlohmann::json::array();
   for (wire::AuditKind kind : kinds) words.push_back(wire::ToWire(kind));
-  s->Bind(1, words.dump());
+  s->Bind(1, through);
+  s->Bind(2, words.dump());
   std::vector<StoredRecord> out;
   Status read = impl_->ForRows(*s, [&](StoredRecord r) {
     out.push_back(std::move(r));
@@ -131,6 +137,38 @@ Result<std::vector<StoredRecord>> AuditStore::OfKinds(const std::vector<wire::Au
   });
   if (!read.ok()) return read;
   return out;
+}
+
+Result<std::optional<StoredRecord>> AuditStore::At(int64_t seq) {
+  auto s = impl_->db->Prepare("SELECT seq, body, hash FROM records WHERE seq = ?");
+  if (!s.ok()) return impl_->db->Error("cannot read the audit log");
+  s->Bind(1, seq);
+  std::optional<StoredRecord> found;
+  Status read = impl_->ForRows(*s, [&](StoredRecord r) {
+    found = std::move(r);
+    return false;
+  });
+  if (!read.ok()) return read;
+  return found;
+}
+
+Status AuditStore::SetBatchHead(const SignedHead& head) {
+  auto s = impl_->db->Prepare("INSERT OR REPLACE INTO batch_head (id, head) VALUES (1, ?)");
+  if (!s.ok()) return impl_->db->Error("cannot sign the audit log's head");
+  s->Bind(1, HeadToJson(head).dump());
+  if (s->Next() != sqlite::Statement::Step::kDone)
+    return impl_->db->Error("cannot sign the audit log's head");
+  return Status::Ok();
+}
+
+Result<std::optional<SignedHead>> AuditStore::BatchHead() {
+  // A log written before batch heads existed has no such table: no head, not an error.
+  auto s = impl_->db->Prepare("SELECT head FROM batch_head WHERE id = 1");
+  if (!s.ok()) return std::optional<SignedHead>();
+  if (s->Next() != sqlite::Statement::Step::kRow) return std::optional<SignedHead>();
+  auto head = HeadFromJson(nlohmann::json::parse(s->Text(0), nullptr, false));
+  if (!head.ok()) return Status::InvalidInput("the audit log's signed head is unreadable");
+  return std::optional<SignedHead>(*head);
 }
 
 }  // namespace telemaint::audit

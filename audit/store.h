@@ -1,6 +1,7 @@
 #pragma once
 // The audit records in SQLite (DATA_DIR/audit.db): one table, append-only (triggers refuse
-// UPDATE and DELETE), WAL with synchronous=FULL so an acknowledged append survives a crash.
+// UPDATE and DELETE), WAL with synchronous=FULL so an acknowledged append survives a crash;
+// beside it, the relay's signature over the head of its last committed batch.
 // The relay appends; telemaint-audit opens a copy read-only.
 #include <functional>
 #include <memory>
@@ -33,8 +34,14 @@ class AuditStore {
   // auditor endpoint's pages).
   Status ForEachAfter(int64_t after, int64_t limit,
                       const std::function<bool(StoredRecord)>& visit);
-  // Records whose kind is one of `kinds` (recovery after a crash).
-  Result<std::vector<StoredRecord>> OfKinds(const std::vector<wire::AuditKind>& kinds);
+  // Records whose kind is one of `kinds`, up to seq `through` (recovery after a crash).
+  Result<std::vector<StoredRecord>> OfKinds(const std::vector<wire::AuditKind>& kinds,
+                                            int64_t through);
+  Result<std::optional<StoredRecord>> At(int64_t seq);
+  // The relay's signed head of its last committed batch (written inside that batch's
+  // transaction); nullopt for a log from before batch heads.
+  Status SetBatchHead(const SignedHead& head);
+  Result<std::optional<SignedHead>> BatchHead();
 
  private:
   struct Impl;

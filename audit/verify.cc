@@ -15,6 +15,7 @@ const char* ProblemName(Problem p) {
     case Problem::kTruncated: return "truncated";
     case Problem::kBadSignature: return "bad signature";
     case Problem::kBadReceipt: return "bad receipt";
+    case Problem::kRolledBack: return "rolled back";
   }
   return "?";
 }
@@ -81,6 +82,10 @@ void Verifier::AddRecord(const StoredRecord& stored) {
   }
   if (record->Is(wire::AuditKind::kCheckpoint) && !CheckCheckpoint(*record)) return;
   if (record->Is(wire::AuditKind::kRelayStarted) && !CheckRelayStarted(*record)) return;
+  if (record->Is(wire::AuditKind::kRelayRecovered)) NoteUnproven(*record);
+  if (record->Is(wire::AuditKind::kCheckpoint)) report_.signed_hash = hash;
+  CheckHeadsAt(stored.seq, hash);
+  if (!report_.ok()) return;
   if (record->Is(wire::AuditKind::kSessionStart))
     sessions_[record->session].technician = record->data.value("technician", "");
   if (record->Is(wire::AuditKind::kReceipt)) CheckReceiptRecord(*record);
@@ -171,6 +176,53 @@ void Verifier::CheckReceiptRecord(const Record& r) {
     ReceiptFails(r, "the host's and the viewer's receipts disagree on the channel or the keys");
 }
 
+// What the auditor saw before and what the relay's store signed, checked where they point.
+void Verifier::CheckHeadsAt(int64_t seq, const Bytes& hash) {
+  const std::string at = "record " + std::to_string(seq);
+  if (options_.known && seq == options_.known->count && hash != options_.known->hash)
+    Fail(Problem::kRolledBack, seq,
+         at + " is not the one in " + options_.known->where +
+             ": this log does not continue it (replaced or rewritten)");
+  if (!options_.stored_head || seq != options_.stored_head->count) return;
+  const SignedHead& h = *options_.stored_head;
+  if (hash != h.head) {
+    Fail(Problem::kChanged, seq,
+         at + " is not the record the relay signed as the end of its last batch (" +
+             IsoTime(h.time_ms) + "): the log was changed after the relay wrote it");
+  } else if (!HeadSignedBy(h, options_.relay_key)) {
+    Fail(Problem::kBadSignature, seq,
+         "the head the relay's store signed does not verify with the pinned relay key");
+  } else {
+    stored_head_seen_ = true;
+  }
+}
+
+// relay_recovered names the records the relay could not prove it wrote when it started; it
+// is signed by what follows it, so only the relay can make this claim.
+void Verifier::NoteUnproven(const Record& r) {
+  const auto& d = r.data;
+  if (d.contains("restored_lost_from"))
+    report_.notes.push_back(
+        "record " + std::to_string(r.seq) + ": on " + IsoTime(r.time_ms) +
+        " the relay was started on a backup on purpose (--audit-accept-restore); records " +
+        std::to_string(d.value("restored_lost_from", int64_t{0})) + " to " +
+        std::to_string(d.value("restored_lost_to", int64_t{0})) +
+        " of the log it had signed before are lost");
+  if (!d.contains("unproven_from")) return;
+  UnprovenRange range;
+  range.from = d.value("unproven_from", int64_t{0});
+  range.to = d.value("unproven_to", int64_t{0});
+  range.found_ms = r.time_ms;
+  range.why = d.value("unproven_why", "");
+  if (range.from < 1 || range.to < range.from || range.to != r.seq - 1 ||
+      FromHex(d.value("unproven_head", std::string())) != previous_) {
+    Fail(Problem::kChanged, r.seq,
+         "record " + std::to_string(r.seq) + " names unproven records that are not before it");
+    return;
+  }
+  report_.unproven.push_back(std::move(range));
+}
+
 VerifyReport Verifier::Finish() {
   if (!report_.ok()) return report_;
   const int64_t last = expected_seq_ - 1;
@@ -178,34 +230,80 @@ VerifyReport Verifier::Finish() {
     Fail(Problem::kTruncated, 0, "the log is empty");
     return report_;
   }
+  if (!FinishKnown(last)) return report_;
   if (options_.attested) {
-    // Read from a running relay: what it signed for this read is where the log must end.
-    const SignedHead& a = *options_.attested;
-    if (!crypto::VerifySignature(options_.relay_key, HeadStatement(a.count, a.head, a.time_ms),
-                                 a.signature)) {
-      Fail(Problem::kBadSignature, a.count,
-           "the relay's signed head does not verify with the pinned relay key");
-    } else if (last < a.count) {
-      Fail(Problem::kTruncated, last,
-           "the relay signed " + std::to_string(a.count) + " records but sent " +
-               std::to_string(last) + " (truncated)");
-    } else if (last > a.count || previous_ != a.head) {
-      Fail(Problem::kChanged, a.count,
-           "the records sent do not end at the head the relay signed (changed)");
-    } else if (report_.signed_through < last) {
-      report_.signed_through = last;
-      report_.notes.push_back("records after the last checkpoint are covered by the relay's "
-                              "signed head of " + IsoTime(a.time_ms));
-    }
+    FinishAttested(last);
     return report_;
   }
-  if (report_.checkpoints == 0) {
+  if (!FinishStoredHead(last)) return report_;
+  if (report_.signed_through == 0) {
     // Nothing is signed: the pinned key has proved nothing about this log yet.
     Fail(Problem::kTruncated, last,
          "no record is covered by a checkpoint signed with the pinned relay key: nothing in "
-         "this log is proven (a relay signs every N records and when it stops)");
+         "this log is proven (a relay signs every N records, after a quiet minute and when it "
+         "stops)");
     return report_;
   }
+  FinishTail(last);
+  return report_;
+}
+
+bool Verifier::FinishKnown(int64_t last) {
+  if (!options_.known || last >= options_.known->count) return true;
+  const KnownHead& k = *options_.known;
+  Fail(Problem::kRolledBack, last,
+       "this log ends at record " + std::to_string(last) + ", but " + k.where + " holds " +
+           std::to_string(k.count) +
+           " records: it was cut back or is an older copy (rolled back)");
+  return false;
+}
+
+// Read from a running relay: what it signed for this read is where the log must end.
+void Verifier::FinishAttested(int64_t last) {
+  const SignedHead& a = *options_.attested;
+  if (!HeadSignedBy(a, options_.relay_key)) {
+    Fail(Problem::kBadSignature, a.count,
+         "the relay's signed head does not verify with the pinned relay key");
+  } else if (last < a.count) {
+    Fail(Problem::kTruncated, last,
+         "the relay signed " + std::to_string(a.count) + " records but sent " +
+             std::to_string(last) + " (truncated)");
+  } else if (last > a.count || previous_ != a.head) {
+    Fail(Problem::kChanged, a.count,
+         "the records sent do not end at the head the relay signed (changed)");
+  } else if (report_.signed_through < last) {
+    report_.signed_through = last;
+    report_.signed_hash = previous_;
+    report_.notes.push_back("records after the last checkpoint are covered by the relay's "
+                            "signed head of " + IsoTime(a.time_ms));
+  }
+}
+
+// A copy of the data directory: the store's batch head covers the records up to it.
+bool Verifier::FinishStoredHead(int64_t last) {
+  if (!options_.stored_head) return true;
+  const SignedHead& h = *options_.stored_head;
+  if (last < h.count) {
+    Fail(Problem::kTruncated, last,
+         "the relay signed " + std::to_string(h.count) + " records (" + IsoTime(h.time_ms) +
+             ") but this copy ends at record " + std::to_string(last) + " (truncated)");
+    return false;
+  }
+  if (!stored_head_seen_) return true;
+  if (h.count > report_.signed_through) report_.signed_through = h.count;
+  if (h.count == last && !last_final_) {
+    report_.signed_hash = previous_;
+    covered_end_ = true;
+    report_.notes.push_back(
+        "the log ends at the head the relay signed on " + IsoTime(h.time_ms) +
+        ", not at its closing checkpoint: a copy of a running relay (or of one that crashed)");
+  }
+  return true;
+}
+
+// What follows the last signed record: nothing, the closing checkpoint, or a tail.
+void Verifier::FinishTail(int64_t last) {
+  if (covered_end_) return;
   if (last_kind_ != wire::ToWire(wire::AuditKind::kCheckpoint)) {
     const std::string tail =
         std::to_string(last - report_.signed_through) + " record(s) after " +
@@ -230,7 +328,6 @@ VerifyReport Verifier::Finish() {
                  "when the copy was made, use --live");
     }
   }
-  return report_;
 }
 
 }  // namespace telemaint::audit

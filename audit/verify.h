@@ -22,9 +22,25 @@ enum class Problem {
   kReordered,
   kTruncated,
   kBadSignature,
-  kBadReceipt
+  kBadReceipt,
+  kRolledBack,
 };
 const char* ProblemName(Problem p);  // "changed", "removed", ...
+
+// A record of the log an auditor saw before: its seq and hash, and where they saw it.
+struct KnownHead {
+  int64_t count = 0;
+  Bytes hash;
+  std::string where;  // "the export FILE", "the log you verified on DATE (SOURCE)"
+};
+
+// Records the relay found at its start and could not prove it wrote (audit/proof.h): forged,
+// or a damaged end. It signs later records, never these as its own.
+struct UnprovenRange {
+  int64_t from = 0, to = 0;
+  int64_t found_ms = 0;  // the relay's start that found them
+  std::string why;       // "unsigned_tail", "signed_record_changed"
+};
 
 struct VerifyOptions {
   Bytes relay_key;    // pinned; checkpoints signed by any other key fail
@@ -33,6 +49,12 @@ struct VerifyOptions {
   // Read from a running relay: what it signed when asked (GET /v1/audit/head); the log must
   // end exactly there.
   std::optional<SignedHead> attested;
+  // A copy of the relay's data directory: the head of the relay's last committed batch, as
+  // its store holds it (audit/store.h). Covers the records up to it, like a checkpoint.
+  std::optional<SignedHead> stored_head;
+  // What the auditor saw of this relay's log before (an earlier export or verification): the
+  // log must still hold it, unchanged (a shorter or different log was rolled back).
+  std::optional<KnownHead> known;
 };
 
 // A session receipt that does not check out. The chain is still verified past it (a hostile
@@ -49,6 +71,8 @@ struct VerifyReport {
   int64_t records = 0;     // read
   int64_t checkpoints = 0; // verified
   int64_t signed_through = 0;  // the last record a valid checkpoint covers
+  Bytes signed_hash;           // that record's hash (what an auditor keeps as a known head)
+  std::vector<UnprovenRange> unproven;
   std::vector<std::string> notes;
   std::vector<ReceiptProblem> receipt_problems;
   // The chain, sequence and checkpoints are sound (reports may be made from it).
@@ -69,6 +93,12 @@ class Verifier {
   bool InSequence(const StoredRecord& stored);
   bool CheckCheckpoint(const Record& record);
   bool CheckRelayStarted(const Record& record);
+  void CheckHeadsAt(int64_t seq, const Bytes& hash);
+  void NoteUnproven(const Record& record);
+  bool FinishKnown(int64_t last);
+  void FinishAttested(int64_t last);
+  bool FinishStoredHead(int64_t last);
+  void FinishTail(int64_t last);
   void CheckReceiptRecord(const Record& record);
   void ReceiptFails(const Record& record, std::string message);
   VerifyOptions options_;
@@ -77,6 +107,8 @@ class Verifier {
   int64_t expected_seq_ = 1;
   std::string last_kind_;
   bool last_final_ = false;
+  bool stored_head_seen_ = false;  // the record at stored_head.count matched it
+  bool covered_end_ = false;       // the stored head is the log's last record
   std::optional<Record> parsed_;  // the record Add is looking at, once read
   // Per session: the technician the relay named, and the first receipt's view of the channel.
   struct SessionSeen {

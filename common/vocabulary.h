@@ -75,7 +75,13 @@ enum class Permission {
 const char* PermissionText(Permission permission);
 
 // `consent.event` (host -> relay): what the person did.
-enum class ConsentEvent { kAnswered, kChanged, kStopped };
+enum class ConsentEvent {
+  kAnswered,          // the first question's answer
+  kChanged,           // the person changed it from the banner
+  kStopped,           // the person stopped the session
+  kControlRequested,  // a view-only technician asked for control; the person is asked
+  kRequestAnswered,   // that question's answer (control, view_only: declined, no_answer)
+};
 
 // The `consent` session message (host -> viewer, inside the channel).
 enum class ConsentState { kAsking, kControl, kViewOnly };
@@ -105,7 +111,12 @@ enum class AuditKind {
   kReceipt,
   kReceiptRefused,
   kAuditorRead,
+  kPackAdded,
 };
+// A request on the relay's local control socket (DATA_DIR/control.sock), from its own
+// administration commands: `op` of {"op":..} (docs/operations.md).
+enum class ControlOp { kAuditCheckpoint, kPackAdd };
+
 // `result` of a join_attempt record that paired (the others hold an ErrorCode's word).
 inline constexpr std::string_view kJoinPaired = "paired";
 // `for` of a login_failed record made by an auditor's read (a join's has none).
@@ -180,6 +191,8 @@ struct Words<ConsentEvent> {
       {ConsentEvent::kAnswered, "answered"},
       {ConsentEvent::kChanged, "changed"},
       {ConsentEvent::kStopped, "stopped"},
+      {ConsentEvent::kControlRequested, "control_requested"},
+      {ConsentEvent::kRequestAnswered, "request_answered"},
   };
 };
 
@@ -228,6 +241,15 @@ struct Words<AuditKind> {
       {AuditKind::kReceipt, "receipt"},
       {AuditKind::kReceiptRefused, "receipt_refused"},
       {AuditKind::kAuditorRead, "auditor_read"},
+      {AuditKind::kPackAdded, "pack_added"},
+  };
+};
+
+template <>
+struct Words<ControlOp> {
+  static constexpr std::pair<ControlOp, std::string_view> kAll[] = {
+      {ControlOp::kAuditCheckpoint, "audit_checkpoint"},
+      {ControlOp::kPackAdd, "pack_add"},
   };
 };
 

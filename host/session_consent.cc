@@ -56,6 +56,11 @@ asio::awaitable<void> HostSession::AskToLetIn() {
 asio::awaitable<void> HostSession::AskForControl() {
   asking_ = true;
   const Technician who = technician_;
+  // The request and its answer are facts for the audit log and this machine's list, even when
+  // the answer is no.
+  ws_->SendText(wire::Encode(wire::Consent{ConsentEvent::kControlRequested, permission_}));
+  context_.history.Record(id_, HistoryEvent::kChanged,
+                          {{"permission", "the technician asked for control"}});
   tunnel_.SendSessionMessage(peer::EncodeConsent(peer::ConsentState::kAsking));
   AnswerTime time{context_.options.consent_timeout, context_.options.clock_rate};
   ConsentAnswer answer = co_await context_.ui.Ask(who, true, context_.builtin != nullptr, time);
@@ -65,10 +70,16 @@ asio::awaitable<void> HostSession::AskForControl() {
   // question's answer then changes nothing.
   if (permission_ == Permission::kControl) co_return;
   if (answer.permission != Permission::kControl) {
+    const Permission kept = answer.timed_out ? Permission::kNoAnswer : Permission::kViewOnly;
+    ws_->SendText(wire::Encode(wire::Consent{ConsentEvent::kRequestAnswered, kept}));
+    context_.history.Record(id_, HistoryEvent::kChanged,
+                            {{"permission", answer.timed_out
+                                                ? "request for control not answered"
+                                                : "request for control declined"}});
     tunnel_.SendSessionMessage(peer::EncodeConsent(peer::ConsentState::kViewOnly));
     co_return;
   }
-  RecordDecision(ConsentEvent::kChanged, Permission::kControl);
+  RecordDecision(ConsentEvent::kRequestAnswered, Permission::kControl);
   ApplyPermission(Permission::kControl);
   context_.history.Record(id_, HistoryEvent::kChanged, {{"permission", "control (asked again)"}});
   context_.ui.ShowSession(who, Permission::kControl, OnChoice());

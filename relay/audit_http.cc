@@ -115,9 +115,7 @@ HttpAnswer RelayCore::AnswerHead(const std::string& auditor, const std::string& 
   if (!audit_) return Json(503, "the audit log is closed");
   const audit::SignedHead head = audit_->Head();
   HttpAnswer a;
-  a.body = nlohmann::json{{"count", head.count}, {"head", ToHex(head.head)},
-                          {"time", head.time_ms}, {"signature", ToHex(head.signature)}}
-               .dump();
+  a.body = audit::HeadToJson(head).dump();
   Audit(wire::AuditKind::kAuditorRead, "",
         {{"auditor", auditor}, {"address", address}, {"head", head.count}});
   return a;

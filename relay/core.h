@@ -3,6 +3,7 @@
 // Everything here runs on the relay's single io thread except the password checks and audit
 // page reads, which run on their own pools and return to the io thread before touching any
 // state.
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <optional>
@@ -132,7 +133,7 @@ class RelayCore {
   std::shared_ptr<PeerConn> WaitingHost(PeerConn& viewer, const std::string& user,
                                         const std::string& nameplate);
   net::asio::awaitable<bool> RecordSessionStart(PeerConn& host, PeerConn& viewer,
-                                                const std::string& user,
+                                                const User& technician,
                                                 const std::string& ticket,
                                                 const std::string& session_id);
   // Receives the first message, with a deadline; sends `timeout` when it passes.
@@ -154,6 +155,13 @@ class RelayCore {
                             Purpose purpose);
   void CountOutcome(const std::string& address, const std::string& name,
                     const AuthOutcome& outcome);
+
+  // The local control socket (control.cc).
+  Status ListenControl();
+  net::asio::awaitable<void> ControlLoop();
+  net::asio::awaitable<void> ServeControl(net::asio::local::stream_protocol::socket socket);
+  net::asio::awaitable<nlohmann::json> AnswerControl(nlohmann::json request, std::string by);
+  net::asio::awaitable<nlohmann::json> CheckpointNow();
 
   // GET /v1/audit/...: the read-only auditor endpoints (audit_http.cc).
   net::asio::awaitable<HttpAnswer> ServeAudit(std::string address, std::string target,
@@ -195,6 +203,7 @@ class RelayCore {
   std::string run_id_;  // random per start: audit ids of connections never repeat
   std::shared_ptr<net::ssl::context> tls_;
   net::tcp::acceptor acceptor_;
+  net::asio::local::stream_protocol::acceptor control_;
   uint16_t port_ = 0;
   PairingRegistry registry_;
   RateLimiter joins_;

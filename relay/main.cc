@@ -6,6 +6,7 @@
 #include "audit/audit_log.h"
 #include "common/log.h"
 #include "relay/relay.h"
+#include "relay/admin_cli.h"
 #include "relay/user_cli.h"
 
 using namespace telemaint;
@@ -14,7 +15,7 @@ namespace {
 
 // The flags in seconds, turned into RelayOptions' durations once parsed.
 struct Timeouts {
-  int code_ttl = 600, idle = 30, hello = 10, handshake = 10;
+  int code_ttl = 600, idle = 30, hello = 10, handshake = 10, checkpoint_quiet = 60;
 };
 
 void AddLimitOptions(CLI::App& app, relay::RelayOptions& o) {
@@ -35,6 +36,9 @@ void AddLimitOptions(CLI::App& app, relay::RelayOptions& o) {
                  "Audit records between signed checkpoints (one is also signed at shutdown)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  app.add_flag("--audit-accept-restore", o.audit_accept_restore,
+               "Start on an audit log older than the one this relay last signed (a backup "
+               "restored on purpose); the log records the records lost");
 }
 
 void AddTimeoutOptions(CLI::App& app, Timeouts& t) {
@@ -51,6 +55,11 @@ void AddTimeoutOptions(CLI::App& app, Timeouts& t) {
   app.add_option("--hello-timeout", t.hello, "Seconds a new connection has to say hello")
       ->capture_default_str()
       ->check(CLI::Range(1, 120));
+  app.add_option("--audit-checkpoint-quiet", t.checkpoint_quiet,
+                 "Seconds after the last audit record no checkpoint covers before one is signed "
+                 "(so a quiet relay's log verifies; 0: never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400));
 }
 
 CLI::App* AddUserCommands(CLI::App& app, relay::UserCommand& cmd) {
@@ -80,6 +89,23 @@ CLI::App* AddUserCommands(CLI::App& app, relay::UserCommand& cmd) {
   return user;
 }
 
+CLI::App* AddPackCommands(CLI::App& app, relay::PackCommand& cmd) {
+  auto* pack = app.add_subcommand("pack", "Prepaid hour packs, recorded in the audit log");
+  pack->require_subcommand(1);
+  auto* add = pack->add_subcommand("add", "Record a pack of hours a customer bought (the relay "
+                                          "must be running: it writes the record)");
+  add->add_option("CUSTOMER", cmd.customer, "Customer name, as hosts give it with --customer")
+      ->required();
+  add->add_option("--hours", cmd.hours, "Hours bought: 10, 2.5 or 1:30")->required();
+  add->add_option("--date", cmd.date, "Date bought, YYYY-MM-DD (default: today, UTC)");
+  add->add_option("--note", cmd.note, "E.g. the invoice: \"facture F-2031\"");
+  auto* list = pack->add_subcommand("list", "List the packs recorded");
+  list->add_option("--customer", cmd.customer, "Only this customer");
+  for (auto* sub : {add, list})
+    sub->add_option("--data-dir", cmd.data_dir, "The relay's data directory")->required();
+  return pack;
+}
+
 int PrintAuditKey(const std::string& data_dir) {
   auto key = audit::AuditPublicKeyHex(data_dir);
   if (!key.ok()) {
@@ -106,6 +132,7 @@ int Serve(relay::RelayOptions o, const Timeouts& t, const std::string& log_file)
   o.idle_timeout = std::chrono::seconds(t.idle);
   o.hello_timeout = std::chrono::seconds(t.hello);
   o.tls_timeout = std::chrono::seconds(t.handshake);
+  o.audit_checkpoint_quiet = std::chrono::seconds(t.checkpoint_quiet);
   auto r = relay::Relay::Create(o);
   if (!r.ok()) {
     std::cerr << "error: " << r.status().message() << "\n";
@@ -145,6 +172,11 @@ int main(int argc, char** argv) {
   auto* audit_key = app.add_subcommand(
       "audit-key", "Print the audit log's public key (made at first start), for auditors to pin");
   audit_key->add_option("--data-dir", audit_dir, "The relay's data directory")->required();
+  auto* checkpoint = app.add_subcommand(
+      "audit-checkpoint", "Have the running relay sign a checkpoint of its audit log now");
+  checkpoint->add_option("--data-dir", audit_dir, "The relay's data directory")->required();
+  relay::PackCommand pack_cmd;
+  auto* pack = AddPackCommands(app, pack_cmd);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -153,6 +185,11 @@ int main(int argc, char** argv) {
   }
   log::SetProgram("telemaint-relay");
   if (audit_key->parsed()) return PrintAuditKey(audit_dir);
+  if (checkpoint->parsed()) return relay::RunAuditCheckpoint(audit_dir);
+  if (pack->parsed()) {
+    for (auto* sub : pack->get_subcommands()) pack_cmd.action = sub->get_name();
+    return relay::RunPackCommand(pack_cmd);
+  }
   if (user->parsed()) {
     for (auto* sub : user->get_subcommands()) user_cmd.action = sub->get_name();
     return relay::RunUserCommand(user_cmd);

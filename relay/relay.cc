@@ -58,6 +58,8 @@ Result<std::unique_ptr<Relay>> Relay::Create(RelayOptions options) {
   audit::AuditLogOptions audit_options;
   audit_options.data_dir = options.data_dir;
   audit_options.checkpoint_every = options.audit_checkpoint_every;
+  audit_options.quiet_checkpoint = options.audit_checkpoint_quiet;
+  audit_options.accept_restore = options.audit_accept_restore;
   audit_options.relay_version = "telemaint-relay/0.1";
   auto audit_log = audit::AuditLog::Open(audit_options);
   if (!audit_log.ok()) return Status::Io("audit log: " + audit_log.status().message());

@@ -41,11 +41,17 @@ struct RelayOptions {
   size_t queue_frames = 16;             // per connection, outbound
   size_t queue_bytes = 2u << 20;
   int audit_checkpoint_every = 100;     // records between signed checkpoints of the audit log
+  std::chrono::seconds audit_checkpoint_quiet{60};  // a checkpoint after this long without one
+  bool audit_accept_restore = false;    // start on an audit log older than the counter
 
   // Tests only: sees every binary frame the relay forwards (to prove it is ciphertext).
   std::function<void(std::string_view)> forward_tap;
   NowFn now;  // defaults to the steady clock
 };
+
+// DATA_DIR/control.sock: where the relay's administration commands reach the running relay
+// (relay/control.cc, relay/admin_cli.h).
+std::string ControlSocketPath(const std::string& data_dir);
 
 struct RelayStats {
   std::atomic<uint64_t> connections{0};

@@ -104,6 +104,7 @@ RelayCore::RelayCore(asio::io_context& io, RelayOptions options,
       run_id_(crypto::RandomHex(4)),
       tls_(std::move(tls)),
       acceptor_(io),
+      control_(io),
       registry_(RegistryOptions(options_), options_.now, RandomBelow),
       joins_(options_.joins_per_minute, options_.join_burst, options_.now),
       audit_reads_(600, 200, options_.now),
@@ -126,7 +127,7 @@ Status RelayCore::Listen() {
     return Status::InvalidInput("--listen " + listening.status().message());
   if (!listening.ok()) return listening.status();
   port_ = *listening;
-  return Status::Ok();
+  return ListenControl();
 }
 
 void RelayCore::Start() {
@@ -134,6 +135,7 @@ void RelayCore::Start() {
   asio::post(workers_, [] { (void)crypto::DummyPasswordHash(); });
   co_spawn(io_, AcceptLoop(), asio::detached);
   co_spawn(io_, SweepLoop(), asio::detached);
+  co_spawn(io_, ControlLoop(), asio::detached);
 }
 
 asio::awaitable<void> RelayCore::AcceptLoop() {
@@ -378,6 +380,8 @@ void RelayCore::Shutdown() {
   log::Info("shutting down: telling ", peers_.size(), " connected peers");
   error_code ec;
   acceptor_.close(ec);
+  control_.close(ec);
+  ::unlink(ControlSocketPath(options_.data_dir).c_str());
   auto peers = peers_;  // EndSession may modify the map
   for (auto& [id, weak] : peers) {
     auto peer = weak.lock();

@@ -123,10 +123,12 @@ bool RelayCore::OnControl(const std::shared_ptr<PeerConn>& peer, const std::stri
 void RelayCore::OnConsent(PeerConn& peer, const wire::Consent& consent) {
   if (!consent.event || !consent.permission) return;
   if (++peer.permission_records <= kMaxPermissionRecords) {
-    Audit(AuditKind::kPermission, peer.session->id,
-          {{"event", wire::ToWire(*consent.event)},
-           {"permission", wire::ToWire(*consent.permission)},
-           {"by", wire::ToWire(wire::Party::kHost)}});
+    nlohmann::json data = {{"event", wire::ToWire(*consent.event)},
+                           {"by", wire::ToWire(wire::Party::kHost)}};
+    // A stop withdraws every permission: recorded as what it is, not as a "denied" answer.
+    if (*consent.event != wire::ConsentEvent::kStopped)
+      data["permission"] = wire::ToWire(*consent.permission);
+    Audit(AuditKind::kPermission, peer.session->id, std::move(data));
   } else if (peer.permission_records == kMaxPermissionRecords + 1) {
     log::Warn("session ", peer.session->id,
               ": the host sent too many or unknown consent reports");

@@ -22,7 +22,7 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
   if (!host) co_return;
   const std::string session_id = crypto::RandomHex(16);
   const bool recorded =
-      co_await RecordSessionStart(*host, *peer, join->user, join->ticket, session_id);
+      co_await RecordSessionStart(*host, *peer, *technician, join->ticket, session_id);
   if (!recorded) co_return;
   Pair(host, peer, *technician, join->ticket, session_id);
   co_await ReadLoop(peer);
@@ -99,11 +99,12 @@ std::shared_ptr<PeerConn> RelayCore::WaitingHost(PeerConn& viewer, const std::st
 // does not start (fail closed). The host is kRecording meanwhile: no other join takes it.
 // true: both are still there, pair them.
 asio::awaitable<bool> RelayCore::RecordSessionStart(PeerConn& host, PeerConn& viewer,
-                                                    const std::string& user,
+                                                    const User& technician,
                                                     const std::string& ticket,
                                                     const std::string& session_id) {
   const std::string nameplate = host.nameplate;
   host.state = viewer.state = ConnState::kRecording;
+  const std::string& user = technician.name;
   Audit(AuditKind::kJoinAttempt, "",
         {{"technician", user}, {"address", viewer.address}, {"nameplate", nameplate},
          {"result", wire::kJoinPaired}});
@@ -111,7 +112,8 @@ asio::awaitable<bool> RelayCore::RecordSessionStart(PeerConn& host, PeerConn& vi
                           {"host_conn", host.host.audit_id}, {"host_address", host.address},
                           {"host_version", host.host.version}, {"customer", host.host.customer},
                           {"machine", host.host.machine}, {"ticket", ticket},
-                          {"nameplate", nameplate}};
+                          {"nameplate", nameplate},
+                          {"technician_name", technician.display_name}};
   bool recorded = co_await AuditDurable(AuditKind::kSessionStart, session_id, std::move(start));
   if (host.state == ConnState::kRecording) host.state = ConnState::kWaiting;
   const bool host_still_waiting = !host.conn->closed() && host.nameplate == nameplate;

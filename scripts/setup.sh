@@ -17,6 +17,8 @@ packages=(
   tesseract-ocr tesseract-ocr-eng xauth
   tigervnc-viewer
   libnet-vnc-perl
+  # telemaint-audit --tz: the time zone database
+  tzdata
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -52,7 +52,10 @@ class Chain {
 };
 
 VerifyReport Check(const std::vector<StoredRecord>& records, const Bytes& key, bool live = false) {
-  Verifier v({key, live, std::nullopt});
+  VerifyOptions options;
+  options.relay_key = key;
+  options.live = live;
+  Verifier v(options);
   for (const auto& r : records) v.Add(r);
   return v.Finish();
 }

@@ -20,7 +20,7 @@ TEST(WireTest, RoundTripsEveryMessage) {
   EXPECT_EQ(got->nameplate, "01234");
   EXPECT_EQ(got->ticket, "T-1234");
   for (const Control& m : {Control{Hello{}}, Control{NameplateIssued{"55555", 600}},
-                           Control{Paired{"00ff"}}, Control{Abort{EndReason::kUserDenied}},
+                           Control{Paired{"00ff", "", "", ""}}, Control{Abort{EndReason::kUserDenied}},
                            Control{PeerGone{EndReason::kViewerLeft, "bye"}},
                            Control{Error{ErrorCode::kOther, "y"}}}) {
     auto r = Decode(Encode(m));

@@ -20,6 +20,7 @@
 #include "audit/sqlite/database.h"
 #include "audit/store.h"
 #include "crypto/identity.h"
+#include "tests/support/audit_tools.h"
 #include "tests/support/deployment.h"
 #include "tests/support/xserver.h"
 
@@ -28,29 +29,6 @@ namespace {
 
 namespace fs = std::filesystem;
 const std::string kCheckpoint(wire::ToWire(wire::AuditKind::kCheckpoint));
-
-struct AuditRun {
-  int status = -1;
-  std::string out;
-};
-
-AuditRun Audit(std::vector<std::string> args) {
-  args.insert(args.begin(), BinPath("telemaint-audit"));
-  Process p(args);
-  AuditRun r;
-  auto status = p.Wait(60s);
-  r.status = status ? *status : -1;
-  r.out = p.Output();
-  return r;
-}
-
-std::string RelayKey(const std::string& data_dir) {
-  Process p({BinPath("telemaint-relay"), "audit-key", "--data-dir", data_dir});
-  EXPECT_EQ(p.Wait(10s), 0) << p.Output();
-  std::string out = p.Output();
-  out.erase(out.find_last_not_of("\n ") + 1);
-  return out;
-}
 
 // The sessions of a stopped relay's log, as `export --format json` gives them (an empty array
 // when the export fails, with the failure recorded).
@@ -68,32 +46,6 @@ std::vector<std::string> Receipts(const nlohmann::json& session) {
   std::sort(receipts.begin(), receipts.end());
   return receipts;
 }
-
-// Direct SQL on a copy, the way someone with the file would tamper with it (the append-only
-// triggers dropped first), through the project's SQLite wrapper: no sqlite3.h outside audit/.
-Status RawSql(const std::string& db_path, const std::string& sql) {
-  auto db = sqlite::Database::Open(db_path, sqlite::Database::Mode::kReadWrite);
-  if (!db.ok()) return db.status();
-  return (*db)->Exec(sql);
-}
-
-void Sql(const std::string& db_path, const std::string& sql) {
-  Status done = RawSql(db_path, sql);
-  ASSERT_TRUE(done.ok()) << done.message();
-}
-
-std::vector<audit::StoredRecord> ReadAll(const std::string& db_path) {
-  std::vector<audit::StoredRecord> out;
-  auto store = audit::AuditStore::Open(db_path, /*read_only=*/true);
-  EXPECT_TRUE(store.ok()) << store.status().message();
-  if (store.ok())
-    (void)(*store)->ForEach([&](audit::StoredRecord r) { out.push_back(std::move(r)); });
-  return out;
-}
-
-// Opening the store puts its triggers back: every tampering drops them again.
-constexpr char kDropTriggers[] =
-    "DROP TRIGGER IF EXISTS records_no_update; DROP TRIGGER IF EXISTS records_no_delete;";
 
 // Rewrites the log the way someone with the file would, so the chain is consistent again:
 // `edit` sees each record and the hash before it and says whether it changed it; from the first
@@ -274,8 +226,15 @@ TEST_F(AuditTest, ACutTailIsFoundAndNamed) {
   EXPECT_EQ(at_checkpoint.status, 1) << at_checkpoint.out;
   EXPECT_NE(at_checkpoint.out.find("FAILED (truncated) at record " + std::to_string(periodic)),
             std::string::npos) << at_checkpoint.out;
-  // A copy of a running relay's log may end anywhere: --live says so.
+  // A copy of a running relay's store carries the head of the relay's last batch, signed in
+  // the same transaction: a cut is caught even with --live.
   AuditRun live = Audit({"--data-dir", copy_, "--relay-key", *key_, "verify", "--live"});
+  EXPECT_EQ(live.status, 1) << live.out;
+  EXPECT_NE(live.out.find("the relay signed"), std::string::npos) << live.out;
+  // Without that head (a log from before batch heads), a copy of a running relay's log may
+  // end anywhere: --live says so.
+  Sql(db(), "DROP TABLE batch_head;");
+  live = Audit({"--data-dir", copy_, "--relay-key", *key_, "verify", "--live"});
   EXPECT_EQ(live.status, 0) << live.out;
 }
 
@@ -351,10 +310,25 @@ TEST_F(AuditTest, AFullSessionIsInSessionsShowAndBothExports) {
   AuditRun list = Report({"sessions", "--customer", "Dupont SA", "--ticket", "T-1234"});
   ASSERT_EQ(list.status, 0) << list.out;
   EXPECT_NE(list.out.find("2 session(s)"), std::string::npos) << list.out;
-  EXPECT_NE(list.out.find("alice -> "), std::string::npos) << list.out;
+  // The account and the name the relay knows the technician by.
+  EXPECT_NE(list.out.find("alice (Alice Martin) -> "), std::string::npos) << list.out;
   EXPECT_NE(list.out.find("(Dupont SA)  ticket T-1234  control"), std::string::npos) << list.out;
   AuditRun none = Report({"sessions", "--technician", "bob"});
   EXPECT_NE(none.out.find("0 session(s)"), std::string::npos) << none.out;
+  // A display name finds them too, and customers match whatever the case and spaces.
+  AuditRun by_name = Report({"sessions", "--technician", "alice martin", "--customer",
+                             "  DUPONT sa "});
+  EXPECT_NE(by_name.out.find("2 session(s)"), std::string::npos) << by_name.out;
+  // A filter word that does not exist is refused with the valid ones, not "0 session(s)".
+  AuditRun declined = Report({"sessions", "--outcome", "declined"});
+  EXPECT_EQ(declined.status, 2) << declined.out;
+  EXPECT_NE(declined.out.find("user_declined"), std::string::npos) << declined.out;
+  // Times in the zone asked for.
+  AuditRun paris = Report({"sessions", "--tz", "Europe/Paris"});
+  EXPECT_TRUE(paris.out.find(" CET ") != std::string::npos ||
+              paris.out.find(" CEST ") != std::string::npos) << paris.out;
+  AuditRun bad_zone = Report({"sessions", "--tz", "Mars/Olympus"});
+  EXPECT_EQ(bad_zone.status, 2) << bad_zone.out;
 
   // The relay's own log line for each session: duration and bytes each way.
   std::regex ended("session ([0-9a-f]{32}) ended: (\\w+) after \\d+ s, (\\d+) bytes host->viewer, "
@@ -406,6 +380,13 @@ TEST_F(AuditTest, AFullSessionIsInSessionsShowAndBothExports) {
     for (const char* kind : {"session_start", "permission", "receipt", "session_end"})
       EXPECT_NE(show.out.find(std::string("  ") + kind + "  "), std::string::npos) << show.out;
     EXPECT_NE(show.out.find("\"event\":\"answered\""), std::string::npos) << show.out;
+    // Receipts by their keys' fingerprints; the signed text only when asked for.
+    EXPECT_NE(show.out.find("technician  alice (Alice Martin) from "), std::string::npos)
+        << show.out;
+    EXPECT_NE(show.out.find("receipt  by host, host key "), std::string::npos) << show.out;
+    EXPECT_EQ(show.out.find("\"signature\""), std::string::npos) << show.out;
+    AuditRun raw = Report({"show", id.substr(0, 10), "--raw"});
+    EXPECT_NE(raw.out.find("\"signature\""), std::string::npos) << raw.out;
   }
 }
 
@@ -488,7 +469,8 @@ AuditRun RemoteAudit(const Deployment& d, const std::string& user, const std::st
   std::vector<std::string> argv = {BinPath("telemaint-audit"), "--relay", url, "--ca", d.ca(),
                                    "--user", user};
   argv.insert(argv.end(), args.begin(), args.end());
-  Process p(argv, {{"TELEMAINT_PASSWORD", password}});
+  char state[] = "/tmp/telemaint-auditor-XXXXXX";
+  Process p(argv, {{"TELEMAINT_PASSWORD", password}, {"XDG_STATE_HOME", mkdtemp(state)}});
   AuditRun r;
   auto status = p.Wait(60s);
   r.status = status ? *status : -1;

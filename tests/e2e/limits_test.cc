@@ -71,7 +71,7 @@ TEST(RelayLimitsTest, TooManyNewHostsFromOneAddressAreRefused) {
     std::string hex = key.Output();
     hex.erase(hex.find_last_not_of("\n") + 1);
     Process exported({BinPath("telemaint-audit"), "--data-dir", d.data_dir(), "--relay-key", hex,
-                      "export", "--format", "log"});
+                      "--no-remember", "export", "--format", "log"});
     ASSERT_EQ(exported.Wait(20s), 0) << exported.Output();
     const std::string out = exported.Output();
     for (size_t at = 0; (at = out.find("host_connected", at)) != std::string::npos; ++at)
@@ -205,7 +205,7 @@ TEST(RelayLimitsTest, ConsentReportsAreBoundedAndBadReceiptsAreRefused) {
   std::string hex = key.Output();
   hex.erase(hex.find_last_not_of("\n") + 1);
   Process exported({BinPath("telemaint-audit"), "--data-dir", d.data_dir(), "--relay-key", hex,
-                    "export", "--format", "log"});
+                    "--no-remember", "export", "--format", "log"});
   ASSERT_EQ(exported.Wait(20s), 0) << exported.Output();
   const std::string out = exported.Output();
   auto count = [&](const std::string& needle) {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "host/gui/layout.h"
+#include "tests/support/audit_tools.h"
 #include "tests/support/deployment.h"
 #include "tests/support/tcp.h"
 #include "tests/support/window.h"
@@ -433,6 +434,36 @@ TEST_F(KeyboardLayoutTest, TheTechnicianAsksForControlFromAViewOnlySession) {
   ASSERT_TRUE(typed.has_value()) << "nothing was typed\n" << viewer_->Output()
                                  << ReadFile(d_.log_file("viewer"));
   EXPECT_EQ(*typed, "now in control");
+}
+
+// A request the customer refuses leaves a trace: in the relay's audit log (read live, from
+// the running relay's store) and in the host's own list of sessions.
+TEST_F(KeyboardLayoutTest, ADeclinedRequestForControlIsRecorded) {
+  ASSERT_TRUE(Open({}, {}, /*auto_allow=*/false));
+  ASSERT_TRUE(host_->WaitForLine("or deny [d]?", 20s)) << host_->Output();
+  host_->Write("v\n");
+  ASSERT_TRUE(viewer_->WaitForLine("The customer allowed viewing only", 10s)) << viewer_->Output();
+  ASSERT_TRUE(WaitForTitleWithout(viewer_x_, window_.id, {"waiting"}, 10s));
+  ASSERT_TRUE(Choose(kSessionMenu, 3));
+  ASSERT_TRUE(host_->WaitForLine("keep view only [d]?", 10s)) << host_->Output();
+  host_->Write("d\n");
+  const std::string key = RelayKey(d_.data_dir());
+  nlohmann::json permissions;
+  for (auto until = std::chrono::steady_clock::now() + 15s;
+       std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(200ms)) {
+    AuditRun run = Audit({"--data-dir", d_.data_dir(), "--relay-key", key, "--live",
+                          "--no-remember", "export", "--format", "json"});
+    auto sessions = nlohmann::json::parse(run.out, nullptr, false);
+    if (!sessions.is_array() || sessions.empty()) continue;
+    permissions = sessions[0]["permissions"];
+    if (permissions.size() >= 3) break;
+  }
+  EXPECT_EQ(permissions,
+            nlohmann::json::array({"view only", "control requested", "request declined"}));
+  Process log({BinPath("telemaint-host"), "log", "--history-file", d_.history_file("host")});
+  log.Wait(10s);
+  EXPECT_NE(log.Output().find("request for control declined"), std::string::npos)
+      << log.Output();
 }
 
 }  // namespace

@@ -20,7 +20,9 @@ std::vector<std::string> FuzzSeeds() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  audit::Verifier verifier({Bytes(32, 1), /*live=*/false, std::nullopt});
+  audit::VerifyOptions options;
+  options.relay_key = Bytes(32, 1);
+  audit::Verifier verifier(options);
   audit::SessionIndex index;
   if (auto line = audit::ParseRecordLine(text); line.ok()) {
     if (auto record = verifier.Add(*line)) index.Add(*record);

@@ -1,0 +1,115 @@
+#include "audit/proof.h"
+
+#include <algorithm>
+
+#include "audit/sessions.h"
+#include "crypto/identity.h"
+
+namespace telemaint::audit {
+
+const char* UnprovenWord(Unproven why) {
+  switch (why) {
+    case Unproven::kNone: return "none";
+    case Unproven::kUnsignedTail: return "unsigned_tail";
+    case Unproven::kSignedChanged: return "signed_record_changed";
+  }
+  return "?";
+}
+
+namespace {
+
+// The stored record `seq` has hash `hash` (seq 0: the genesis hash).
+bool HashAt(AuditStore& store, int64_t seq, const Bytes& hash) {
+  if (seq == 0) return hash == GenesisHash();
+  auto record = store.At(seq);
+  return record.ok() && *record && (*record)->hash == hash;
+}
+
+bool Covers(AuditStore& store, ByteView key, const SignedHead& head, int64_t last_seq) {
+  return head.count <= last_seq && HeadSignedBy(head, key) && HashAt(store, head.count, head.head);
+}
+
+// A checkpoint record the relay signed, whose claim matches the records before it and whose
+// own stored hash follows from them.
+bool ValidCheckpoint(AuditStore& store, ByteView key, const StoredRecord& stored) {
+  auto r = ParseBody(stored.body);
+  if (!r.ok() || !r->Is(wire::AuditKind::kCheckpoint)) return false;
+  const auto& d = r->data;
+  if (!d.value("count", nlohmann::json()).is_number_integer()) return false;
+  const int64_t count = d["count"].get<int64_t>();
+  const Bytes head = FromHex(d.value("head", std::string()));
+  const bool final = d.value("final", false);
+  return count == stored.seq - 1 && FromHex(d.value("key", std::string())) == Bytes(key.begin(), key.end()) &&
+         crypto::VerifySignature(key, CheckpointStatement(count, head, r->time_ms, final),
+                                 FromHex(d.value("signature", std::string()))) &&
+         HashAt(store, count, head) && ChainHash(head, stored.body) == stored.hash;
+}
+
+// The last checkpoint that proves itself, scanning back from the end (normally the last one).
+Result<int64_t> LastValidCheckpoint(AuditStore& store, ByteView key, int64_t last_seq) {
+  auto checkpoints = store.OfKinds({wire::AuditKind::kCheckpoint}, last_seq);
+  if (!checkpoints.ok()) return checkpoints.status();
+  for (auto it = checkpoints->rbegin(); it != checkpoints->rend(); ++it)
+    if (ValidCheckpoint(store, key, *it)) return it->seq;
+  return int64_t{0};
+}
+
+Status CheckNotRolledBack(const std::optional<SignedHead>& counter, ByteView key,
+                          int64_t last_seq, bool has_batch_head, const std::string& path) {
+  if (!counter) {
+    if (!has_batch_head) return Status::Ok();  // a new log, or one from before counters
+    return Status::InvalidInput(
+        "the audit counter " + path + " is missing beside a log that had one: it may hide a "
+        "rollback of audit.db. Restore it from the same backup as the signing key");
+  }
+  if (!HeadSignedBy(*counter, key))
+    return Status::InvalidInput("the audit counter " + path +
+                                " is not signed by this relay's audit key");
+  if (last_seq >= counter->count) return Status::Ok();
+  return Status::InvalidInput(
+      "the audit log ends at record " + std::to_string(last_seq) + ", but this relay signed " +
+      std::to_string(counter->count) + " records on " + IsoTime(counter->time_ms) + " (" + path +
+      "): the log was cut back or replaced by an older copy. Restore the newest audit.db; the "
+      "relay will not add to a log that lost records (if you restored an older backup on "
+      "purpose, start once with --audit-accept-restore: the log then records what was lost)");
+}
+
+}  // namespace
+
+Result<OpenedLog> CheckOpenedLog(AuditStore& store, ByteView key,
+                                 std::optional<SignedHead> counter,
+                                 const std::string& counter_path, bool accept_restore) {
+  OpenedLog opened;
+  auto last = store.Last();
+  if (!last.ok()) return last.status();
+  opened.last = std::move(*last);
+  const int64_t last_seq = opened.last_seq();
+  auto batch = store.BatchHead();
+  if (!batch.ok()) return batch.status();
+  if (accept_restore && counter && HeadSignedBy(*counter, key) && counter->count > last_seq) {
+    opened.restored_from = counter;
+    counter.reset();  // it speaks of the log before the restore
+  } else if (Status s = CheckNotRolledBack(counter, key, last_seq, batch->has_value(),
+                                           counter_path);
+             !s.ok()) {
+    return s;
+  }
+  bool signed_changed = false;
+  for (const std::optional<SignedHead>& head : {counter, *batch}) {
+    if (!head) continue;
+    if (Covers(store, key, *head, last_seq))
+      opened.proven_through = std::max(opened.proven_through, head->count);
+    else
+      signed_changed = true;
+  }
+  if (opened.proven_through < last_seq) {
+    auto checkpoint = LastValidCheckpoint(store, key, last_seq);
+    if (!checkpoint.ok()) return checkpoint.status();
+    opened.proven_through = std::max(opened.proven_through, *checkpoint);
+  }
+  if (opened.proven_through < last_seq)
+    opened.why = signed_changed ? Unproven::kSignedChanged : Unproven::kUnsignedTail;
+  return opened;
+}
+
+}  // namespace telemaint::audit

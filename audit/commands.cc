@@ -90,7 +90,11 @@ Result<VerifiedLog> ReadAndVerify(LogSource& source, const VerifyInputs& inputs)
     auto record = verifier.Add(stored);
     if (!record) continue;
     log.index.Add(*record);
-    if (auto pack = PackFromRecord(*record)) log.packs.push_back(std::move(*pack));
+    try {
+      if (auto pack = PackFromRecord(*record)) log.packs.push_back(std::move(*pack));
+    } catch (const nlohmann::json::exception&) {
+      // A malformed pack counts for nothing; the verifier judges the record itself.
+    }
   }
   log.report = verifier.Finish();
   for (const ReceiptProblem& p : log.report.receipt_problems)

@@ -41,6 +41,12 @@ Status WriteCounter(const std::string& data_dir, const SignedHead& head) {
   close(fd);
   if (!ok || std::rename(temp.c_str(), path.c_str()) != 0)
     return Status::Io("cannot write " + path + ": " + std::strerror(errno));
+  // The rename itself must survive a power cut, or the counter could go back.
+  int dir = open(data_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    fsync(dir);
+    close(dir);
+  }
   return Status::Ok();
 }
 

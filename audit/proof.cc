@@ -1,6 +1,7 @@
 #include "audit/proof.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "audit/sessions.h"
 #include "crypto/identity.h"
@@ -31,7 +32,7 @@ bool Covers(AuditStore& store, ByteView key, const SignedHead& head, int64_t las
 
 // A checkpoint record the relay signed, whose claim matches the records before it and whose
 // own stored hash follows from them.
-bool ValidCheckpoint(AuditStore& store, ByteView key, const StoredRecord& stored) {
+bool ValidCheckpoint(AuditStore& store, ByteView key, const StoredRecord& stored) try {
   auto r = ParseBody(stored.body);
   if (!r.ok() || !r->Is(wire::AuditKind::kCheckpoint)) return false;
   const auto& d = r->data;
@@ -43,6 +44,8 @@ bool ValidCheckpoint(AuditStore& store, ByteView key, const StoredRecord& stored
          crypto::VerifySignature(key, CheckpointStatement(count, head, r->time_ms, final),
                                  FromHex(d.value("signature", std::string()))) &&
          HashAt(store, count, head) && ChainHash(head, stored.body) == stored.hash;
+} catch (const nlohmann::json::exception&) {
+  return false;  // a field of the wrong type: not a checkpoint this relay wrote
 }
 
 // The last checkpoint that proves itself, scanning back from the end (normally the last one).
@@ -52,6 +55,38 @@ Result<int64_t> LastValidCheckpoint(AuditStore& store, ByteView key, int64_t las
   for (auto it = checkpoints->rbegin(); it != checkpoints->rend(); ++it)
     if (ValidCheckpoint(store, key, *it)) return it->seq;
   return int64_t{0};
+}
+
+// The records after the proven point must at least follow each other (readable, in sequence,
+// each hash over the one before): the relay would otherwise chain on from a hash someone chose,
+// and every later record would fail verification.
+Status CheckTailChains(AuditStore& store, int64_t proven_through) {
+  Bytes previous = GenesisHash();
+  if (proven_through > 0) {
+    auto at = store.At(proven_through);
+    if (!at.ok()) return at.status();
+    if (!*at) return Status::InvalidInput("the audit log has no record " +
+                                          std::to_string(proven_through));
+    previous = (*at)->hash;
+  }
+  int64_t expected = proven_through + 1;
+  std::string broken;
+  Status read = store.ForEachAfter(proven_through, std::numeric_limits<int64_t>::max(),
+                                   [&](StoredRecord r) {
+    if (r.seq != expected || !ParseBody(r.body).ok() || ChainHash(previous, r.body) != r.hash) {
+      broken = "record " + std::to_string(r.seq);
+      return false;
+    }
+    previous = r.hash;
+    ++expected;
+    return true;
+  });
+  if (!read.ok()) return read;
+  if (broken.empty()) return Status::Ok();
+  return Status::InvalidInput(
+      "the audit log is damaged after record " + std::to_string(proven_through) + " (" + broken +
+      " does not follow the chain): check it with telemaint-audit verify and restore the newest "
+      "backup; the relay will not chain on from it");
 }
 
 Status CheckNotRolledBack(const std::optional<SignedHead>& counter, ByteView key,
@@ -107,8 +142,17 @@ Result<OpenedLog> CheckOpenedLog(AuditStore& store, ByteView key,
     if (!checkpoint.ok()) return checkpoint.status();
     opened.proven_through = std::max(opened.proven_through, *checkpoint);
   }
-  if (opened.proven_through < last_seq)
-    opened.why = signed_changed ? Unproven::kSignedChanged : Unproven::kUnsignedTail;
+  if (opened.proven_through == last_seq) return opened;
+  opened.why = signed_changed ? Unproven::kSignedChanged : Unproven::kUnsignedTail;
+  // Records the relay had signed are no longer as it signed them: real records were replaced
+  // (a rollback padded back to length, a rewritten end). Not carried on without the operator.
+  if (opened.why == Unproven::kSignedChanged && !accept_restore)
+    return Status::InvalidInput(
+        "the audit log no longer holds the records this relay signed last (" + counter_path +
+        "): it was rewritten or replaced. Restore the newest audit.db; to start on this log "
+        "anyway, with records " + std::to_string(opened.proven_through + 1) + " to " +
+        std::to_string(last_seq) + " marked unproven, start once with --audit-accept-restore");
+  if (Status s = CheckTailChains(store, opened.proven_through); !s.ok()) return s;
   return opened;
 }
 

@@ -123,7 +123,8 @@ Status AuditStore::ForEachAfter(int64_t after, int64_t limit,
 Result<std::vector<StoredRecord>> AuditStore::OfKinds(const std::vector<wire::AuditKind>& kinds,
                                                      int64_t through) {
   auto s = impl_->db->Prepare(
-      "SELECT seq, body, hash FROM records WHERE seq <= ? AND json_extract(body, '$.kind') IN "
+      "SELECT seq, body, hash FROM records WHERE seq <= ? AND json_valid(body) AND "
+      "json_extract(body, '$.kind') IN "
       "(SELECT value FROM json_each(?)) ORDER BY seq");
   if (!s.ok()) return impl_->db->Error("cannot read the audit log");
   nlohmann::json words = nlohmann::json::array();

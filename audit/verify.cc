@@ -290,13 +290,25 @@ bool Verifier::FinishStoredHead(int64_t last) {
     return false;
   }
   if (!stored_head_seen_) return true;
-  if (h.count > report_.signed_through) report_.signed_through = h.count;
+  if (h.count > report_.signed_through) {
+    report_.signed_through = h.count;
+    report_.signed_hash = h.head;
+  }
   if (h.count == last && !last_final_) {
-    report_.signed_hash = previous_;
-    covered_end_ = true;
-    report_.notes.push_back(
-        "the log ends at the head the relay signed on " + IsoTime(h.time_ms) +
-        ", not at its closing checkpoint: a copy of a running relay (or of one that crashed)");
+    // Like a periodic checkpoint: a copy cut back together with an older batch head would end
+    // the same way, so only a copy said to be of a running relay is accepted.
+    const std::string why = "the log ends at record " + std::to_string(last) +
+                            ", at the head the relay signed on " + IsoTime(h.time_ms) +
+                            ", not at its closing checkpoint";
+    if (options_.live) {
+      covered_end_ = true;
+      report_.notes.push_back(why + " (a copy of a running relay)");
+    } else {
+      Fail(Problem::kTruncated, last,
+           why + ": records after it may have been cut (truncated); if the relay was running "
+                 "when the copy was made, use --live");
+      return false;
+    }
   }
   return true;
 }

@@ -100,7 +100,11 @@ int ListPacks(const PackCommand& cmd) {
   std::printf("%-24s %-10s %8s  %s\n", "CUSTOMER", "DATE", "HOURS", "NOTE");
   for (const audit::StoredRecord& stored : *records) {
     auto record = audit::ParseBody(stored.body);
-    auto pack = record.ok() ? audit::PackFromRecord(*record) : std::nullopt;
+    std::optional<audit::Pack> pack;
+    try {
+      if (record.ok()) pack = audit::PackFromRecord(*record);
+    } catch (const nlohmann::json::exception&) {
+    }
     if (!pack) continue;
     if (!cmd.customer.empty() &&
         audit::CustomerKey(pack->customer) != audit::CustomerKey(cmd.customer))
@@ -111,7 +115,8 @@ int ListPacks(const PackCommand& cmd) {
                 static_cast<long long>(pack->minutes % 60), log::Printable(pack->note).c_str());
   }
   if (shown == 0) std::cout << "(no pack recorded)\n";
-  std::cout << "What each customer used and has left: telemaint-audit packs\n";
+  std::cout << "As recorded, unverified; what each customer used and has left, from a log that "
+               "verifies: telemaint-audit packs\n";
   return 0;
 }
 

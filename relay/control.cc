@@ -50,8 +50,18 @@ Status RelayCore::ListenControl() {
   const std::string path = ControlSocketPath(options_.data_dir);
   if (path.size() >= sizeof(sockaddr_un{}.sun_path))
     return Status::InvalidInput("--data-dir is too long for its control socket " + path);
-  ::unlink(path.c_str());  // left by a relay that was killed
   error_code ec;
+  {
+    // Another relay answering on it serves this data directory already: two writers of one
+    // audit log would break its chain.
+    local_stream::socket probe(io_);
+    probe.connect(local_stream::endpoint(path), ec);
+    if (!ec)
+      return Status::InvalidInput("another relay is running on " + options_.data_dir + " (" +
+                                  path + " answers)");
+  }
+  ::unlink(path.c_str());  // left by a relay that was killed
+  ec.clear();
   const mode_t old_mask = ::umask(0077);  // 0600 from its first moment
   control_.open(local_stream(), ec);
   if (!ec) control_.bind(local_stream::endpoint(path), ec);
@@ -74,10 +84,13 @@ asio::awaitable<void> RelayCore::ControlLoop() {
   }
 }
 
-asio::awaitable<void> RelayCore::ServeControl(local_stream::socket socket) {
+asio::awaitable<void> RelayCore::ServeControl(local_stream::socket accepted) {
+  // Shared with the deadline's handler, which may run after this coroutine has returned.
+  auto socket_ptr = std::make_shared<local_stream::socket>(std::move(accepted));
+  local_stream::socket& socket = *socket_ptr;
   asio::steady_timer deadline(io_, std::chrono::seconds(10));
-  deadline.async_wait([&socket](error_code ec) {
-    if (!ec) socket.close(ec);  // a client that says nothing is not served forever
+  deadline.async_wait([socket_ptr](error_code ec) {
+    if (!ec) socket_ptr->close(ec);  // a client that says nothing is not served forever
   });
   std::string line;
   error_code ec;

@@ -99,10 +99,12 @@ Result<VerifiedLog> ReadAndVerify(LogSource& source, const VerifyInputs& inputs)
   log.report = verifier.Finish();
   for (const ReceiptProblem& p : log.report.receipt_problems)
     log.index.MarkReceiptProblem(p.session);
-  log.index.MarkUnproven(log.report.unproven);
+  std::vector<UnprovenRange> unproven = log.report.unproven;
+  if (log.report.unsigned_tail) unproven.push_back(*log.report.unsigned_tail);
+  log.index.MarkUnproven(unproven);
   // A pack in an unproven range may be forged: it pays for nothing.
   std::erase_if(log.packs, [&](const Pack& p) {
-    return std::any_of(log.report.unproven.begin(), log.report.unproven.end(),
+    return std::any_of(unproven.begin(), unproven.end(),
                        [&](const UnprovenRange& u) { return p.seq >= u.from && p.seq <= u.to; });
   });
   return log;

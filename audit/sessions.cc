@@ -335,8 +335,9 @@ void WriteTimeline(std::ostream& out, const SessionSummary& s, const TimeZone& z
   // Names come from hosts and viewers: no control character reaches the auditor's terminal.
   using log::Printable;
   if (s.unproven)
-    out << "UNPROVEN: records of this session were found unsigned when the relay started; it "
-           "may be forged (see verify)\n";
+    out << "UNPROVEN: records of this session are not signed by the relay as its own (found "
+           "unsigned at a start, or after the last signature of a live copy); it may be forged "
+           "(see verify)\n";
   out << "session " << s.id << "\n"
       << "  technician  " << TechnicianText(s) << " from " << s.technician_address << "\n"
       << "  machine     " << (s.machine.empty() ? "(no name)" : Printable(s.machine)) << " at "

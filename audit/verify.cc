@@ -322,7 +322,9 @@ void Verifier::FinishTail(int64_t last) {
         (report_.signed_through ? "record " + std::to_string(report_.signed_through)
                                 : std::string("the start"));
     if (options_.live) {
-      report_.notes.push_back(tail + " are not yet covered by a signed checkpoint (a live copy)");
+      report_.notes.push_back(tail + " are not yet covered by a signed checkpoint (a live copy; "
+                                     "sessions they touch are marked UNPROVEN and not billed)");
+      report_.unsigned_tail = UnprovenRange{report_.signed_through + 1, last, 0, "live_tail"};
     } else {
       Fail(Problem::kTruncated, last,
            "the log ends at record " + std::to_string(last) +

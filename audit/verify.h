@@ -73,6 +73,9 @@ struct VerifyReport {
   int64_t signed_through = 0;  // the last record a valid checkpoint covers
   Bytes signed_hash;           // that record's hash (what an auditor keeps as a known head)
   std::vector<UnprovenRange> unproven;
+  // --live: records after the last signature (not an error, but not proven either: reports
+  // mark the sessions they touch and bill none of them).
+  std::optional<UnprovenRange> unsigned_tail;
   std::vector<std::string> notes;
   std::vector<ReceiptProblem> receipt_problems;
   // The chain, sequence and checkpoints are sound (reports may be made from it).

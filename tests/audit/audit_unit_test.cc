@@ -256,3 +256,67 @@ TEST(CsvTest, NamesCannotBecomeFormulasOrBreakColumns) {
 
 }  // namespace
 }  // namespace telemaint::audit
+
+namespace telemaint::audit {
+namespace {
+
+VerifyReport CheckWith(const std::vector<StoredRecord>& records, VerifyOptions options) {
+  Verifier v(options);
+  for (const auto& r : records) v.Add(r);
+  return v.Finish();
+}
+
+TEST(VerifierTest, ALogShorterOrOtherThanOneSeenBeforeIsRolledBack) {
+  auto key = crypto::SigningKey::Generate();
+  Chain chain(key);
+  chain.Add("relay_started");
+  chain.Checkpoint(true);
+  chain.Add("relay_started");
+  chain.Checkpoint(true);
+  VerifyOptions options;
+  options.relay_key = key.public_key();
+  auto full = CheckWith(chain.records(), options);
+  ASSERT_TRUE(full.ok()) << full.message;
+  EXPECT_EQ(full.signed_through, 4);
+  EXPECT_EQ(full.signed_hash, chain.records()[3].hash);
+  // The auditor saw all four; the first run's log alone verifies on its own, but not against it.
+  options.known = KnownHead{4, full.signed_hash, "the log you verified"};
+  std::vector<StoredRecord> older(chain.records().begin(), chain.records().begin() + 2);
+  VerifyOptions alone;
+  alone.relay_key = key.public_key();
+  EXPECT_TRUE(CheckWith(older, alone).ok());
+  auto rolled = CheckWith(older, options);
+  EXPECT_EQ(rolled.problem, Problem::kRolledBack) << rolled.message;
+  // Another history of the same length does not continue it either.
+  options.known = KnownHead{2, Bytes(32, 7), "an export"};
+  EXPECT_EQ(CheckWith(chain.records(), options).problem, Problem::kRolledBack);
+}
+
+TEST(VerifierTest, UnprovenRecordsAreReportedOnlyAsTheRelayNamesThem) {
+  auto key = crypto::SigningKey::Generate();
+  Chain chain(key);
+  chain.Add("relay_started");
+  chain.Checkpoint(true);
+  chain.Add("session_start", std::string(32, 'f'), {{"technician", "mallory"}});
+  const Bytes forged_head = chain.records().back().hash;
+  chain.Add("relay_recovered", "",
+            {{"unproven_from", 3}, {"unproven_to", 3}, {"unproven_head", ToHex(forged_head)},
+             {"unproven_why", "unsigned_tail"}});
+  chain.Checkpoint(true);
+  VerifyOptions options;
+  options.relay_key = key.public_key();
+  auto report = CheckWith(chain.records(), options);
+  ASSERT_TRUE(report.ok()) << report.message;
+  ASSERT_EQ(report.unproven.size(), 1u);
+  EXPECT_EQ(report.unproven[0].from, 3);
+  // A claim that does not point at the records before it is a changed record.
+  Chain bad(key);
+  bad.Add("relay_started");
+  bad.Add("relay_recovered", "", {{"unproven_from", 1}, {"unproven_to", 5},
+                                  {"unproven_head", ToHex(Bytes(32, 1))}});
+  bad.Checkpoint(true);
+  EXPECT_EQ(CheckWith(bad.records(), options).problem, Problem::kChanged);
+}
+
+}  // namespace
+}  // namespace telemaint::audit

@@ -153,7 +153,8 @@ void PrintSessions(std::ostream& out, const std::vector<const SessionSummary*>& 
         << (s->duration_known ? "" : "+") << "  " << TechnicianText(*s) << " -> " << log::Printable(s->machine.empty() ? s->host_address : s->machine)
         << (s->customer.empty() ? "" : " (" + log::Printable(s->customer) + ")")
         << (s->ticket.empty() ? "" : "  ticket " + log::Printable(s->ticket)) << "  "
-        << (s->permissions.empty() ? "no answer" : s->permissions.back()) << "  " << s->outcome
+        << (s->permissions.empty() ? "no answer" : s->permissions.back()) << "  "
+        << log::Printable(s->outcome)
         << "  receipts: " << (s->receipts.empty() ? "none" : ReceiptsText(*s)) << "\n";
   }
   out << sessions.size() << " session(s)\n";

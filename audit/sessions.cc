@@ -319,7 +319,7 @@ namespace {
 
 // One record of `show`: receipts by whose they are (their raw text only when asked).
 std::string TimelineData(const Record& r, bool raw) {
-  if (raw || !r.Is(AuditKind::kReceipt)) return r.data.dump();
+  if (raw || !r.Is(AuditKind::kReceipt)) return log::Printable(r.data.dump());
   auto facts = receipt::ParseReceipt(r.data.value("receipt", ""));
   std::string text = "by " + log::Printable(r.data.value("by", "?"));
   if (facts.ok() && !facts->host_key.empty())
@@ -347,7 +347,7 @@ void WriteTimeline(std::ostream& out, const SessionSummary& s, const TimeZone& z
       << "  ticket      " << (s.ticket.empty() ? "(none)" : Printable(s.ticket)) << "\n"
       << "  permissions " << (s.permissions.empty() ? "(none given)" : Join(s.permissions, " > "))
       << "\n"
-      << "  outcome     " << s.outcome << ", " << HumanDuration(s.duration_ms)
+      << "  outcome     " << Printable(s.outcome) << ", " << HumanDuration(s.duration_ms)
       << (s.duration_known ? "" : " (at least: the relay stopped during it)") << ", "
       << s.bytes_host_to_viewer << " bytes to the technician, " << s.bytes_viewer_to_host
       << " bytes to the host\n"

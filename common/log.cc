@@ -47,17 +47,58 @@ bool SetFile(const std::string& path) {
   return path.empty() || g_file != nullptr;
 }
 
+namespace {
+
+// The length of the well-formed UTF-8 sequence at `text[i]` and its code point; 0 if none
+// (a stray byte, an overlong form, a surrogate, or beyond U+10FFFF).
+size_t DecodeUtf8(std::string_view text, size_t i, char32_t& cp) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[i + k]); };
+  const unsigned char b = byte(0);
+  size_t n = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
+  if (n == 0 || b >= 0xf8 || i + n > text.size()) return 0;
+  cp = b & (0x7f >> n);
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(k) & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(k) & 0x3f);
+  }
+  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return n;
+}
+
+// Code points a terminal or a text view acts on rather than shows: C1 controls (U+009B is a
+// CSI), bidirectional overrides and isolates that reorder what follows, and line separators.
+bool IsInvisibleControl(char32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+         (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
+         cp == 0x2029;
+}
+
+}  // namespace
+
 std::string Printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) {
-      char hex[5];
-      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+  char hex[16];
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    char32_t cp = 0;
+    const size_t n = c >= 0x80 ? DecodeUtf8(text, i, cp) : 0;
+    if (n > 0 && !IsInvisibleControl(cp)) {
+      out.append(text.substr(i, n));
+    } else if (n > 0) {
+      std::snprintf(hex, sizeof hex, "\\u%04x", static_cast<unsigned>(cp));
       out += hex;
     } else {
-      out.push_back(static_cast<char>(c));
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);  // a control byte, or not UTF-8
+      out += hex;
     }
+    i += n > 0 ? n : 1;
   }
   return out;
 }

@@ -16,8 +16,11 @@ void SetProgram(std::string_view name);
 // Also append every line to this file (created if missing). Empty path: stderr only.
 bool SetFile(const std::string& path);
 void Write(Level level, std::string_view message);
-// Control characters replaced by \xNN: text from the network cannot forge log lines or
-// drive a terminal.
+// Text from the network made safe for a log line, a terminal, a window or a report: control
+// bytes and bytes that are not UTF-8 become \xNN, and the code points a terminal or text view
+// acts on (C1 controls U+0080-U+009F, the bidirectional marks, embeddings, overrides and
+// isolates U+200E/F, U+202A-E, U+2066-9, U+061C, line and paragraph separators) become \uNNNN.
+// It cannot forge log lines, drive a terminal, or reorder what an auditor reads.
 std::string Printable(std::string_view text);
 // For C libraries' printf-style log callbacks (libvncserver, libvncclient): formats one line
 // (trailing newlines dropped) and writes it after `prefix`.

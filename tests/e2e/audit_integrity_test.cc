@@ -234,5 +234,33 @@ TEST(AuditPacksTest, PacksAreRecordedAndEachSessionIsDeducted) {
   EXPECT_NE(unknown.out.find("the customers are: Dupont SA"), std::string::npos) << unknown.out;
 }
 
+// A customer name with a C1 CSI and a right-to-left override reaches the relay's log and the
+// auditor's terminal escaped, never raw.
+TEST(AuditEscapesTest, ControlCodePointsInNamesAreShownEscaped) {
+  VirtualDisplay x("320x240x24");
+  Deployment d;
+  auto relay = d.StartRelay();
+  const std::string evil = "Evil\xc2\x9b" "2J\xe2\x80\xae" "AS tnopuD";
+  auto host = d.StartBuiltInHost(x.name(), {"--customer", evil});
+  auto viewer = d.StartViewer(d.WaitForCode(), {"--snapshot", d.dir() / "shot.png"});
+  ASSERT_EQ(viewer->Wait(60s), 0) << viewer->Output();
+  host->Signal(SIGTERM);
+  host->Wait(10s);
+  relay->Signal(SIGTERM);
+  ASSERT_EQ(relay->Wait(20s), 0) << relay->Output();
+  const std::string key = RelayKey(d.data_dir());
+  AuditRun list = Audit({"--data-dir", d.data_dir(), "--relay-key", key, "sessions"});
+  ASSERT_EQ(list.status, 0) << list.out;
+  EXPECT_NE(list.out.find("Evil\\u009b2J\\u202eAS tnopuD"), std::string::npos) << list.out;
+  AuditRun show = Audit({"--data-dir", d.data_dir(), "--relay-key", key, "show",
+                         list.out.substr(0, 8)});
+  EXPECT_EQ(show.status, 0) << show.out;
+  for (const std::string& out : {list.out, show.out, ReadFile(d.log_file("relay")),
+                                 relay->Output()}) {
+    EXPECT_EQ(out.find("\xc2\x9b"), std::string::npos) << out;
+    EXPECT_EQ(out.find("\xe2\x80\xae"), std::string::npos) << out;
+  }
+}
+
 }  // namespace
 }  // namespace telemaint::testing

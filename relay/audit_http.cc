@@ -74,10 +74,12 @@ HttpAnswer AskForCredentials(std::string_view error) {
   return a;
 }
 
-HttpAnswer RefusedLogin(ErrorCode error) {
+HttpAnswer RefusedLogin(ErrorCode error, std::chrono::seconds retry_after) {
   if (error == ErrorCode::kForbidden) return Json(403, "this account may not read the audit log");
   if (error == ErrorCode::kAuthFailed) return AskForCredentials("wrong account or password");
-  return Json(error == ErrorCode::kRateLimited ? 429 : 503, wire::ToWire(error));
+  HttpAnswer a = Json(error == ErrorCode::kRateLimited ? 429 : 503, wire::ToWire(error));
+  a.retry_after_s = retry_after.count();
+  return a;
 }
 
 }  // namespace
@@ -95,7 +97,7 @@ asio::awaitable<HttpAnswer> RelayCore::ServeAudit(std::string address, std::stri
     Audit(wire::AuditKind::kLoginFailed, "",
           {{"technician", AccountNameForLog(user)}, {"address", address},
            {"reason", wire::ToWire(auth.error)}, {"for", wire::kLoginForAudit}});
-    co_return RefusedLogin(auth.error);
+    co_return RefusedLogin(auth.error, auth.retry_after);
   }
   const size_t question = target.find('?');
   const std::string path = target.substr(0, question);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -84,6 +85,7 @@ struct HttpAnswer {
   int status = 200;
   std::string body, content_type = "application/json";
   bool ask_for_credentials = false;  // 401: WWW-Authenticate
+  int64_t retry_after_s = 0;         // 429: Retry-After
 };
 
 class RelayCore {
@@ -145,15 +147,17 @@ class RelayCore {
     bool ok = false;
     std::optional<User> user;
     wire::ErrorCode error = wire::ErrorCode::kInternal;
+    std::chrono::seconds retry_after{0};  // kRateLimited: when to try again (0: unknown)
   };
   enum class Purpose { kSession, kAudit };
   net::asio::awaitable<AuthOutcome> Authenticate(std::string address, std::string name,
                                                  std::string password, Purpose purpose);
   std::optional<wire::ErrorCode> RefuseBeforeChecking(const std::string& address,
-                                                      const std::string& name);
+                                                      const std::string& name,
+                                                      std::chrono::seconds& retry_after);
   AuthOutcome CheckPassword(const std::string& name, const crypto::SecretBytes& password,
                             Purpose purpose);
-  void CountOutcome(const std::string& address, const std::string& name,
+  void CountOutcome(const std::string& address_key, const std::string& account_key,
                     const AuthOutcome& outcome);
 
   // The local control socket (control.cc).
@@ -186,7 +190,7 @@ class RelayCore {
                   const PeerConn* initiator);
   void CloseAfterReceipt(PeerConn& peer);
 
-  void SendError(PeerConn& peer, wire::ErrorCode code);
+  void SendError(PeerConn& peer, wire::ErrorCode code, std::string detail = {});
   // Queues an audit record (written by the log's own thread; failures are logged there).
   void Audit(wire::AuditKind kind, const std::string& session, nlohmann::json data);
   // Appends one and waits until it is durable: false if it could not be written.
@@ -217,6 +221,9 @@ class RelayCore {
   std::unordered_map<uint64_t, std::weak_ptr<PeerConn>> peers_;
   uint64_t next_id_ = 1;
   size_t logins_in_flight_ = 0;
+  // Password checks in flight per address group (a few) and per account (one).
+  std::unordered_multiset<std::string> logins_by_address_;
+  std::unordered_set<std::string> logins_by_account_;
   bool stopping_ = false;
   net::AsyncEvent stopping_event_;
   // Shared with each connection's coroutine: a coroutine frame destroyed after the core (at

@@ -65,6 +65,8 @@ asio::awaitable<bool> Respond(TlsStream& stream, unsigned version, HttpAnswer an
   res.set(http::field::content_type, answer.content_type);
   if (answer.ask_for_credentials)
     res.set(http::field::www_authenticate, "Basic realm=\"telemaint audit\"");
+  if (answer.retry_after_s > 0)
+    res.set(http::field::retry_after, std::to_string(answer.retry_after_s));
   res.keep_alive(again);
   res.body() = std::move(answer.body);
   res.prepare_payload();
@@ -187,8 +189,10 @@ void RelayCore::ExpireNameplates() {
   }
 }
 
-void RelayCore::SendError(PeerConn& peer, ErrorCode code) {
-  peer.conn->SendText(wire::Encode(wire::Error{code, msg::Sentence(code)}));
+void RelayCore::SendError(PeerConn& peer, ErrorCode code, std::string detail) {
+  std::string sentence = msg::Sentence(code);
+  if (!detail.empty()) sentence += " " + detail;
+  peer.conn->SendText(wire::Encode(wire::Error{code, std::move(sentence)}));
   peer.conn->CloseAfterFlush(websocket::close_code::policy_error,
                              std::string(wire::ToWire(code)));
 }

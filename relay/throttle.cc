@@ -1,8 +1,25 @@
 #include "relay/throttle.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <cstring>
 
 namespace telemaint::relay {
+
+std::string AddressGroup(const std::string& address) {
+  in6_addr v6{};
+  if (address.find(':') == std::string::npos || inet_pton(AF_INET6, address.c_str(), &v6) != 1)
+    return address;
+  if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+    char v4[INET_ADDRSTRLEN];
+    return inet_ntop(AF_INET, &v6.s6_addr[12], v4, sizeof v4) ? std::string(v4) : address;
+  }
+  std::memset(&v6.s6_addr[8], 0, 8);
+  char out[INET6_ADDRSTRLEN];
+  if (!inet_ntop(AF_INET6, &v6, out, sizeof out)) return address;
+  return std::string(out) + "/64";
+}
 
 RateLimiter::RateLimiter(double per_minute, double burst, NowFn now)
     : per_second_(per_minute / 60.0), burst_(burst), now_(std::move(now)), last_sweep_(now_()) {}
@@ -44,12 +61,12 @@ LoginThrottle::Entry* LoginThrottle::Current(const std::string& key) {
   return &it->second;
 }
 
-Clock::duration LoginThrottle::DelayFor(const std::string& key) {
+Clock::duration LoginThrottle::RetryAfter(const std::string& key) {
   Entry* e = Current(key);
   if (!e || e->failures < options_.free_failures) return Clock::duration::zero();
   int extra = std::min(e->failures - options_.free_failures, 16);
-  auto delay = options_.base_delay * (1 << extra);
-  return std::min<Clock::duration>(delay, options_.max_delay);
+  auto delay = std::min<Clock::duration>(options_.base_delay * (1 << extra), options_.max_delay);
+  return std::max(Clock::duration::zero(), e->last + delay - now_());
 }
 
 bool LoginThrottle::LockedOut(const std::string& key) {
@@ -61,10 +78,19 @@ void LoginThrottle::RecordFailure(const std::string& key) {
   if (entries_.size() > 100000) entries_.clear();  // bounded memory under a flood
   Entry* e = Current(key);
   if (!e) {
-    entries_[key] = Entry{1, now_()};
+    entries_[key] = Entry{1, now_(), now_(), now_()};
     return;
   }
   e->failures++;
+  e->before_last = e->last;
+  e->last = now_();
+}
+
+void LoginThrottle::Forgive(const std::string& key) {
+  Entry* e = Current(key);
+  if (!e) return;
+  e->last = e->before_last;
+  if (--e->failures <= 0) entries_.erase(key);
 }
 
 void LoginThrottle::RecordSuccess(const std::string& key) { entries_.erase(key); }

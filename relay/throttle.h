@@ -9,6 +9,11 @@
 
 namespace telemaint::relay {
 
+// The key an address's limits are kept under: an IPv4 address itself, an IPv6 address's /64
+// (one customer or attacker usually holds a whole /64: counting each address would make the
+// limits unlimited).
+std::string AddressGroup(const std::string& address);
+
 class RateLimiter {
  public:
   // `per_minute` events per minute on average, bursts up to `burst`.
@@ -38,16 +43,22 @@ class LoginThrottle {
   };
   LoginThrottle(Options options, NowFn now);
 
-  // How long to wait before checking this attempt, or nullopt-like max() when refused.
-  Clock::duration DelayFor(const std::string& key);
+  // How long until the next attempt may be checked: after `free_failures`, each failure
+  // doubles the wait (from its time on), up to `max_delay`. Zero: now.
+  Clock::duration RetryAfter(const std::string& key);
   bool LockedOut(const std::string& key);
+  // An attempt counts as a failure from the moment it starts (so concurrent attempts cannot
+  // race past the lockout); Forgive takes one back (the check could not be made), Success
+  // clears them all.
   void RecordFailure(const std::string& key);
+  void Forgive(const std::string& key);
   void RecordSuccess(const std::string& key);
 
  private:
   struct Entry {
     int failures = 0;
-    Clock::time_point first;
+    Clock::time_point first, last;
+    Clock::time_point before_last;  // Forgive's undo (one attempt per key is in flight)
   };
   Entry* Current(const std::string& key);
   Options options_;

@@ -69,7 +69,10 @@ asio::awaitable<std::optional<User>> RelayCore::LogIn(PeerConn& peer, wire::Join
   Audit(AuditKind::kLoginFailed, "",
         {{"technician", AccountNameForLog(join.user)}, {"address", peer.address},
          {"reason", wire::ToWire(auth.error)}});
-  SendError(peer, auth.error);
+  SendError(peer, auth.error,
+            auth.retry_after.count() > 0
+                ? "Try again in " + std::to_string(auth.retry_after.count()) + " s."
+                : std::string());
   co_return std::nullopt;
 }
 

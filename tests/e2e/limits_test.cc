@@ -1,6 +1,8 @@
 // The relay's limits, each answered with a clear error to the peer concerned, against a real
 // relay on 127.0.0.1; and the host's promise to listen on no port.
 #include <gtest/gtest.h>
+
+#include <thread>
 #include <signal.h>
 
 #include "tests/support/deployment.h"
@@ -285,29 +287,69 @@ TEST(RelayLimitsTest, ConnectionThatNeverCompletesTlsIsClosedAfterTheHandshakeTi
   EXPECT_TRUE(relay->WaitForLine("TLS handshake with 127.0.0.1 failed", 5s)) << relay->Output();
 }
 
+// Three failures are free; then each failure makes the next check wait (0.5 s, 1 s, 2 s...)
+// from the time it failed.
+// An attempt inside that wait is answered at once, `rate_limited` with how long to wait,
+// holding no login slot; one made after it is checked.
 TEST(RelayLimitsTest, RepeatedFailedLoginsAreSlowedDown) {
   Deployment d;
   auto relay = d.StartRelay();
   const std::string wrong =
       R"({"type":"join","proto":1,"nameplate":"00000","user":"alice","password":"wrong-password"})";
-  std::vector<double> seconds;
-  for (int i = 0; i < 6; ++i) {
+  auto attempt = [&](std::string* answer_text) {
     auto v = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/viewer");
-    ASSERT_TRUE(v.ok()) << v.status().message();
+    EXPECT_TRUE(v.ok()) << v.status().message();
+    if (!v.ok()) return -1.0;
     auto start = std::chrono::steady_clock::now();
     (*v)->SendText(wrong);
     auto answer = (*v)->Receive(30s);
-    seconds.push_back(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    ASSERT_TRUE(answer.has_value());
-    EXPECT_NE(answer->data.find("auth_failed"), std::string::npos) << answer->data;
+    *answer_text = answer ? answer->data : "(nothing)";
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  std::string text;
+  for (int i = 0; i < 3; ++i) {
+    attempt(&text);
+    EXPECT_NE(text.find("auth_failed"), std::string::npos) << text;
   }
-  std::printf("failed logins answered after:");
-  for (double s : seconds) std::printf(" %.2f s", s);
-  std::printf("\n");
-  // Three failures are free; then 0.5 s, 1 s, 2 s are added before the check.
-  EXPECT_GE(seconds[5], 2.0) << "the sixth failure in a row was not slowed down";
-  EXPECT_GE(seconds[4], 1.0);
+  const double quick = attempt(&text);  // the fourth comes within the wait the third started
+  EXPECT_NE(text.find("rate_limited"), std::string::npos) << text;
+  EXPECT_NE(text.find("Try again in 1 s."), std::string::npos) << text;
+  EXPECT_LT(quick, 0.4) << "a throttled attempt waited in a login slot";
+  std::this_thread::sleep_for(1100ms);
+  attempt(&text);
+  EXPECT_NE(text.find("auth_failed"), std::string::npos) << "checked once the wait is over: "
+                                                          << text;
+  const double again = attempt(&text);  // and the wait doubles
+  EXPECT_NE(text.find("rate_limited"), std::string::npos) << text;
+  EXPECT_LT(again, 0.4);
+  std::printf("throttled login answered after %.3f s\n", quick);
+}
+
+// Wrong passwords for one account sent all at once: one is checked at a time, the others are
+// refused at once, so none races past the lockout or the delay.
+TEST(RelayLimitsTest, ConcurrentLoginsForOneAccountAreCheckedOneAtATime) {
+  Deployment d;
+  auto relay = d.StartRelay();
+  const std::string wrong =
+      R"({"type":"join","proto":1,"nameplate":"00000","user":"alice","password":"wrong-password"})";
+  std::vector<std::unique_ptr<RawRelayClient>> clients;
+  for (int i = 0; i < 12; ++i) {
+    auto v = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/viewer");
+    ASSERT_TRUE(v.ok()) << v.status().message();
+    clients.push_back(std::move(*v));
+  }
+  for (auto& c : clients) c->SendText(wrong);
+  int checked = 0, refused = 0;
+  for (auto& c : clients) {
+    auto answer = c->Receive(30s);
+    ASSERT_TRUE(answer.has_value());
+    checked += answer->data.find("auth_failed") != std::string::npos;
+    refused += answer->data.find("rate_limited") != std::string::npos;
+  }
+  // At most the free failures get checked before the wait applies; never all of them at once.
+  EXPECT_LE(checked, 3) << "passwords were checked concurrently for one account";
+  EXPECT_GE(refused, 9);
+  EXPECT_EQ(checked + refused, 12);
 }
 
 }  // namespace

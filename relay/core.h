@@ -22,6 +22,7 @@
 #include "relay/pairing.h"
 #include "relay/relay.h"
 #include "relay/store/user_store.h"
+#include "relay/flood.h"
 #include "relay/throttle.h"
 
 namespace telemaint::relay {
@@ -191,6 +192,10 @@ class RelayCore {
   void CloseAfterReceipt(PeerConn& peer);
 
   void SendError(PeerConn& peer, wire::ErrorCode code, std::string detail = {});
+  void RefuseJoin(PeerConn& viewer, const std::string& user, const std::string& nameplate,
+                  wire::ErrorCode code);
+  // Records the refused joins counted in windows that are over (all: every window, at stop).
+  void FlushRefusedJoins(bool all);
   // Queues an audit record (written by the log's own thread; failures are logged there).
   void Audit(wire::AuditKind kind, const std::string& session, nlohmann::json data);
   // Appends one and waits until it is durable: false if it could not be written.
@@ -214,6 +219,7 @@ class RelayCore {
   RateLimiter audit_reads_;     // per address, apart from joins: an audit never slows technicians
   RateLimiter host_connects_;   // per address: new hosts (each one is audited)
   LoginThrottle failures_by_address_, failures_by_account_;
+  RefusalCounter refused_joins_;
   net::asio::thread_pool workers_{2};  // password checks (Argon2id)
   // Audit pages are read here, apart from the password checks: a large read never delays a
   // technician's login.

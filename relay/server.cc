@@ -113,6 +113,7 @@ RelayCore::RelayCore(asio::io_context& io, RelayOptions options,
       host_connects_(options_.hosts_per_minute, options_.host_burst, options_.now),
       failures_by_address_({}, options_.now),
       failures_by_account_({}, options_.now),
+      refused_joins_(options_.now),
       stopping_event_(io.get_executor()),
       connections_changed_(std::make_shared<AsyncEvent>(io.get_executor())) {}
 
@@ -171,6 +172,7 @@ asio::awaitable<void> RelayCore::SweepLoop() {
     slept = co_await SleepFor(every);
     if (!slept) continue;
     ExpireNameplates();
+    FlushRefusedJoins(/*all=*/false);
     stats_->waiting_hosts = registry_.waiting();
   }
 }
@@ -332,6 +334,7 @@ void RelayCore::CloseHost(PeerConn& peer, wire::EndReason reason) {
 
 void RelayCore::CloseAudit() {
   if (!audit_) return;
+  FlushRefusedJoins(/*all=*/true);
   // Hosts still connected when the loop stopped (they did not leave within the grace).
   for (auto& [id, weak] : peers_)
     if (auto peer = weak.lock()) CloseHost(*peer, wire::EndReason::kRelayShutdown);

@@ -4,7 +4,9 @@
 #include "common/log.h"
 #include "crypto/random.h"
 #include "crypto/secret.h"
+#include "crypto/session_code.h"
 #include "relay/core.h"
+#include "relay/throttle.h"
 #include "relay/messages.h"
 
 namespace telemaint::relay {
@@ -36,8 +38,7 @@ asio::awaitable<std::optional<wire::Join>> RelayCore::ReadJoin(PeerConn& peer) {
   crypto::Wipe(first->data);  // it held the password
   auto* join = decoded.ok() ? std::get_if<wire::Join>(&*decoded) : nullptr;
   if (!join) {
-    log::Info("viewer ", peer.address, " sent a malformed join");
-    SendError(peer, ErrorCode::kBadRequest);
+    RefuseJoin(peer, "", "(not a join)", ErrorCode::kBadRequest);
     co_return std::nullopt;
   }
   if (join->proto != wire::kProtocolVersion) {
@@ -45,13 +46,15 @@ asio::awaitable<std::optional<wire::Join>> RelayCore::ReadJoin(PeerConn& peer) {
     SendError(peer, ErrorCode::kUnsupportedVersion);
     co_return std::nullopt;
   }
+  if (!crypto::IsValidNameplate(join->nameplate)) {
+    // Never logged or recorded as given: it is the sender's text, of any length.
+    crypto::Wipe(join->password);
+    RefuseJoin(peer, join->user, "(not a code)", ErrorCode::kBadRequest);
+    co_return std::nullopt;
+  }
   if (!joins_.Allow(peer.address)) {
     crypto::Wipe(join->password);
-    log::Warn("viewer ", peer.address, " refused: join rate limit");
-    Audit(AuditKind::kJoinAttempt, "",
-          {{"technician", AccountNameForLog(join->user)}, {"address", peer.address},
-           {"nameplate", join->nameplate}, {"result", wire::ToWire(ErrorCode::kRateLimited)}});
-    SendError(peer, ErrorCode::kRateLimited);
+    RefuseJoin(peer, join->user, join->nameplate, ErrorCode::kRateLimited);
     co_return std::nullopt;
   }
   co_return std::move(*join);
@@ -64,11 +67,16 @@ asio::awaitable<std::optional<User>> RelayCore::LogIn(PeerConn& peer, wire::Join
                                     Purpose::kSession);
   crypto::Wipe(join.password);
   if (auth.ok) co_return std::move(auth.user);
-  log::Warn("login of '", AccountNameForLog(join.user), "' from ", peer.address, " refused: ",
-            wire::ToWire(auth.error));
-  Audit(AuditKind::kLoginFailed, "",
-        {{"technician", AccountNameForLog(join.user)}, {"address", peer.address},
-         {"reason", wire::ToWire(auth.error)}});
+  // A checked password that failed is recorded every time; a login refused unchecked (throttled,
+  // busy) is a refusal like a bad join: counted, and summarised per address and minute.
+  const bool checked = auth.error == ErrorCode::kAuthFailed || auth.error == ErrorCode::kForbidden;
+  if (checked || refused_joins_.First(AddressGroup(peer.address), wire::ToWire(auth.error))) {
+    log::Warn("login of '", AccountNameForLog(join.user), "' from ", peer.address, " refused: ",
+              wire::ToWire(auth.error));
+    Audit(AuditKind::kLoginFailed, "",
+          {{"technician", AccountNameForLog(join.user)}, {"address", peer.address},
+           {"reason", wire::ToWire(auth.error)}});
+  }
   SendError(peer, auth.error,
             auth.retry_after.count() > 0
                 ? "Try again in " + std::to_string(auth.retry_after.count()) + " s."
@@ -89,13 +97,33 @@ std::shared_ptr<PeerConn> RelayCore::WaitingHost(PeerConn& viewer, const std::st
   const ErrorCode code = found.state == PairingRegistry::Lookup::kExpired ? ErrorCode::kCodeExpired
                          : found.state == PairingRegistry::Lookup::kInUse ? ErrorCode::kCodeInUse
                                                                           : ErrorCode::kUnknownCode;
-  log::Info("technician '", AccountNameForLog(user), "' from ", viewer.address,
-            " tried nameplate ", nameplate, ": ", wire::ToWire(code));
-  Audit(AuditKind::kJoinAttempt, "",
-        {{"technician", AccountNameForLog(user)}, {"address", viewer.address},
-         {"nameplate", nameplate}, {"result", wire::ToWire(code)}});
-  SendError(viewer, code);
+  RefuseJoin(viewer, user, nameplate, code);
   return nullptr;
+}
+
+// The first refused join of an address in its minute is logged and recorded in full; the
+// others are counted, and FlushRefusedJoins records how many (a flood costs one record).
+void RelayCore::RefuseJoin(PeerConn& viewer, const std::string& user,
+                           const std::string& nameplate, ErrorCode code) {
+  if (refused_joins_.First(AddressGroup(viewer.address), wire::ToWire(code))) {
+    log::Info("technician '", AccountNameForLog(user), "' from ", viewer.address,
+              " tried nameplate ", nameplate, ": ", wire::ToWire(code));
+    Audit(AuditKind::kJoinAttempt, "",
+          {{"technician", AccountNameForLog(user)}, {"address", viewer.address},
+           {"nameplate", nameplate}, {"result", wire::ToWire(code)}});
+  }
+  SendError(viewer, code);
+}
+
+void RelayCore::FlushRefusedJoins(bool all) {
+  for (auto& summary : refused_joins_.TakeFinished(all)) {
+    nlohmann::json results = summary.results;
+    log::Warn("viewers from ", summary.address, ": ", summary.suppressed,
+              " more refused join(s) within a minute (suppressed): ", results.dump());
+    Audit(AuditKind::kJoinAttempt, "",
+          {{"address", summary.address}, {"suppressed", summary.suppressed},
+           {"results", std::move(results)}});
+  }
 }
 
 // The session is recorded before anything of it happens; a session the audit log cannot hold

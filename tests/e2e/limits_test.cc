@@ -5,6 +5,7 @@
 #include <thread>
 #include <signal.h>
 
+#include "tests/support/audit_tools.h"
 #include "tests/support/deployment.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/tcp.h"
@@ -323,6 +324,48 @@ TEST(RelayLimitsTest, RepeatedFailedLoginsAreSlowedDown) {
   EXPECT_NE(text.find("rate_limited"), std::string::npos) << text;
   EXPECT_LT(again, 0.4);
   std::printf("throttled login answered after %.3f s\n", quick);
+}
+
+// A flood of refused joins (unknown codes, malformed and oversized codes, throttled logins)
+// from one address costs one full record and one summary; an oversized code is never logged.
+TEST(RelayLimitsTest, AFloodOfRefusedJoinsIsSummarisedPerAddressAndMinute) {
+  Deployment d;
+  auto relay = d.StartRelay({"--joins-per-minute", "100000"});
+  const std::string big(256, '7');
+  for (int i = 0; i < 60; ++i) {
+    auto v = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/viewer");
+    ASSERT_TRUE(v.ok()) << v.status().message();
+    const std::string nameplate = i % 3 == 0 ? big : i % 3 == 1 ? "1234x" : "00000";
+    (*v)->SendText(R"({"type":"join","proto":1,"nameplate":")" + nameplate +
+                   R"(","user":"alice","password":"x"})");
+    auto answer = (*v)->Receive(10s);
+    ASSERT_TRUE(answer.has_value());
+  }
+  relay->Signal(SIGTERM);
+  ASSERT_EQ(relay->Wait(20s), 0) << relay->Output();
+  const std::string log = relay->Output();
+  EXPECT_EQ(log.find(big), std::string::npos) << "an oversized code reached the log";
+  EXPECT_NE(log.find("more refused join(s) within a minute (suppressed)"), std::string::npos)
+      << log;
+  const std::string key = RelayKey(d.data_dir());
+  AuditRun exported = Audit({"--data-dir", d.data_dir(), "--relay-key", key, "--no-remember",
+                             "export", "--format", "log"});
+  ASSERT_EQ(exported.status, 0) << exported.out;
+  int attempts = 0;
+  for (size_t at = 0; (at = exported.out.find("join_attempt", at)) != std::string::npos; ++at)
+    ++attempts;
+  EXPECT_EQ(attempts, 2) << "one full record and one summary";
+  // Every refusal not recorded in full is in the summary (the wrong passwords that were
+  // checked are recorded one by one, as login_failed).
+  const std::string field = R"(\"suppressed\":)";
+  const auto at = exported.out.find(field);
+  ASSERT_NE(at, std::string::npos) << exported.out;
+  const int suppressed = std::atoi(exported.out.c_str() + at + field.size());
+  int checked = 0;
+  for (size_t i = 0; (i = exported.out.find("auth_failed", i)) != std::string::npos; ++i)
+    ++checked;
+  EXPECT_EQ(1 + suppressed + checked, 60) << exported.out;
+  EXPECT_EQ(exported.out.find(big), std::string::npos);
 }
 
 // Wrong passwords for one account sent all at once: one is checked at a time, the others are

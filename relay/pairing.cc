@@ -47,13 +47,10 @@ void PairingRegistry::MarkPaired(const std::string& np) {
 }
 
 void PairingRegistry::Release(const std::string& np) {
-  auto it = waiting_.find(np);
-  if (it == waiting_.end()) return;
-  // A host that leaves as its code runs out (it enforces the lifetime too) leaves an expired
-  // code behind, so a late technician is told "expired", not "unknown".
-  bool expired = now_() >= it->second.expires;
-  waiting_.erase(it);
-  if (expired) Bury(np, Lookup::kExpired);
+  // A host that leaves, or asks for a new code, leaves its code behind as expired: a late
+  // technician is told so, and the number is not handed to another customer's host at once
+  // (the technician would land there and burn its code).
+  if (waiting_.erase(np)) Bury(np, Lookup::kExpired);
 }
 
 std::vector<PairingRegistry::HostId> PairingRegistry::ExpireDue() {

@@ -1,8 +1,9 @@
 #pragma once
 // PairingRegistry: the relay's nameplates. A waiting host holds a 5-digit nameplate drawn at
 // random among free ones; it is unique while waiting and released on pairing, expiry or
-// disconnect. Recently paired or expired nameplates are remembered for a while (tombstones) so a
-// late viewer gets an exact error and the number is not handed out again at once.
+// disconnect. Recently paired, expired or released nameplates are remembered for a while
+// (tombstones, 20 minutes) so a late viewer gets an exact error and the number is not handed
+// out again at once.
 // Pure logic with injected clock and randomness; not thread-safe (the relay's io thread owns it).
 #include <cstdint>
 #include <deque>

@@ -81,12 +81,15 @@ TEST_F(PairingTest, ExpiresAfterTtlWithInjectedClock) {
   EXPECT_EQ(r.Find(np).state, PairingRegistry::Lookup::kUnknown) << "tombstones fade";
 }
 
-TEST_F(PairingTest, ReleaseOnDisconnectFreesTheNameplate) {
+TEST_F(PairingTest, AReleasedNameplateIsNotHandedOutAgainForAWhile) {
   auto r = Make();
   auto np = *r.Allocate(9);
-  r.Release(np);
-  EXPECT_EQ(r.Find(np).state, PairingRegistry::Lookup::kUnknown);
+  r.Release(np);  // the host left before its code ran out, or asked for a new one
+  EXPECT_EQ(r.Find(np).state, PairingRegistry::Lookup::kExpired) << "a late technician is told";
   EXPECT_EQ(r.waiting(), 0u);
+  Advance(std::chrono::minutes(21));
+  r.ExpireDue();
+  EXPECT_EQ(r.Find(np).state, PairingRegistry::Lookup::kUnknown) << "then it is free again";
 }
 
 TEST_F(PairingTest, HostLeavingAtExpiryLeavesAnExpiredCode) {

@@ -238,6 +238,8 @@ class RelayCore {
   std::shared_ptr<RelayStats> stats_ = std::make_shared<RelayStats>();
   using AddressCounts = std::unordered_map<std::string, size_t>;
   std::shared_ptr<AddressCounts> per_address_ = std::make_shared<AddressCounts>();
+  // Per address group: connections before the WebSocket upgrade.
+  std::shared_ptr<AddressCounts> handshaking_ = std::make_shared<AddressCounts>();
   std::shared_ptr<net::AsyncEvent> connections_changed_;
 };
 

@@ -7,6 +7,7 @@
 #include "net/local_socket.h"
 #include "relay/core.h"
 #include "relay/messages.h"
+#include "relay/throttle.h"
 
 namespace telemaint::relay {
 
@@ -19,6 +20,50 @@ constexpr size_t kHandshakeSlack = 64;  // connections over the limit still told
 constexpr auto kAuditRequestTime = std::chrono::seconds(120);
 // An auditor's tool reads every page over one connection; it is closed after this many.
 constexpr int kMaxAuditRequests = 1000;
+// A new connection's first byte (its TLS hello) must come this soon: a silent socket must not
+// hold a connection slot for the whole TLS timeout.
+constexpr auto kFirstByteTime = std::chrono::seconds(3);
+// Connections of one address that have not yet reached the WebSocket upgrade (or an audit
+// answer): an address cannot fill the relay with handshakes.
+constexpr size_t kHandshakingPerAddress = 32;
+
+// Waits until the socket has something to read; false after `limit` or on an error.
+asio::awaitable<bool> FirstByteWithin(tcp::socket& socket, std::chrono::seconds limit) {
+  asio::steady_timer timer(socket.get_executor(), limit);
+  auto waiting = std::make_shared<bool>(true);  // the handler may run after we return
+  timer.async_wait([waiting, &socket](error_code ec) {
+    error_code ignored;
+    if (!ec && *waiting) socket.cancel(ignored);
+  });
+  error_code ec;
+  co_await socket.async_wait(tcp::socket::wait_read, Nothrow(ec));
+  *waiting = false;
+  timer.cancel();
+  co_return !ec;
+}
+
+// Counts one connection of an address as handshaking while it lives.
+// Shared, like the connection counts: a coroutine frame destroyed after the core (at io_context
+// teardown) must not touch freed memory.
+struct Handshaking {
+  std::shared_ptr<std::unordered_map<std::string, size_t>> counts_owner;
+  std::string address;
+  bool counted = false;
+  bool Enter(size_t limit) {
+    auto& counts = *counts_owner;
+    if (counts[address] >= limit) return false;
+    ++counts[address];
+    counted = true;
+    return true;
+  }
+  void Leave() {
+    if (!counted) return;
+    counted = false;
+    auto& counts = *counts_owner;
+    if (--counts[address] == 0) counts.erase(address);
+  }
+  ~Handshaking() { Leave(); }
+};
 
 
 uint32_t RandomBelow(uint32_t n) { return crypto::RandomUniform(n); }
@@ -203,6 +248,18 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   error_code ec;
   std::string address = socket.remote_endpoint(ec).address().to_string();
   ConnectionSlot slot(stats_, per_address_, connections_changed_, address);
+  Handshaking handshaking{handshaking_, AddressGroup(address)};
+  if (!handshaking.Enter(kHandshakingPerAddress)) {
+    log::Warn("connection from ", address, " dropped: too many handshakes from this address");
+    co_return;
+  }
+  const auto first_byte_time = std::min(kFirstByteTime, options_.tls_timeout);
+  const bool spoke = co_await FirstByteWithin(socket, first_byte_time);
+  if (!spoke) {
+    log::Info("connection from ", address, " closed: nothing sent within ",
+              first_byte_time.count(), " s");
+    co_return;
+  }
   socket.set_option(tcp::no_delay(true), ec);
   TlsStream stream(std::move(socket), *tls_);
   beast::get_lowest_layer(stream).expires_after(options_.tls_timeout);
@@ -219,6 +276,7 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
     if (IsAuditRequest(*req)) beast::get_lowest_layer(stream).expires_after(kAuditRequestTime);
     auto answer = co_await AnswerHttp(address, *req);
     if (!answer) {
+      handshaking.Leave();  // a WebSocket now: its own limits (hello, login, pairing) apply
       co_await UpgradeToWebSocket(std::move(stream), std::move(*req), std::move(address));
       co_return;
     }

@@ -274,11 +274,28 @@ TEST(RelayHttpTest, HealthCheckAnswersOverHttpsAndUnknownPathsAreNotFound) {
 namespace telemaint::testing {
 namespace {
 
+// A socket that says nothing at all is closed after 3 s, whatever the TLS timeout (10 s here):
+// silent sockets cannot hold the relay's connection slots.
+TEST(RelayLimitsTest, ASilentSocketIsClosedAfterAFewSeconds) {
+  Deployment d;
+  auto relay = d.StartRelay();
+  int fd = ConnectLoopback(d.relay_port());
+  ASSERT_GE(fd, 0);
+  auto start = std::chrono::steady_clock::now();
+  std::string got = ReadExactly(fd, 1, 20s);  // returns early when the relay closes
+  auto waited = std::chrono::steady_clock::now() - start;
+  close(fd);
+  EXPECT_TRUE(got.empty());
+  EXPECT_LT(waited, 5s) << "a silent socket was kept for the TLS timeout";
+  EXPECT_TRUE(relay->WaitForLine("closed: nothing sent within 3 s", 5s)) << relay->Output();
+}
+
 TEST(RelayLimitsTest, ConnectionThatNeverCompletesTlsIsClosedAfterTheHandshakeTimeout) {
   Deployment d;
   auto relay = d.StartRelay({"--handshake-timeout", "1"});
-  int fd = ConnectLoopback(d.relay_port());  // TCP only: no ClientHello ever comes
+  int fd = ConnectLoopback(d.relay_port());
   ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, "\x16", 1), 1);  // the first byte of a ClientHello, and no more
   auto start = std::chrono::steady_clock::now();
   std::string got = ReadExactly(fd, 1, 10s);  // returns early when the relay closes
   auto waited = std::chrono::steady_clock::now() - start;

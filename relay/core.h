@@ -196,6 +196,7 @@ class RelayCore {
                   wire::ErrorCode code);
   // Records the refused joins counted in windows that are over (all: every window, at stop).
   void FlushRefusedJoins(bool all);
+  void LogDropped(const std::string& address, const std::string& why);
   // Queues an audit record (written by the log's own thread; failures are logged there).
   void Audit(wire::AuditKind kind, const std::string& session, nlohmann::json data);
   // Appends one and waits until it is durable: false if it could not be written.
@@ -220,6 +221,7 @@ class RelayCore {
   RateLimiter host_connects_;   // per address: new hosts (each one is audited)
   LoginThrottle failures_by_address_, failures_by_account_;
   RefusalCounter refused_joins_;
+  RefusalCounter dropped_logs_;  // log lines of dropped connections, per address and minute
   net::asio::thread_pool workers_{2};  // password checks (Argon2id)
   // Audit pages are read here, apart from the password checks: a large read never delays a
   // technician's login.

@@ -159,6 +159,7 @@ RelayCore::RelayCore(asio::io_context& io, RelayOptions options,
       failures_by_address_({}, options_.now),
       failures_by_account_({}, options_.now),
       refused_joins_(options_.now),
+      dropped_logs_(options_.now),
       stopping_event_(io.get_executor()),
       connections_changed_(std::make_shared<AsyncEvent>(io.get_executor())) {}
 
@@ -197,13 +198,12 @@ asio::awaitable<void> RelayCore::AcceptLoop() {
       continue;
     }
     if (stats_->connections >= options_.max_connections + kHandshakeSlack) {
-      log::Warn("connection from ", socket.remote_endpoint(ec).address().to_string(),
-                " dropped: hard connection limit reached");
+      LogDropped(socket.remote_endpoint(ec).address().to_string(), "hard connection limit");
       continue;  // socket closes as it goes out of scope
     }
     std::string address = socket.remote_endpoint(ec).address().to_string();
     if ((*per_address_)[address] >= options_.max_connections_per_address) {
-      log::Warn("connection from ", address, " dropped: too many connections from this address");
+      LogDropped(address, "too many connections from this address");
       continue;
     }
     co_spawn(io_, HandleSocket(std::move(socket)), asio::detached);
@@ -218,6 +218,10 @@ asio::awaitable<void> RelayCore::SweepLoop() {
     if (!slept) continue;
     ExpireNameplates();
     FlushRefusedJoins(/*all=*/false);
+    for (auto& summary : dropped_logs_.TakeFinished())
+      log::Warn("connections from ", summary.address, ": ", summary.suppressed,
+                " more dropped within a minute (suppressed): ",
+                nlohmann::json(summary.results).dump());
     stats_->waiting_hosts = registry_.waiting();
   }
 }
@@ -244,20 +248,25 @@ void RelayCore::SendError(PeerConn& peer, ErrorCode code, std::string detail) {
                              std::string(wire::ToWire(code)));
 }
 
+// A flood's log lines: the first of each address in its minute, then a summary.
+void RelayCore::LogDropped(const std::string& address, const std::string& why) {
+  if (dropped_logs_.First(AddressGroup(address), why))
+    log::Warn("connection from ", address, " dropped: ", why);
+}
+
 asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   error_code ec;
   std::string address = socket.remote_endpoint(ec).address().to_string();
   ConnectionSlot slot(stats_, per_address_, connections_changed_, address);
   Handshaking handshaking{handshaking_, AddressGroup(address)};
   if (!handshaking.Enter(kHandshakingPerAddress)) {
-    log::Warn("connection from ", address, " dropped: too many handshakes from this address");
+    LogDropped(address, "too many handshakes from this address");
     co_return;
   }
   const auto first_byte_time = std::min(kFirstByteTime, options_.tls_timeout);
   const bool spoke = co_await FirstByteWithin(socket, first_byte_time);
   if (!spoke) {
-    log::Info("connection from ", address, " closed: nothing sent within ",
-              first_byte_time.count(), " s");
+    LogDropped(address, "nothing sent within " + std::to_string(first_byte_time.count()) + " s");
     co_return;
   }
   socket.set_option(tcp::no_delay(true), ec);

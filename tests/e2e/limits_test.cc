@@ -287,7 +287,7 @@ TEST(RelayLimitsTest, ASilentSocketIsClosedAfterAFewSeconds) {
   close(fd);
   EXPECT_TRUE(got.empty());
   EXPECT_LT(waited, 5s) << "a silent socket was kept for the TLS timeout";
-  EXPECT_TRUE(relay->WaitForLine("closed: nothing sent within 3 s", 5s)) << relay->Output();
+  EXPECT_TRUE(relay->WaitForLine("dropped: nothing sent within 3 s", 5s)) << relay->Output();
 }
 
 TEST(RelayLimitsTest, ConnectionThatNeverCompletesTlsIsClosedAfterTheHandshakeTimeout) {

@@ -27,12 +27,6 @@ std::string KeyPath(const std::string& data_dir) {
   return (std::filesystem::path(data_dir) / "audit-signing.key").string();
 }
 
-// A string field of a record's data, or "" (a record of an old or damaged log may lack it).
-std::string StringField(const nlohmann::json& data, const char* name) {
-  auto field = data.find(name);
-  return field != data.end() && field->is_string() ? field->get<std::string>() : std::string();
-}
-
 // A record to write, or (checkpoint) a request to sign a checkpoint now.
 struct Pending {
   AuditKind kind = AuditKind::kCheckpoint;

@@ -39,13 +39,9 @@ Result<nlohmann::json> PackData(const Pack& p) {
 std::optional<Pack> PackFromRecord(const Record& r) {
   if (!r.Is(wire::AuditKind::kPackAdded)) return std::nullopt;
   const auto& d = r.data;
-  auto text = [&](const char* name) {
-    auto f = d.find(name);
-    return f != d.end() && f->is_string() ? f->get<std::string>() : std::string();
-  };
   if (!d.value("minutes", nlohmann::json()).is_number_integer()) return std::nullopt;
-  Pack p{text("customer"), d["minutes"].get<int64_t>(), text("date"), text("note"), text("by"),
-         r.seq};
+  Pack p{StringField(d, "customer"), d["minutes"].get<int64_t>(), StringField(d, "date"),
+         StringField(d, "note"), StringField(d, "by"), r.seq};
   if (p.customer.empty() || p.minutes < 1) return std::nullopt;
   return p;
 }

@@ -38,11 +38,12 @@ bool ValidCheckpoint(AuditStore& store, ByteView key, const StoredRecord& stored
   const auto& d = r->data;
   if (!d.value("count", nlohmann::json()).is_number_integer()) return false;
   const int64_t count = d["count"].get<int64_t>();
-  const Bytes head = FromHex(d.value("head", std::string()));
+  const Bytes head = FromHex(StringField(d, "head"));
   const bool final = d.value("final", false);
-  return count == stored.seq - 1 && FromHex(d.value("key", std::string())) == Bytes(key.begin(), key.end()) &&
+  return count == stored.seq - 1 &&
+         FromHex(StringField(d, "key")) == Bytes(key.begin(), key.end()) &&
          crypto::VerifySignature(key, CheckpointStatement(count, head, r->time_ms, final),
-                                 FromHex(d.value("signature", std::string()))) &&
+                                 FromHex(StringField(d, "signature"))) &&
          HashAt(store, count, head) && ChainHash(head, stored.body) == stored.hash;
 } catch (const nlohmann::json::exception&) {
   return false;  // a field of the wrong type: not a checkpoint this relay wrote

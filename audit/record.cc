@@ -15,6 +15,11 @@ void PutU64(Bytes& out, uint64_t v) {
 }
 }  // namespace
 
+std::string StringField(const nlohmann::json& data, const char* name) {
+  auto field = data.find(name);
+  return field != data.end() && field->is_string() ? field->get<std::string>() : std::string();
+}
+
 std::string EncodeBody(const Record& r) {
   // nlohmann's object keeps keys sorted: the same record always gives the same text.
   nlohmann::json j = {{"seq", r.seq}, {"time", r.time_ms}, {"kind", r.kind},

@@ -51,6 +51,10 @@ struct SessionEnd {
 };
 nlohmann::json SessionEndData(const SessionEnd& end);
 
+// A string field of a record's data, or "" when it is missing or of another type (a record of
+// an old, damaged or forged log); never throws.
+std::string StringField(const nlohmann::json& data, const char* name);
+
 std::string EncodeBody(const Record& record);
 Result<Record> ParseBody(const std::string& body);
 

@@ -174,34 +174,44 @@ std::vector<std::string> OutcomeWords() {
   return words;
 }
 
+namespace {
+
+// unix ms in `format`, as UTC or in the process's zone (TZ).
+std::string FormatTime(int64_t unix_ms, bool utc, const char* format) {
+  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  if (utc)
+    gmtime_r(&t, &tm);
+  else
+    localtime_r(&t, &tm);
+  char out[64];
+  std::strftime(out, sizeof out, format, &tm);
+  return out;
+}
+
+}  // namespace
+
 Result<TimeZone> TimeZone::Named(const std::string& name) {
   TimeZone zone;
   if (name == "UTC" || name == "Z") return zone;
   zone.utc_ = false;
-  if (name.empty()) return zone;
   // A name TZ does not know silently means UTC: check the zone database instead.
   std::error_code ec;
-  if (name.find("..") != std::string::npos ||
-      !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + name, ec))
+  if (!name.empty() && (name.find("..") != std::string::npos ||
+                        !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + name, ec)))
     return Status::InvalidInput("--tz: unknown time zone '" + name +
                                 "' (use a name such as Europe/Paris, or UTC)");
-  zone.tz_ = name;
+  // Once for the process (telemaint-audit is single-threaded), not at every time shown.
+  if (name.empty())
+    unsetenv("TZ");
+  else
+    setenv("TZ", name.c_str(), 1);
+  tzset();
   return zone;
 }
 
 std::string TimeZone::Format(int64_t unix_ms) const {
-  if (utc_) return IsoTime(unix_ms);
-  if (tz_.empty())
-    unsetenv("TZ");
-  else
-    setenv("TZ", tz_.c_str(), 1);
-  tzset();
-  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char out[64];
-  std::strftime(out, sizeof out, "%Y-%m-%d %H:%M:%S %Z", &tm);
-  return out;
+  return utc_ ? IsoTime(unix_ms) : FormatTime(unix_ms, false, "%Y-%m-%d %H:%M:%S %Z");
 }
 
 std::string HumanDuration(int64_t ms) {
@@ -224,14 +234,7 @@ std::string TechnicianText(const SessionSummary& s) {
   return log::Printable(s.technician) + " (" + log::Printable(s.technician_name) + ")";
 }
 
-std::string IsoTime(int64_t unix_ms) {
-  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return out;
-}
+std::string IsoTime(int64_t unix_ms) { return FormatTime(unix_ms, true, "%Y-%m-%dT%H:%M:%SZ"); }
 
 std::optional<int64_t> ParseTime(const std::string& text) {
   std::tm tm{};

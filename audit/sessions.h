@@ -67,8 +67,8 @@ std::vector<std::string> OutcomeWords();
 std::string IsoTime(int64_t unix_ms);
 
 // How text reports show times: in UTC, or in a zone's local time with its abbreviation
-// ("2026-11-26 15:35:20 CET"). JSON and CSV keep UTC. telemaint-audit is single-threaded: the
-// zone is applied through TZ.
+// ("2026-11-26 15:35:20 CET"). JSON and CSV keep UTC. telemaint-audit is single-threaded:
+// Named sets the process's TZ once; the last zone named is the one every local time uses.
 class TimeZone {
  public:
   TimeZone() = default;  // UTC
@@ -78,7 +78,6 @@ class TimeZone {
 
  private:
   bool utc_ = true;
-  std::string tz_;  // the TZ value; empty: the machine's
 };
 
 // "42 s", "3 min 20 s", "1 h 05 min": a duration for people.

@@ -51,13 +51,17 @@ class Chain {
   std::vector<StoredRecord> records_;
 };
 
+VerifyReport CheckWith(const std::vector<StoredRecord>& records, VerifyOptions options) {
+  Verifier v(options);
+  for (const auto& r : records) v.Add(r);
+  return v.Finish();
+}
+
 VerifyReport Check(const std::vector<StoredRecord>& records, const Bytes& key, bool live = false) {
   VerifyOptions options;
   options.relay_key = key;
   options.live = live;
-  Verifier v(options);
-  for (const auto& r : records) v.Add(r);
-  return v.Finish();
+  return CheckWith(records, options);
 }
 
 TEST(VerifierTest, AnIntactChainVerifiesAndEachTamperingIsNamed) {
@@ -259,12 +263,6 @@ TEST(CsvTest, NamesCannotBecomeFormulasOrBreakColumns) {
 
 namespace telemaint::audit {
 namespace {
-
-VerifyReport CheckWith(const std::vector<StoredRecord>& records, VerifyOptions options) {
-  Verifier v(options);
-  for (const auto& r : records) v.Add(r);
-  return v.Finish();
-}
 
 TEST(VerifierTest, ALogShorterOrOtherThanOneSeenBeforeIsRolledBack) {
   auto key = crypto::SigningKey::Generate();

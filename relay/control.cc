@@ -24,6 +24,17 @@ std::string ControlSocketPath(const std::string& data_dir) {
   return (std::filesystem::path(data_dir) / "control.sock").string();
 }
 
+Status CheckNoOtherRelay(const std::string& data_dir) {
+  const std::string path = ControlSocketPath(data_dir);
+  asio::io_context io;
+  local_stream::socket probe(io);
+  error_code ec;
+  probe.connect(local_stream::endpoint(path), ec);
+  if (ec) return Status::Ok();  // nothing answers: no relay runs there
+  return Status::InvalidInput("another relay is running on " + data_dir + " (" + path +
+                              " answers); two relays would both write its audit log");
+}
+
 namespace {
 
 constexpr size_t kMaxRequest = 64 * 1024;
@@ -50,18 +61,8 @@ Status RelayCore::ListenControl() {
   const std::string path = ControlSocketPath(options_.data_dir);
   if (path.size() >= sizeof(sockaddr_un{}.sun_path))
     return Status::InvalidInput("--data-dir is too long for its control socket " + path);
+  ::unlink(path.c_str());  // left by a relay that was killed (CheckNoOtherRelay ran first)
   error_code ec;
-  {
-    // Another relay answering on it serves this data directory already: two writers of one
-    // audit log would break its chain.
-    local_stream::socket probe(io_);
-    probe.connect(local_stream::endpoint(path), ec);
-    if (!ec)
-      return Status::InvalidInput("another relay is running on " + options_.data_dir + " (" +
-                                  path + " answers)");
-  }
-  ::unlink(path.c_str());  // left by a relay that was killed
-  ec.clear();
   const mode_t old_mask = ::umask(0077);  // 0600 from its first moment
   control_.open(local_stream(), ec);
   if (!ec) control_.bind(local_stream::endpoint(path), ec);

@@ -51,6 +51,7 @@ Result<std::unique_ptr<Relay>> Relay::Create(RelayOptions options) {
   if (!options.now) options.now = [] { return Clock::now(); };
   FitConnectionsToDescriptors(options);
   if (Status s = crypto::CheckEcdsaCertificate(options.cert_file); !s.ok()) return s;
+  if (Status s = CheckNoOtherRelay(options.data_dir); !s.ok()) return s;
   auto tls = MakeServerTlsContext(options.cert_file, options.key_file);
   if (!tls.ok()) return tls.status();
   auto users = UserStore::Open(options.data_dir);

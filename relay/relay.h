@@ -52,6 +52,9 @@ struct RelayOptions {
 // DATA_DIR/control.sock: where the relay's administration commands reach the running relay
 // (relay/control.cc, relay/admin_cli.h).
 std::string ControlSocketPath(const std::string& data_dir);
+// Fails when a relay already serves `data_dir` (its control socket answers). Called before
+// the relay opens anything there: two writers of one audit log would break its chain.
+Status CheckNoOtherRelay(const std::string& data_dir);
 
 struct RelayStats {
   std::atomic<uint64_t> connections{0};

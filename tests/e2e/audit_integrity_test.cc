@@ -184,6 +184,22 @@ TEST(AuditSmallRelayTest, AFewRecordsVerifyAndACheckpointCanBeAskedFor) {
   EXPECT_NE(stopped.Output().find("is not running"), std::string::npos) << stopped.Output();
 }
 
+// Two writers of one audit log would break its chain: a second relay on a data directory whose
+// relay is running does not start.
+TEST(AuditSmallRelayTest, ASecondRelayOnTheSameDataDirectoryIsRefused) {
+  Deployment d;
+  auto relay = d.StartRelay();
+  auto second = StartRelayDirect(d, {});
+  EXPECT_EQ(second->Wait(20s), 1) << second->Output();
+  EXPECT_NE(second->Output().find("another relay is running"), std::string::npos)
+      << second->Output();
+  relay->Signal(SIGTERM);
+  ASSERT_EQ(relay->Wait(20s), 0) << relay->Output();
+  AuditRun verify = Audit({"--data-dir", d.data_dir(), "--relay-key", RelayKey(d.data_dir()),
+                           "verify"});
+  EXPECT_EQ(verify.status, 0) << verify.out;
+}
+
 TEST(AuditPacksTest, PacksAreRecordedAndEachSessionIsDeducted) {
   VirtualDisplay x("320x240x24");
   Deployment d;

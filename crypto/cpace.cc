@@ -102,13 +102,26 @@ Result<CPace> CPace::StartWithScalar(Role role, ByteView prs, ByteView ci, ByteV
   return c;
 }
 
-Result<SecretBytes> CPace::Finish(ByteView peer_share, ByteView peer_ad) const {
-  if (peer_share.size() != kCPacePointBytes)
+Result<SecretBytes> CPaceScalarMultVfy(ByteView scalar, ByteView point) {
+  if (point.size() != kCPacePointBytes)
     return Status::Protocol("the peer's key share has the wrong length");
+  if (scalar.size() != crypto_core_ristretto255_SCALARBYTES)
+    return Status::Internal("CPace scalar has the wrong size");
+  // libsodium 1.0.18 (Debian 12) ignores the top bit when decoding, so an encoding with it set
+  // would be read as another (valid) point; ristretto255 requires it clear.
+  if (point[kCPacePointBytes - 1] & 0x80)
+    return Status::AuthFailed("the peer's key share is invalid");
   SecretBytes k(kCPacePointBytes);
   // Fails for a non-canonical encoding, a point not on the group, or the identity result.
-  if (crypto_scalarmult_ristretto255(k.data(), scalar_.data(), peer_share.data()) != 0)
+  if (crypto_scalarmult_ristretto255(k.data(), scalar.data(), point.data()) != 0)
     return Status::AuthFailed("the peer's key share is invalid");
+  return k;
+}
+
+Result<SecretBytes> CPace::Finish(ByteView peer_share, ByteView peer_ad) const {
+  auto shared = CPaceScalarMultVfy(scalar_.view(), peer_share);
+  if (!shared.ok()) return shared.status();
+  const SecretBytes& k = *shared;
 
   ByteView ya = share_, ada = ad_, yb = peer_share, adb = peer_ad;
   if (role_ == Role::kResponder) {

@@ -24,6 +24,9 @@ Bytes CPacePrependLen(ByteView data);
 Bytes CPaceLvCat(std::initializer_list<ByteView> parts);
 Bytes CPaceGeneratorString(ByteView prs, ByteView ci, ByteView sid);
 Result<Point> CPaceGenerator(ByteView prs, ByteView ci, ByteView sid);
+// K = scalar·point, refusing a non-canonical or invalid encoding and the identity result (the
+// draft's scalar_mult_vfy, with abort in place of returning the identity).
+Result<SecretBytes> CPaceScalarMultVfy(ByteView scalar, ByteView point);
 
 class CPace {
  public:

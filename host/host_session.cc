@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "host/rfb_server.h"
 #include "host/session_history.h"
+#include "rfb_filter/filters.h"
 
 namespace telemaint::host {
 
@@ -32,6 +33,10 @@ asio::awaitable<Ending> HostSession::Run() {
   if (context_.builtin) {
     context_.builtin->SetInputAllowed(false);  // nothing reaches the screen before a yes
     context_.builtin->ShowMonitor(-1);         // each session starts with the whole screen
+    // Only the messages a viewer needs reach libvncserver, and input only under control.
+    auto filter = std::make_unique<rfb::HostRfbFilter>();
+    filter_ = filter.get();
+    tunnel_.SetStreamFilter(std::move(filter));
   }
   tunnel_.OnSessionMessage([this](const nlohmann::json& m) { OnSessionMessage(m); });
   tunnel_.OnEndMakeReceipt([this](const Ending& end) { return MakeReceipt(end); });
@@ -42,6 +47,9 @@ asio::awaitable<Ending> HostSession::Run() {
   Ending end = co_await std::move(run);  // started apart: see net/net.h on GCC 12
   hello_deadline_.cancel();
   if (context_.builtin) context_.builtin->SetInputAllowed(false);
+  if (filter_ && filter_->dropped_input() > 0)
+    log::Info("session ", id_, ": ", filter_->dropped_input(),
+              " input events of the technician's were dropped (no control)");
   RecordEnd(end);
   // The question is withdrawn: the technician left, or the person stopped from the banner.
   if (asking_) context_.ui.CancelAsk(/*technician_left=*/end.reason != EndReason::kUserStopped);

@@ -26,6 +26,11 @@ namespace telemaint::host {
 
 class RfbServer;
 class SessionHistory;
+}  // namespace telemaint::host
+namespace telemaint::rfb {
+class HostRfbFilter;
+}  // namespace telemaint::rfb
+namespace telemaint::host {
 
 // What the agent lends each session; it outlives the session.
 struct SessionContext {
@@ -72,6 +77,7 @@ class HostSession {
   SessionContext context_;
   std::shared_ptr<net::WsConnection> ws_;
   peer::Tunnel tunnel_;
+  rfb::HostRfbFilter* filter_ = nullptr;  // owned by tunnel_; with the built-in server only
   const std::string id_;
   Technician technician_;
   peer::SessionAccount account_;

@@ -6,6 +6,7 @@
 #include "host/host_session.h"
 #include "host/rfb_server.h"
 #include "host/session_history.h"
+#include "rfb_filter/filters.h"
 
 namespace telemaint::host {
 
@@ -88,6 +89,7 @@ asio::awaitable<void> HostSession::AskForControl() {
 void HostSession::ApplyPermission(Permission p) {
   permission_ = p;
   if (context_.builtin) context_.builtin->SetInputAllowed(p == Permission::kControl);
+  if (filter_) filter_->SetInputAllowed(p == Permission::kControl);
   tunnel_.SendSessionMessage(peer::EncodeConsent(
       p == Permission::kControl ? peer::ConsentState::kControl : peer::ConsentState::kViewOnly));
   log::Info("session ", id_, ": ", wire::PermissionText(p));

@@ -1,5 +1,7 @@
 #include "peer/channel_link.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
@@ -269,19 +271,42 @@ asio::awaitable<void> Tunnel::LocalToChannel() {
                                : "the local VNC connection failed: " + ec.message()));
       co_return;
     }
+    ByteView data(buf.data() + 1, n);
+    Bytes allowed;
+    if (filter_) {
+      if (Status st = filter_->FromLocal(data, allowed); !st.ok()) {
+        log::Warn("local stream refused: ", st.message());
+        Finish({Ending::Kind::kProtocol, EndReason::kProtocol, st.message()});
+        co_return;
+      }
+      data = allowed;
+    }
+    const bool sent = co_await SendData(data);
+    if (!sent) co_return;
+  }
+}
+
+asio::awaitable<bool> Tunnel::SendData(ByteView data) {
+  std::vector<uint8_t> frame;
+  while (!data.empty()) {
+    const size_t n = std::min(data.size(), kMaxChunk);
     // Room first, then seal and queue with no suspension between: a session message sealed
     // meanwhile cannot overtake this one in the queue.
     if (!co_await ws_->WaitForRoom(n + 1 + crypto::kStreamOverheadBytes)) {
       Finish({Ending::Kind::kRelayLost, EndReason::kRelayLost,
               "the connection to the relay was lost"});
-      co_return;
+      co_return false;
     }
-    if (ending_) co_return;
-    auto sealed = ch_.tx.Seal(ByteView(buf.data(), n + 1));
-    if (!sealed.ok()) co_return;
+    if (ending_) co_return false;
+    frame.assign(1, kInnerData);
+    frame.insert(frame.end(), data.begin(), data.begin() + n);
+    auto sealed = ch_.tx.Seal(frame);
+    if (!sealed.ok()) co_return false;
     bytes_out_ += n;
     ws_->SendNow(BinaryFrame(*sealed));
+    data = data.subspan(n);
   }
+  co_return true;
 }
 
 asio::awaitable<void> Tunnel::ChannelToLocal() {
@@ -354,13 +379,29 @@ asio::awaitable<bool> Tunnel::OnPeerData(const Bytes& p, bool final) {
     co_return false;
   }
   bytes_in_ += p.size() - 1;
+  ByteView data(p.data() + 1, p.size() - 1);
+  Bytes allowed;
+  if (filter_) {
+    if (Status s = filter_->FromPeer(data, allowed); !s.ok()) {
+      log::Warn("session stream refused: ", s.message());
+      Finish({Ending::Kind::kProtocol, EndReason::kProtocol, s.message()});
+      co_return false;
+    }
+    data = allowed;
+  }
+  if (data.empty()) co_return true;
   if (!local_ready_) {
-    pending_.emplace_back(reinterpret_cast<const char*>(p.data()) + 1, p.size() - 1);
-    pending_bytes_ += p.size() - 1 + kPendingEntryOverhead;
+    pending_.emplace_back(AsChars(data));
+    pending_bytes_ += data.size() + kPendingEntryOverhead;
     co_return true;
   }
+  const bool written = co_await WriteLocal(data);
+  co_return written;
+}
+
+asio::awaitable<bool> Tunnel::WriteLocal(ByteView data) {
   error_code ec;
-  co_await asio::async_write(*local_, asio::buffer(p.data() + 1, p.size() - 1), Nothrow(ec));
+  co_await asio::async_write(*local_, asio::buffer(data.data(), data.size()), Nothrow(ec));
   if (ec) {
     Finish(LocalClosed("the local VNC connection closed"));
     co_return false;

@@ -18,6 +18,7 @@
 #include "crypto/handshake.h"
 #include "net/net.h"
 #include "net/ws_connection.h"
+#include "peer/stream_filter.h"
 
 namespace telemaint::peer {
 
@@ -98,6 +99,10 @@ class Tunnel {
       std::function<std::optional<std::pair<std::string, Bytes>>(const Ending& ending)>;
   void OnEndMakeReceipt(ReceiptMaker make) { make_receipt_ = std::move(make); }
 
+  // The allow-list between the channel and the local RFB stream (rfb_filter/filters.h); without one
+  // the bytes pass as they are. Set before Run.
+  void SetStreamFilter(std::unique_ptr<StreamFilter> filter) { filter_ = std::move(filter); }
+
   const Bytes& channel_binding() const { return ch_.binding; }
   uint64_t bytes_in() const { return bytes_in_; }
   uint64_t bytes_out() const { return bytes_out_; }
@@ -111,6 +116,9 @@ class Tunnel {
   // One frame from the peer: false when the tunnel ends with it.
   asio::awaitable<bool> OnPeerFrame(const net::Frame& frame);
   asio::awaitable<bool> OnPeerData(const Bytes& plaintext, bool final);
+  asio::awaitable<bool> WriteLocal(ByteView data);
+  // Seals and queues local bytes for the peer, in frames of at most kMaxChunk.
+  asio::awaitable<bool> SendData(ByteView data);
   bool OnPeerControl(const Bytes& plaintext, bool final);
   void Finish(Ending ending);
   // After the end: our final message, receipt and abort, as the ending asks.
@@ -138,6 +146,7 @@ class Tunnel {
   SessionMessageHandler on_session_message_;
   bool final_sent_ = false;
   ReceiptMaker make_receipt_;
+  std::unique_ptr<StreamFilter> filter_;
 };
 
 // Parses a relay text frame seen during a session into an Ending (peer_gone or error).

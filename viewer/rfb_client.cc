@@ -36,11 +36,6 @@ const char* QualityName(Quality quality) {
   return "?";
 }
 
-bool ScreenSizeAcceptable(int width, int height) {
-  return width > 0 && height > 0 && width <= kMaxScreenSide && height <= kMaxScreenSide &&
-         static_cast<long long>(width) * height <= kMaxScreenPixels;
-}
-
 void FreePointerShapeBuffers(rfbClient* c) {
   std::free(c->rcSource);
   std::free(c->rcMask);

@@ -7,11 +7,13 @@
 
 #include <cstdint>
 
+#include "rfb_filter/server_stream.h"
 #include "viewer/quality.h"
 
 namespace telemaint::viewer {
 
-inline constexpr int kMaxScreenSide = 16384;
+// The bounds the stream filter in front of libvncclient enforces (rfb_filter/server_stream.h).
+inline constexpr int kMaxScreenSide = rfb::kMaxScreenSide;
 
 // A client speaking RFB on `fd` (one end of a socketpair carried through the channel), 32-bit
 // pixels with bytes R, G, B, X. The caller sets its callbacks, then calls rfbInitClient.
@@ -19,10 +21,7 @@ rfbClient* NewRfbClient(int fd, Quality quality);
 // Sets the encodings and JPEG quality a quality level asks for (before rfbInitClient, or
 // followed by SetFormatAndEncodings during a session).
 void ApplyQuality(rfbClient* client, Quality quality);
-// Each side at most kMaxScreenSide, and at most kMaxScreenPixels in all (a 1 GiB picture is
-// no customer's screen).
-inline constexpr long long kMaxScreenPixels = 64ll << 20;
-bool ScreenSizeAcceptable(int width, int height);
+using rfb::ScreenSizeAcceptable;
 // libvncclient leaves a pointer shape's buffers to the application, for every shape sent.
 void FreePointerShapeBuffers(rfbClient* client);
 

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "net/local_socket.h"
 #include "peer/session_messages.h"
+#include "rfb_filter/filters.h"
 #include "viewer/rfb_snapshot.h"
 #include "viewer/viewer_window.h"
 
@@ -53,6 +54,7 @@ asio::awaitable<int> ViewerSession::ShowInWindow(ViewerWindow* window) {
   window_ = window;
   const std::string title = "telemaint — " + options_.user + " — session " + id_.substr(0, 8) +
                             (options_.ticket.empty() ? "" : " — " + options_.ticket);
+  tunnel_.SetStreamFilter(std::make_unique<rfb::ViewerRfbFilter>());
   auto run = tunnel_.Run(
       [window, title]() -> asio::awaitable<std::optional<tcp::socket>> {
         auto pair = MakeLocalPair(co_await asio::this_coro::executor);
@@ -94,6 +96,7 @@ asio::awaitable<int> ViewerSession::TakeSnapshot() {
   Result<Picture> picture = Status::Internal("no picture was taken");
   std::thread worker;
   const Quality quality = options_.quality;
+  tunnel_.SetStreamFilter(std::make_unique<rfb::ViewerRfbFilter>());
   auto run = tunnel_.Run(
       [&picture, &worker, quality]() -> asio::awaitable<std::optional<tcp::socket>> {
         auto pair = MakeLocalPair(co_await asio::this_coro::executor);

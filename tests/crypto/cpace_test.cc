@@ -78,6 +78,49 @@ TEST(CPaceTest, InvalidAndIdentityPointsAbort) {
       a->Finish(H("2c3c6b8c4f3800e7aef6864025b4ed79bd599117e427c41bd47d93d654b4a51c"), {}).ok());
 }
 
+TEST(CPaceTest, SecretPointKMatchesDraftVector) {
+  const Bytes ya_share = H("d6bac480f2c386c394efc7c47adb9925dcd2630b64f240c50f8d0eec482b9157");
+  const Bytes yb_share = H("3ea7e0b19560d7c0b0f5734f63b955286dfa8232b5ebe63324e2d9e7433f7258");
+  const std::string k = "80b69a8a76457ab6a4d7f887a4bf6b55a2f80ac19c333f917a05fc9887c8b40f";
+  auto ka = CPaceScalarMultVfy(kYa, yb_share);
+  auto kb = CPaceScalarMultVfy(kYb, ya_share);
+  ASSERT_TRUE(ka.ok() && kb.ok());
+  EXPECT_EQ(ToHex(ka->view()), k);
+  EXPECT_EQ(ToHex(kb->view()), k);
+}
+
+TEST(CPaceTest, ScalarMultiplicationMatchesTheDraftsValidCase) {
+  const Bytes s = H("7cd0e075fa7955ba52c02759a6c90dbbfc10e6d40aea8d283e407d88cf538a05");
+  auto r = CPaceScalarMultVfy(s, H("2c3c6b8c4f3800e7aef6864025b4ed79bd599117e427c41bd47d93d654b4a51c"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(ToHex(r->view()), "7c13645fe790a468f62c39beb7388e541d8405d1ade69d1778c5fe3e7f6b600e");
+  // The draft's invalid inputs: an encoding off the group, and the neutral element.
+  EXPECT_FALSE(
+      CPaceScalarMultVfy(s, H("2b3c6b8c4f3800e7aef6864025b4ed79bd599117e427c41bd47d93d654b4a51c"))
+          .ok());
+  EXPECT_FALSE(CPaceScalarMultVfy(s, Bytes(32, 0)).ok());
+}
+
+// Non-canonical encodings (ristretto255's own list: field elements not reduced, the sign bit
+// set, negative field elements), including the valid point above with its top bit set: a
+// share in any of them makes the handshake abort rather than be read as some other point.
+TEST(CPaceTest, NonCanonicalEncodingsAreRefused) {
+  auto a = CPace::StartWithScalar(CPace::Role::kInitiator, kPrs, kCi, kSid, kAda, kYa);
+  ASSERT_TRUE(a.ok());
+  for (const char* hex : {
+           "00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+           "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+           "f3ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+           "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+           "0100000000000000000000000000000000000000000000000000000000000080",
+           "0100000000000000000000000000000000000000000000000000000000000000",
+           "2c3c6b8c4f3800e7aef6864025b4ed79bd599117e427c41bd47d93d654b4a59c",
+       }) {
+    EXPECT_FALSE(a->Finish(H(hex), kAdb).ok()) << hex;
+    EXPECT_FALSE(CPaceScalarMultVfy(kYa, H(hex)).ok()) << hex;
+  }
+}
+
 TEST(CPaceTest, DifferentPasswordsGiveDifferentKeys) {
   auto a = CPace::Start(CPace::Role::kInitiator, AsBytes("123456"), kCi, kSid, {});
   auto b = CPace::Start(CPace::Role::kResponder, AsBytes("123457"), kCi, kSid, {});

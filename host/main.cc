@@ -20,6 +20,7 @@ struct Arguments {
   std::string relay_url, vnc, log_file, ui;
   bool verbose = false;
   int consent_seconds = 120;
+  int handshake_seconds = 30;
   host::HostOptions options;
 };
 
@@ -43,6 +44,11 @@ void AddOptions(CLI::App& app, Arguments& a) {
                  "Tests only: the clock for answering runs this many times faster")
       ->check(CLI::Range(1, 1000))
       ->group("");  // hidden: not for people
+  app.add_option("--handshake-timeout", a.handshake_seconds,
+                 "Seconds the key exchange with a technician may take once the relay paired "
+                 "you")
+      ->check(CLI::Range(1, 120))
+      ->capture_default_str();
   app.add_option("--consent-timeout", a.consent_seconds,
                  "Seconds you have to answer a technician; no answer means no")
       ->check(CLI::Range(1, 120))
@@ -139,6 +145,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   a.options.consent_timeout = std::chrono::seconds(a.consent_seconds);
+  a.options.handshake_timeout = std::chrono::seconds(a.handshake_seconds);
   log::SetProgram("telemaint-host");
   if (a.verbose) log::SetLevel(log::Level::kDebug);
   if (!log::SetFile(a.log_file)) {

@@ -11,6 +11,7 @@ struct RawRelayClient::Impl {
   asio::io_context io;
   std::shared_ptr<ssl::context> tls;
   std::shared_ptr<WsConnection> conn;
+  std::optional<tcp::acceptor> acceptor;  // a fake relay's
 
   template <typename T>
   std::optional<T> RunFor(asio::awaitable<T> op, std::chrono::milliseconds timeout) {
@@ -50,6 +51,48 @@ Result<std::unique_ptr<RawRelayClient>> RawRelayClient::Connect(const std::strin
   if (!dialed->ok()) return dialed->status();
   impl->conn = **dialed;
   return std::unique_ptr<RawRelayClient>(new RawRelayClient(std::move(impl)));
+}
+
+Result<std::unique_ptr<RawRelayClient>> RawRelayClient::Listen(const std::string& cert_file,
+                                                               const std::string& key_file) {
+  auto impl = std::make_unique<Impl>();
+  auto tls = MakeServerTlsContext(cert_file, key_file);
+  if (!tls.ok()) return tls.status();
+  impl->tls = *tls;
+  error_code ec;
+  impl->acceptor.emplace(impl->io);
+  const tcp::endpoint local(asio::ip::make_address("127.0.0.1"), 0);
+  impl->acceptor->open(local.protocol(), ec);
+  if (!ec) impl->acceptor->bind(local, ec);
+  if (!ec) impl->acceptor->listen(8, ec);
+  if (ec) return Status::Io("cannot listen: " + ec.message());
+  return std::unique_ptr<RawRelayClient>(new RawRelayClient(std::move(impl)));
+}
+
+uint16_t RawRelayClient::port() const {
+  error_code ec;
+  return impl_->acceptor ? impl_->acceptor->local_endpoint(ec).port() : 0;
+}
+
+bool RawRelayClient::Accept(std::chrono::milliseconds timeout) {
+  auto op = [](Impl* impl) -> asio::awaitable<std::shared_ptr<WsConnection>> {
+    error_code ec;
+    tcp::socket socket = co_await impl->acceptor->async_accept(Nothrow(ec));
+    if (ec) co_return nullptr;
+    WsStream ws(std::move(socket), *impl->tls);
+    co_await ws.next_layer().async_handshake(ssl::stream_base::server, Nothrow(ec));
+    if (ec) co_return nullptr;
+    co_await ws.async_accept(Nothrow(ec));
+    if (ec) co_return nullptr;
+    auto conn = std::make_shared<WsConnection>(std::move(ws), QueueLimits{});
+    conn->set_max_message_bytes(64u << 20);
+    conn->Start();
+    co_return conn;
+  };
+  if (impl_->conn) impl_->conn->Abort();
+  auto accepted = impl_->RunFor(op(impl_.get()), timeout);
+  impl_->conn = accepted.value_or(nullptr);
+  return impl_->conn != nullptr;
 }
 
 bool RawRelayClient::SendText(const std::string& text) {

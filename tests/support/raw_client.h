@@ -1,6 +1,8 @@
 #pragma once
 // A raw relay client for tests that need to misbehave on purpose (oversized or malformed
-// messages). Each call runs the io_context until that step is done; not thread-safe.
+// messages), or the other way round a fake relay that misbehaves towards a real host or viewer
+// (Listen, then Accept one connection at a time). Each call runs the io_context until that
+// step is done; not thread-safe.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -15,6 +17,13 @@ class RawRelayClient {
   // Connects to wss://localhost:PORT/PATH trusting `ca_file`.
   static Result<std::unique_ptr<RawRelayClient>> Connect(const std::string& ca_file,
                                                          uint16_t port, const std::string& path);
+  // A relay on 127.0.0.1 (any free port) with this certificate; it speaks through the
+  // connection Accept takes.
+  static Result<std::unique_ptr<RawRelayClient>> Listen(const std::string& cert_file,
+                                                        const std::string& key_file);
+  uint16_t port() const;
+  // Waits for the next connection (TLS and WebSocket upgrade), which replaces the current one.
+  bool Accept(std::chrono::milliseconds timeout);
   ~RawRelayClient();
 
   bool SendText(const std::string& text);

@@ -36,6 +36,7 @@ struct Pending {
   std::function<void(Status, int64_t seq)> done = {};
   bool checkpoint = false;
   int64_t seq = 0;  // once written
+  bool unauthenticated = false;  // may use only half of the queue
 };
 
 Pending CheckpointRequest() {
@@ -71,6 +72,7 @@ struct AuditLog::Impl {
   std::deque<Pending> queue;
   bool stopping = false, closed = false;
   uint64_t refused = 0;
+  uint64_t refused_unauthenticated = 0;
   int64_t committed_seq = 0;
   Bytes committed_head = GenesisHash();
   std::thread writer;
@@ -186,6 +188,7 @@ struct AuditLog::Impl {
         batch.swap(queue);
       }
       if (batch.empty()) batch.push_back(CheckpointRequest());  // quiet: due
+      if (options.before_batch) options.before_batch();
       WriteBatch(batch, /*final_checkpoint=*/false);
       due = next_due();
     }
@@ -195,14 +198,19 @@ struct AuditLog::Impl {
   void Enqueue(Pending p) {
     {
       std::lock_guard lock(mu);
-      if (!stopping && queue.size() < options.max_queued) {
+      const size_t room = p.unauthenticated ? options.max_queued / 2 : options.max_queued;
+      if (!stopping && queue.size() < room) {
         queue.push_back(std::move(p));
         wake.notify_one();
         return;
       }
-      ++refused;
-      if (refused % 1000 == 1)
+      if (p.unauthenticated) {
+        if (++refused_unauthenticated % 1000 == 1)
+          log::Warn("audit log: the queue is half full; ", refused_unauthenticated,
+                    " record(s) of unauthenticated events refused so far");
+      } else if (++refused % 1000 == 1) {
         log::Error("audit log: the disk cannot keep up; ", refused, " record(s) refused so far");
+      }
     }
     if (p.done) p.done(Status::Limit("the audit log is not accepting records"), 0);
   }
@@ -363,8 +371,9 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(AuditLogOptions options) {
 }
 
 void AuditLog::Append(AuditKind kind, std::string session, nlohmann::json data,
-                      std::function<void(Status)> done) {
+                      std::function<void(Status)> done, Source source) {
   Pending p{kind, std::move(session), std::move(data), impl_->options.now_ms(), {}};
+  p.unauthenticated = source == Source::kUnauthenticated;
   if (done) p.done = [done = std::move(done)](Status s, int64_t) { done(s); };
   impl_->Enqueue(std::move(p));
 }

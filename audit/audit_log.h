@@ -28,6 +28,8 @@ struct AuditLogOptions {
   std::string relay_version;            // in the relay_started record
   std::function<int64_t()> now_ms;      // unix milliseconds; default the system clock
   size_t max_queued = 100000;           // records waiting for the disk; beyond, refused
+  // Tests only: runs on the writer thread before each batch (to hold the writer back).
+  std::function<void()> before_batch;
   // A checkpoint is signed this long after the last record no checkpoint covers (0: never).
   std::chrono::milliseconds quiet_checkpoint{60000};
   // The operator restored an older backup on purpose: start on it, recording what was lost.
@@ -43,10 +45,14 @@ class AuditLog {
   static Result<std::unique_ptr<AuditLog>> Open(AuditLogOptions options);
   ~AuditLog();
 
+  // Who caused a record. Anyone on the network can cause unauthenticated ones (a failed login,
+  // a refused join, a new host), so they may fill at most half the queue: a flood of them never
+  // makes the log refuse a session's records.
+  enum class Source { kSession, kUnauthenticated };
   // Queues one record. `done`, if given, runs on the writer thread once the record is durable
   // (WAL, synchronous=FULL) or could not be written.
   void Append(wire::AuditKind kind, std::string session, nlohmann::json data,
-              std::function<void(Status)> done = {});
+              std::function<void(Status)> done = {}, Source source = Source::kSession);
   // Signs a checkpoint after what is queued now (none when the last record is one); `done`
   // runs on the writer thread with the checkpoint's seq, or why it could not be written.
   void RequestCheckpoint(std::function<void(Result<int64_t>)> done);

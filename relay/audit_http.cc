@@ -54,11 +54,12 @@ asio::awaitable<HttpAnswer> RelayCore::ServeAudit(std::string address, std::stri
   if (!audit_reads_.Allow(address)) co_return Json(429, wire::ToWire(ErrorCode::kRateLimited));
   auto auth = co_await Authenticate(address, user, std::move(password), Purpose::kAudit);
   if (!auth.ok) {
-    log::Warn("audit read by '", AccountNameForLog(user), "' from ", address, " refused: ",
-              wire::ToWire(auth.error));
+    FloodLog(log::Level::kWarn, "refused audit login", address, "audit read by '",
+             AccountNameForLog(user), "' from ", address, " refused: ", wire::ToWire(auth.error));
     Audit(wire::AuditKind::kLoginFailed, "",
           {{"technician", AccountNameForLog(user)}, {"address", address},
-           {"reason", wire::ToWire(auth.error)}, {"for", wire::kLoginForAudit}});
+           {"reason", wire::ToWire(auth.error)}, {"for", wire::kLoginForAudit}},
+          AuditSource::kUnauthenticated);
     co_return RefusedLogin(auth.error, auth.retry_after);
   }
   const size_t question = target.find('?');

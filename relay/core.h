@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
+#include "common/log.h"
 #include "common/vocabulary.h"
 #include "common/wire.h"
 #include "crypto/secret.h"
@@ -24,6 +25,7 @@
 #include "relay/store/user_store.h"
 #include "relay/flood.h"
 #include "relay/throttle.h"
+#include "relay/unproven.h"
 
 namespace telemaint::relay {
 
@@ -73,6 +75,7 @@ struct PeerConn {
   HostFacts host;                    // hosts only
   bool receipt_recorded = false;     // one receipt per side and session
   int permission_records = 0;        // consent messages recorded in this session
+  UnprovenEntry unproven;            // until the technician logged in or the host got a code
 
   bool is_host() const { return role == wire::Party::kHost; }
   std::string_view role_name() const { return wire::ToWire(role); }
@@ -123,9 +126,11 @@ class RelayCore {
   net::asio::awaitable<std::optional<HttpAnswer>> AnswerHttp(const std::string& address,
                                                              Request& req);
   net::asio::awaitable<void> UpgradeToWebSocket(TlsStream stream, Request req,
-                                                std::string address);
+                                                std::string address, UnprovenEntry unproven);
   net::asio::awaitable<void> ServeWebSocket(net::WsStream ws, wire::Party role,
-                                            std::string address);
+                                            std::string address, UnprovenEntry unproven);
+  // The relay is full: closes the oldest connection that has proven nothing yet.
+  void MakeRoom();
 
   // Hosts (hosts.cc) and viewers (viewers.cc).
   net::asio::awaitable<void> RunHost(std::shared_ptr<PeerConn> peer);
@@ -197,14 +202,29 @@ class RelayCore {
   // Records the refused joins counted in windows that are over (all: every window, at stop).
   void FlushRefusedJoins(bool all);
   void LogDropped(const std::string& address, const std::string& why);
+  // A log line of a kind floods produce: written unless `kind` had its share of the minute
+  // (LogLimiter); the sweep summarises the rest.
+  template <typename... Args>
+  void FloodLog(log::Level level, std::string_view kind, const std::string& address,
+                Args&&... args) {
+    if (flood_logs_.Allow(kind, AddressGroup(address)))
+      log::Write(level, log::Concat(std::forward<Args>(args)...));
+  }
+  void FlushFloodLogs(bool all);
   // Queues an audit record (written by the log's own thread; failures are logged there).
-  void Audit(wire::AuditKind kind, const std::string& session, nlohmann::json data);
+  // Records anyone can cause without an account (failed logins, refused joins, new hosts and
+  // their codes) are kUnauthenticated: they may fill only half of the writer's queue.
+  using AuditSource = audit::AuditLog::Source;
+  void Audit(wire::AuditKind kind, const std::string& session, nlohmann::json data,
+             AuditSource source = AuditSource::kSession);
   // Appends one and waits until it is durable: false if it could not be written.
   net::asio::awaitable<bool> AuditDurable(wire::AuditKind kind, std::string session,
                                           nlohmann::json data);
   // A host connection is done: host_gone is recorded once, and the state becomes kClosed.
   void CloseHost(PeerConn& peer, wire::EndReason reason);
   void Forget(PeerConn& peer);
+  void EndWhenLeft(PeerConn& peer);
+  void EndInGrace(const std::string& session_id);
 
   net::asio::io_context& io_;
   RelayOptions options_;
@@ -222,6 +242,7 @@ class RelayCore {
   LoginThrottle failures_by_address_, failures_by_account_;
   RefusalCounter refused_joins_;
   RefusalCounter dropped_logs_;  // log lines of dropped connections, per address and minute
+  LogLimiter flood_logs_;        // log lines of floods, per kind and minute
   net::asio::thread_pool workers_{2};  // password checks (Argon2id)
   // Audit pages are read here, apart from the password checks: a large read never delays a
   // technician's login.
@@ -240,6 +261,9 @@ class RelayCore {
   std::shared_ptr<RelayStats> stats_ = std::make_shared<RelayStats>();
   using AddressCounts = std::unordered_map<std::string, size_t>;
   std::shared_ptr<AddressCounts> per_address_ = std::make_shared<AddressCounts>();
+  UnprovenConnections unproven_;
+  // Sessions one side left, waiting kAbortGrace for the other side's word (EndWhenLeft).
+  std::unordered_map<std::string, std::function<void()>> ends_in_grace_;
   // Per address group: connections before the WebSocket upgrade.
   std::shared_ptr<AddressCounts> handshaking_ = std::make_shared<AddressCounts>();
   std::shared_ptr<net::AsyncEvent> connections_changed_;

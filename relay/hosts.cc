@@ -12,9 +12,10 @@ using wire::ErrorCode;
 asio::awaitable<std::optional<Frame>> RelayCore::FirstMessage(PeerConn& peer) {
   auto conn = peer.conn;
   auto timer = std::make_shared<asio::steady_timer>(io_, options_.hello_timeout);
-  timer->async_wait([conn, address = peer.address](error_code ec) {
+  timer->async_wait([this, conn, address = peer.address](error_code ec) {
     if (ec) return;
-    log::Info("no hello from ", address, " in time; closing");
+    FloodLog(log::Level::kInfo, "no first message", address, "no hello from ", address,
+             " in time; closing");
     conn->SendText(
         wire::Encode(wire::Error{ErrorCode::kTimeout, msg::Sentence(ErrorCode::kTimeout)}));
     conn->CloseAfterFlush(websocket::close_code::policy_error,
@@ -25,19 +26,21 @@ asio::awaitable<std::optional<Frame>> RelayCore::FirstMessage(PeerConn& peer) {
   timer->cancel();
   if (!frame) {
     if (ec == websocket::error::message_too_big) {
-      log::Warn(peer.address, " sent an oversized message (first message); closing it");
+      FloodLog(log::Level::kWarn, "oversized first message", peer.address, peer.address,
+               " sent an oversized message (first message); closing it");
       SendError(peer, ErrorCode::kTooLarge);
     }
     co_return std::nullopt;
   }
   if (!frame->text) {
-    log::Info("first message from ", peer.address, " is not a control message");
+    FloodLog(log::Level::kInfo, "malformed first message", peer.address, "first message from ",
+             peer.address, " is not a control message");
     SendError(peer, ErrorCode::kBadRequest);
     co_return std::nullopt;
   }
   if (frame->data.size() > options_.max_control_bytes) {
-    log::Warn(peer.address, " sent an oversized message (", frame->data.size(),
-              " bytes of control); closing it");
+    FloodLog(log::Level::kWarn, "oversized first message", peer.address, peer.address,
+             " sent an oversized message (", frame->data.size(), " bytes of control); closing it");
     SendError(peer, ErrorCode::kTooLarge);
     co_return std::nullopt;
   }
@@ -50,7 +53,8 @@ asio::awaitable<void> RelayCore::RunHost(std::shared_ptr<PeerConn> peer) {
   auto decoded = wire::Decode(first->data);
   auto* hello = decoded.ok() ? std::get_if<wire::Hello>(&*decoded) : nullptr;
   if (!hello || hello->role != wire::Party::kHost) {
-    log::Info("host ", peer->address, " sent a malformed hello");
+    FloodLog(log::Level::kInfo, "malformed first message", peer->address, "host ",
+             peer->address, " sent a malformed hello");
     SendError(*peer, ErrorCode::kBadRequest);
     co_return;
   }
@@ -59,7 +63,8 @@ asio::awaitable<void> RelayCore::RunHost(std::shared_ptr<PeerConn> peer) {
     co_return;
   }
   if (!host_connects_.Allow(peer->address)) {
-    log::Warn("host ", peer->address, " refused: too many new hosts from this address");
+    FloodLog(log::Level::kWarn, "refused host", peer->address, "host ", peer->address,
+             " refused: too many new hosts from this address");
     SendError(*peer, ErrorCode::kRateLimited);
     co_return;
   }
@@ -70,18 +75,22 @@ asio::awaitable<void> RelayCore::RunHost(std::shared_ptr<PeerConn> peer) {
 bool RelayCore::StartWaiting(PeerConn& peer, const wire::Hello& hello) {
   auto np = registry_.Allocate(peer.id);
   if (!np.ok()) {
-    log::Warn("host ", peer.address, " refused: ", np.status().message());
+    FloodLog(log::Level::kWarn, "refused host", peer.address, "host ", peer.address,
+             " refused: ", np.status().message());
     SendError(peer, ErrorCode::kServerBusy);
     return false;
   }
   peer.state = ConnState::kWaiting;
   peer.nameplate = *np;
+  peer.unproven.Proven();  // a customer with a code: never closed to make room
   peer.host = {run_id_ + "-" + std::to_string(peer.id), hello.customer, hello.machine,
                hello.version};
   Audit(wire::AuditKind::kHostConnected, "",
         {{"conn", peer.host.audit_id}, {"address", peer.address}, {"version", hello.version},
-         {"customer", hello.customer}, {"machine", hello.machine}});
-  Audit(wire::AuditKind::kCodeIssued, "", {{"conn", peer.host.audit_id}, {"nameplate", *np}});
+         {"customer", hello.customer}, {"machine", hello.machine}},
+        AuditSource::kUnauthenticated);
+  Audit(wire::AuditKind::kCodeIssued, "", {{"conn", peer.host.audit_id}, {"nameplate", *np}},
+        AuditSource::kUnauthenticated);
   stats_->waiting_hosts = registry_.waiting();
   log::Info("host ", peer.address, " (version '", hello.version, "'",
             hello.customer.empty() ? "" : ", customer '", hello.customer,

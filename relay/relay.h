@@ -63,6 +63,7 @@ struct RelayStats {
   std::atomic<uint64_t> sessions_total{0};
   std::atomic<uint64_t> bytes_forwarded{0};
   std::atomic<uint64_t> max_queued_bytes{0};  // largest outbound queue seen on one connection
+  std::atomic<uint64_t> closed_for_room{0};   // unproven connections closed when the relay was full
 };
 
 class Relay {

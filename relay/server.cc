@@ -16,6 +16,8 @@ using wire::ErrorCode;
 
 namespace {
 constexpr size_t kHandshakeSlack = 64;  // connections over the limit still told "busy"
+// How long a session whose one side closed waits for the other side's abort (see EndWhenLeft).
+constexpr auto kAbortGrace = std::chrono::milliseconds(500);
 // The TLS deadline covers the request; an auditor's login and page of records get this.
 constexpr auto kAuditRequestTime = std::chrono::seconds(120);
 // An auditor's tool reads every page over one connection; it is closed after this many.
@@ -160,6 +162,7 @@ RelayCore::RelayCore(asio::io_context& io, RelayOptions options,
       failures_by_account_({}, options_.now),
       refused_joins_(options_.now),
       dropped_logs_(options_.now),
+      flood_logs_(options_.now),
       stopping_event_(io.get_executor()),
       connections_changed_(std::make_shared<AsyncEvent>(io.get_executor())) {}
 
@@ -197,6 +200,7 @@ asio::awaitable<void> RelayCore::AcceptLoop() {
       if (ec == asio::error::no_descriptors) co_await SleepFor(std::chrono::milliseconds(100));
       continue;
     }
+    if (stats_->connections >= options_.max_connections) MakeRoom();
     if (stats_->connections >= options_.max_connections + kHandshakeSlack) {
       LogDropped(socket.remote_endpoint(ec).address().to_string(), "hard connection limit");
       continue;  // socket closes as it goes out of scope
@@ -219,9 +223,11 @@ asio::awaitable<void> RelayCore::SweepLoop() {
     ExpireNameplates();
     FlushRefusedJoins(/*all=*/false);
     for (auto& summary : dropped_logs_.TakeFinished())
-      log::Warn("connections from ", summary.address, ": ", summary.suppressed,
-                " more dropped within a minute (suppressed): ",
-                nlohmann::json(summary.results).dump());
+      FloodLog(log::Level::kWarn, "summary of dropped connections", summary.address,
+               "connections from ", summary.address, ": ", summary.suppressed,
+               " more dropped within a minute (suppressed): ",
+               nlohmann::json(summary.results).dump());
+    FlushFloodLogs(/*all=*/false);
     stats_->waiting_hosts = registry_.waiting();
   }
 }
@@ -234,7 +240,8 @@ void RelayCore::ExpireNameplates() {
     if (!peer) continue;
     log::Info("nameplate ", peer->nameplate, " expired (host ", peer->address, ")");
     Audit(wire::AuditKind::kCodeExpired, "",
-          {{"conn", peer->host.audit_id}, {"nameplate", peer->nameplate}});
+          {{"conn", peer->host.audit_id}, {"nameplate", peer->nameplate}},
+          AuditSource::kUnauthenticated);
     peer->nameplate.clear();
     SendError(*peer, ErrorCode::kCodeExpired);
   }
@@ -248,16 +255,60 @@ void RelayCore::SendError(PeerConn& peer, ErrorCode code, std::string detail) {
                              std::string(wire::ToWire(code)));
 }
 
+void RelayCore::FlushFloodLogs(bool all) {
+  for (const auto& s : flood_logs_.TakeFinished(all))
+    log::Warn(s.suppressed, " more '", s.kind, "' line(s) from ", s.addresses,
+              " address(es) within a minute (suppressed)");
+}
+
+// A side that closes after the other side ended the session (its final message went through
+// the channel, its abort is a moment behind): the other side's word is the session's ending if
+// it comes within kAbortGrace; otherwise this side left.
+void RelayCore::EndWhenLeft(PeerConn& peer) {
+  const auto reason = peer.is_host() ? wire::EndReason::kHostLeft : wire::EndReason::kViewerLeft;
+  auto session = peer.session;
+  auto self = (peer.is_host() ? session->host : session->viewer).lock();
+  if (stopping_ || !self) {
+    EndSession(session, reason, &peer);
+    return;
+  }
+  ends_in_grace_[session->id] = [this, session, self, reason] {
+    if (!session->ended) EndSession(session, reason, self.get());
+  };
+  auto grace = std::make_shared<asio::steady_timer>(io_, kAbortGrace);
+  grace->async_wait([this, grace, id = session->id](error_code) { EndInGrace(id); });
+}
+
+void RelayCore::EndInGrace(const std::string& session_id) {
+  auto it = ends_in_grace_.find(session_id);
+  if (it == ends_in_grace_.end()) return;
+  auto end = std::move(it->second);
+  ends_in_grace_.erase(it);
+  end();
+}
+
+void RelayCore::MakeRoom() {
+  if (auto closed = unproven_.CloseOldest()) {
+    ++stats_->closed_for_room;
+    LogDropped(*closed, "closed to make room for a newer connection (the relay is full)");
+  }
+}
+
 // A flood's log lines: the first of each address in its minute, then a summary.
 void RelayCore::LogDropped(const std::string& address, const std::string& why) {
   if (dropped_logs_.First(AddressGroup(address), why))
-    log::Warn("connection from ", address, " dropped: ", why);
+    FloodLog(log::Level::kWarn, "dropped connection", address, "connection from ", address,
+             " dropped: ", why);
 }
 
 asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   error_code ec;
   std::string address = socket.remote_endpoint(ec).address().to_string();
   ConnectionSlot slot(stats_, per_address_, connections_changed_, address);
+  UnprovenEntry unproven = unproven_.Add(address, [&socket] {
+    error_code ignored;
+    socket.close(ignored);
+  });
   Handshaking handshaking{handshaking_, AddressGroup(address)};
   if (!handshaking.Enter(kHandshakingPerAddress)) {
     LogDropped(address, "too many handshakes from this address");
@@ -271,11 +322,13 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   }
   socket.set_option(tcp::no_delay(true), ec);
   TlsStream stream(std::move(socket), *tls_);
+  unproven.SetClose([&stream] { beast::get_lowest_layer(stream).close(); });
   beast::get_lowest_layer(stream).expires_after(options_.tls_timeout);
   error_code hec;
   co_await stream.async_handshake(ssl::stream_base::server, Nothrow(hec));
   if (hec) {
-    log::Info("TLS handshake with ", address, " failed: ", hec.message());
+    FloodLog(log::Level::kInfo, "TLS handshake failed", address, "TLS handshake with ", address,
+             " failed: ", hec.message());
     co_return;
   }
   beast::flat_buffer buffer;
@@ -286,7 +339,8 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
     auto answer = co_await AnswerHttp(address, *req);
     if (!answer) {
       handshaking.Leave();  // a WebSocket now: its own limits (hello, login, pairing) apply
-      co_await UpgradeToWebSocket(std::move(stream), std::move(*req), std::move(address));
+      co_await UpgradeToWebSocket(std::move(stream), std::move(*req), std::move(address),
+                                  std::move(unproven));
       co_return;
     }
     const bool again = IsAuditRequest(*req) && req->keep_alive() && served < kMaxAuditRequests;
@@ -307,24 +361,28 @@ asio::awaitable<std::optional<Request>> RelayCore::ReadRequest(TlsStream& stream
   co_await http::async_read(stream, buffer, parser, Nothrow(ec));
   if (ec == http::error::end_of_stream) co_return std::nullopt;  // a kept connection ended
   if (ec) {
-    log::Info("no valid HTTP request from ", address, ": ", ec.message());
+    FloodLog(log::Level::kInfo, "no valid HTTP request", address, "no valid HTTP request from ",
+             address, ": ", ec.message());
     co_return std::nullopt;
   }
   co_return parser.release();
 }
 
 asio::awaitable<void> RelayCore::UpgradeToWebSocket(TlsStream stream, Request req,
-                                                    std::string address) {
+                                                    std::string address,
+                                                    UnprovenEntry unproven) {
   WsStream ws(std::move(stream));
+  unproven.SetClose([&ws] { beast::get_lowest_layer(ws).close(); });
   SetWebSocketOptions(ws, options_);
   error_code aec;
   co_await ws.async_accept(req, Nothrow(aec));
   if (aec) {
-    log::Info("WebSocket upgrade from ", address, " failed: ", aec.message());
+    FloodLog(log::Level::kInfo, "WebSocket upgrade failed", address, "WebSocket upgrade from ",
+             address, " failed: ", aec.message());
     co_return;
   }
   const wire::Party role = req.target() == "/v1/host" ? wire::Party::kHost : wire::Party::kViewer;
-  co_await ServeWebSocket(std::move(ws), role, std::move(address));
+  co_await ServeWebSocket(std::move(ws), role, std::move(address), std::move(unproven));
 }
 
 asio::awaitable<std::optional<HttpAnswer>> RelayCore::AnswerHttp(const std::string& address,
@@ -340,7 +398,8 @@ asio::awaitable<std::optional<HttpAnswer>> RelayCore::AnswerHttp(const std::stri
   if ((target != "/v1/host" && target != "/v1/viewer") || !websocket::is_upgrade(req))
     co_return JsonAnswer(404, {{"error", "unknown endpoint"}});
   if (stopping_ || stats_->connections > options_.max_connections) {
-    log::Warn("refused ", address, ": ", stopping_ ? "shutting down" : "connection limit reached");
+    FloodLog(log::Level::kWarn, "refused: relay full", address, "refused ", address, ": ",
+             stopping_ ? "shutting down" : "connection limit reached");
     const ErrorCode code = stopping_ ? ErrorCode::kShuttingDown : ErrorCode::kServerBusy;
     co_return JsonAnswer(503, {{"error", wire::ToWire(code)}, {"message", msg::Sentence(code)}});
   }
@@ -348,7 +407,8 @@ asio::awaitable<std::optional<HttpAnswer>> RelayCore::AnswerHttp(const std::stri
 }
 
 asio::awaitable<void> RelayCore::ServeWebSocket(WsStream ws, wire::Party role,
-                                                std::string address) {
+                                                std::string address,
+                                                UnprovenEntry unproven) {
   auto peer = std::make_shared<PeerConn>();
   peer->id = next_id_++;
   peer->role = role;
@@ -358,6 +418,10 @@ asio::awaitable<void> RelayCore::ServeWebSocket(WsStream ws, wire::Party role,
   // Control messages only until paired (see Pair): nobody unauthenticated gets 1 MiB buffers.
   peer->conn->set_max_message_bytes(options_.max_control_bytes);
   peer->conn->Start();
+  peer->unproven = std::move(unproven);
+  peer->unproven.SetClose([conn = std::weak_ptr<WsConnection>(peer->conn)] {
+    if (auto c = conn.lock()) c->Abort();
+  });
   peers_[peer->id] = peer;
   if (peer->is_host())
     co_await RunHost(peer);
@@ -367,8 +431,9 @@ asio::awaitable<void> RelayCore::ServeWebSocket(WsStream ws, wire::Party role,
   co_await peer->conn->WaitClosed();
 }
 
-void RelayCore::Audit(wire::AuditKind kind, const std::string& session, nlohmann::json data) {
-  if (audit_) audit_->Append(kind, session, std::move(data));
+void RelayCore::Audit(wire::AuditKind kind, const std::string& session, nlohmann::json data,
+                      AuditSource source) {
+  if (audit_) audit_->Append(kind, session, std::move(data), {}, source);
 }
 
 asio::awaitable<bool> RelayCore::AuditDurable(wire::AuditKind kind, std::string session,
@@ -402,6 +467,8 @@ void RelayCore::CloseHost(PeerConn& peer, wire::EndReason reason) {
 void RelayCore::CloseAudit() {
   if (!audit_) return;
   FlushRefusedJoins(/*all=*/true);
+  FlushFloodLogs(/*all=*/true);
+  while (!ends_in_grace_.empty()) EndInGrace(ends_in_grace_.begin()->first);
   // Hosts still connected when the loop stopped (they did not leave within the grace).
   for (auto& [id, weak] : peers_)
     if (auto peer = weak.lock()) CloseHost(*peer, wire::EndReason::kRelayShutdown);
@@ -411,10 +478,7 @@ void RelayCore::CloseAudit() {
 }
 
 void RelayCore::Forget(PeerConn& peer) {
-  if (peer.session && !peer.session->ended)
-    EndSession(peer.session,
-               peer.is_host() ? wire::EndReason::kHostLeft : wire::EndReason::kViewerLeft,
-               &peer);
+  if (peer.session && !peer.session->ended) EndWhenLeft(peer);
   CloseHost(peer, stopping_ ? wire::EndReason::kRelayShutdown : wire::EndReason::kDisconnected);
   if (!peer.nameplate.empty()) {
     auto found = registry_.Find(peer.nameplate);

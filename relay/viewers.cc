@@ -20,6 +20,7 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
   if (!join) co_return;
   auto technician = co_await LogIn(*peer, *join);
   if (!technician || stopping_ || peer->conn->closed()) co_return;
+  peer->unproven.Proven();  // a technician: never closed to make room
   auto host = WaitingHost(*peer, join->user, join->nameplate);
   if (!host) co_return;
   const std::string session_id = crypto::RandomHex(16);
@@ -71,11 +72,13 @@ asio::awaitable<std::optional<User>> RelayCore::LogIn(PeerConn& peer, wire::Join
   // busy) is a refusal like a bad join: counted, and summarised per address and minute.
   const bool checked = auth.error == ErrorCode::kAuthFailed || auth.error == ErrorCode::kForbidden;
   if (checked || refused_joins_.First(AddressGroup(peer.address), wire::ToWire(auth.error))) {
-    log::Warn("login of '", AccountNameForLog(join.user), "' from ", peer.address, " refused: ",
-              wire::ToWire(auth.error));
+    FloodLog(log::Level::kWarn, "refused login", peer.address, "login of '",
+             AccountNameForLog(join.user), "' from ", peer.address, " refused: ",
+             wire::ToWire(auth.error));
     Audit(AuditKind::kLoginFailed, "",
           {{"technician", AccountNameForLog(join.user)}, {"address", peer.address},
-           {"reason", wire::ToWire(auth.error)}});
+           {"reason", wire::ToWire(auth.error)}},
+          AuditSource::kUnauthenticated);
   }
   SendError(peer, auth.error,
             auth.retry_after.count() > 0
@@ -106,11 +109,13 @@ std::shared_ptr<PeerConn> RelayCore::WaitingHost(PeerConn& viewer, const std::st
 void RelayCore::RefuseJoin(PeerConn& viewer, const std::string& user,
                            const std::string& nameplate, ErrorCode code) {
   if (refused_joins_.First(AddressGroup(viewer.address), wire::ToWire(code))) {
-    log::Info("technician '", AccountNameForLog(user), "' from ", viewer.address,
-              " tried nameplate ", nameplate, ": ", wire::ToWire(code));
+    FloodLog(log::Level::kInfo, "refused join", viewer.address, "technician '",
+             AccountNameForLog(user), "' from ", viewer.address, " tried nameplate ", nameplate,
+             ": ", wire::ToWire(code));
     Audit(AuditKind::kJoinAttempt, "",
           {{"technician", AccountNameForLog(user)}, {"address", viewer.address},
-           {"nameplate", nameplate}, {"result", wire::ToWire(code)}});
+           {"nameplate", nameplate}, {"result", wire::ToWire(code)}},
+          AuditSource::kUnauthenticated);
   }
   SendError(viewer, code);
 }
@@ -118,11 +123,13 @@ void RelayCore::RefuseJoin(PeerConn& viewer, const std::string& user,
 void RelayCore::FlushRefusedJoins(bool all) {
   for (auto& summary : refused_joins_.TakeFinished(all)) {
     nlohmann::json results = summary.results;
-    log::Warn("viewers from ", summary.address, ": ", summary.suppressed,
-              " more refused join(s) within a minute (suppressed): ", results.dump());
+    FloodLog(log::Level::kWarn, "summary of refused joins", summary.address, "viewers from ",
+             summary.address, ": ", summary.suppressed,
+             " more refused join(s) within a minute (suppressed): ", results.dump());
     Audit(AuditKind::kJoinAttempt, "",
           {{"address", summary.address}, {"suppressed", summary.suppressed},
-           {"results", std::move(results)}});
+           {"results", std::move(results)}},
+          AuditSource::kUnauthenticated);
   }
 }
 

@@ -104,14 +104,8 @@ Status ClientStream::OnMessage(ByteView h) {
 }
 
 Status ClientStream::OnPixelFormat(ByteView h, Bytes& out) {
-  PixelFormat f;
-  f.bits_per_pixel = h[4];
-  f.depth = h[5];
-  f.true_colour = h[7] != 0;
-  f.red_max = U16(h, 8);
-  f.green_max = U16(h, 10);
-  f.blue_max = U16(h, 12);
-  if (f.bits_per_pixel != 8 && f.bits_per_pixel != 16 && f.bits_per_pixel != 32)
+  const PixelFormat f = ReadPixelFormat(h, 4);
+  if (!KnownPixelSize(f))
     return Status::Protocol("a pixel format of " + std::to_string(f.bits_per_pixel) + " bits");
   if (!f.true_colour && !rules_.colour_map)
     return Status::Protocol("a pixel format with a colour map");

@@ -1,5 +1,7 @@
 #include "rfb_filter/item_stream.h"
 
+#include "rfb_filter/negotiated.h"
+
 #include <algorithm>
 #include <string_view>
 
@@ -43,6 +45,21 @@ void ItemStream::Next(uint64_t body, bool drop, size_t next_header) {
   body_left_ = body;
   drop_body_ = drop;
   want_ = next_header;
+}
+
+PixelFormat ReadPixelFormat(ByteView h, size_t at) {
+  PixelFormat f;
+  f.bits_per_pixel = h[at];
+  f.depth = h[at + 1];
+  f.true_colour = h[at + 3] != 0;
+  f.red_max = U16(h, at + 4);
+  f.green_max = U16(h, at + 6);
+  f.blue_max = U16(h, at + 8);
+  return f;
+}
+
+bool KnownPixelSize(const PixelFormat& f) {
+  return f.bits_per_pixel == 8 || f.bits_per_pixel == 16 || f.bits_per_pixel == 32;
 }
 
 int ProtocolMinor(ByteView v) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <set>
 
+#include "common/bytes.h"
 #include "rfb_filter/protocol.h"
 
 namespace telemaint::rfb {
@@ -22,6 +23,11 @@ struct PixelFormat {
     return tight24 ? 3 : bits_per_pixel / 8;
   }
 };
+
+// A PIXEL_FORMAT (16 bytes) at `at`; the caller has checked the length.
+PixelFormat ReadPixelFormat(ByteView header, size_t at);
+// 8, 16 or 32 bits per pixel, the only sizes RFB has.
+bool KnownPixelSize(const PixelFormat& format);
 
 struct Negotiated {
   int minor = 0;  // the client's ProtocolVersion, the one spoken; 0 until it was sent

@@ -148,14 +148,8 @@ Status ServerStream::OnServerInit(ByteView h, Bytes& out) {
   const int width = U16(h, 0), height = U16(h, 2);
   if (!ScreenSizeAcceptable(width, height))
     return Status::Protocol("it announced a " + Size(width, height) + " screen");
-  PixelFormat f;
-  f.bits_per_pixel = h[4];
-  f.depth = h[5];
-  f.true_colour = h[7] != 0;
-  f.red_max = U16(h, 8);
-  f.green_max = U16(h, 10);
-  f.blue_max = U16(h, 12);
-  if (f.bits_per_pixel != 8 && f.bits_per_pixel != 16 && f.bits_per_pixel != 32)
+  const PixelFormat f = ReadPixelFormat(h, 4);
+  if (!KnownPixelSize(f))
     return Status::Protocol("it announced " + std::to_string(f.bits_per_pixel) + "-bit pixels");
   const uint32_t name = U32(h, 20);
   if (name > kMaxNameBytes)
@@ -210,7 +204,8 @@ Status ServerStream::OnRect(ByteView h, Bytes& out) {
   --rects_left_;
   if (!n_.requested.count(encoding))
     return Status::Protocol(std::string("it sent a rectangle in ") + EncodingName(encoding) +
-                            " (" + std::to_string(encoding) + "), which the viewer did not ask for");
+                            " (" + std::to_string(encoding) +
+                            "), which the viewer did not ask for");
   if (encoding < 0) return OnPseudoRect(encoding, h, out);
   if (!InFramebuffer(rect_))
     return Status::Protocol("it sent a " + Size(rect_.w, rect_.h) + " rectangle at " +
@@ -285,13 +280,24 @@ Status ServerStream::OnZrle(ByteView h, Bytes& out) {
   return Status::Ok();
 }
 
+// The number of screens, then (the header grown to hold them) the screens: libvncclient takes
+// the new size only when every screen has an id and a size, and so must the bounds here.
 Status ServerStream::OnDesktopSize(ByteView h, Bytes& out) {
-  const int screens = h[12];
+  const size_t screens = h[12];
   if (screens > kMaxDesktopScreens)
     return Status::Protocol("it listed " + std::to_string(screens) + " screens");
-  n_.width = rect_.w;
-  n_.height = rect_.h;
-  EndRect(h, out, 16u * screens);
+  if (h.size() < 16 + 16 * screens) {
+    MoreHeader(16 + 16 * screens);
+    return Status::Ok();
+  }
+  bool valid = true;
+  for (size_t at = 16; at < h.size(); at += 16)
+    valid = valid && U32(h, at) != 0 && U16(h, at + 8) != 0 && U16(h, at + 10) != 0;
+  if (valid) {
+    n_.width = rect_.w;
+    n_.height = rect_.h;
+  }
+  EndRect(h, out, 0);
   return Status::Ok();
 }
 

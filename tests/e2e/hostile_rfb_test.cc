@@ -1,7 +1,7 @@
 // Both RFB ends against a hostile other end, through the real relay, host and viewer: a VNC
 // server playing a scammer's host against the viewer's own RFB client (the process that holds
-// the technician's key), and a raw VNC client playing a hostile viewer against a view-only
-// host. Each session ends cleanly with a plain message, and the program on the other side
+// the technician's key; the viewer here is the sanitized build's), and a raw VNC client
+// playing a hostile viewer against a view-only host. Each session ends cleanly with a plain message, and the program on the other side
 // carries on.
 #include <gtest/gtest.h>
 
@@ -83,7 +83,8 @@ TEST(HostileHostTest, TheViewerRefusesWhatItDidNotAskForAndEndsTheSessionCleanly
   const std::string tile(16 * 16 * 4, '\x55');
   const HostileCase cases[] = {
       {"RRE rectangle", ServerInit(640, 480), Update(1) + Rect(0, 0, 16, 16, 2) + U32s(1) + tile},
-      {"Hextile rectangle", ServerInit(640, 480), Update(1) + Rect(0, 0, 16, 16, 5) + "\x01" + tile},
+      {"Hextile rectangle", ServerInit(640, 480),
+       Update(1) + Rect(0, 0, 16, 16, 5) + "\x01" + tile},
       {"UltraZip rectangle", ServerInit(640, 480),
        Update(1) + Rect(0, 0, 16, 16, 10) + U32s(0x7FFFFFFF) + tile},
       {"65535x65535 ServerInit", ServerInit(65535, 65535), ""},
@@ -95,6 +96,8 @@ TEST(HostileHostTest, TheViewerRefusesWhatItDidNotAskForAndEndsTheSessionCleanly
   for (const HostileCase& c : cases) {
     SCOPED_TRACE(c.what);
     Deployment d;
+    // The viewer built with AddressSanitizer and UndefinedBehaviorSanitizer (build/asan).
+    d.set_viewer_program(TELEMAINT_BIN_DIR "/../asan/bin/telemaint-viewer");
     HostileVncServer vnc(c.init, c.update);
     auto relay = d.StartRelay();
     auto host = d.StartHost(vnc.port());

@@ -2,8 +2,10 @@
 // relay on 127.0.0.1; and the host's promise to listen on no port.
 #include <gtest/gtest.h>
 
-#include <thread>
 #include <signal.h>
+#include <unistd.h>
+
+#include <thread>
 
 #include "tests/support/audit_tools.h"
 #include "tests/support/deployment.h"
@@ -116,16 +118,63 @@ TEST(RelayLimitsTest, TooManyWaitingHostsAreToldTheRelayIsFull) {
   EXPECT_TRUE((*second)->EndsWithin(5s));
 }
 
+// Two hosts holding codes fill a relay of two: a third connection is told "busy" (the hosts,
+// having a code, are not closed to make room).
 TEST(RelayLimitsTest, ConnectionsOverTheLimitAreDeclinedWithAReason) {
   Deployment d;
   auto relay = d.StartRelay({"--max-connections", "2"});
   auto a = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
   auto b = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
   ASSERT_TRUE(a.ok() && b.ok());
+  for (auto* host : {&*a, &*b}) {
+    (*host)->SendText(kHello);
+    auto nameplate = (*host)->Receive(5s);
+    ASSERT_TRUE(nameplate && nameplate->data.find("nameplate") != std::string::npos);
+  }
   auto c = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/host");
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("declined"), std::string::npos) << c.status().message();
   EXPECT_TRUE(relay->WaitForLine("connection limit reached", 5s)) << relay->Output();
+}
+
+// A full relay of connections that prove nothing (no hello, no login) does not keep a
+// technician out: the newest connection makes room by closing the oldest unproven one, and the
+// host already holding a code is not touched.
+TEST(RelayLimitsTest, IdleConnectionsCannotKeepATechnicianOut) {
+  Deployment d;
+  auto relay = d.StartRelay({"--max-connections", "12"});
+  auto host = d.StartHost(ClosedLoopbackPort());
+  const std::string code = d.WaitForCode();
+  std::vector<std::unique_ptr<RawRelayClient>> idle;
+  for (int i = 0; i < 11; ++i) {
+    auto c = RawRelayClient::Connect(d.ca(), d.relay_port(), "/v1/viewer");
+    ASSERT_TRUE(c.ok()) << i << ": " << c.status().message();
+    idle.push_back(std::move(*c));
+  }
+  auto viewer = d.StartViewer(code);
+  EXPECT_NE(ViewerPort(*viewer), 0) << viewer->Output() << relay->Output();
+  EXPECT_TRUE(relay->WaitForLine("closed to make room for a newer connection", 5s))
+      << relay->Output();
+  EXPECT_TRUE(idle.front()->EndsWithin(5s)) << "the oldest idle connection was not closed";
+}
+
+// Thirty connections that are not TLS: ten log lines of that kind, then one summary of the
+// rest (written at the latest when the relay stops).
+TEST(RelayLimitsTest, LogLinesOfAFloodAreLimitedPerKindWithASummary) {
+  Deployment d;
+  auto relay = d.StartRelay();
+  for (int i = 0; i < 30; ++i) {
+    int fd = ConnectLoopback(d.relay_port());
+    ASSERT_GE(fd, 0);
+    WriteAll(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    ReadExactly(fd, 1 << 16, 5s);  // until the relay closes it
+    close(fd);
+  }
+  relay->Signal(SIGTERM);
+  ASSERT_TRUE(relay->Wait(20s).has_value());
+  EXPECT_EQ(relay->CountLines("TLS handshake with 127.0.0.1 failed"), 10) << relay->Output();
+  EXPECT_TRUE(relay->WaitForLine("20 more 'TLS handshake failed' line(s) from 1 address(es)", 0s))
+      << relay->Output();
 }
 
 TEST(RelayLimitsTest, JoinAttemptsPerAddressAreRateLimited) {

@@ -3,9 +3,12 @@
 //   0, 1  the host's messages into the viewer after a normal handshake; what passes goes on to
 //         libvncclient (as in the window), and feeding in pieces passes exactly the same bytes
 //   2     the technician's messages into the host after a normal handshake, input allowed or
-//         not, whole and in pieces
+//         not, whole and in pieces; what passes goes on (one input in four) to the host's real
+//         built-in server (libvncserver over a synthetic desktop), which must see no key or
+//         pointer event unless input was allowed
 //   3     either filter from its first byte, both directions interleaved
 // The second byte sets the piece size and the input permission.
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,6 +18,8 @@
 
 #include <rfb/rfbclient.h>
 
+#include "host/rfb_server.h"
+#include "host/synthetic_desktop.h"
 #include "rfb_filter/filters.h"
 #include "rfb_filter/item_stream.h"
 
@@ -29,7 +34,8 @@ std::string Rect(int x, int y, int w, int h, int32_t e) {
   return U16s(x) + U16s(y) + U16s(w) + U16s(h) + U32s(static_cast<uint32_t>(e));
 }
 const std::string kVersion = "RFB 003.008\n";
-const std::string kFormat = std::string("\0\0\0\0\x20\x18\0\x01\0\xff\0\xff\0\xff\x00\x08\x10\0\0\0", 20);
+const std::string kFormat =
+    std::string("\0\0\0\0\x20\x18\0\x01\0\xff\0\xff\0\xff\x00\x08\x10\0\0\0", 20);
 
 std::string Encodings(std::initializer_list<int32_t> list) {
   std::string m = std::string("\x02\0", 2) + U16s(int(list.size()));
@@ -118,16 +124,68 @@ void ViewerAfterHandshake(ByteView in, size_t piece) {
   FeedLibvncclient(to_client);
 }
 
-void HostAfterHandshake(ByteView in, size_t piece, bool input_allowed) {
+// One built-in server for the whole run (a thread of its own), its input always allowed: only
+// the filter stands between the stream and the desktop's input.
+struct Host {
+  host::SyntheticDesktop* desktop = nullptr;
+  std::unique_ptr<host::RfbServer> server;
+  Host() {
+    auto d = std::make_unique<host::SyntheticDesktop>(64, 48);
+    desktop = d.get();
+    auto s = host::RfbServer::Start(std::move(d));
+    if (!s.ok()) std::abort();
+    server = std::move(*s);
+    server->SetInputAllowed(true);
+  }
+};
+
+size_t InputEvents(const host::SyntheticDesktop& desktop) {
+  size_t n = 0;
+  for (const std::string& e : desktop.Events())
+    n += e.rfind("key ", 0) == 0 || e.rfind("pointer ", 0) == 0;
+  return n;
+}
+
+// The client's bytes into a new session, then its end; waits (bounded) until the server has
+// read everything and closed.
+void FeedLibvncserver(host::RfbServer& server, const Bytes& stream) {
+  auto fd = server.NewSession();
+  if (!fd.ok()) std::abort();
+  size_t at = 0;
+  bool shut = false;
+  char sink[65536];
+  for (int rounds = 0; rounds < 1000; ++rounds) {
+    if (at < stream.size()) {
+      ssize_t n = send(*fd, stream.data() + at, stream.size() - at, MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n > 0) at += static_cast<size_t>(n);
+    }
+    if (at == stream.size() && !shut) shut = shutdown(*fd, SHUT_WR) == 0;
+    pollfd p{*fd, POLLIN, 0};
+    if (poll(&p, 1, 10) > 0 && recv(*fd, sink, sizeof sink, 0) <= 0) break;  // it closed
+  }
+  close(*fd);
+}
+
+void HostAfterHandshake(ByteView in, size_t piece, bool input_allowed, bool to_server) {
+  static Host* host = new Host;  // lives as long as the process (its thread too)
   HostRfbFilter f1, f2;
+  Bytes ignored;
   for (HostRfbFilter* f : {&f1, &f2}) {
-    Bytes out;
     f->SetInputAllowed(input_allowed);
-    if (!f->FromPeer(AsBytes(kVersion + "\x01\x01"), out).ok()) std::abort();
+    if (!f->FromPeer(AsBytes(kVersion + "\x01\x01"), ignored).ok()) std::abort();
   }
   SameInPieces(
       in, piece, [&](ByteView b, Bytes& o) { return f1.FromPeer(b, o); },
       [&](ByteView b, Bytes& o) { return f2.FromPeer(b, o); });
+  if (!to_server) return;
+  HostRfbFilter f;
+  Bytes stream;
+  f.SetInputAllowed(input_allowed);
+  (void)f.FromPeer(AsBytes(kVersion + "\x01\x01"), stream);
+  (void)f.FromPeer(in, stream);
+  const size_t before = InputEvents(*host->desktop);
+  FeedLibvncserver(*host->server, stream);
+  if (!input_allowed && InputEvents(*host->desktop) != before) std::abort();
 }
 
 // Records of [direction][length][bytes] into a filter from its start.
@@ -178,7 +236,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   switch (mode) {
     case 0:
     case 1: ViewerAfterHandshake(in, piece); break;
-    case 2: HostAfterHandshake(in, piece, data[1] & 0x80); break;
+    // A session of the server takes a few tens of milliseconds: one host input in four.
+    case 2: HostAfterHandshake(in, piece, data[1] & 0x80, (data[1] & 0x60) == 0x60); break;
     default: Interleaved(in, data[1] & 1); break;
   }
   return 0;

@@ -39,7 +39,8 @@ Bytes Rect(int x, int y, int w, int h, int32_t encoding) {
   return U16b(x) + U16b(y) + U16b(w) + U16b(h) + U32b(static_cast<uint32_t>(encoding));
 }
 Bytes Update(int rects) { return B({0, 0}) + U16b(rects); }
-const Bytes kPixelFormat32 = B({0, 0, 0, 0, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 0, 8, 16, 0, 0, 0});
+const Bytes kPixelFormat32 =
+    B({0, 0, 0, 0, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 0, 8, 16, 0, 0, 0});
 // What libvncclient asks for with "tight zrle copyrect raw" and a JPEG quality.
 const Bytes kLibvncclientEncodings =
     SetEncodings({7, 16, 1, 0, -247, -24, -240, -239, -232, -261, -223, -308, -224,
@@ -174,6 +175,17 @@ TEST(ViewerRfbFilterTest, RectanglesTheViewerDidNotAskForOrOutOfBoundsAreRefused
     EXPECT_NE(s.message().find("the customer's computer"), std::string::npos) << s.message();
     EXPECT_FALSE(v.Server(B({2})).ok()) << "a refused stream stays refused";
   }
+}
+
+// libvncclient keeps its size when a listed screen has no id or no size; the bounds follow it.
+TEST(ViewerRfbFilterTest, AnExtendedDesktopSizeWithAnInvalidScreenDoesNotMoveTheBounds) {
+  ViewerAtSession v;
+  const Bytes bogus = Update(1) + Rect(0, 0, 4000, 3000, -308) + B({1, 0, 0, 0}) + U32b(0) +
+                      U16b(0) + U16b(0) + U16b(4000) + U16b(3000) + U32b(0);
+  ASSERT_TRUE(v.Server(bogus).ok());
+  Status s = v.Server(Update(1) + Rect(1000, 0, 1, 1, 0) + B({1, 2, 3, 4}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("outside its 640x480 screen"), std::string::npos) << s.message();
 }
 
 TEST(HostRfbFilterTest, InputPassesOnlyUnderControlAndLargeCutTextIsDropped) {

@@ -51,6 +51,8 @@ class Deployment {
   // Waits for the host's (next) code.
   std::string WaitForCode(const std::string& previous = {}, const std::string& name = "host");
 
+  // StartViewer runs this program (the sanitized build's viewer in some tests).
+  void set_viewer_program(std::string path) { viewer_program_ = std::move(path); }
   std::unique_ptr<Process> StartViewer(const std::string& code,
                                        std::vector<std::string> extra = {},
                                        const std::string& user = "alice",
@@ -79,6 +81,7 @@ class Deployment {
  private:
   TempDir dir_;
   uint16_t relay_port_ = 0;
+  std::string viewer_program_ = BinPath("telemaint-viewer");
 };
 
 // The 12 digits with the secret part changed and a correct check digit: passes the viewer's

@@ -200,7 +200,6 @@ asio::awaitable<void> RelayCore::AcceptLoop() {
       if (ec == asio::error::no_descriptors) co_await SleepFor(std::chrono::milliseconds(100));
       continue;
     }
-    if (stats_->connections >= options_.max_connections) MakeRoom();
     if (stats_->connections >= options_.max_connections + kHandshakeSlack) {
       LogDropped(socket.remote_endpoint(ec).address().to_string(), "hard connection limit");
       continue;  // socket closes as it goes out of scope
@@ -272,9 +271,10 @@ void RelayCore::EndWhenLeft(PeerConn& peer) {
     EndSession(session, reason, &peer);
     return;
   }
-  ends_in_grace_[session->id] = [this, session, self, reason] {
+  // The first side to leave is the one recorded.
+  ends_in_grace_.try_emplace(session->id, [this, session, self, reason] {
     if (!session->ended) EndSession(session, reason, self.get());
-  };
+  });
   auto grace = std::make_shared<asio::steady_timer>(io_, kAbortGrace);
   grace->async_wait([this, grace, id = session->id](error_code) { EndInGrace(id); });
 }
@@ -305,10 +305,6 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   error_code ec;
   std::string address = socket.remote_endpoint(ec).address().to_string();
   ConnectionSlot slot(stats_, per_address_, connections_changed_, address);
-  UnprovenEntry unproven = unproven_.Add(address, [&socket] {
-    error_code ignored;
-    socket.close(ignored);
-  });
   Handshaking handshaking{handshaking_, AddressGroup(address)};
   if (!handshaking.Enter(kHandshakingPerAddress)) {
     LogDropped(address, "too many handshakes from this address");
@@ -320,6 +316,13 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
     LogDropped(address, "nothing sent within " + std::to_string(first_byte_time.count()) + " s");
     co_return;
   }
+  // Only a newcomer that passed the per-address limits and spoke makes room (a bare connect
+  // closes nobody), and then joins the list of those that may be closed for room.
+  if (stats_->connections > options_.max_connections) MakeRoom();
+  UnprovenEntry unproven = unproven_.Add(address, [&socket] {
+    error_code ignored;
+    socket.close(ignored);
+  });
   socket.set_option(tcp::no_delay(true), ec);
   TlsStream stream(std::move(socket), *tls_);
   unproven.SetClose([&stream] { beast::get_lowest_layer(stream).close(); });
@@ -343,6 +346,7 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
                                   std::move(unproven));
       co_return;
     }
+    if (IsAuditRequest(*req) && answer->status == 200) unproven.Proven();  // an auditor
     const bool again = IsAuditRequest(*req) && req->keep_alive() && served < kMaxAuditRequests;
     const bool open = co_await Respond(stream, req->version(), std::move(*answer), again);
     if (!open) co_return;
@@ -461,7 +465,8 @@ void RelayCore::CloseHost(PeerConn& peer, wire::EndReason reason) {
   peer.state = ConnState::kClosed;
   if (!peer.is_host() || peer.host.audit_id.empty()) return;
   Audit(wire::AuditKind::kHostGone, "",
-        {{"conn", peer.host.audit_id}, {"reason", wire::ToWire(reason)}});
+        {{"conn", peer.host.audit_id}, {"reason", wire::ToWire(reason)}},
+        peer.session ? AuditSource::kSession : AuditSource::kUnauthenticated);
 }
 
 void RelayCore::CloseAudit() {

@@ -181,7 +181,8 @@ asio::awaitable<void> RelayCore::Forward(PeerConn& peer, std::string data) {
   const bool sent = co_await other->conn->Send(std::move(out));
   const uint64_t queued = other->conn->queued_bytes();
   if (queued > stats_->max_queued_bytes) stats_->max_queued_bytes = queued;
-  if (!sent && !session->ended)
+  // The other side left: unless its leaving already waits for this side's word (EndWhenLeft).
+  if (!sent && !session->ended && !ends_in_grace_.count(session->id))
     EndSession(session, peer.is_host() ? EndReason::kViewerLeft : EndReason::kHostLeft,
                other.get());
 }

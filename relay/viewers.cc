@@ -18,9 +18,10 @@ using wire::ErrorCode;
 asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
   auto join = co_await ReadJoin(*peer);
   if (!join) co_return;
+  // From its password check on (at most max_concurrent_logins at once), not closed for room.
+  peer->unproven.Proven();
   auto technician = co_await LogIn(*peer, *join);
   if (!technician || stopping_ || peer->conn->closed()) co_return;
-  peer->unproven.Proven();  // a technician: never closed to make room
   auto host = WaitingHost(*peer, join->user, join->nameplate);
   if (!host) co_return;
   const std::string session_id = crypto::RandomHex(16);

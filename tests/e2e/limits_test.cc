@@ -151,6 +151,11 @@ TEST(RelayLimitsTest, IdleConnectionsCannotKeepATechnicianOut) {
     ASSERT_TRUE(c.ok()) << i << ": " << c.status().message();
     idle.push_back(std::move(*c));
   }
+  // A bare connect that sends nothing closes nobody.
+  const int bare = ConnectLoopback(d.relay_port());
+  ASSERT_GE(bare, 0);
+  EXPECT_FALSE(relay->WaitForLine("closed to make room", 1s)) << relay->Output();
+  close(bare);
   auto viewer = d.StartViewer(code);
   EXPECT_NE(ViewerPort(*viewer), 0) << viewer->Output() << relay->Output();
   EXPECT_TRUE(relay->WaitForLine("closed to make room for a newer connection", 5s))

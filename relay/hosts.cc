@@ -62,7 +62,7 @@ asio::awaitable<void> RelayCore::RunHost(std::shared_ptr<PeerConn> peer) {
     SendError(*peer, ErrorCode::kUnsupportedVersion);
     co_return;
   }
-  if (!host_connects_.Allow(peer->address)) {
+  if (!host_connects_.Allow(AddressGroup(peer->address))) {
     FloodLog(log::Level::kWarn, "refused host", peer->address, "host ", peer->address,
              " refused: too many new hosts from this address");
     SendError(*peer, ErrorCode::kRateLimited);

@@ -205,7 +205,9 @@ asio::awaitable<void> RelayCore::AcceptLoop() {
       continue;  // socket closes as it goes out of scope
     }
     std::string address = socket.remote_endpoint(ec).address().to_string();
-    if ((*per_address_)[address] >= options_.max_connections_per_address) {
+    // find, not []: a flood of new addresses must leave no zero counts behind.
+    const auto held = per_address_->find(AddressGroup(address));
+    if (held != per_address_->end() && held->second >= options_.max_connections_per_address) {
       LogDropped(address, "too many connections from this address");
       continue;
     }
@@ -304,7 +306,7 @@ void RelayCore::LogDropped(const std::string& address, const std::string& why) {
 asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
   error_code ec;
   std::string address = socket.remote_endpoint(ec).address().to_string();
-  ConnectionSlot slot(stats_, per_address_, connections_changed_, address);
+  ConnectionSlot slot(stats_, per_address_, connections_changed_, AddressGroup(address));
   Handshaking handshaking{handshaking_, AddressGroup(address)};
   if (!handshaking.Enter(kHandshakingPerAddress)) {
     LogDropped(address, "too many handshakes from this address");

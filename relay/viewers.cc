@@ -54,7 +54,7 @@ asio::awaitable<std::optional<wire::Join>> RelayCore::ReadJoin(PeerConn& peer) {
     RefuseJoin(peer, join->user, "(not a code)", ErrorCode::kBadRequest);
     co_return std::nullopt;
   }
-  if (!joins_.Allow(peer.address)) {
+  if (!joins_.Allow(AddressGroup(peer.address))) {
     crypto::Wipe(join->password);
     RefuseJoin(peer, join->user, join->nameplate, ErrorCode::kRateLimited);
     co_return std::nullopt;

@@ -16,12 +16,11 @@
 #include <string>
 #include <vector>
 
-#include <rfb/rfbclient.h>
-
 #include "host/rfb_server.h"
 #include "host/synthetic_desktop.h"
 #include "rfb_filter/filters.h"
 #include "rfb_filter/item_stream.h"
+#include "viewer/rfb_snapshot.h"
 
 using namespace telemaint;
 using namespace telemaint::rfb;
@@ -42,18 +41,15 @@ std::string Encodings(std::initializer_list<int32_t> list) {
   for (int32_t e : list) m += U32s(static_cast<uint32_t>(e));
   return m;
 }
-// What libvncclient sends for "tight zrle copyrect raw" with JPEG, as the viewer sets it up.
+// What libvncclient sends at quality high (viewer/rfb_client.cc), as the snapshot sets it up.
 const std::string kClientHandshake =
     kVersion + "\x01\x01" + kFormat +
-    Encodings({7, 16, 1, 0, -253, -27, -240, -239, -232, -261, -223, -308, -224});
+    Encodings({7, 16, 1, 0, -253, -24, -240, -239, -232, -261, -223, -308, -224});
 const std::string kServerHandshake = kVersion + std::string("\x01\x01\0\0\0\0", 6) + U16s(256) +
                                      U16s(192) + kFormat.substr(4, 16) + U32s(4) + "fuzz";
 
-void Quiet(const char*, ...) {}
-void IgnoreCutText(rfbClient*, const char*, int) {}
-
-// A real libvncclient reads `stream` to its end (the socket is shut behind it), as the
-// viewer's window client is set up.
+// The viewer's own snapshot client (libvncclient as the viewer sets it up) reads `stream` to
+// its end: the socket is shut behind it.
 void FeedLibvncclient(const Bytes& stream) {
   int fds[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) std::abort();
@@ -64,28 +60,7 @@ void FeedLibvncclient(const Bytes& stream) {
     at += static_cast<size_t>(n);
   }
   shutdown(fds[0], SHUT_WR);
-  rfbClientLog = Quiet;
-  rfbClientErr = Quiet;
-  rfbClient* c = rfbGetClient(8, 3, 4);
-  c->sock = fds[1];
-  c->listenSpecified = TRUE;
-  c->canHandleNewFBSize = TRUE;
-  c->GotXCutText = IgnoreCutText;
-  c->appData.encodingsString = "tight zrle copyrect raw";
-  c->appData.enableJPEG = TRUE;
-  c->appData.qualityLevel = 5;
-  c->appData.useRemoteCursor = TRUE;
-  if (rfbInitClient(c, nullptr, nullptr)) {  // on failure it has freed c and closed its socket
-    for (int i = 0; i < 10000 && HandleRFBServerMessage(c); ++i) {
-    }
-    // The application owns the framebuffer and the pointer shape (DEPENDENCY-NOTES.md).
-    std::free(c->frameBuffer);
-    std::free(c->rcSource);
-    std::free(c->rcMask);
-    c->frameBuffer = nullptr;
-    c->rcSource = c->rcMask = nullptr;
-    rfbClientCleanup(c);
-  }
+  (void)viewer::TakeSnapshot(fds[1], viewer::Quality::kHigh, std::chrono::seconds(5));
   close(fds[0]);
 }
 

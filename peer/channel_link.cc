@@ -271,25 +271,26 @@ asio::awaitable<void> Tunnel::LocalToChannel() {
                                : "the local VNC connection failed: " + ec.message()));
       co_return;
     }
-    ByteView data(buf.data() + 1, n);
+    ByteView framed(buf.data(), n + 1);  // the inner type, then what was read
     Bytes allowed;
-    if (filter_) {
-      if (Status st = filter_->FromLocal(data, allowed); !st.ok()) {
+    if (filter_ && filter_->InspectsLocal()) {
+      allowed.push_back(kInnerData);
+      if (Status st = filter_->FromLocal(framed.subspan(1), allowed); !st.ok()) {
         log::Warn("local stream refused: ", st.message());
         Finish({Ending::Kind::kProtocol, EndReason::kProtocol, st.message()});
         co_return;
       }
-      data = allowed;
+      framed = allowed;
     }
-    const bool sent = co_await SendData(data);
+    const bool sent = co_await SendFramed(framed);
     if (!sent) co_return;
   }
 }
 
-asio::awaitable<bool> Tunnel::SendData(ByteView data) {
-  std::vector<uint8_t> frame;
-  while (!data.empty()) {
-    const size_t n = std::min(data.size(), kMaxChunk);
+asio::awaitable<bool> Tunnel::SendFramed(ByteView framed) {
+  Bytes piece;
+  for (size_t at = 1; at < framed.size();) {
+    const size_t n = std::min(framed.size() - at, kMaxChunk);
     // Room first, then seal and queue with no suspension between: a session message sealed
     // meanwhile cannot overtake this one in the queue.
     if (!co_await ws_->WaitForRoom(n + 1 + crypto::kStreamOverheadBytes)) {
@@ -298,13 +299,17 @@ asio::awaitable<bool> Tunnel::SendData(ByteView data) {
       co_return false;
     }
     if (ending_) co_return false;
-    frame.assign(1, kInnerData);
-    frame.insert(frame.end(), data.begin(), data.begin() + n);
+    ByteView frame = framed;  // all of it fits: sealed where it lies
+    if (n != framed.size() - 1) {  // a part: copied behind a type byte of its own
+      piece.assign(1, kInnerData);
+      piece.insert(piece.end(), framed.begin() + at, framed.begin() + at + n);
+      frame = piece;
+    }
     auto sealed = ch_.tx.Seal(frame);
     if (!sealed.ok()) co_return false;
     bytes_out_ += n;
     ws_->SendNow(BinaryFrame(*sealed));
-    data = data.subspan(n);
+    at += n;
   }
   co_return true;
 }

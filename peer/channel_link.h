@@ -117,8 +117,9 @@ class Tunnel {
   asio::awaitable<bool> OnPeerFrame(const net::Frame& frame);
   asio::awaitable<bool> OnPeerData(const Bytes& plaintext, bool final);
   asio::awaitable<bool> WriteLocal(ByteView data);
-  // Seals and queues local bytes for the peer, in frames of at most kMaxChunk.
-  asio::awaitable<bool> SendData(ByteView data);
+  // Seals and queues local bytes for the peer: `framed` is kInnerData, then the bytes. In
+  // frames of at most kMaxChunk; one that fits is sealed without a copy.
+  asio::awaitable<bool> SendFramed(ByteView framed);
   bool OnPeerControl(const Bytes& plaintext, bool final);
   void Finish(Ending ending);
   // After the end: our final message, receipt and abort, as the ending asks.

@@ -17,6 +17,7 @@ class ViewerRfbFilter : public peer::StreamFilter {
   ViewerRfbFilter();
   Status FromPeer(ByteView in, Bytes& out) override;
   Status FromLocal(ByteView in, Bytes& out) override;
+  bool InspectsLocal() const override { return true; }
 
  private:
   Negotiated negotiated_;
@@ -31,7 +32,9 @@ class HostRfbFilter : public peer::StreamFilter {
  public:
   HostRfbFilter();
   Status FromPeer(ByteView in, Bytes& out) override;
+  // Never called by the tunnel (InspectsLocal is false); passes everything.
   Status FromLocal(ByteView in, Bytes& out) override;
+  bool InspectsLocal() const override { return false; }
   // Key, pointer and cut text from now on pass (control) or are dropped (view only, before
   // the person answered).
   void SetInputAllowed(bool allowed) { client_.SetInputAllowed(allowed); }

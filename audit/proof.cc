@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "audit/sessions.h"
+#include "audit/verify.h"
 #include "crypto/identity.h"
 
 namespace telemaint::audit {
@@ -32,21 +33,12 @@ bool Covers(AuditStore& store, ByteView key, const SignedHead& head, int64_t las
 
 // A checkpoint record the relay signed, whose claim matches the records before it and whose
 // own stored hash follows from them.
-bool ValidCheckpoint(AuditStore& store, ByteView key, const StoredRecord& stored) try {
+bool ValidCheckpoint(AuditStore& store, ByteView key, const StoredRecord& stored) {
   auto r = ParseBody(stored.body);
   if (!r.ok() || !r->Is(wire::AuditKind::kCheckpoint)) return false;
-  const auto& d = r->data;
-  if (!d.value("count", nlohmann::json()).is_number_integer()) return false;
-  const int64_t count = d["count"].get<int64_t>();
-  const Bytes head = FromHex(StringField(d, "head"));
-  const bool final = d.value("final", false);
-  return count == stored.seq - 1 &&
-         FromHex(StringField(d, "key")) == Bytes(key.begin(), key.end()) &&
-         crypto::VerifySignature(key, CheckpointStatement(count, head, r->time_ms, final),
-                                 FromHex(StringField(d, "signature"))) &&
-         HashAt(store, count, head) && ChainHash(head, stored.body) == stored.hash;
-} catch (const nlohmann::json::exception&) {
-  return false;  // a field of the wrong type: not a checkpoint this relay wrote
+  const CheckpointCheck c = CheckCheckpointRecord(*r, key);
+  return c.verdict == CheckpointCheck::Verdict::kOk && HashAt(store, r->seq - 1, c.head) &&
+         ChainHash(c.head, stored.body) == stored.hash;
 }
 
 // The last checkpoint that proves itself, scanning back from the end (normally the last one).

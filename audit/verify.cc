@@ -94,35 +94,51 @@ void Verifier::AddRecord(const StoredRecord& stored) {
   ++expected_seq_;
 }
 
-bool Verifier::CheckCheckpoint(const Record& record) {
-  const std::string at = "record " + std::to_string(record.seq);
+CheckpointCheck CheckCheckpointRecord(const Record& record, ByteView relay_key) {
+  using Verdict = CheckpointCheck::Verdict;
   const auto& d = record.data;
-  const int64_t count = d.value("count", int64_t{-1});
-  Bytes head = FromHex(d.value("head", std::string()));
-  Bytes signature = FromHex(d.value("signature", std::string()));
-  Bytes key = FromHex(d.value("key", std::string()));
-  if (count != record.seq - 1 || head != previous_) {
+  const auto count_field = d.value("count", nlohmann::json());
+  CheckpointCheck c;
+  c.head = FromHex(StringField(d, "head"));
+  c.key = FromHex(StringField(d, "key"));
+  const auto final_field = d.value("final", nlohmann::json());
+  c.final = final_field.is_boolean() && final_field.get<bool>();
+  if (!count_field.is_number_integer() || count_field.get<int64_t>() != record.seq - 1)
+    c.verdict = Verdict::kWrongCount;
+  else if (c.key != Bytes(relay_key.begin(), relay_key.end()))
+    c.verdict = Verdict::kOtherKey;
+  else if (!crypto::VerifySignature(
+               relay_key, CheckpointStatement(record.seq - 1, c.head, record.time_ms, c.final),
+               FromHex(StringField(d, "signature"))))
+    c.verdict = Verdict::kBadSignature;
+  else
+    c.verdict = Verdict::kOk;
+  return c;
+}
+
+bool Verifier::CheckCheckpoint(const Record& record) {
+  using Verdict = CheckpointCheck::Verdict;
+  const std::string at = "record " + std::to_string(record.seq);
+  const CheckpointCheck c = CheckCheckpointRecord(record, options_.relay_key);
+  if (c.verdict == Verdict::kWrongCount || c.head != previous_) {
     Fail(Problem::kChanged, record.seq,
          at + " is a checkpoint whose count or chain head does not match the records before it");
     return false;
   }
-  if (key != options_.relay_key) {
+  if (c.verdict == Verdict::kOtherKey) {
     Fail(Problem::kBadSignature, record.seq,
-         at + " is a checkpoint signed by another key (" + crypto::KeyFingerprint(key) +
+         at + " is a checkpoint signed by another key (" + crypto::KeyFingerprint(c.key) +
              "), not the pinned relay key (" + crypto::KeyFingerprint(options_.relay_key) + ")");
     return false;
   }
-  const bool final = d.value("final", false);
-  if (!crypto::VerifySignature(options_.relay_key,
-                               CheckpointStatement(count, head, record.time_ms, final),
-                               signature)) {
+  if (c.verdict == Verdict::kBadSignature) {
     Fail(Problem::kBadSignature, record.seq,
          at + " is a checkpoint whose signature does not verify with the pinned relay key");
     return false;
   }
   ++report_.checkpoints;
   report_.signed_through = record.seq;
-  last_final_ = final;
+  last_final_ = c.final;
   return true;
 }
 

@@ -83,6 +83,17 @@ struct VerifyReport {
 };
 
 // Feed records in the order the store gives them (by sequence number), then Finish.
+// A checkpoint record read against the relay's key: its count must be the number of records
+// before it and its signature the key's; the head it claims is for the caller to compare with
+// the chain it knows (the verifier's previous hash, the relay's stored records).
+struct CheckpointCheck {
+  enum class Verdict { kOk, kWrongCount, kOtherKey, kBadSignature };
+  Verdict verdict = Verdict::kWrongCount;
+  Bytes head, key;
+  bool final = false;
+};
+CheckpointCheck CheckCheckpointRecord(const Record& record, ByteView relay_key);
+
 class Verifier {
  public:
   explicit Verifier(VerifyOptions options);

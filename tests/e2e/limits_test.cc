@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "audit/store.h"
 #include "tests/support/audit_tools.h"
 #include "tests/support/deployment.h"
 #include "tests/support/raw_client.h"
@@ -180,6 +181,25 @@ TEST(RelayLimitsTest, LogLinesOfAFloodAreLimitedPerKindWithASummary) {
   EXPECT_EQ(relay->CountLines("TLS handshake with 127.0.0.1 failed"), 10) << relay->Output();
   EXPECT_TRUE(relay->WaitForLine("20 more 'TLS handshake failed' line(s) from 1 address(es)", 0s))
       << relay->Output();
+}
+
+// The host closes just after the technician ended the session through the channel, before
+// the relay has read the viewer's abort: the session's ending is still the viewer's word.
+TEST(RelayLimitsTest, ASideClosingJustBeforeTheOthersAbortDoesNotTakeTheEnding) {
+  Deployment d;
+  auto relay = d.StartRelay();
+  std::unique_ptr<RawRelayClient> host, viewer;
+  PairRaw(d, host, viewer);
+  host.reset();  // the host's connection ends first
+  std::this_thread::sleep_for(100ms);
+  viewer->SendText(R"({"type":"abort","proto":1,"reason":"viewer_closed"})");
+  viewer->EndsWithin(5s);
+  relay->Signal(SIGTERM);
+  ASSERT_EQ(relay->Wait(20s), 0) << relay->Output();
+  std::string ending;
+  for (const auto& r : ReadAll(audit::AuditDbPath(d.data_dir())))
+    if (r.body.find("\"session_end\"") != std::string::npos) ending = r.body;
+  EXPECT_NE(ending.find("\"reason\":\"viewer_closed\""), std::string::npos) << ending;
 }
 
 TEST(RelayLimitsTest, JoinAttemptsPerAddressAreRateLimited) {

@@ -237,7 +237,7 @@ struct AuditLog::Impl {
     auto records = store->OfKinds({AuditKind::kSessionStart, AuditKind::kSessionEnd,
                                    AuditKind::kPermission, AuditKind::kHostConnected,
                                    AuditKind::kHostGone, AuditKind::kCodeIssued,
-                                   AuditKind::kCodeExpired},
+                                   AuditKind::kCodeExpired, AuditKind::kMachineConnected},
                                   through);
     if (!records.ok()) return records.status();
     LeftOpen open;
@@ -250,7 +250,7 @@ struct AuditLog::Impl {
         open.sessions[r->session].last_seen = r->time_ms;
       if (r->Is(AuditKind::kSessionEnd)) open.sessions.erase(r->session);
       if (r->Is(AuditKind::kHostConnected) || r->Is(AuditKind::kCodeIssued) ||
-          r->Is(AuditKind::kCodeExpired))
+          r->Is(AuditKind::kCodeExpired) || r->Is(AuditKind::kMachineConnected))
         open.hosts[conn] = r->time_ms;
       if (r->Is(AuditKind::kHostGone)) open.hosts.erase(conn);
     }

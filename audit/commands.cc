@@ -152,8 +152,12 @@ void PrintSessions(std::ostream& out, const std::vector<const SessionSummary*>& 
         << zone.Format(s->start_ms) << "  " << HumanDuration(s->duration_ms)
         << (s->duration_known ? "" : "+") << "  " << TechnicianText(*s) << " -> " << log::Printable(s->machine.empty() ? s->host_address : s->machine)
         << (s->customer.empty() ? "" : " (" + log::Printable(s->customer) + ")")
+        << (s->unattended ? "  unattended" : "")
         << (s->ticket.empty() ? "" : "  ticket " + log::Printable(s->ticket)) << "  "
-        << (s->permissions.empty() ? "no answer" : s->permissions.back()) << "  "
+        << (!s->permissions.empty() ? s->permissions.back()
+            : s->unattended         ? std::string("refused")  // by its policy or certificate
+                                    : std::string("no answer"))
+        << "  "
         << log::Printable(s->outcome)
         << "  receipts: " << (s->receipts.empty() ? "none" : ReceiptsText(*s)) << "\n";
   }

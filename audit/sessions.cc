@@ -25,6 +25,7 @@ std::string PermissionEntry(const Record& r) {
   const auto what = wire::FromWire<wire::ConsentEvent>(event);
   auto known = wire::FromWire<wire::Permission>(permission);
   if (what == wire::ConsentEvent::kStopped) return "stopped";
+  if (what == wire::ConsentEvent::kAllowedByPolicy) return "control (policy allow)";
   if (what == wire::ConsentEvent::kControlRequested) return "control requested";
   if (what == wire::ConsentEvent::kRequestAnswered && known != wire::Permission::kControl)
     return known == wire::Permission::kNoAnswer ? "request not answered" : "request declined";
@@ -50,6 +51,8 @@ SessionSummary FromStart(const Record& r) {
   s.host_address = d.value("host_address", "");
   s.host_version = d.value("host_version", "");
   s.ticket = d.value("ticket", "");
+  s.unattended = d.value("mode", "") == wire::ToWire(wire::HostMode::kUnattended);
+  s.machine_id = d.value("machine_id", "");
   return s;
 }
 
@@ -299,6 +302,8 @@ void WriteJson(std::ostream& out, const std::vector<const SessionSummary*>& sess
                    {"technician_address", s->technician_address},
                    {"customer", s->customer},
                    {"machine", s->machine},
+                   {"unattended", s->unattended},
+                   {"machine_id", s->machine_id},
                    {"host_address", s->host_address},
                    {"host_version", s->host_version},
                    {"ticket", s->ticket},

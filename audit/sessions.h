@@ -23,6 +23,8 @@ struct SessionSummary {
   bool duration_known = true;  // false when the relay stopped during the session
   std::string technician, technician_name, technician_address, customer, machine, host_address, host_version,
       ticket;
+  bool unattended = false;  // an enrolled machine's session (no code; its policy decided)
+  std::string machine_id;   // unattended: the machine's id
   std::vector<std::string> permissions;  // in order: "control", "view only", "denied", ...
   std::string outcome;                   // how it ended (reason), or "open"
   uint64_t bytes_host_to_viewer = 0, bytes_viewer_to_host = 0;

@@ -18,6 +18,8 @@ bool IsPeerAbortReason(EndReason reason) {
     case EndReason::kProtocol:
     case EndReason::kCodeExpired:
     case EndReason::kTimeout:
+    case EndReason::kNotAuthorised:
+    case EndReason::kPolicyDenied:
       return true;
     default:
       return false;

@@ -22,6 +22,12 @@ enum class ErrorCode {
   kUnknownCode,
   kCodeExpired,
   kCodeInUse,
+  kUnknownMachine,  // no approved machine by that name or id
+  kMachineOffline,  // the machine is approved but not connected now
+  kNotApproved,     // a machine whose enrolment no admin has approved yet
+  kRevoked,         // a revoked machine
+  kMachineBusy,     // the machine is in a session with another technician
+  kNotConfigured,   // this relay has no organisation key (--org-key)
   kTooLarge,
   kShuttingDown,
   kInternal,
@@ -46,6 +52,8 @@ enum class EndReason {
   kProtocol,
   kCodeExpired,
   kTimeout,
+  kNotAuthorised,  // unattended: the certificate or machine record did not check out
+  kPolicyDenied,   // unattended: the machine's policy (deny, or outside its hours) said no
   // The relay's own.
   kViewerLeft,
   kHostLeft,
@@ -81,6 +89,7 @@ enum class ConsentEvent {
   kStopped,           // the person stopped the session
   kControlRequested,  // a view-only technician asked for control; the person is asked
   kRequestAnswered,   // that question's answer (control, view_only: declined, no_answer)
+  kAllowedByPolicy,   // unattended, policy `allow`: nobody was asked
 };
 
 // The `consent` session message (host -> viewer, inside the channel).
@@ -89,8 +98,14 @@ enum class ConsentState { kAsking, kControl, kViewOnly };
 // Who speaks: `hello.role`, a receipt's `role`, and `by` in the audit log.
 enum class Party { kHost, kViewer, kRelay };
 
-// `hello.mode` (only attended sessions exist so far).
-enum class HostMode { kAttended };
+// `hello.mode`: a customer's host showing a code, or an enrolled machine's service.
+enum class HostMode { kAttended, kUnattended };
+
+// What an enrolled machine does when a technician with a valid certificate connects.
+enum class UnattendedPolicy { kAllow, kAsk, kDeny };
+
+// The organisation's signed statements (org/statements.h).
+enum class StatementKind { kTechnicianCertificate, kMachineRecord, kRevocationList };
 
 // An audit record's `kind`. See docs/protocol.md#audit-records.
 enum class AuditKind {
@@ -112,6 +127,11 @@ enum class AuditKind {
   kReceiptRefused,
   kAuditorRead,
   kPackAdded,
+  kEnrolmentRequested,  // a machine asked to be enrolled (pending)
+  kMachineApproved,     // an admin uploaded its org-signed record
+  kEnrolmentRejected,   // an admin dropped a pending request
+  kRevocationPublished, // an admin uploaded a signed revocation list
+  kMachineConnected,    // an approved machine proved its key and is online (host_gone ends it)
 };
 // A request on the relay's local control socket (DATA_DIR/control.sock), from its own
 // administration commands: `op` of {"op":..} (docs/operations.md).
@@ -138,6 +158,12 @@ struct Words<ErrorCode> {
       {ErrorCode::kUnknownCode, "unknown_code"},
       {ErrorCode::kCodeExpired, "code_expired"},
       {ErrorCode::kCodeInUse, "code_in_use"},
+      {ErrorCode::kUnknownMachine, "unknown_machine"},
+      {ErrorCode::kMachineOffline, "machine_offline"},
+      {ErrorCode::kNotApproved, "not_approved"},
+      {ErrorCode::kRevoked, "revoked"},
+      {ErrorCode::kMachineBusy, "machine_busy"},
+      {ErrorCode::kNotConfigured, "not_configured"},
       {ErrorCode::kTooLarge, "too_large"},
       {ErrorCode::kShuttingDown, "shutting_down"},
       {ErrorCode::kInternal, "internal"},
@@ -162,6 +188,8 @@ struct Words<EndReason> {
       {EndReason::kProtocol, "protocol"},
       {EndReason::kCodeExpired, "code_expired"},
       {EndReason::kTimeout, "timeout"},
+      {EndReason::kNotAuthorised, "not_authorised"},
+      {EndReason::kPolicyDenied, "policy_denied"},
       {EndReason::kViewerLeft, "viewer_left"},
       {EndReason::kHostLeft, "host_left"},
       {EndReason::kRelayShutdown, "relay_shutdown"},
@@ -193,6 +221,7 @@ struct Words<ConsentEvent> {
       {ConsentEvent::kStopped, "stopped"},
       {ConsentEvent::kControlRequested, "control_requested"},
       {ConsentEvent::kRequestAnswered, "request_answered"},
+      {ConsentEvent::kAllowedByPolicy, "allowed_by_policy"},
   };
 };
 
@@ -218,6 +247,25 @@ template <>
 struct Words<HostMode> {
   static constexpr std::pair<HostMode, std::string_view> kAll[] = {
       {HostMode::kAttended, "attended"},
+      {HostMode::kUnattended, "unattended"},
+  };
+};
+
+template <>
+struct Words<UnattendedPolicy> {
+  static constexpr std::pair<UnattendedPolicy, std::string_view> kAll[] = {
+      {UnattendedPolicy::kAllow, "allow"},
+      {UnattendedPolicy::kAsk, "ask"},
+      {UnattendedPolicy::kDeny, "deny"},
+  };
+};
+
+template <>
+struct Words<StatementKind> {
+  static constexpr std::pair<StatementKind, std::string_view> kAll[] = {
+      {StatementKind::kTechnicianCertificate, "technician_certificate"},
+      {StatementKind::kMachineRecord, "machine_record"},
+      {StatementKind::kRevocationList, "revocation_list"},
   };
 };
 
@@ -242,6 +290,11 @@ struct Words<AuditKind> {
       {AuditKind::kReceiptRefused, "receipt_refused"},
       {AuditKind::kAuditorRead, "auditor_read"},
       {AuditKind::kPackAdded, "pack_added"},
+      {AuditKind::kEnrolmentRequested, "enrolment_requested"},
+      {AuditKind::kMachineApproved, "machine_approved"},
+      {AuditKind::kEnrolmentRejected, "enrolment_rejected"},
+      {AuditKind::kRevocationPublished, "revocation_published"},
+      {AuditKind::kMachineConnected, "machine_connected"},
   };
 };
 

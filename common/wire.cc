@@ -20,6 +20,7 @@ struct Encoder {
     json j{{"type", "join"}, {"proto", m.proto}, {"nameplate", m.nameplate},
            {"user", m.user}, {"password", m.password}};
     if (!m.ticket.empty()) j["ticket"] = m.ticket;
+    if (!m.machine.empty()) j["machine"] = m.machine;
     return j;
   }
   json operator()(const NameplateIssued& m) const {
@@ -102,7 +103,7 @@ bool DecodeFields(const json& j, Hello& m) {
 bool DecodeFields(const json& j, Join& m) {
   return GetInt(j, "proto", m.proto) && GetString(j, "nameplate", m.nameplate) &&
          GetString(j, "user", m.user) && GetString(j, "password", m.password) &&
-         GetString(j, "ticket", m.ticket, false);
+         GetString(j, "ticket", m.ticket, false) && GetString(j, "machine", m.machine, false);
 }
 bool DecodeFields(const json& j, NameplateIssued& m) {
   return GetString(j, "nameplate", m.nameplate) && GetInt(j, "expires_in", m.expires_in);

@@ -31,10 +31,11 @@ struct Hello {  // host -> relay
 };
 struct Join {  // viewer -> relay
   int proto = kProtocolVersion;
-  std::string nameplate;
+  std::string nameplate;  // attended: the code's nameplate; empty with `machine`
   std::string user;
   std::string password;  // wiped by the holder after use
   std::string ticket;    // optional ticket reference
+  std::string machine;   // unattended: an enrolled machine's id (or unique name)
 };
 struct NameplateIssued {  // relay -> host
   std::string nameplate;

@@ -10,5 +10,12 @@ namespace telemaint::crypto {
 inline constexpr size_t kDigestBytes = 32;
 
 Bytes Blake2b256(std::initializer_list<ByteView> pieces);
+// The same, keyed (a MAC): the enrolment request's proof that its sender holds the token's
+// secret (org/enrolment.h). `key` is 16 to 64 bytes.
+Bytes KeyedBlake2b256(ByteView key, std::initializer_list<ByteView> pieces);
+// SHA-256 (the digest of a CA file in an enrolment token, as people compare with sha256sum).
+Bytes Sha256(ByteView data);
+// Compares in time that does not depend on where the bytes differ.
+bool EqualInConstantTime(ByteView a, ByteView b);
 
 }  // namespace telemaint::crypto

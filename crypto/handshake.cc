@@ -40,6 +40,10 @@ bool CheckTag(const SecretBytes& key, std::string_view label, ByteView tag) {
                                        label.size(), key.data()) == 0;
 }
 
+std::string_view ConfirmLabel(bool from_host) {
+  return from_host ? kConfirmHostLabel : kConfirmViewerLabel;
+}
+
 Status WrongCode() {
   return Status::AuthFailed("the session code does not match (key confirmation failed)");
 }
@@ -63,6 +67,15 @@ ChannelKeys DeriveChannelKeys(const SecretBytes& isk) {
                      Subkey(prk, kBinding)};
 }
 
+Bytes ConfirmationTag(const ChannelKeys& keys, bool from_host) {
+  return ConfirmTag(from_host ? keys.confirm_host : keys.confirm_viewer, ConfirmLabel(from_host));
+}
+
+bool CheckConfirmationTag(const ChannelKeys& keys, bool from_host, ByteView tag) {
+  return CheckTag(from_host ? keys.confirm_host : keys.confirm_viewer, ConfirmLabel(from_host),
+                  tag);
+}
+
 Result<Handshake> Handshake::Create(Role role, std::string_view nameplate,
                                     const SecretBytes& secret_digits, ByteView sid) {
   auto cpace = CPace::Start(
@@ -76,7 +89,7 @@ Result<Handshake> Handshake::Create(Role role, std::string_view nameplate,
   return h;
 }
 
-Bytes Handshake::Start() const {
+Bytes Handshake::Start() {
   if (role_ != Role::kHost) return {};
   Bytes m{kMsgShareHost};
   Append(m, cpace_->share());
@@ -120,21 +133,21 @@ Result<Handshake::Step> Handshake::HostOnShare(ByteView body) {
   sender_.emplace(keys_->host_to_viewer);
   Step step;
   step.reply = {kMsgConfirmHost};
-  Append(step.reply, ConfirmTag(keys_->confirm_host, kConfirmHostLabel));
+  Append(step.reply, ConfirmationTag(*keys_, true));
   Append(step.reply, sender_->header());
   confirmation_sent_ = true;
   expected_ = kMsgConfirmViewer;
   return step;
 }
 
-Status Handshake::AcceptConfirmation(ByteView body, const SecretBytes& confirm_key,
-                                     std::string_view label, const SecretBytes& stream_key) {
+Status Handshake::AcceptConfirmation(ByteView body, bool from_host,
+                                     const SecretBytes& stream_key) {
   ByteReader r(body);
   ByteView tag, header;
   if (!r.ReadView(kConfirmTagBytes, tag) || !r.ReadView(kStreamHeaderBytes, header) ||
       !r.empty())
     return Status::Protocol("malformed key confirmation");
-  if (!CheckTag(confirm_key, label, tag)) return WrongCode();
+  if (!CheckConfirmationTag(*keys_, from_host, tag)) return WrongCode();
   auto receiver = ChannelReceiver::Create(stream_key, header);
   if (!receiver.ok()) return receiver.status();
   receiver_.emplace(std::move(receiver).value());
@@ -142,13 +155,12 @@ Status Handshake::AcceptConfirmation(ByteView body, const SecretBytes& confirm_k
 }
 
 Result<Handshake::Step> Handshake::ViewerOnConfirm(ByteView body) {
-  Status accepted = AcceptConfirmation(body, keys_->confirm_host, kConfirmHostLabel,
-                                       keys_->host_to_viewer);
+  Status accepted = AcceptConfirmation(body, true, keys_->host_to_viewer);
   if (!accepted.ok()) return accepted;
   sender_.emplace(keys_->viewer_to_host);
   Step step;
   step.reply = {kMsgConfirmViewer};
-  Append(step.reply, ConfirmTag(keys_->confirm_viewer, kConfirmViewerLabel));
+  Append(step.reply, ConfirmationTag(*keys_, false));
   Append(step.reply, sender_->header());
   step.done = true;
   keys_.reset();  // the streams hold their keys; the rest is no longer needed
@@ -156,8 +168,7 @@ Result<Handshake::Step> Handshake::ViewerOnConfirm(ByteView body) {
 }
 
 Result<Handshake::Step> Handshake::HostOnConfirm(ByteView body) {
-  Status accepted = AcceptConfirmation(body, keys_->confirm_viewer, kConfirmViewerLabel,
-                                       keys_->viewer_to_host);
+  Status accepted = AcceptConfirmation(body, false, keys_->viewer_to_host);
   if (!accepted.ok()) return accepted;
   Step step;
   step.done = true;

@@ -21,6 +21,7 @@
 #include "common/status.h"
 #include "crypto/channel.h"
 #include "crypto/cpace.h"
+#include "crypto/key_exchange.h"
 #include "crypto/secret.h"
 
 namespace telemaint::crypto {
@@ -44,30 +45,33 @@ struct ChannelKeys {
 };
 ChannelKeys DeriveChannelKeys(const SecretBytes& isk);
 
-class Handshake {
+// Key confirmation: the tag one side sends (HMAC-SHA-256 of its label under its confirm key),
+// and the check of the other's. Shared by both kinds of key exchange.
+Bytes ConfirmationTag(const ChannelKeys& keys, bool from_host);
+bool CheckConfirmationTag(const ChannelKeys& keys, bool from_host, ByteView tag);
+
+class Handshake : public KeyExchange {
  public:
   enum class Role { kHost, kViewer };
+  using Step = KeyExchange::Step;
 
   // secret_digits: the 6 secret digits of the session code. sid: the relay's session id.
   static Result<Handshake> Create(Role role, std::string_view nameplate,
                                   const SecretBytes& secret_digits, ByteView sid);
 
   // The host's first message; empty for the viewer, which speaks second.
-  Bytes Start() const;
-
-  struct Step {
-    Bytes reply;        // to send to the peer, may be empty
-    bool done = false;  // the channel is ready
-  };
-  Result<Step> OnMessage(ByteView message);
+  Bytes Start() override;
+  Result<Step> OnMessage(ByteView message) override;
+  size_t max_message() const override { return kMaxHandshakeMessage; }
+  bool from_session_code() const override { return true; }
 
   bool done() const { return sender_ && receiver_; }
   // The host sent its confirmation tag: if the handshake now fails, a guess was tested.
   bool confirmation_sent() const { return confirmation_sent_; }
-  ChannelSender TakeSender() { return std::move(*sender_); }
+  ChannelSender TakeSender() override { return std::move(*sender_); }
   // The channel binding (see ChannelKeys::binding), once done.
-  const Bytes& channel_binding() const { return binding_; }
-  ChannelReceiver TakeReceiver() { return std::move(*receiver_); }
+  const Bytes& channel_binding() const override { return binding_; }
+  ChannelReceiver TakeReceiver() override { return std::move(*receiver_); }
 
  private:
   Handshake() = default;
@@ -76,8 +80,7 @@ class Handshake {
   Result<Step> ViewerOnShare(ByteView message);
   Result<Step> ViewerOnConfirm(ByteView message);
   // Checks the peer's tag and starts receiving on the stream whose header follows it.
-  Status AcceptConfirmation(ByteView body, const SecretBytes& confirm_key, std::string_view label,
-                            const SecretBytes& stream_key);
+  Status AcceptConfirmation(ByteView body, bool from_host, const SecretBytes& stream_key);
 
   Role role_ = Role::kHost;
   std::unique_ptr<CPace> cpace_;

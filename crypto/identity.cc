@@ -28,23 +28,31 @@ SigningKey SigningKey::Generate() {
 }
 
 Result<SigningKey> SigningKey::LoadOrCreate(const std::string& path, std::string_view role) {
-  int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT) {
+  if (access(path.c_str(), F_OK) != 0 && errno == ENOENT) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-    SigningKey k = Generate();
-    int out = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (out < 0)
-      return Status::Io("cannot create the key file " + path + ": " + std::strerror(errno));
-    std::string text = Header(role);
-    text += ToHex(ByteView(k.secret_.data(), crypto_sign_SEEDBYTES)) + "\n";
-    bool ok = write(out, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    Wipe(text);
-    ok = fsync(out) == 0 && ok;
-    close(out);
-    if (!ok) return Status::Io("cannot write the key file " + path);
-    return k;
+    return Create(path, role);
   }
+  return Load(path, role);
+}
+
+Result<SigningKey> SigningKey::Create(const std::string& path, std::string_view role) {
+  SigningKey k = Generate();
+  int out = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (out < 0)
+    return Status::Io("cannot create the key file " + path + ": " + std::strerror(errno));
+  std::string text = Header(role);
+  text += ToHex(ByteView(k.secret_.data(), crypto_sign_SEEDBYTES)) + "\n";
+  bool ok = write(out, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  Wipe(text);
+  ok = fsync(out) == 0 && ok;
+  close(out);
+  if (!ok) return Status::Io("cannot write the key file " + path);
+  return k;
+}
+
+Result<SigningKey> SigningKey::Load(const std::string& path, std::string_view role) {
+  int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return Status::Io("cannot read the key file " + path + ": " + std::strerror(errno));
   struct stat st {};
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
@@ -60,7 +68,8 @@ Result<SigningKey> SigningKey::LoadOrCreate(const std::string& path, std::string
   std::string header = Header(role);
   if (text.compare(0, header.size(), header) != 0) header = Header("technician");
   Result<SigningKey> result =
-      Status::InvalidInput("the key file " + path + " is not a telemaint key");
+      Status::InvalidInput("the key file " + path + " is not a telemaint " + std::string(role) +
+                           " key");
   if (text.compare(0, header.size(), header) == 0) {
     std::string hex = text.substr(header.size(), 2 * crypto_sign_SEEDBYTES);
     Bytes seed = FromHex(hex);
@@ -126,6 +135,19 @@ Bytes TranscriptHash(ByteView channel_binding) {
 
 Bytes ReceiptStatement(std::string_view receipt_json) {
   return Labelled("telemaint/v1 session receipt", AsBytes(receipt_json));
+}
+
+Bytes OrgStatement(std::string_view kind, std::string_view body) {
+  Bytes content(kind.begin(), kind.end());
+  content.push_back(0);
+  Append(content, AsBytes(body));
+  return Labelled("telemaint/v1 organisation statement", content);
+}
+
+Bytes MachinePresenceStatement(ByteView challenge, std::string_view machine_id) {
+  Bytes content(challenge.begin(), challenge.end());
+  Append(content, AsBytes(machine_id));
+  return Labelled("telemaint/v1 machine presence", content);
 }
 
 }  // namespace telemaint::crypto

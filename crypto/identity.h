@@ -23,6 +23,11 @@ class SigningKey {
   // `role` names the key in its file's first line ("technician", "host", "relay audit").
   static Result<SigningKey> LoadOrCreate(const std::string& path,
                                          std::string_view role = "technician");
+  // Reads the key at `path`; fails when there is none (keys that must not appear by accident:
+  // the organisation's).
+  static Result<SigningKey> Load(const std::string& path, std::string_view role);
+  // Makes a new key at `path` (mode 0600); fails when the file exists.
+  static Result<SigningKey> Create(const std::string& path, std::string_view role);
   static SigningKey Generate();
   const Bytes& public_key() const { return public_key_; }
   Bytes Sign(ByteView message) const;
@@ -47,5 +52,11 @@ Bytes HostHelloStatement(ByteView channel_binding);
 Bytes TranscriptHash(ByteView channel_binding);
 // What a session receipt's signature covers: a label and the receipt's JSON text.
 Bytes ReceiptStatement(std::string_view receipt_json);
+// What the organisation key signs (org/statements.h): a label, the statement's kind and its
+// body text, each apart.
+Bytes OrgStatement(std::string_view kind, std::string_view body);
+// What a machine signs to prove its key to the relay: a label, the relay's fresh challenge and
+// the machine id, so a proof made for one relay connection serves no other.
+Bytes MachinePresenceStatement(ByteView challenge, std::string_view machine_id);
 
 }  // namespace telemaint::crypto

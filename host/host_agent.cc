@@ -1,5 +1,7 @@
 #include "host/host_agent.h"
 
+#include "host/agent_impl.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,10 +31,7 @@ using peer::Ending;
 using wire::EndReason;
 
 namespace {
-constexpr const char* kVersion = "telemaint-host/0.1";
 
-// What the agent does after one relay connection ends.
-enum class Next { kReconnectNow, kBackOff, kStop };
 
 void WriteCodeFile(const std::string& path, const crypto::SecretBytes& digits) {
   if (path.empty()) return;
@@ -63,56 +62,6 @@ std::string MinutesOrSeconds(std::chrono::seconds time) {
 }
 
 }  // namespace
-
-// The code shown on one relay connection: at most one per connection, with the host's own
-// clock on its lifetime (it does not trust the relay's).
-struct ShownCode {
-  std::optional<crypto::SessionCode> code;
-  std::chrono::steady_clock::time_point issued_at;
-  std::shared_ptr<asio::steady_timer> expiry;
-  std::shared_ptr<bool> expired = std::make_shared<bool>(false);
-};
-
-struct HostAgent::Impl {
-  HostOptions options;
-  HostPlatform platform;
-  asio::io_context io{1};
-  std::shared_ptr<ssl::context> tls;
-  bool stopping = false;
-  std::shared_ptr<WsConnection> current;  // the relay connection of the code shown now
-  std::unique_ptr<RfbServer> builtin;     // when no --vnc-server is given
-  std::unique_ptr<ConsentUi> consent_ui;
-  std::unique_ptr<SessionHistory> history;
-  std::optional<crypto::SigningKey> host_key;  // signs the host's hello and receipts
-  // The running session, owned by RunSession's frame, which sets and clears this (io thread).
-  HostSession* session = nullptr;
-
-  int wrong_codes = 0;  // consecutive failed attempts, reset by a session that gets through
-  bool renew_code = false;  // the person asked for a new code
-  bool in_session = false;  // a technician is paired (handshake, question or session)
-
-  // Lines may hold text from the relay or the peer: no control characters reach the terminal.
-  void Say(const std::string& line) { platform.say(log::Printable(line)); }
-  std::chrono::seconds WrongCodePause() const;
-
-  Status Prepare();
-  Status StartBuiltinServer();
-  void OnNewCodeAsked();
-  asio::awaitable<void> Main();
-  asio::awaitable<Next> Connect();
-  asio::awaitable<void> PauseAfter(Next next, std::chrono::milliseconds& backoff);
-  asio::awaitable<Next> ServeOneCode(std::shared_ptr<WsConnection> ws);
-  Next OnConnectionEnded(const ShownCode& shown, const error_code& ec);
-  std::optional<Next> ShowCode(ShownCode& shown, const wire::NameplateIssued& issued,
-                               std::shared_ptr<WsConnection> ws);
-  asio::awaitable<Next> OnPaired(std::shared_ptr<WsConnection> ws, ShownCode& shown,
-                                 const wire::Paired& paired);
-  asio::awaitable<Next> RunSession(std::shared_ptr<WsConnection> ws,
-                                   const crypto::SessionCode& code, const wire::Paired& paired);
-  Next HandshakeFailed(WsConnection& ws, const crypto::Handshake& hs, const Ending& ending,
-                       const std::string& session);
-  void TellTheEnd(const Ending& end);
-};
 
 HostAgent::HostAgent(HostOptions options, HostPlatform platform)
     : impl_(std::make_unique<Impl>()) {
@@ -162,6 +111,18 @@ void HostAgent::Stop() {
 }
 
 Status HostAgent::Impl::Prepare() {
+  if (!options.state_dir.empty()) {  // the relay, its CA and the keys come from the state
+    machine.emplace(Machine{MachineState(options.state_dir), {}, {}, {}});
+    auto enrolment = machine->state.LoadEnrolment();
+    if (!enrolment.ok()) return enrolment.status();
+    auto relay = ParseRelayUrl(enrolment->relay);
+    if (!relay.ok()) return relay.status();
+    machine->enrolment = std::move(*enrolment);
+    options.relay = *relay;
+    options.ca_file = machine->state.ca_file();
+    options.key_file = machine->state.key_file();
+    options.history_file = machine->state.history_file();
+  }
   auto client_tls = MakeClientTlsContext(options.ca_file);
   if (!client_tls.ok()) return client_tls.status();
   tls = *client_tls;
@@ -172,7 +133,8 @@ Status HostAgent::Impl::Prepare() {
   consent_ui = platform.make_ui ? platform.make_ui(post, say) : MakeTtyConsent(post, say);
   consent_ui->OnNewCode([this] { OnNewCodeAsked(); });
   history = std::make_unique<SessionHistory>(options.history_file);
-  auto key = crypto::SigningKey::LoadOrCreate(options.key_file, "host");
+  auto key = machine ? crypto::SigningKey::Load(options.key_file, "machine")
+                     : crypto::SigningKey::LoadOrCreate(options.key_file, "host");
   if (!key.ok()) return key.status();
   host_key = std::move(*key);
   return options.vnc_server ? Status::Ok() : StartBuiltinServer();
@@ -220,7 +182,7 @@ asio::awaitable<void> HostAgent::Impl::Main() {
 
 // One relay connection: dial, then serve one code (and at most one session) on it.
 asio::awaitable<Next> HostAgent::Impl::Connect() {
-  const std::string path = "/v1/host";
+  const std::string path = machine ? "/v1/machine" : "/v1/host";
   DialOptions dial_options;
   consent_ui->ShowState(HostState::kConnecting);
   auto dialed = co_await DialRelay(*tls, options.relay, path, dial_options);
@@ -231,7 +193,11 @@ asio::awaitable<Next> HostAgent::Impl::Connect() {
     co_return Next::kBackOff;
   }
   current = *dialed;
-  const Next next = co_await ServeOneCode(current);
+  Next next = Next::kBackOff;
+  if (machine)
+    next = co_await ServeMachine(current);
+  else
+    next = co_await ServeOneCode(current);
   current->CloseAfterFlush(websocket::close_code::normal);
   co_await current->WaitClosed();
   current.reset();
@@ -239,6 +205,10 @@ asio::awaitable<Next> HostAgent::Impl::Connect() {
 }
 
 asio::awaitable<void> HostAgent::Impl::PauseAfter(Next next, std::chrono::milliseconds& backoff) {
+  if (went_online) {  // the relay accepted us since the last pause: start again from the least
+    went_online = false;
+    backoff = options.min_backoff;
+  }
   if (next == Next::kReconnectNow) {
     backoff = options.min_backoff;
     if (auto pause = WrongCodePause(); pause.count() > 0) {
@@ -268,7 +238,7 @@ std::chrono::seconds HostAgent::Impl::WrongCodePause() const {
 asio::awaitable<Next> HostAgent::Impl::ServeOneCode(std::shared_ptr<WsConnection> ws) {
   renew_code = false;
   wire::Hello hello;
-  hello.version = kVersion;
+  hello.version = kHostVersion;
   hello.customer = options.customer;
   char machine[256] = {};
   if (gethostname(machine, sizeof machine - 1) == 0) hello.machine = machine;

@@ -32,6 +32,10 @@ struct HostOptions {
   int clock_rate = 1;  // tests only: the consent clock runs this many times faster
   std::string history_file;  // the host's own session log (empty: not kept)
   std::string key_file;      // this computer's signing key (receipts), made on first use
+  // An enrolled machine's service (`telemaint-host service`): its state directory
+  // (host/machine_state.h), which then gives the relay, the CA, the key and the session list.
+  std::string state_dir;
+  std::chrono::minutes inventory_every{240};  // the inventory is sent again this often
 };
 
 class HostAgent {

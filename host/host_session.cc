@@ -87,7 +87,9 @@ void HostSession::OnSessionMessage(const nlohmann::json& message) {
 
 // The key must sign this channel's binding, and the account be the one the relay checked.
 void HostSession::OnTechnicianHello(const peer::TechnicianHello& hello) {
-  if (hello.account != technician_.account ||
+  const bool certified = !context_.unattended ||
+                         hello.public_key == context_.unattended->technician_key;
+  if (hello.account != technician_.account || !certified ||
       !crypto::VerifySignature(hello.public_key,
                                crypto::TechnicianHelloStatement(tunnel_.channel_binding()),
                                hello.signature)) {
@@ -98,6 +100,7 @@ void HostSession::OnTechnicianHello(const peer::TechnicianHello& hello) {
   }
   technician_.fingerprint = crypto::KeyFingerprint(hello.public_key);
   account_.SetTechnicianKey(hello.public_key);
+  if (context_.unattended && DecideByPolicy()) return;
   SpawnQuestion(/*from_view_only=*/false);
 }
 

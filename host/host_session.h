@@ -15,6 +15,7 @@
 #include "crypto/identity.h"
 #include "host/consent.h"
 #include "host/host_agent.h"
+#include "host/policy.h"
 #include "host/screen_source.h"
 #include "net/net.h"
 #include "peer/channel_link.h"
@@ -32,6 +33,12 @@ class HostRfbFilter;
 }  // namespace telemaint::rfb
 namespace telemaint::host {
 
+// An unattended session's facts, from the handshake and the machine's policy.
+struct UnattendedContext {
+  Bytes technician_key;  // the certified key: the technician's hello must be signed with it
+  PolicyNow policy;      // as it applies now (deny outside the hours)
+};
+
 // What the agent lends each session; it outlives the session.
 struct SessionContext {
   const HostOptions& options;
@@ -39,6 +46,7 @@ struct SessionContext {
   ConsentUi& ui;
   SessionHistory& history;
   const crypto::SigningKey& key;  // this computer's: the host's hello and receipt
+  const UnattendedContext* unattended = nullptr;  // an enrolled machine's session
 };
 
 class HostSession {
@@ -61,6 +69,8 @@ class HostSession {
 
   // The person's answers.
   void SpawnQuestion(bool from_view_only);
+  // Unattended: allow or deny by the machine's policy, nobody asked. false: ask as attended.
+  bool DecideByPolicy();
   net::asio::awaitable<void> AskToLetIn();
   net::asio::awaitable<void> AskForControl();
   net::asio::awaitable<void> WaitForQuestions();

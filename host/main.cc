@@ -8,6 +8,8 @@
 #include "host/desktop.h"
 #include "host/gui/gui_host.h"
 #include "host/host_agent.h"
+#include "host/machine_state.h"
+#include "host/policy.h"
 #include "host/session_history.h"
 #include "host/x11/keep_above.h"
 #include "host/x11/x11_display.h"
@@ -62,6 +64,46 @@ void AddOptions(CLI::App& app, Arguments& a) {
       ->capture_default_str();
 }
 
+// `telemaint-host policy`: shows, or (root) sets, an enrolled machine's unattended policy.
+int Policy(const std::string& state_dir, const std::string& set, const std::string& hours,
+           bool clear_hours) {
+  host::MachineState state(state_dir);
+  auto policy = host::LoadPolicy(state.policy_file());
+  if (set.empty() && hours.empty() && !clear_hours) {
+    if (!policy.ok()) {
+      std::cerr << "error: " << policy.status().message() << "\n";
+      return 1;
+    }
+    std::cout << "policy " << wire::ToWire(policy->policy)
+              << (policy->hours.empty() ? "" : ", hours " + policy->hours) << "\n";
+    return 0;
+  }
+  host::MachinePolicy p = policy.ok() ? *policy : host::MachinePolicy{};
+  if (!set.empty()) {
+    auto word = wire::FromWire<wire::UnattendedPolicy>(set);
+    if (!word) {
+      std::cerr << "error: the policy is allow, ask or deny\n";
+      return 2;
+    }
+    p.policy = *word;
+  }
+  if (clear_hours) p.hours.clear();
+  if (!hours.empty()) {
+    if (auto parsed = host::ParseHours(hours); !parsed.ok()) {
+      std::cerr << "error: " << parsed.status().message() << "\n";
+      return 2;
+    }
+    p.hours = hours;
+  }
+  if (Status s = host::SavePolicy(state.policy_file(), p); !s.ok()) {
+    std::cerr << "error: " << s.message() << " (only root may change the policy)\n";
+    return 1;
+  }
+  std::cout << "policy " << wire::ToWire(p.policy) << (p.hours.empty() ? "" : ", hours " + p.hours)
+            << " (applies from the next session)\n";
+  return 0;
+}
+
 int PrintLog(const std::string& history_file) {
   auto lines = host::SessionHistory::Summaries(history_file);
   if (!lines.ok()) {
@@ -81,9 +123,11 @@ int PrintLog(const std::string& history_file) {
 
 // The relay and the VNC server as typed; a usage error's sentence if not.
 Status ParseAddresses(Arguments& a) {
-  auto relay = ParseRelayUrl(a.relay_url);
-  if (!relay.ok()) return relay.status();
-  a.options.relay = *relay;
+  if (a.options.state_dir.empty()) {  // an enrolled machine's relay is in its state
+    auto relay = ParseRelayUrl(a.relay_url);
+    if (!relay.ok()) return relay.status();
+    a.options.relay = *relay;
+  }
   if (a.vnc.empty()) return Status::Ok();
   auto vnc_server = ParseHostPort(a.vnc);
   if (!vnc_server.ok())
@@ -133,6 +177,30 @@ int main(int argc, char** argv) {
   AddOptions(app, a);
   auto* log_cmd = app.add_subcommand("log", "Show the sessions this computer has had, and exit");
   log_cmd->fallthrough();  // `telemaint-host log --history-file F`
+  std::string state_dir = host::DefaultStateDir();
+  host::EnrolOptions enrol;
+  auto* enroll_cmd = app.add_subcommand(
+      "enroll", "Enrol this machine for unattended access with a token from your provider");
+  enroll_cmd->add_option("--token", enrol.token_file, "The enrolment token file")->required();
+  enroll_cmd->add_option("--ca", enrol.ca_file, "The relay's CA certificate (PEM)")->required();
+  enroll_cmd->add_option("--state-dir", state_dir, "Where the machine's key and state are kept")
+      ->capture_default_str();
+  enroll_cmd->add_option("--machine", enrol.machine_name, "The machine's name (default: host name)");
+  auto* service_cmd = app.add_subcommand(
+      "service", "Stay online for unattended sessions (an enrolled machine; see the policy)");
+  service_cmd->add_option("--state-dir", state_dir, "The machine's state directory")
+      ->capture_default_str();
+  service_cmd->fallthrough();  // --display, --ui, --log-file, ...
+  std::string policy_set, policy_hours;
+  bool clear_hours = false;
+  auto* policy_cmd = app.add_subcommand(
+      "policy", "Show or (root) set this machine's unattended policy: allow, ask or deny");
+  policy_cmd->add_option("--state-dir", state_dir, "The machine's state directory")
+      ->capture_default_str();
+  policy_cmd->add_option("POLICY", policy_set, "allow, ask or deny");
+  policy_cmd->add_option("--hours", policy_hours,
+                         "Only within these hours, e.g. \"Mon-Fri 08:00-18:00\" (local time)");
+  policy_cmd->add_flag("--any-time", clear_hours, "Remove the hours");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -140,7 +208,17 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   if (log_cmd->parsed()) return PrintLog(a.options.history_file);
-  if (a.relay_url.empty() || a.options.ca_file.empty()) {
+  if (policy_cmd->parsed()) return Policy(state_dir, policy_set, policy_hours, clear_hours);
+  if (enroll_cmd->parsed()) {
+    enrol.state_dir = state_dir;
+    return host::Enroll(enrol, [](const std::string& line) { std::cout << line << std::endl; });
+  }
+  if (service_cmd->parsed()) {
+    a.options.state_dir = state_dir;
+    a.options.min_backoff = std::chrono::seconds(1);  // doubling to a minute, with jitter
+    a.options.max_backoff = std::chrono::seconds(60);
+  }
+  if (a.options.state_dir.empty() && (a.relay_url.empty() || a.options.ca_file.empty())) {
     std::cerr << "error: --relay and --ca are required\nRun with --help for more information.\n";
     return 2;
   }

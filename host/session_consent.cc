@@ -86,6 +86,33 @@ asio::awaitable<void> HostSession::AskForControl() {
   context_.ui.ShowSession(who, Permission::kControl, OnChoice());
 }
 
+bool HostSession::DecideByPolicy() {
+  const PolicyNow& policy = context_.unattended->policy;
+  if (policy.policy == wire::UnattendedPolicy::kAsk) return false;
+  const Technician& who = technician_;
+  context_.history.Record(id_, HistoryEvent::kAsked,
+                          {{"account", who.account}, {"name", who.name},
+                           {"organisation", who.organisation}, {"key", who.fingerprint},
+                           {"unattended", true}});
+  if (policy.policy == wire::UnattendedPolicy::kDeny) {
+    log::Info("session ", id_, ": refused by this machine's policy: ", policy.why);
+    context_.history.Record(id_, HistoryEvent::kEnded, {{"how", "refused: " + policy.why}});
+    tunnel_.End(EndReason::kPolicyDenied, policy.why);
+    decided_.Set();
+    return true;
+  }
+  log::Info("session ", id_, ": allowed by this machine's policy (nobody asked)");
+  context_.history.Record(id_, HistoryEvent::kAnswered,
+                          {{"permission", "control (policy allow: nobody was asked)"}});
+  RecordDecision(ConsentEvent::kAllowedByPolicy, Permission::kControl);
+  allowed_at_ = std::chrono::steady_clock::now();
+  ApplyPermission(Permission::kControl);
+  // Whoever sits at the screen sees the session and can stop it.
+  context_.ui.ShowSession(who, Permission::kControl, OnChoice());
+  decided_.Set();
+  return true;
+}
+
 void HostSession::ApplyPermission(Permission p) {
   permission_ = p;
   if (context_.builtin) context_.builtin->SetInputAllowed(p == Permission::kControl);

@@ -37,7 +37,7 @@ Frame BinaryFrame(ByteView bytes) { return Frame{false, std::string(AsChars(byte
 }  // namespace
 
 asio::awaitable<std::variant<Channel, Ending>> RunHandshake(WsConnection& ws,
-                                                            crypto::Handshake& handshake,
+                                                            crypto::KeyExchange& handshake,
                                                             std::chrono::seconds timeout) {
   auto conn = ws.shared_from_this();
   auto timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor, timeout);
@@ -68,8 +68,11 @@ asio::awaitable<std::variant<Channel, Ending>> RunHandshake(WsConnection& ws,
     if (frame->text) co_return EndingFromRelayText(frame->data);
     auto step = handshake.OnMessage(AsBytes(frame->data));
     if (!step.ok()) {
-      if (step.status().code() == Status::Code::kAuthFailed)
+      if (step.status().code() == Status::Code::kAuthFailed && handshake.from_session_code())
         co_return Ending{Ending::Kind::kWrongCode, EndReason::kPakeFailed,
+                         step.status().message()};
+      if (step.status().code() == Status::Code::kAuthFailed)
+        co_return Ending{Ending::Kind::kNotAuthorised, EndReason::kNotAuthorised,
                          step.status().message()};
       co_return Ending{Ending::Kind::kProtocol, EndReason::kProtocol, step.status().message()};
     }

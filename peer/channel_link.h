@@ -16,6 +16,7 @@
 #include "common/vocabulary.h"
 #include "crypto/channel.h"
 #include "crypto/handshake.h"
+#include "crypto/key_exchange.h"
 #include "net/net.h"
 #include "net/ws_connection.h"
 #include "peer/stream_filter.h"
@@ -46,6 +47,7 @@ struct Ending {
     kPeerClosed,   // the other side ended it (final message or peer_gone)
     kRelayLost,    // the relay connection dropped or the relay sent an error
     kWrongCode,    // key confirmation failed
+    kNotAuthorised,  // unattended: a certificate, record or signature did not check out
     kIntegrity,    // a frame failed authentication
     kProtocol,     // malformed data from the peer
     kTimeout,
@@ -55,10 +57,11 @@ struct Ending {
   std::string message;     // a sentence for a person
 };
 
-// Runs the handshake; the relay's `paired` message has been received. On a wrong code the
-// caller gets kWrongCode and must send abort{pake_failed}.
+// Runs the key exchange; the relay's `paired` message has been received. On a wrong code the
+// caller gets kWrongCode and must send abort{pake_failed}; on a credential that did not check
+// out, kNotAuthorised, and must send abort{not_authorised}.
 asio::awaitable<std::variant<Channel, Ending>> RunHandshake(net::WsConnection& ws,
-                                                            crypto::Handshake& handshake,
+                                                            crypto::KeyExchange& handshake,
                                                             std::chrono::seconds timeout);
 
 // Carries bytes between a local stream and the channel until either side ends, then tells the

@@ -16,12 +16,14 @@
 #include "audit/audit_log.h"
 #include "common/log.h"
 #include "common/vocabulary.h"
+#include "common/machine_wire.h"
 #include "common/wire.h"
 #include "crypto/secret.h"
 #include "net/net.h"
 #include "net/ws_connection.h"
 #include "relay/pairing.h"
 #include "relay/relay.h"
+#include "relay/store/org_store.h"
 #include "relay/store/user_store.h"
 #include "relay/flood.h"
 #include "relay/throttle.h"
@@ -35,7 +37,8 @@ struct PeerConn;
 // ends it once (RelayCore::EndSession).
 struct Session {
   std::string id;  // random, 32 hex; CPace's sid
-  std::string nameplate;
+  std::string nameplate;   // attended
+  std::string machine_id;  // unattended
   std::string technician, ticket;
   std::weak_ptr<PeerConn> host, viewer;
   Clock::time_point started;
@@ -56,6 +59,14 @@ enum class ConnState {
   kClosed,          // done (for a host, its host_gone record is written)
 };
 
+// Which WebSocket endpoint a connection came to.
+enum class Endpoint {
+  kHost,     // /v1/host: a customer's host with a code
+  kViewer,   // /v1/viewer: a technician joining
+  kMachine,  // /v1/machine: an enrolled machine (enrolment, or online for unattended sessions)
+  kOrg,      // /v1/org: an admin's or a technician's requests about machines
+};
+
 // What a host said in its hello, for the audit log.
 struct HostFacts {
   std::string audit_id;  // unique across relay runs: the run's prefix and the connection id
@@ -73,6 +84,8 @@ struct PeerConn {
   std::string nameplate;  // while kWaiting (and kRecording)
   std::shared_ptr<Session> session;  // from kPaired on
   HostFacts host;                    // hosts only
+  Endpoint endpoint = Endpoint::kHost;
+  std::string machine_id;  // an enrolled machine's, once it proved its key
   bool receipt_recorded = false;     // one receipt per side and session
   int permission_records = 0;        // consent messages recorded in this session
   UnprovenEntry unproven;            // until the technician logged in or the host got a code
@@ -96,6 +109,9 @@ class RelayCore {
  public:
   RelayCore(net::asio::io_context& io, RelayOptions options, std::unique_ptr<UserStore> users,
             std::unique_ptr<audit::AuditLog> audit, std::shared_ptr<net::ssl::context> tls);
+  // Unattended access: the organisation's public key and what the relay keeps for it. Without
+  // it, /v1/machine and /v1/org refuse with not_configured.
+  Status SetOrganisation(Bytes org_key, std::unique_ptr<OrgStore> store);
   ~RelayCore();
 
   Status Listen();
@@ -127,7 +143,7 @@ class RelayCore {
                                                              Request& req);
   net::asio::awaitable<void> UpgradeToWebSocket(TlsStream stream, Request req,
                                                 std::string address, UnprovenEntry unproven);
-  net::asio::awaitable<void> ServeWebSocket(net::WsStream ws, wire::Party role,
+  net::asio::awaitable<void> ServeWebSocket(net::WsStream ws, Endpoint endpoint,
                                             std::string address, UnprovenEntry unproven);
   // The relay is full: closes the oldest connection that has proven nothing yet.
   void MakeRoom();
@@ -147,6 +163,37 @@ class RelayCore {
   // Receives the first message, with a deadline; sends `timeout` when it passes.
   net::asio::awaitable<std::optional<net::Frame>> FirstMessage(PeerConn& peer);
 
+  // Enrolled machines (machines.cc): enrolment, proof of the machine key, presence.
+  struct KnownMachine {
+    std::string record, name, customer;  // the org-signed record and what it says
+    Bytes key;
+    int64_t last_seen = 0;  // Unix seconds
+    std::string inventory;  // JSON text, the machine's word
+    std::weak_ptr<PeerConn> online;
+  };
+  net::asio::awaitable<void> RunMachine(std::shared_ptr<PeerConn> peer);
+  net::asio::awaitable<void> Enrol(PeerConn& peer, const wire::Enrol& enrol);
+  net::asio::awaitable<bool> ComeOnline(std::shared_ptr<PeerConn> peer,
+                                        const wire::Present& present);
+  net::asio::awaitable<std::optional<std::string>> ReceiveProof(PeerConn& peer);
+  void OnInventory(PeerConn& peer, const nlohmann::json& inventory);
+  bool RevokedMachine(const std::string& machine_id) const;
+  // The machine a viewer asked for, online and free, or nullptr after telling it why.
+  std::shared_ptr<PeerConn> WaitingMachine(PeerConn& viewer, const std::string& user,
+                                           const std::string& wanted);
+  const KnownMachine* FindMachine(const std::string& id_or_name, std::string& id,
+                                  bool& ambiguous) const;
+  void MachineGone(PeerConn& peer);
+  // /v1/org (org_endpoint.cc): pending enrolments, approvals, revocations, the machine list.
+  net::asio::awaitable<void> RunOrg(std::shared_ptr<PeerConn> peer);
+  net::asio::awaitable<nlohmann::json> AnswerOrg(const User& user, PeerConn& peer,
+                                                 const nlohmann::json& request);
+  nlohmann::json ListPending();
+  nlohmann::json Approve(const User& admin, const nlohmann::json& request);
+  nlohmann::json Reject(const User& admin, const nlohmann::json& request);
+  nlohmann::json PublishRevocations(const User& admin, const nlohmann::json& request);
+  nlohmann::json ListMachines(const nlohmann::json& request);
+
   // Logins (login.cc). Who may log in for what: technicians (and admins) join sessions;
   // auditors (and admins) read the audit log.
   struct AuthOutcome {
@@ -155,7 +202,7 @@ class RelayCore {
     wire::ErrorCode error = wire::ErrorCode::kInternal;
     std::chrono::seconds retry_after{0};  // kRateLimited: when to try again (0: unknown)
   };
-  enum class Purpose { kSession, kAudit };
+  enum class Purpose { kSession, kAudit, kOrg };
   net::asio::awaitable<AuthOutcome> Authenticate(std::string address, std::string name,
                                                  std::string password, Purpose purpose);
   std::optional<wire::ErrorCode> RefuseBeforeChecking(const std::string& address,
@@ -267,6 +314,18 @@ class RelayCore {
   // Per address group: connections before the WebSocket upgrade.
   std::shared_ptr<AddressCounts> handshaking_ = std::make_shared<AddressCounts>();
   std::shared_ptr<net::AsyncEvent> connections_changed_;
+  // Unattended access (SetOrganisation); io thread, except the store (thread-safe).
+  Bytes org_key_;
+  std::unique_ptr<OrgStore> org_store_;
+  std::unordered_map<std::string, KnownMachine> machines_;  // by machine id
+  std::string revocations_;  // the latest signed list's text ("" when none)
+  std::unordered_set<std::string> revoked_machines_;
+  std::unordered_set<std::string> pending_enrolments_;  // machine ids; at most kMaxPending
 };
+
+// An enrolled machine's messages after its proof: its inventory, at most this large.
+inline constexpr size_t kMachineMessageLimit = 17 * 1024;
+// Pending enrolment requests kept at once (anyone may send one: they must not fill the disk).
+inline constexpr size_t kMaxPendingEnrolments = 1000;
 
 }  // namespace telemaint::relay

@@ -52,7 +52,8 @@ asio::awaitable<void> RelayCore::RunHost(std::shared_ptr<PeerConn> peer) {
   if (!first) co_return;
   auto decoded = wire::Decode(first->data);
   auto* hello = decoded.ok() ? std::get_if<wire::Hello>(&*decoded) : nullptr;
-  if (!hello || hello->role != wire::Party::kHost) {
+  // Enrolled machines come to /v1/machine: here only attended hosts.
+  if (!hello || hello->role != wire::Party::kHost || hello->mode != wire::HostMode::kAttended) {
     FloodLog(log::Level::kInfo, "malformed first message", peer->address, "host ",
              peer->address, " sent a malformed hello");
     SendError(*peer, ErrorCode::kBadRequest);

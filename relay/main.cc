@@ -22,6 +22,10 @@ void AddLimitOptions(CLI::App& app, relay::RelayOptions& o) {
   app.add_option("--max-connections", o.max_connections, "Connections served at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
+  app.add_option("--max-connections-per-address", o.max_connections_per_address,
+                 "Connections served at once from one address (an office behind NAT is one)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   app.add_option("--max-waiting-hosts", o.max_waiting_hosts, "Hosts waiting with a code at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 50000));
@@ -163,6 +167,9 @@ int main(int argc, char** argv) {
   app.add_option("--cert", o.cert_file, "Relay certificate chain (PEM)");
   app.add_option("--key", o.key_file, "Relay private key (PEM)");
   app.add_option("--data-dir", o.data_dir, "Directory for the relay's database");
+  app.add_option("--org-key", o.org_key,
+                 "The organisation's public key (64 hex digits, or a file holding them, e.g. "
+                 "the org.pub of telemaint-admin init): serves enrolled machines");
   AddLimitOptions(app, o);
   AddTimeoutOptions(app, timeouts);
   app.add_option("--log-file", log_file, "Also append log lines to this file");

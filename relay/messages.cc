@@ -25,6 +25,17 @@ std::string Sentence(ErrorCode code) {
       return "this code has expired — ask the customer for the new code on their screen";
     case ErrorCode::kCodeInUse:
       return "this code was already used — ask the customer for the new code on their screen";
+    case ErrorCode::kUnknownMachine:
+      return "no approved machine has this name or id — see telemaint-viewer machines";
+    case ErrorCode::kMachineOffline:
+      return "this machine is not connected to the relay right now — try again later";
+    case ErrorCode::kNotApproved:
+      return "this machine's enrolment has not been approved yet — ask your admin";
+    case ErrorCode::kRevoked: return "this machine was revoked by the organisation";
+    case ErrorCode::kMachineBusy:
+      return "another technician is in a session on this machine — try again later";
+    case ErrorCode::kNotConfigured:
+      return "unattended access is not set up on this relay (it has no --org-key)";
     case ErrorCode::kTooLarge: return "a message was too large; the connection was closed";
     case ErrorCode::kShuttingDown: return "the relay is restarting — reconnect in a moment";
     case ErrorCode::kInternal:
@@ -54,6 +65,11 @@ const char* CommonSentence(EndReason reason) {
       return "the encrypted channel was tampered with or damaged; the session was ended";
     case EndReason::kRelayShutdown: return "the relay is restarting — reconnect in a moment";
     case EndReason::kProtocol: return "the other side broke the protocol; the session was ended";
+    case EndReason::kNotAuthorised:
+      return "the machine did not accept the technician's certificate, or the technician's "
+             "program did not accept the machine's record";
+    case EndReason::kPolicyDenied:
+      return "the machine's policy does not allow unattended access now";
     default: return "the session ended";
   }
 }

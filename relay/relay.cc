@@ -8,6 +8,8 @@
 #include "common/log.h"
 #include "net/tls.h"
 #include "crypto/certificate.h"
+#include "crypto/identity.h"
+#include "org/statements.h"
 #include "relay/core.h"
 
 namespace telemaint::relay {
@@ -62,11 +64,24 @@ Result<std::unique_ptr<Relay>> Relay::Create(RelayOptions options) {
   audit_options.quiet_checkpoint = options.audit_checkpoint_quiet;
   audit_options.accept_restore = options.audit_accept_restore;
   audit_options.relay_version = "telemaint-relay/0.1";
+  const std::string data_dir = options.data_dir;
   auto audit_log = audit::AuditLog::Open(audit_options);
   if (!audit_log.ok()) return Status::Io("audit log: " + audit_log.status().message());
+  std::optional<Bytes> org_key;
+  if (!options.org_key.empty()) {
+    auto key = org::ReadOrgKey(options.org_key);
+    if (!key.ok()) return Status::InvalidInput("--org-key: " + key.status().message());
+    org_key = std::move(*key);
+  }
   auto impl = std::make_unique<Impl>();
   impl->core = std::make_unique<RelayCore>(impl->io, std::move(options), std::move(*users),
                                            std::move(*audit_log), std::move(*tls));
+  if (org_key) {
+    auto store = OrgStore::Open(data_dir);
+    if (!store.ok()) return store.status();
+    if (Status s = impl->core->SetOrganisation(*org_key, std::move(*store)); !s.ok()) return s;
+    log::Info("organisation key ", crypto::KeyFingerprint(*org_key));
+  }
   if (Status s = impl->core->Listen(); !s.ok()) return s;
   return std::unique_ptr<Relay>(new Relay(std::move(impl)));
 }

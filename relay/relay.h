@@ -21,6 +21,9 @@ namespace telemaint::relay {
 struct RelayOptions {
   std::string listen = "127.0.0.1:8443";
   std::string cert_file, key_file, data_dir;
+  // The organisation's public key (64 hex digits, or a file holding them): unattended access
+  // (enrolled machines) is served only with it. See docs/operations.md#unattended-access.
+  std::string org_key;
 
   size_t max_connections = 2000;
   size_t max_connections_per_address = 200;  // one office behind NAT is one address
@@ -46,6 +49,8 @@ struct RelayOptions {
 
   // Tests only: sees every binary frame the relay forwards (to prove it is ciphertext).
   std::function<void(std::string_view)> forward_tap;
+  // Tests only: may change a binary frame before it is forwarded (a tampering relay).
+  std::function<void(std::string&)> forward_rewrite;
   NowFn now;  // defaults to the steady clock
 };
 

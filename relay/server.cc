@@ -387,8 +387,11 @@ asio::awaitable<void> RelayCore::UpgradeToWebSocket(TlsStream stream, Request re
              address, " failed: ", aec.message());
     co_return;
   }
-  const wire::Party role = req.target() == "/v1/host" ? wire::Party::kHost : wire::Party::kViewer;
-  co_await ServeWebSocket(std::move(ws), role, std::move(address), std::move(unproven));
+  const Endpoint endpoint = req.target() == "/v1/host"      ? Endpoint::kHost
+                            : req.target() == "/v1/machine" ? Endpoint::kMachine
+                            : req.target() == "/v1/org"     ? Endpoint::kOrg
+                                                            : Endpoint::kViewer;
+  co_await ServeWebSocket(std::move(ws), endpoint, std::move(address), std::move(unproven));
 }
 
 asio::awaitable<std::optional<HttpAnswer>> RelayCore::AnswerHttp(const std::string& address,
@@ -401,7 +404,9 @@ asio::awaitable<std::optional<HttpAnswer>> RelayCore::AnswerHttp(const std::stri
     req.erase(http::field::authorization);  // the password is not kept in the request
     co_return co_await ServeAudit(address, target, std::move(authorization));
   }
-  if ((target != "/v1/host" && target != "/v1/viewer") || !websocket::is_upgrade(req))
+  const bool endpoint = target == "/v1/host" || target == "/v1/viewer" ||
+                        target == "/v1/machine" || target == "/v1/org";
+  if (!endpoint || !websocket::is_upgrade(req))
     co_return JsonAnswer(404, {{"error", "unknown endpoint"}});
   if (stopping_ || stats_->connections > options_.max_connections) {
     FloodLog(log::Level::kWarn, "refused: relay full", address, "refused ", address, ": ",
@@ -412,12 +417,15 @@ asio::awaitable<std::optional<HttpAnswer>> RelayCore::AnswerHttp(const std::stri
   co_return std::nullopt;
 }
 
-asio::awaitable<void> RelayCore::ServeWebSocket(WsStream ws, wire::Party role,
+asio::awaitable<void> RelayCore::ServeWebSocket(WsStream ws, Endpoint endpoint,
                                                 std::string address,
                                                 UnprovenEntry unproven) {
   auto peer = std::make_shared<PeerConn>();
   peer->id = next_id_++;
-  peer->role = role;
+  peer->endpoint = endpoint;
+  // A machine is the host of its sessions; an admin's or technician's requests are a viewer's.
+  peer->role = endpoint == Endpoint::kHost || endpoint == Endpoint::kMachine ? wire::Party::kHost
+                                                                            : wire::Party::kViewer;
   peer->address = std::move(address);
   peer->conn = std::make_shared<WsConnection>(
       std::move(ws), QueueLimits{options_.queue_frames, options_.queue_bytes});
@@ -429,10 +437,12 @@ asio::awaitable<void> RelayCore::ServeWebSocket(WsStream ws, wire::Party role,
     if (auto c = conn.lock()) c->Abort();
   });
   peers_[peer->id] = peer;
-  if (peer->is_host())
-    co_await RunHost(peer);
-  else
-    co_await RunViewer(peer);
+  switch (endpoint) {
+    case Endpoint::kHost: co_await RunHost(peer); break;
+    case Endpoint::kViewer: co_await RunViewer(peer); break;
+    case Endpoint::kMachine: co_await RunMachine(peer); break;
+    case Endpoint::kOrg: co_await RunOrg(peer); break;
+  }
   Forget(*peer);
   co_await peer->conn->WaitClosed();
 }
@@ -486,6 +496,7 @@ void RelayCore::CloseAudit() {
 
 void RelayCore::Forget(PeerConn& peer) {
   if (peer.session && !peer.session->ended) EndWhenLeft(peer);
+  if (!peer.machine_id.empty()) MachineGone(peer);
   CloseHost(peer, stopping_ ? wire::EndReason::kRelayShutdown : wire::EndReason::kDisconnected);
   if (!peer.nameplate.empty()) {
     auto found = registry_.Find(peer.nameplate);

@@ -28,12 +28,13 @@ void RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
   auto s = std::make_shared<Session>();
   s->id = session_id;
   s->nameplate = host->nameplate;
+  s->machine_id = host->machine_id;
   s->technician = technician.name;
   s->ticket = ticket;
   s->host = host;
   s->viewer = viewer;
   s->started = options_.now();
-  registry_.MarkPaired(host->nameplate);
+  if (!host->nameplate.empty()) registry_.MarkPaired(host->nameplate);
   host->nameplate.clear();
   host->session = viewer->session = s;
   host->state = viewer->state = ConnState::kPaired;
@@ -44,7 +45,9 @@ void RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
   ++stats_->sessions_total;
   stats_->waiting_hosts = registry_.waiting();
   log::Info("session ", s->id, ": technician '", technician.name, "' (", viewer->address,
-            ") paired with host ", host->address, " on nameplate ", s->nameplate,
+            ") paired with host ", host->address,
+            s->machine_id.empty() ? " on nameplate " + s->nameplate
+                                  : " (machine " + s->machine_id + ")",
             ticket.empty() ? "" : ", ticket ", ticket);
   wire::Paired to_host;
   to_host.session = s->id;
@@ -89,6 +92,14 @@ void RelayCore::OnReceiveError(PeerConn& peer, const error_code& ec) {
 }
 
 bool RelayCore::OnControl(const std::shared_ptr<PeerConn>& peer, const std::string& text) {
+  if (!peer->machine_id.empty() && !peer->session) {
+    // An online machine's own messages: its inventory (and abort, below).
+    auto machine = wire::DecodeMachine(text);
+    if (auto* inventory = machine.ok() ? std::get_if<wire::Inventory>(&*machine) : nullptr) {
+      OnInventory(*peer, inventory->inventory);
+      return true;
+    }
+  }
   if (text.size() > options_.max_control_bytes) {
     log::Warn(peer->role_name(), " ", peer->address,
               " sent an oversized message (control); closing it");
@@ -175,6 +186,7 @@ asio::awaitable<void> RelayCore::Forward(PeerConn& peer, std::string data) {
   if (!other) co_return;
   (peer.is_host() ? session->bytes_host_to_viewer : session->bytes_viewer_to_host) += data.size();
   stats_->bytes_forwarded += data.size();
+  if (options_.forward_rewrite) options_.forward_rewrite(data);
   if (options_.forward_tap) options_.forward_tap(data);
   // Waits while the other side's queue is full: a slow reader back-pressures this sender.
   Frame out{false, std::move(data)};

@@ -22,7 +22,8 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
   peer->unproven.Proven();
   auto technician = co_await LogIn(*peer, *join);
   if (!technician || stopping_ || peer->conn->closed()) co_return;
-  auto host = WaitingHost(*peer, join->user, join->nameplate);
+  auto host = join->machine.empty() ? WaitingHost(*peer, join->user, join->nameplate)
+                                    : WaitingMachine(*peer, join->user, join->machine);
   if (!host) co_return;
   const std::string session_id = crypto::RandomHex(16);
   const bool recorded =
@@ -48,7 +49,18 @@ asio::awaitable<std::optional<wire::Join>> RelayCore::ReadJoin(PeerConn& peer) {
     SendError(peer, ErrorCode::kUnsupportedVersion);
     co_return std::nullopt;
   }
-  if (!crypto::IsValidNameplate(join->nameplate)) {
+  const bool by_machine = join->nameplate.empty() && !join->machine.empty();
+  if (!join->nameplate.empty() && !join->machine.empty()) {  // a code or a machine, not both
+    crypto::Wipe(join->password);
+    RefuseJoin(peer, join->user, "(a code and a machine)", ErrorCode::kBadRequest);
+    co_return std::nullopt;
+  }
+  if (by_machine && org_key_.empty()) {
+    crypto::Wipe(join->password);
+    SendError(peer, ErrorCode::kNotConfigured);
+    co_return std::nullopt;
+  }
+  if (!by_machine && !crypto::IsValidNameplate(join->nameplate)) {
     // Never logged or recorded as given: it is the sender's text, of any length.
     crypto::Wipe(join->password);
     RefuseJoin(peer, join->user, "(not a code)", ErrorCode::kBadRequest);
@@ -153,6 +165,10 @@ asio::awaitable<bool> RelayCore::RecordSessionStart(PeerConn& host, PeerConn& vi
                           {"machine", host.host.machine}, {"ticket", ticket},
                           {"nameplate", nameplate},
                           {"technician_name", technician.display_name}};
+  if (!host.machine_id.empty()) {
+    start["mode"] = wire::ToWire(wire::HostMode::kUnattended);
+    start["machine_id"] = host.machine_id;
+  }
   bool recorded = co_await AuditDurable(AuditKind::kSessionStart, session_id, std::move(start));
   if (host.state == ConnState::kRecording) host.state = ConnState::kWaiting;
   const bool host_still_waiting = !host.conn->closed() && host.nameplate == nameplate;

@@ -59,6 +59,12 @@ echo "$password" | "$bin/telemaint-relay" user add demo-tech --role technician \
   --display-name "Demo Technician" --organisation "Demo IT" --password-stdin \
   --data-dir "$run/relay-data"
 
+echo "== the provider's organisation key (telemaint-admin init) and an admin account"
+"$bin/telemaint-admin" init --org "$run/org" --name "Demo IT" | sed -n 2,3p | sed 's/^/   /'
+admin_password=$(openssl rand -hex 12)
+echo "$admin_password" | "$bin/telemaint-relay" user add demo-admin --role admin \
+  --password-stdin --data-dir "$run/relay-data"
+
 echo "== the customer's screen: a virtual display (Xvfb) with a clock, a logo and a terminal"
 display=$(start_xvfb 90 1024x768x24 "$run/xvfb.log")
 DISPLAY=$display xclock -geometry 300x300+40+40 -update 1 >/dev/null 2>&1 & pids+=($!)
@@ -69,7 +75,7 @@ DISPLAY=$display xterm -geometry 80x12+40+420 -e sh -c 'echo "The customer'"'"'s
 echo "== relay on 127.0.0.1 (TLS 1.3)"
 "$bin/telemaint-relay" --listen 127.0.0.1:0 --cert "$run/certs/relay.pem" \
   --key "$run/certs/relay.key" --data-dir "$run/relay-data" --log-file "$run/relay.log" \
-  >"$run/relay.out" 2>/dev/null & pids+=($!)
+  --org-key "$run/org/org.pub" >"$run/relay.out" 2>/dev/null & pids+=($!)
 relay_pid=$!
 wait_for "$run/relay.out" 'listening on port' 20
 relay_port=$(grep -oE 'port [0-9]+' "$run/relay.out" | cut -d' ' -f2)
@@ -151,6 +157,33 @@ echo "== what the customer saw, and their own log of the sessions (telemaint-hos
 grep -m1 -A2 "asks to connect" "$run/host.out" | sed 's/^/   customer sees: /'
 "$bin/telemaint-host" log --history-file "$run/host-history.log" | sed 's/^/   /'
 
+echo "== unattended access: a server enrolled with a token, approved, reached with nobody there"
+server_display=$(start_xvfb 131 800x600x24 "$run/xvfb-server.log")
+DISPLAY=$server_display xterm -geometry 70x10+20+20 -e sh -c 'echo "DEMO-SRV console"; exec sh -i' \
+  >/dev/null 2>&1 & pids+=($!)
+relay_url="wss://localhost:$relay_port"
+"$bin/telemaint-admin" token --org "$run/org" --relay "$relay_url" --ca "$run/certs/ca.pem" \
+  --customer "Demo SA" --unattended allow --out "$run/token.json" | head -1 | sed 's/^/   /'
+"$bin/telemaint-host" enroll --token "$run/token.json" --ca "$run/certs/ca.pem" \
+  --state-dir "$run/server-state" --machine DEMO-SRV | sed 's/^/   /'
+admin() { TELEMAINT_PASSWORD=$admin_password "$bin/telemaint-admin" "$@" --org "$run/org" \
+  --relay "$relay_url" --ca "$run/certs/ca.pem" --user demo-admin; }
+admin pending | sed 's/^/   pending: /'
+admin approve --all | sed 's/^/   /'
+tech_key=$("$bin/telemaint-viewer" --show-key --key-file "$run/technician.key" | sed -n 2p)
+"$bin/telemaint-admin" certify --org "$run/org" --account demo-tech --key "$tech_key" \
+  --out "$run/technician.cert" | head -1 | sed 's/^/   /'
+"$bin/telemaint-host" service --state-dir "$run/server-state" --display "$server_display" \
+  --ui tty --log-file "$run/server.log" </dev/null >"$run/server.out" 2>/dev/null & pids+=($!)
+wait_for "$run/server.out" 'Online:' 30
+sed 's/^/   server says: /' "$run/server.out"
+viewer_args=(--key-file "$run/technician.key" --relay "$relay_url" --ca "$run/certs/ca.pem" --user demo-tech)
+sleep 6  # the server's first inventory (apt takes a few seconds)
+TELEMAINT_PASSWORD=$password "$bin/telemaint-viewer" machines "${viewer_args[@]}" | sed 's/^/   /'
+TELEMAINT_PASSWORD=$password "$bin/telemaint-viewer" "${viewer_args[@]}" --machine DEMO-SRV \
+  --snapshot "$run/server-screen.png" --ticket DEMO-4 --log-file "$run/viewer4.log" | sed 's/^/   /'
+echo "   the server's screen, taken with nobody there: $run/server-screen.png"
+
 echo "== the auditor's view: the relay stops (signing its closing checkpoint), telemaint-audit checks"
 echo "   the log against the relay's key and lists the sessions with their signed receipts"
 relay_key=$("$bin/telemaint-relay" audit-key --data-dir "$run/relay-data")
@@ -164,5 +197,6 @@ first=$("$bin/telemaint-audit" --data-dir "$run/relay-data" --relay-key "$relay_
   --month "$(date -u +%Y-%m)" | tail -1 | sed 's/^/   /'
 
 echo
-echo "Demo finished: the relay forwarded three sessions without being able to read them."
+echo "Demo finished: the relay forwarded four sessions (three attended, one unattended) without"
+echo "being able to read them."
 echo "Logs: $run/{relay,host,viewer,viewer2,viewer3}.log"

@@ -9,6 +9,7 @@
 #include "common/prompt.h"
 #include "crypto/identity.h"
 #include "crypto/secret.h"
+#include "viewer/machine_access.h"
 #include "viewer/rfb_snapshot.h"
 #include "viewer/viewer_app.h"
 
@@ -19,6 +20,8 @@ namespace {
 struct Arguments {
   std::string relay_url, listen, code, log_file, quality = "lossless";
   bool show_key = false;
+  std::string customer;  // machines --customer
+  bool json = false;     // machines --json
   viewer::ViewerOptions options;
 };
 
@@ -49,7 +52,22 @@ void AddOptions(CLI::App& app, Arguments& a) {
                  "Your signing key, shown to the customer as a fingerprint (made on first use)")
       ->capture_default_str();
   app.add_flag("--show-key", a.show_key,
-               "Print your key's fingerprint (what customers see and auditors compare), and exit");
+               "Print your key's fingerprint (what customers see and auditors compare) and, on "
+               "the next line, the whole public key (what your admin certifies), and exit");
+  app.add_option("--machine", o.machine,
+                 "An enrolled machine to reach unattended (its name or id, see `machines`), "
+                 "instead of a customer's code");
+  app.add_option("--cert-file", o.cert_file,
+                 "Your technician certificate from your admin (default: technician.cert beside "
+                 "the key file)");
+  app.add_option("--org-key", o.org_key,
+                 "The organisation's public key to trust (64 hex digits or a file; default: the "
+                 "one your certificate names)");
+}
+
+void DefaultFilesBesideKey(viewer::ViewerOptions& o) {
+  if (o.cert_file.empty()) o.cert_file = viewer::DefaultCertificateFile(o.key_file);
+  if (o.revocations_file.empty()) o.revocations_file = viewer::DefaultRevocationsFile(o.key_file);
 }
 
 int ShowKey(const std::string& key_file) {
@@ -58,7 +76,8 @@ int ShowKey(const std::string& key_file) {
     std::cerr << "error: " << key.status().message() << "\n";
     return 1;
   }
-  std::cout << crypto::KeyFingerprint(key->public_key()) << "\n";
+  std::cout << crypto::KeyFingerprint(key->public_key()) << "\n"
+            << ToHex(key->public_key()) << "\n";
   return 0;
 }
 
@@ -105,7 +124,7 @@ int CheckArguments(Arguments& a) {
 
 // The code and the password, from the command line, the environment or the terminal.
 int AskForSecrets(Arguments& a, std::string& password) {
-  if (a.code.empty()) {
+  if (a.code.empty() && a.options.machine.empty()) {
     auto typed = PromptSecret("Session code: ");
     if (!typed) {
       std::cerr << "error: no --code and no terminal to ask for it\n";
@@ -129,6 +148,28 @@ int AskForSecrets(Arguments& a, std::string& password) {
   return viewer::kExitOk;
 }
 
+int ListMachines(Arguments& a) {
+  auto relay = ParseRelayUrl(a.relay_url);
+  if (!relay.ok()) {
+    std::cerr << "error: " << relay.status().message() << "\n";
+    return viewer::kExitUsage;
+  }
+  std::string password;
+  if (const char* env = std::getenv("TELEMAINT_PASSWORD")) {
+    password = env;
+    unsetenv("TELEMAINT_PASSWORD");
+  } else if (auto typed = PromptSecret("Password for " + a.options.user + ": ")) {
+    password = std::move(*typed);
+  } else {
+    std::cerr << "error: no TELEMAINT_PASSWORD and no terminal to ask for the password\n";
+    return viewer::kExitUsage;
+  }
+  viewer::MachineListOptions o{{*relay, a.options.ca_file, a.options.user}, a.customer, a.json,
+                               a.options.org_key, a.options.cert_file,
+                               a.options.revocations_file};
+  return viewer::ListMachines(o, password);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -141,6 +182,11 @@ int main(int argc, char** argv) {
       "The password comes from TELEMAINT_PASSWORD or a prompt."};
   Arguments a;
   AddOptions(app, a);
+  auto* machines = app.add_subcommand(
+      "machines", "List your organisation's enrolled machines: online or not, inventory, health");
+  machines->add_option("--customer", a.customer, "Only this customer's machines");
+  machines->add_flag("--json", a.json, "Print JSON");
+  machines->fallthrough();  // --relay, --ca, --user, --org-key, ...
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -153,7 +199,9 @@ int main(int argc, char** argv) {
                  "Run with --help for more information.\n";
     return 2;
   }
+  DefaultFilesBesideKey(a.options);
   log::SetProgram("telemaint-viewer");
+  if (machines->parsed()) return ListMachines(a);
   if (!log::SetFile(a.log_file)) {
     std::cerr << "error: cannot open the log file '" << a.log_file << "'\n";
     return viewer::kExitSetup;  // as in telemaint-relay and telemaint-host

@@ -1,5 +1,7 @@
 #include "viewer/viewer_app.h"
 
+#include "viewer/app_impl.h"
+
 #include <boost/asio/signal_set.hpp>
 
 #include <cstdio>
@@ -13,6 +15,7 @@
 #include "net/tls.h"
 #include "net/ws_client.h"
 #include "peer/channel_link.h"
+#include "viewer/machine_access.h"
 #include "viewer/viewer_session.h"
 #include "viewer/viewer_window.h"
 
@@ -31,37 +34,18 @@ int ExitCodeForRelayError(ErrorCode code) {
     case ErrorCode::kForbidden: return kExitLogin;
     case ErrorCode::kUnknownCode:
     case ErrorCode::kCodeExpired:
-    case ErrorCode::kCodeInUse: return kExitCode;
+    case ErrorCode::kCodeInUse:
+    case ErrorCode::kUnknownMachine:
+    case ErrorCode::kMachineOffline:
+    case ErrorCode::kMachineBusy:
+    case ErrorCode::kNotApproved:
+    case ErrorCode::kRevoked: return kExitCode;
     default: return kExitSetup;
   }
 }
 
 }  // namespace
 
-struct ViewerApp::Impl {
-  ViewerOptions options;
-  std::function<void(const std::string&)> say;
-  asio::io_context io{1};
-  std::shared_ptr<WsConnection> ws;
-  bool interrupted = false;
-  bool finished = false;
-  // The window, owned by Run on the main thread: set before the network thread starts and
-  // cleared after it ends.
-  ViewerWindow* window = nullptr;
-  // The running session, owned by Main's frame, which sets and clears this (io thread).
-  ViewerSession* session = nullptr;
-
-  asio::awaitable<int> Main(crypto::SessionCode code, std::string password);
-  asio::awaitable<std::variant<wire::Paired, int>> Join(const crypto::SessionCode& code,
-                                                        std::string password);
-  asio::awaitable<std::variant<peer::Channel, int>> Handshake(const crypto::SessionCode& code,
-                                                             const std::string& session);
-  asio::awaitable<int> RunSession(peer::Channel channel, std::string session_id,
-                                  const crypto::SigningKey& key, tcp::acceptor& acceptor,
-                                  uint16_t port);
-  void OnSignal();
-  void RunWindow();
-};
 
 ViewerApp::ViewerApp(ViewerOptions options, std::function<void(const std::string&)> say)
     : impl_(std::make_unique<Impl>()) {
@@ -77,8 +61,10 @@ ViewerApp::ViewerApp(ViewerOptions options, std::function<void(const std::string
 ViewerApp::~ViewerApp() = default;
 
 int ViewerApp::Run(std::string& code_text, std::string& password) {
-  auto code = crypto::ParseSessionCode(code_text);  // wipes code_text
-  if (!code.ok()) {
+  const bool by_machine = !impl_->options.machine.empty();
+  auto code = by_machine ? Result<crypto::SessionCode>(Status::NotFound("no code"))
+                         : crypto::ParseSessionCode(code_text);  // wipes code_text
+  if (!code.ok() && !by_machine) {
     crypto::Wipe(password);
     impl_->say("Error: " + code.status().message());
     return kExitUsage;
@@ -88,7 +74,9 @@ int ViewerApp::Run(std::string& code_text, std::string& password) {
   signals.async_wait([impl = impl_.get()](error_code ec, int) {
     if (!ec) impl->OnSignal();
   });
-  co_spawn(impl_->io, impl_->Main(std::move(code).value(), std::move(password)),
+  auto main = by_machine ? impl_->MainMachine(std::move(password))
+                         : impl_->Main(std::move(code).value(), std::move(password));
+  co_spawn(impl_->io, std::move(main),
            [&](std::exception_ptr e, int rc) {
              impl_->finished = true;
              exit_code = e ? kExitSetup : rc;
@@ -161,7 +149,7 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
     say("Error: " + (key.ok() ? port.status().message() : key.status().message()));
     co_return kExitSetup;
   }
-  auto joined = co_await Join(code, std::move(password));
+  auto joined = co_await Join(code.nameplate, std::move(password));
   crypto::Wipe(password);  // moved from: a short one keeps its characters inline
   if (auto* exit = std::get_if<int>(&joined)) co_return *exit;
   const std::string session_id = std::get<wire::Paired>(joined).session;
@@ -173,8 +161,8 @@ asio::awaitable<int> ViewerApp::Impl::Main(crypto::SessionCode code, std::string
 }
 
 // Dials the relay, logs in and joins the customer's nameplate: `paired`, or an exit code.
-asio::awaitable<std::variant<wire::Paired, int>> ViewerApp::Impl::Join(
-    const crypto::SessionCode& code, std::string password) {
+asio::awaitable<std::variant<wire::Paired, int>> ViewerApp::Impl::Join(std::string nameplate,
+                                                                       std::string password) {
   auto tls = MakeClientTlsContext(options.ca_file);
   if (!tls.ok()) {
     crypto::Wipe(password);
@@ -194,13 +182,14 @@ asio::awaitable<std::variant<wire::Paired, int>> ViewerApp::Impl::Join(
     say("Cancelled.");
     co_return kExitOk;
   }
-  wire::Join join{wire::kProtocolVersion, code.nameplate, options.user, std::move(password),
-                  options.ticket};
+  wire::Join join{wire::kProtocolVersion, nameplate, options.user, std::move(password),
+                  options.ticket, options.machine};
   crypto::Wipe(password);
   std::string join_text = wire::Encode(join);
   crypto::Wipe(join.password);
   ws->SendText(std::move(join_text));  // the queue's copy is freed once written
-  say("Logging in and joining the customer's session…");
+  say(options.machine.empty() ? "Logging in and joining the customer's session…"
+                              : "Logging in and asking for the machine " + options.machine + "…");
   error_code ec;
   auto reply = co_await ws->Receive(ec);
   if (!reply || !reply->text) {

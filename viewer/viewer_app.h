@@ -18,7 +18,8 @@ enum ExitCode {
   kExitSetup = 1,      // relay unreachable, certificate, local port
   kExitUsage = 2,      // bad arguments or a mistyped code (no attempt used)
   kExitLogin = 3,      // user name, password, rate limit
-  kExitCode = 4,       // wrong, expired, unknown or already used code
+  kExitCode = 4,       // wrong, expired, unknown or already used code; a machine unknown,
+                       // offline, busy or revoked
   kExitSessionLost = 5,  // the session broke (relay lost, tampering)
   kExitDeclined = 6,     // the customer said no, or did not answer in time
 };
@@ -33,6 +34,11 @@ struct ViewerOptions {
   std::string key_file;  // the technician's signing key (made on first use)
   std::string snapshot_file;  // take one picture (PNG or PPM) and exit, instead of --listen
   Quality quality = Quality::kLossless;
+  // Unattended access: the enrolled machine to reach (its id, or its name) instead of a code,
+  // the technician's certificate, the organisation key to pin (default: the certificate's),
+  // and where the newest revocation list seen is kept.
+  std::string machine;
+  std::string cert_file, org_key, revocations_file;
 };
 
 class ViewerApp {
@@ -40,7 +46,7 @@ class ViewerApp {
   // `say` shows a line to the technician (standard output by default).
   ViewerApp(ViewerOptions options, std::function<void(const std::string&)> say = {});
   ~ViewerApp();
-  // `code` and `password` are wiped.
+  // `code` and `password` are wiped. With options.machine, `code` is unused.
   int Run(std::string& code, std::string& password);
 
  private:

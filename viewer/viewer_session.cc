@@ -111,9 +111,12 @@ asio::awaitable<int> ViewerSession::TakeSnapshot() {
   if (worker.joinable()) worker.join();  // its socket is closed: it has returned or will at once
   if (!picture.ok()) {
     if (end.kind == Ending::Kind::kPeerClosed &&
-        (end.reason == EndReason::kUserDeclined || end.reason == EndReason::kConsentTimeout)) {
-      say_(end.reason == EndReason::kUserDeclined
-               ? "The session ended: the customer declined."
+        (end.reason == EndReason::kUserDeclined || end.reason == EndReason::kConsentTimeout ||
+         end.reason == EndReason::kPolicyDenied)) {
+      say_(end.reason == EndReason::kUserDeclined ? "The session ended: the customer declined."
+           : end.reason == EndReason::kPolicyDenied
+               ? "The session ended: the machine's policy does not allow unattended access "
+                 "now."
                : "The session ended: the customer did not answer in time.");
       co_return kExitDeclined;
     }
@@ -191,10 +194,13 @@ int ViewerSession::ReportEnding(const Ending& end) const {
     if (end.reason == EndReason::kConsentTimeout) why = "the customer did not answer in time.";
     if (end.reason == EndReason::kIdentity)
       why = "the customer's computer could not verify your identity.";
+    if (end.reason == EndReason::kPolicyDenied)
+      why = "the machine's policy does not allow unattended access now.";
   }
   say_("The session ended: " + why);
   if (peer_closed &&
-      (end.reason == EndReason::kUserDeclined || end.reason == EndReason::kConsentTimeout))
+      (end.reason == EndReason::kUserDeclined || end.reason == EndReason::kConsentTimeout ||
+       end.reason == EndReason::kPolicyDenied))
     return kExitDeclined;
   if (peer_closed && end.reason == EndReason::kIdentity) return kExitSessionLost;
   log::Info("session ", id_, " ended: ", wire::ToWire(end.reason), " (", tunnel_.bytes_out(),

@@ -115,6 +115,7 @@ int RunHostWithWindows(HostOptions options, HostPlatform platform, KeepAbove kee
   platform.make_ui = [&windows](PostToIo post, Say say) {
     return std::unique_ptr<ConsentUi>(new WindowConsent(std::move(post), windows, std::move(say)));
   };
+  const bool code_window = options.state_dir.empty();  // a service shows no code
   HostAgent agent(std::move(options), std::move(platform));
   std::atomic<bool> done{false};
   int result = 0;
@@ -127,7 +128,8 @@ int RunHostWithWindows(HostOptions options, HostPlatform platform, KeepAbove kee
               [&] {
                 log::Info("the code window was closed: stopping");
                 agent.Stop();
-              });
+              },
+              code_window);
   work.join();
   // Started from a menu or a desktop icon, nobody reads standard output: say why it stopped.
   if (result != 0 && !last_line->empty()) fl_alert("%s", last_line->c_str());

@@ -330,9 +330,10 @@ void HostWindows::HideBanner(bool session_ended) {
   if (session_ended) impl_->SetStatus(impl_->t.session_ended);
 }
 
-void HostWindows::Run(const std::function<bool()>& done, const std::function<void()>& on_close) {
+void HostWindows::Run(const std::function<bool()>& done, const std::function<void()>& on_close,
+                      bool code_window) {
   Impl& i = *impl_;
-  i.main->show();
+  if (code_window) i.main->show();
   Fl::add_timeout(kTick, TickAndRepeat, &i);
   bool told = false;
   while (!done()) {

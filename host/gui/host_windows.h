@@ -38,8 +38,10 @@ class HostWindows {
   // Main thread, before Run: the New code button.
   void OnNewCode(std::function<void()> handler);
   // Main thread: shows the code window and runs until `done` or the person closes it
-  // (then `on_close` runs once and the loop goes on until `done`).
-  void Run(const std::function<bool()>& done, const std::function<void()>& on_close);
+  // (then `on_close` runs once and the loop goes on until `done`). An enrolled machine's
+  // service has no code to show (`code_window` false): only its questions and banner appear.
+  void Run(const std::function<bool()>& done, const std::function<void()>& on_close,
+           bool code_window = true);
 
   struct Impl;  // public for the FLTK timer's trampoline
 

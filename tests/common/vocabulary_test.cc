@@ -30,10 +30,13 @@ TEST(VocabularyTest, EveryValueHasOneWordAndComesBack) {
   ExpectCompleteAndOneToOne<ErrorCode>(static_cast<int>(ErrorCode::kOther) + 1);
   ExpectCompleteAndOneToOne<EndReason>(static_cast<int>(EndReason::kOther) + 1);
   ExpectCompleteAndOneToOne<Permission>(static_cast<int>(Permission::kNoAnswer) + 1);
-  ExpectCompleteAndOneToOne<ConsentEvent>(static_cast<int>(ConsentEvent::kRequestAnswered) + 1);
+  ExpectCompleteAndOneToOne<ConsentEvent>(static_cast<int>(ConsentEvent::kAllowedByPolicy) + 1);
   ExpectCompleteAndOneToOne<ConsentState>(static_cast<int>(ConsentState::kViewOnly) + 1);
   ExpectCompleteAndOneToOne<Party>(static_cast<int>(Party::kRelay) + 1);
-  ExpectCompleteAndOneToOne<AuditKind>(static_cast<int>(AuditKind::kPackAdded) + 1);
+  ExpectCompleteAndOneToOne<AuditKind>(static_cast<int>(AuditKind::kMachineConnected) + 1);
+  ExpectCompleteAndOneToOne<HostMode>(static_cast<int>(HostMode::kUnattended) + 1);
+  ExpectCompleteAndOneToOne<UnattendedPolicy>(static_cast<int>(UnattendedPolicy::kDeny) + 1);
+  ExpectCompleteAndOneToOne<StatementKind>(static_cast<int>(StatementKind::kRevocationList) + 1);
   ExpectCompleteAndOneToOne<ControlOp>(static_cast<int>(ControlOp::kPackAdd) + 1);
 }
 

@@ -7,48 +7,12 @@
 #include <thread>
 
 #include "common/log.h"
-#include "relay/relay.h"
 #include "tests/support/deployment.h"
+#include "tests/support/in_process_relay.h"
 #include "tests/support/tcp.h"
 
 namespace telemaint::testing {
 namespace {
-
-class InProcessRelay {
- public:
-  InProcessRelay(Deployment& d, const std::string& log_path) {
-    log::SetFile(log_path);
-    relay::RelayOptions o;
-    o.listen = "127.0.0.1:0";
-    o.cert_file = d.dir() / "certs/relay.pem";
-    o.key_file = d.dir() / "certs/relay.key";
-    o.data_dir = d.data_dir();
-    o.forward_tap = [this](std::string_view frame) {
-      std::lock_guard lock(mu_);
-      forwarded_.append(frame);
-    };
-    auto r = relay::Relay::Create(o);
-    if (!r.ok()) throw std::runtime_error(r.status().message());
-    relay_ = std::move(*r);
-    d.set_relay_port(relay_->port());
-    thread_ = std::thread([this] { relay_->Run(false); });
-  }
-  ~InProcessRelay() {
-    relay_->Shutdown();
-    thread_.join();
-    log::SetFile("");
-  }
-  std::string forwarded() {
-    std::lock_guard lock(mu_);
-    return forwarded_;
-  }
-
- private:
-  std::unique_ptr<relay::Relay> relay_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::string forwarded_;
-};
 
 TEST(ConfidentialityTest, RelayForwardsOnlyCiphertextAndNoLogHoldsASecret) {
   Deployment d;

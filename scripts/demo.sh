@@ -181,7 +181,8 @@ viewer_args=(--key-file "$run/technician.key" --relay "$relay_url" --ca "$run/ce
 sleep 6  # the server's first inventory (apt takes a few seconds)
 TELEMAINT_PASSWORD=$password "$bin/telemaint-viewer" machines "${viewer_args[@]}" | sed 's/^/   /'
 TELEMAINT_PASSWORD=$password "$bin/telemaint-viewer" "${viewer_args[@]}" --machine DEMO-SRV \
-  --snapshot "$run/server-screen.png" --ticket DEMO-4 --log-file "$run/viewer4.log" | sed 's/^/   /'
+  --snapshot "$run/server-screen.png" --ticket DEMO-4 --log-file "$run/viewer4.log" 2>/dev/null |
+  sed 's/^/   /'
 echo "   the server's screen, taken with nobody there: $run/server-screen.png"
 
 echo "== the auditor's view: the relay stops (signing its closing checkpoint), telemaint-audit checks"

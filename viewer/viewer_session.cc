@@ -163,7 +163,9 @@ void ViewerSession::OnConsent(peer::ConsentState state) {
       break;
     case peer::ConsentState::kControl:
       account_.NotePermission(wire::Permission::kControl);
-      say_("The customer allowed control.");
+      say_(options_.machine.empty() ? "The customer allowed control."
+                                    : "Control allowed (by the machine's policy or the person "
+                                      "at its screen).");
       break;
     case peer::ConsentState::kViewOnly:
       account_.NotePermission(wire::Permission::kViewOnly);

@@ -59,9 +59,14 @@ struct Judged {
 
 Judged Judge(const OrgDir& org, const json& item) {
   Judged j;
-  j.address = item.value("address", std::string());
-  j.received_at = item.value("received_at", int64_t{0});
-  auto request = org::RequestFromJson(item.value("request", json::object()));
+  if (!item.is_object()) {
+    j.verdict = Status::InvalidInput("the relay sent a malformed entry");
+    return j;
+  }
+  if (item.contains("address") && item["address"].is_string()) j.address = item["address"];
+  if (item.contains("received_at") && item["received_at"].is_number_integer())
+    j.received_at = item["received_at"].get<int64_t>();
+  auto request = org::RequestFromJson(item.contains("request") ? item["request"] : json());
   if (!request.ok()) {
     j.verdict = request.status();
     return j;
@@ -83,16 +88,24 @@ Result<std::vector<Judged>> PendingRequests(const RelayArgs& a, const OrgDir& or
   auto answers = Ask(a, {json{{"type", "pending"}}});
   if (!answers.ok()) return answers.status();
   std::vector<Judged> out;
-  for (const auto& item : answers->at(0).value("requests", json::array()))
-    out.push_back(Judge(org, item));
+  const json& answer = answers->at(0);
+  const json requests = answer.contains("requests") && answer["requests"].is_array()
+                            ? answer["requests"]
+                            : json::array();
+  for (const auto& item : requests) out.push_back(Judge(org, item));
   return out;
 }
 
+// A text field of the request's inventory (the machine's word, any shape): "" unless a string.
+std::string OsName(const json& inventory) {
+  if (!inventory.is_object() || !inventory.contains("os") || !inventory["os"].is_object())
+    return {};
+  const json& name = inventory["os"].contains("name") ? inventory["os"]["name"] : json();
+  return name.is_string() ? name.get<std::string>() : std::string();
+}
+
 std::string Describe(const Judged& j) {
-  const auto& inv = j.request.inventory;
-  std::string os = inv.contains("os") && inv["os"].is_object()
-                       ? inv["os"].value("name", std::string())
-                       : std::string();
+  const std::string os = OsName(j.request.inventory);
   return log::Printable(j.request.name) + "  id " + j.request.machine_id + "  customer " +
          (j.token ? log::Printable(j.token->customer) : std::string("?")) + "  from " +
          j.address + (os.empty() ? "" : "  " + log::Printable(os)) + "  — " +
@@ -126,6 +139,15 @@ int Approve(const RelayArgs& a, const std::vector<std::string>& wanted, bool all
   if (!org.ok()) return Fail(org.status().message());
   auto pending = PendingRequests(a, *org);
   if (!pending.ok()) return Fail(pending.status().message());
+  // A name two requests share is ambiguous (a token holder could have used the real one's):
+  // approve those by id, as `pending` lists them.
+  for (const auto& name : wanted) {
+    int named = 0;
+    for (const auto& j : *pending) named += j.request.name == name;
+    if (named > 1)
+      return Fail(std::to_string(named) + " pending requests are named " + name +
+                  ": approve the right one by its id (telemaint-admin pending)");
+  }
   std::vector<json> uploads;
   std::vector<std::pair<std::string, std::string>> records;  // id, record
   int refused = 0;

@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
 
   testing::Deployment managed;
   std::vector<Machine> machines(count);
-  for (auto& m : machines) m.id = org::NewMachineId();
+  for (auto& m : machines) m.id = org::MachineIdForKey(m.key.public_key());
   std::vector<std::string> args = limits;
   args.insert(args.end(), {"--org-key", ToHex(ApproveAll(managed.data_dir(), machines))});
   auto relay_m = managed.StartRelay(args);

@@ -89,6 +89,7 @@ struct HostAgent::Impl {
     MachineState state;
     Enrolment enrolment;
     std::string record;  // its org-signed record, from the relay's welcome
+    std::string customer;  // as the record says (certificates' scope is checked against it)
     std::shared_ptr<asio::steady_timer> inventory_timer;
     // Collects the inventory off the io thread (apt may take seconds); joined before io goes.
     std::unique_ptr<asio::thread_pool> inventory_pool;

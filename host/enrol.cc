@@ -93,9 +93,8 @@ int Enroll(const EnrolOptions& o, const std::function<void(const std::string&)>&
   if (Status s = state.Prepare(); !s.ok()) return say("error: " + s.message()), 1;
   auto key = crypto::SigningKey::LoadOrCreate(state.key_file(), "machine");
   if (!key.ok()) return say("error: " + key.status().message()), 1;
-  auto previous = state.LoadEnrolment();
   org::EnrolmentRequest request;
-  request.machine_id = previous.ok() ? previous->machine_id : org::NewMachineId();
+  request.machine_id = org::MachineIdForKey(key->public_key());
   request.machine_key = ToHex(key->public_key());
   request.name = o.machine_name.empty() ? HostName() : o.machine_name;
   if (!org::IsValidMachineName(request.name)) return say("error: invalid machine name"), 2;

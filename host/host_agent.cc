@@ -112,7 +112,7 @@ void HostAgent::Stop() {
 
 Status HostAgent::Impl::Prepare() {
   if (!options.state_dir.empty()) {  // the relay, its CA and the keys come from the state
-    machine.emplace(Machine{MachineState(options.state_dir), {}, {}, {}});
+    machine.emplace(Machine{MachineState(options.state_dir), {}, {}, {}, {}, {}});
     auto enrolment = machine->state.LoadEnrolment();
     if (!enrolment.ok()) return enrolment.status();
     auto relay = ParseRelayUrl(enrolment->relay);

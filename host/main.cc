@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "host/desktop.h"
 #include "host/gui/gui_host.h"
+#include "host/active_display.h"
 #include "host/host_agent.h"
 #include "host/machine_state.h"
 #include "host/policy.h"
@@ -102,6 +103,21 @@ int Policy(const std::string& state_dir, const std::string& set, const std::stri
   std::cout << "policy " << wire::ToWire(p.policy) << (p.hours.empty() ? "" : ", hours " + p.hours)
             << " (applies from the next session)\n";
   return 0;
+}
+
+// Under systemd nobody gives a display: the service shares the active session's.
+void ChooseServiceDisplay(host::HostOptions& o) {
+  const char* env = std::getenv("DISPLAY");
+  if (!o.display.empty() || (env && *env)) return;
+  host::ActiveDisplay found = host::FindActiveDisplay();
+  if (found.display.empty()) {
+    std::cout << "No X display was given and none is active on this machine; retrying later."
+              << std::endl;
+    return;
+  }
+  o.display = found.display;
+  if (!found.xauthority.empty()) setenv("XAUTHORITY", found.xauthority.c_str(), 1);
+  std::cout << "Sharing display " << found.display << " (" << found.how << ")." << std::endl;
 }
 
 int PrintLog(const std::string& history_file) {
@@ -215,6 +231,7 @@ int main(int argc, char** argv) {
   }
   if (service_cmd->parsed()) {
     a.options.state_dir = state_dir;
+    ChooseServiceDisplay(a.options);
     a.options.min_backoff = std::chrono::seconds(1);  // doubling to a minute, with jitter
     a.options.max_backoff = std::chrono::seconds(60);
   }

@@ -87,7 +87,10 @@ Result<MachinePolicy> LoadPolicy(const std::string& path) {
   text << in.rdbuf();
   auto j = nlohmann::json::parse(text.str(), nullptr, false);
   MachinePolicy p;
-  auto word = j.is_object() ? j.value("policy", std::string()) : std::string();
+  const bool shaped = j.is_object() && j.contains("policy") && j["policy"].is_string() &&
+                      (!j.contains("hours") || j["hours"].is_string());
+  if (!shaped) return Status::InvalidInput("the policy file " + path + " is damaged");
+  auto word = j["policy"].get<std::string>();
   auto policy = wire::FromWire<wire::UnattendedPolicy>(word);
   if (!policy) return Status::InvalidInput("the policy file " + path + " is damaged");
   p.policy = *policy;

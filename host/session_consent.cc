@@ -96,6 +96,8 @@ bool HostSession::DecideByPolicy() {
                            {"unattended", true}});
   if (policy.policy == wire::UnattendedPolicy::kDeny) {
     log::Info("session ", id_, ": refused by this machine's policy: ", policy.why);
+    context_.history.Record(id_, HistoryEvent::kAnswered,
+                            {{"permission", "refused by this machine's policy"}});
     context_.history.Record(id_, HistoryEvent::kEnded, {{"how", "refused: " + policy.why}});
     tunnel_.End(EndReason::kPolicyDenied, policy.why);
     decided_.Set();

@@ -78,6 +78,7 @@ bool HostAgent::Impl::OnWelcome(const wire::Welcome& welcome) {
     log::Warn("the relay sent a revocation list that does not check out: ", s.message());
   if (Status s = machine->state.SaveRecord(welcome.record); !s.ok()) log::Warn(s.message());
   machine->record = welcome.record;
+  machine->customer = record->customer;
   went_online = true;
   auto policy = LoadPolicy(machine->state.policy_file());
   Say("Online: technicians of " + e.org_name + " may connect (policy " +
@@ -129,9 +130,9 @@ Result<Bytes> HostAgent::Impl::CheckTechnician(std::string_view certificate,
   if (cert->account != paired.technician)
     return Status::AuthFailed("the certificate is for the account " + cert->account +
                               ", but the relay logged in " + paired.technician);
-  if (!cert->Covers(e.customer))
+  if (!cert->Covers(machine->customer))
     return Status::AuthFailed("the certificate of " + cert->account +
-                              " does not cover the customer " + e.customer);
+                              " does not cover the customer " + machine->customer);
   return cert->key;
 }
 

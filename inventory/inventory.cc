@@ -669,6 +669,11 @@ std::string OsName(const Json& os) {
 
 }  // namespace
 
+std::optional<std::string> RunCommand(const std::vector<std::string>& argv,
+                                      std::chrono::milliseconds timeout) {
+  return RunForOutput(argv, timeout);
+}
+
 std::vector<std::string> DiskWarnings(const nlohmann::json& disks) {
   std::vector<std::string> warnings;
   if (!disks.is_array()) return warnings;

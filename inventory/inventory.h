@@ -13,7 +13,9 @@
 // is killed at its timeout (systemctl 5 s, apt-get 30 s, NFS sizes 3 s in all), so one call
 // takes at most about 40 s. Calls may run concurrently (utmp is read under this module's lock).
 // Missing or unreadable sources give empty strings, zeros and empty arrays, never an exception.
+#include <chrono>
 #include <cstddef>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -47,6 +49,12 @@ std::vector<std::string> DiskWarnings(const nlohmann::json& disks);
 // 7.6 GiB RAM · / 45% used · up 3 d 4 h · 1 warning". Parts that are missing or malformed in
 // `inventory` (it may come from another machine) are left out; never throws.
 std::string InventorySummary(const nlohmann::json& inventory);
+
+// Runs a program (argv[0] an absolute path) with LC_ALL=C and a fixed PATH, standard error to
+// /dev/null: its standard output if it exits 0 within `timeout`, else nullopt (killed with its
+// process group at the deadline). Blocks the calling thread.
+std::optional<std::string> RunCommand(const std::vector<std::string>& argv,
+                                      std::chrono::milliseconds timeout);
 
 // Drops trailing entries from the largest array (disks, addresses, users, failed units,
 // warnings) until the compact dump is below `max_bytes`, or no array has entries left.

@@ -123,6 +123,9 @@ Result<MachineRecord> CheckMachineRecord(ByteView org_key, std::string_view text
       !Text(*body, "customer", r.customer) || !Text(*body, "name", r.name) ||
       !Time(*body, "enrolled_at", r.enrolled_at) || !Time(*body, "approved_at", r.approved_at))
     return Malformed("machine record");
+  if (r.machine_id != MachineIdForKey(r.key))
+    return Status::AuthFailed("the machine record of " + r.name + " names an id that is not its "
+                              "key's");
   if (revoked && revoked->RevokesMachine(r.machine_id))
     return Status::AuthFailed("the machine " + r.name + " was revoked by the organisation");
   return r;

@@ -94,7 +94,7 @@ Result<EnrolmentRequest> RequestFromJson(const json& j) {
       !Text(j, "machine_key", r.machine_key) || !IsPublicKeyHex(r.machine_key) ||
       !Text(j, "name", r.name) || !IsValidMachineName(r.name) ||
       !Text(j, "token_id", r.token_id) || !IsMachineId(r.token_id) || !Text(j, "mac", r.mac) ||
-      r.mac.size() != 64)
+      r.mac.size() != 64 || r.machine_id != MachineIdForKey(FromHex(r.machine_key)))
     return Status::InvalidInput("malformed enrolment request");
   if (auto it = j.find("inventory"); it != j.end() && it->is_object()) r.inventory = *it;
   return r;

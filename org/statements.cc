@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "crypto/digest.h"
 #include "crypto/random.h"
 
 namespace telemaint::org {
@@ -38,6 +39,11 @@ Status Refused(std::string what) { return Status::AuthFailed(std::move(what)); }
 bool IsMachineId(std::string_view text) { return IsLowerHex(text, 32); }
 bool IsPublicKeyHex(std::string_view text) { return IsLowerHex(text, 64); }
 std::string NewMachineId() { return crypto::RandomHex(16); }
+
+std::string MachineIdForKey(ByteView machine_key) {
+  Bytes digest = crypto::Blake2b256({AsBytes("telemaint/v1 machine id"), machine_key});
+  return ToHex(ByteView(digest.data(), 16));
+}
 
 Result<Bytes> ReadOrgKey(const std::string& hex_or_file) {
   std::string text = hex_or_file;

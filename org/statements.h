@@ -79,9 +79,13 @@ Result<MachineRecord> CheckMachineRecord(ByteView org_key, std::string_view text
                                          const RevocationList* revoked);
 Result<RevocationList> CheckRevocationList(ByteView org_key, std::string_view text);
 
-// Machine ids are 16 random bytes, written as 32 lowercase hex digits.
+// Machine ids are 16 bytes written as 32 lowercase hex digits: for a machine, the first 16
+// bytes of a labelled BLAKE2b of its public key (MachineIdForKey), so no second key can ever
+// take an id (records and requests whose id is not their key's are refused); token ids and
+// tests use random ones (NewMachineId).
 bool IsMachineId(std::string_view text);
 std::string NewMachineId();
+std::string MachineIdForKey(ByteView machine_key);
 bool IsPublicKeyHex(std::string_view text);  // 64 lowercase hex digits
 // An organisation key given on a command line: 64 hex digits, or a file whose first line holds
 // them (telemaint-admin init writes DIR/org.pub).

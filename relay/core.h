@@ -320,12 +320,15 @@ class RelayCore {
   std::unordered_map<std::string, KnownMachine> machines_;  // by machine id
   std::string revocations_;  // the latest signed list's text ("" when none)
   std::unordered_set<std::string> revoked_machines_;
-  std::unordered_set<std::string> pending_enrolments_;  // machine ids; at most kMaxPending
+  // Pending requests: machine id -> the address group it came from (at most
+  // kMaxPendingEnrolments, kMaxPendingPerAddress of one group).
+  std::unordered_map<std::string, std::string> pending_enrolments_;
 };
 
 // An enrolled machine's messages after its proof: its inventory, at most this large.
 inline constexpr size_t kMachineMessageLimit = 17 * 1024;
 // Pending enrolment requests kept at once (anyone may send one: they must not fill the disk).
 inline constexpr size_t kMaxPendingEnrolments = 1000;
+inline constexpr size_t kMaxPendingPerAddress = 50;  // a customer's site enrols in batches
 
 }  // namespace telemaint::relay

@@ -29,7 +29,7 @@ Status RelayCore::SetOrganisation(Bytes org_key, std::unique_ptr<OrgStore> store
   if (!revocations.ok()) return revocations.status();
   auto pending = store->ListEnrolments();
   if (!pending.ok()) return pending.status();
-  for (const auto& p : *pending) pending_enrolments_.insert(p.machine_id);
+  for (const auto& p : *pending) pending_enrolments_[p.machine_id] = AddressGroup(p.address);
   org_key_ = std::move(org_key);
   org_store_ = std::move(store);
   for (auto& m : *machines) {
@@ -105,22 +105,31 @@ asio::awaitable<void> RelayCore::Enrol(PeerConn& peer, const wire::Enrol& enrol)
     peer.conn->CloseAfterFlush(websocket::close_code::normal);
     co_return;
   }
-  if (pending_enrolments_.size() >= kMaxPendingEnrolments &&
-      !pending_enrolments_.count(request->machine_id)) {
+  const std::string group = AddressGroup(peer.address);
+  size_t from_group = 0;
+  for (const auto& [id, g] : pending_enrolments_) from_group += g == group;
+  const bool again = pending_enrolments_.count(request->machine_id) > 0;
+  if (!again && (pending_enrolments_.size() >= kMaxPendingEnrolments ||
+                 from_group >= kMaxPendingPerAddress)) {
     FloodLog(log::Level::kWarn, "refused enrolment", peer.address, "enrolment from ",
-             peer.address, " refused: ", kMaxPendingEnrolments, " requests already wait");
+             peer.address, " refused: too many requests wait for approval");
     SendError(peer, ErrorCode::kServerBusy);
     co_return;
   }
   PendingEnrolment pending{request->machine_id, org::RequestToJson(*request).dump(),
                            peer.address, UnixNow()};
-  Status stored = org_store_->AddEnrolment(pending);
+  // A write with fsync: on a worker, not on the io thread that forwards everyone's frames.
+  Status stored = co_await co_spawn(
+      workers_, [this, &pending]() -> asio::awaitable<Status> {
+        co_return org_store_->AddEnrolment(pending);
+      },
+      asio::use_awaitable);
   if (!stored.ok()) {
     log::Error("enrolment of ", request->machine_id, ": ", stored.message());
     SendError(peer, ErrorCode::kInternal);
     co_return;
   }
-  pending_enrolments_.insert(request->machine_id);
+  pending_enrolments_[request->machine_id] = group;
   log::Info("enrolment request from ", peer.address, ": machine '",
             log::Printable(request->name), "' (", request->machine_id, "), pending approval");
   Audit(AuditKind::kEnrolmentRequested, "",
@@ -142,7 +151,8 @@ asio::awaitable<bool> RelayCore::ComeOnline(std::shared_ptr<PeerConn> peer,
   auto it = machines_.find(present.machine_id);
   if (it == machines_.end() || RevokedMachine(present.machine_id)) {
     const ErrorCode code = it != machines_.end()                            ? ErrorCode::kRevoked
-                           : pending_enrolments_.count(present.machine_id) ? ErrorCode::kNotApproved
+                           : pending_enrolments_.count(present.machine_id) > 0
+                               ? ErrorCode::kNotApproved
                                                                            : ErrorCode::kUnknownMachine;
     FloodLog(log::Level::kInfo, "refused machine", peer->address, "machine ",
              log::Printable(present.machine_id), " from ", peer->address, " refused: ",

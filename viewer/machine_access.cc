@@ -122,8 +122,14 @@ json Entry(const json& m, const Bytes& org_key, const std::optional<org::Revocat
   auto checked = org_key.empty() ? Result<org::MachineRecord>(Status::NotFound("no key"))
                                  : org::CheckMachineRecord(org_key, record, nullptr);
   const bool verified = checked.ok() && checked->machine_id == m.value("machine_id", "");
-  const json inventory = m.value("inventory", json::object());
-  json health = inventory.value("health", json::object());
+  const json inventory = m.contains("inventory") && m["inventory"].is_object() ? m["inventory"]
+                                                                               : json::object();
+  const json health = inventory.contains("health") && inventory["health"].is_object()
+                          ? inventory["health"]
+                          : json::object();
+  const json warnings = health.contains("warnings") && health["warnings"].is_array()
+                            ? health["warnings"]
+                            : json::array();
   const std::string id = m.value("machine_id", std::string());
   return {{"machine_id", id},
           {"name", verified ? checked->name : m.value("name", std::string())},
@@ -134,7 +140,7 @@ json Entry(const json& m, const Bytes& org_key, const std::optional<org::Revocat
           {"verified", verified},
           {"last_seen", m.value("last_seen", int64_t{0})},
           {"summary", inventory::InventorySummary(inventory)},
-          {"warnings", health.value("warnings", json::array())},
+          {"warnings", warnings},
           {"inventory", inventory}};
 }
 
@@ -180,10 +186,19 @@ int ListMachines(const MachineListOptions& o, std::string& password) {
     std::cerr << "warning: no certificate (" << o.cert_file << ") and no --org-key: the "
               << "machines' records cannot be checked\n";
   const json& answer = answers->at(0);
-  if (!org_key.empty()) KeepRevocations(o.revocations_file, org_key, answer.value("revocations", ""));
+  const json& lists = answer.contains("revocations") ? answer["revocations"] : json();
+  if (!org_key.empty() && lists.is_string())
+    KeepRevocations(o.revocations_file, org_key, lists.get<std::string>());
   auto revoked = org_key.empty() ? std::nullopt : KnownRevocations(o.revocations_file, org_key);
   json list = json::array();
-  for (const auto& m : answer.value("machines", json::array())) list.push_back(Entry(m, org_key, revoked));
+  const json machines = answer.contains("machines") ? answer["machines"] : json::array();
+  for (const auto& m : machines) {
+    try {  // the relay's word: a field of the wrong type skips that machine, not the list
+      list.push_back(Entry(m, org_key, revoked));
+    } catch (const json::exception&) {
+      std::cerr << "warning: the relay sent a malformed machine entry; skipped\n";
+    }
+  }
   if (o.json) {
     std::cout << list.dump(2) << "\n";
     return 0;

@@ -76,8 +76,9 @@ TEST(OrgStatements, CustomerScopeAndMachineRecordsAndRevocationLists) {
   scoped.customers = {"Dupont"};
   EXPECT_TRUE(scoped.Covers("Dupont"));
   EXPECT_FALSE(scoped.Covers("Martin"));
-  MachineRecord r{"Acme IT", NewMachineId(), "Dupont", "SRV-01",
-                  crypto::SigningKey::Generate().public_key(), kNow, kNow};
+  auto machine = crypto::SigningKey::Generate();
+  MachineRecord r{"Acme IT", MachineIdForKey(machine.public_key()), "Dupont", "SRV-01",
+                  machine.public_key(), kNow, kNow};
   auto text = Signed(org, StatementKind::kMachineRecord, r.ToJson(org.public_key()));
   auto checked = CheckMachineRecord(org.public_key(), text, nullptr);
   ASSERT_TRUE(checked.ok()) << checked.status().message();
@@ -92,10 +93,19 @@ TEST(OrgStatements, CustomerScopeAndMachineRecordsAndRevocationLists) {
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
   EXPECT_EQ(parsed->serial, 3u);
   EXPECT_FALSE(CheckMachineRecord(org.public_key(), text, &*parsed).ok());
+  // A record of this machine's id for another key: signed, and still refused.
+  MachineRecord stolen_id = r;
+  stolen_id.key = crypto::SigningKey::Generate().public_key();
+  EXPECT_FALSE(CheckMachineRecord(org.public_key(),
+                                  Signed(org, StatementKind::kMachineRecord,
+                                         stolen_id.ToJson(org.public_key())),
+                                  nullptr)
+                   .ok());
 }
 
 TEST(Enrolment, OnlyATokenHolderMakesAMacTheAdminAccepts) {
-  EnrolmentRequest r{NewMachineId(), ToHex(crypto::SigningKey::Generate().public_key()),
+  auto machine = crypto::SigningKey::Generate();
+  EnrolmentRequest r{MachineIdForKey(machine.public_key()), ToHex(machine.public_key()),
                      "PC-COMPTA-02", NewMachineId(), "", nlohmann::json::object()};
   Bytes secret(kTokenSecretBytes, 7), other(kTokenSecretBytes, 8);
   r.mac = ToHex(EnrolmentMac(secret, r));
@@ -105,6 +115,7 @@ TEST(Enrolment, OnlyATokenHolderMakesAMacTheAdminAccepts) {
   EnrolmentRequest swapped = r;
   swapped.machine_key = ToHex(crypto::SigningKey::Generate().public_key());
   EXPECT_FALSE(CheckEnrolmentMac(secret, swapped).ok());
+  EXPECT_FALSE(RequestFromJson(RequestToJson(swapped)).ok()) << "its id is not its key's";
   EnrolmentRequest renamed = r;
   renamed.name = "PC-COMPTA-03";
   EXPECT_FALSE(CheckEnrolmentMac(secret, renamed).ok());

@@ -13,6 +13,8 @@
 #include "tests/support/in_process_relay.h"
 #include "tests/support/organisation.h"
 #include "tests/support/tcp.h"
+#include "host/gui/layout.h"
+#include "tests/support/window.h"
 #include "tests/support/xserver.h"
 
 namespace telemaint::testing {
@@ -103,6 +105,27 @@ TEST(UnattendedTest, AnApprovedMachineIsListedWithItsInventoryAndShownWithNobody
       << listed_sessions.out;
   EXPECT_NE(listed_sessions.out.find("control (policy allow)"), std::string::npos)
       << listed_sessions.out;
+}
+
+TEST(UnattendedTest, UnderPolicyAllowTheScreenShowsTheBannerAndItsStopEndsTheSession) {
+  Deployment d;
+  Organisation org(d);
+  VirtualDisplay x("800x600x24");
+  auto relay = org.StartRelay();
+  org.EnrolAndApprove("PC-COMPTA", "allow");
+  org.CertifyTechnician();
+  auto service = org.StartService("PC-COMPTA", x.name(), {"--ui", "gui"});
+  ASSERT_TRUE(WaitOnline(org, "PC-COMPTA", 20s)) << service->Output();
+  auto viewer = org.StartViewer("PC-COMPTA", {"--listen", "127.0.0.1:0"});
+  ASSERT_NE(ViewerPort(*viewer), 0) << viewer->Output() << service->Output();
+  // Whoever sits at that screen sees who is there, and can stop it.
+  auto banner = FindWindow(x, "^telemaint .+ session$", 10s);
+  ASSERT_TRUE(banner.has_value()) << "no banner during the unattended session";
+  namespace L = host::gui::layout;
+  ASSERT_TRUE(Xdotool(x, {"mousemove", std::to_string(banner->x + L::kBannerStop.cx()),
+                          std::to_string(banner->y + L::kBannerStop.cy()), "click", "1"}));
+  EXPECT_TRUE(viewer->WaitForLine("the customer ended the session", 5s)) << viewer->Output();
+  EXPECT_FALSE(FindWindow(x, "remote help", 1s).has_value()) << "a service shows no code window";
 }
 
 TEST(UnattendedTest, PolicyAskWithNobodyAnsweringRefusesTheTechnician) {

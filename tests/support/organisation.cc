@@ -1,5 +1,6 @@
 #include "tests/support/organisation.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -86,8 +87,10 @@ std::unique_ptr<Process> Organisation::StartService(const std::string& machine,
                                                     const std::string& display,
                                                     std::vector<std::string> extra) {
   std::vector<std::string> argv = {BinPath("telemaint-host"), "service", "--state-dir",
-                                   state_dir(machine), "--display", display, "--ui", "tty",
-                                   "--log-file", d_.log_file(machine)};
+                                   state_dir(machine), "--display", display, "--log-file",
+                                   d_.log_file(machine)};
+  if (std::find(extra.begin(), extra.end(), "--ui") == extra.end())
+    argv.insert(argv.end(), {"--ui", "tty"});
   argv.insert(argv.end(), extra.begin(), extra.end());
   return std::make_unique<Process>(argv, std::map<std::string, std::string>{}, std::string(),
                                    /*keep_stdin_open=*/true, /*use_pty=*/true);

@@ -35,7 +35,8 @@ class Organisation {
   void CertifyTechnician(const std::string& account = "alice",
                          std::vector<std::string> extra = {});
   std::string TechnicianKeyHex();
-  // `telemaint-host service` on an X display, on a pseudo-terminal; nobody answers questions.
+  // `telemaint-host service` on an X display, on a pseudo-terminal (--ui tty unless `extra`
+  // names one); nobody answers questions.
   std::unique_ptr<Process> StartService(const std::string& machine, const std::string& display,
                                         std::vector<std::string> extra = {});
   // A viewer for `machine` (name or id) with alice's key, certificate and password.

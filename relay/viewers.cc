@@ -29,6 +29,10 @@ asio::awaitable<void> RelayCore::RunViewer(std::shared_ptr<PeerConn> peer) {
   const bool recorded =
       co_await RecordSessionStart(*host, *peer, *technician, join->ticket, session_id);
   if (!recorded) co_return;
+  // A technician reaching a machine gets the newest revocation list first: their viewer keeps
+  // it (a relay can withhold a newer one, never roll one back) and checks the machine with it.
+  if (!join->machine.empty() && !revocations_.empty())
+    peer->conn->SendText(wire::EncodeMachine(wire::Revocations{revocations_}));
   Pair(host, peer, *technician, join->ticket, session_id);
   co_await ReadLoop(peer);
 }

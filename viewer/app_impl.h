@@ -35,6 +35,7 @@ struct ViewerApp::Impl {
   ViewerWindow* window = nullptr;
   // The running session, owned by Main's frame, which sets and clears this (io thread).
   ViewerSession* session = nullptr;
+  Bytes org_key;  // unattended: the organisation key the technician's certificate pins
 
   asio::awaitable<int> Main(crypto::SessionCode code, std::string password);
   asio::awaitable<std::variant<wire::Paired, int>> Join(std::string nameplate, std::string password);

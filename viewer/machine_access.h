@@ -28,7 +28,8 @@ Result<TechnicianCredential> LoadCredential(const std::string& cert_file,
                                             const std::string& org_key_option,
                                             ByteView public_key, std::string& warning);
 
-// The newest revocation list seen (a file beside the key); a relay cannot take one back.
+// The newest revocation list seen (a file beside the key, refreshed by `machines` and by each
+// --machine join); a relay cannot take one back.
 std::optional<org::RevocationList> KnownRevocations(const std::string& file, ByteView org_key);
 void KeepRevocations(const std::string& file, ByteView org_key, const std::string& text);
 std::string DefaultRevocationsFile(const std::string& key_file);

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "common/machine_wire.h"
 #include "common/wire.h"
 #include "crypto/identity.h"
 #include "crypto/session_code.h"
@@ -192,6 +193,14 @@ asio::awaitable<std::variant<wire::Paired, int>> ViewerApp::Impl::Join(std::stri
                               : "Logging in and asking for the machine " + options.machine + "…");
   error_code ec;
   auto reply = co_await ws->Receive(ec);
+  // Reaching a machine, the relay first hands over the newest revocation list.
+  if (reply && reply->text && !options.machine.empty()) {
+    auto list = wire::DecodeMachine(reply->data);
+    if (auto* revocations = list.ok() ? std::get_if<wire::Revocations>(&*list) : nullptr) {
+      if (!org_key.empty()) KeepRevocations(options.revocations_file, org_key, revocations->list);
+      reply = co_await ws->Receive(ec);
+    }
+  }
   if (!reply || !reply->text) {
     say(interrupted ? "Cancelled." : "Error: the relay closed the connection before pairing.");
     co_return interrupted ? kExitOk : kExitSetup;

@@ -26,6 +26,7 @@ asio::awaitable<int> ViewerApp::Impl::MainMachine(std::string password) {
     co_return kExitSetup;
   }
   if (!warning.empty()) say("Warning: " + warning + ".");
+  org_key = me->org_key;
   auto joined = co_await Join("", std::move(password));
   crypto::Wipe(password);
   if (auto* exit = std::get_if<int>(&joined)) co_return *exit;

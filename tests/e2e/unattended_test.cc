@@ -245,6 +245,9 @@ TEST(UnattendedTest, ARevokedTechnicianOrMachineIsRefusedFromTheNextConnectionOn
   auto second = org.StartViewer("SRV-04", {"--snapshot", d.dir() / "second.ppm"});
   EXPECT_EQ(second->Wait(60s), 3) << second->Output() << service->Output();
   EXPECT_FALSE(std::filesystem::exists(d.dir() / "second.ppm"));
+  // The viewer was handed the new list with its join and keeps it.
+  EXPECT_NE(ReadFile(d.dir() / "revocations.json").find(org.TechnicianKeyHex()),
+            std::string::npos);
   ASSERT_EQ(org.Admin({"revoke", "--machine", id}, &out), 0) << out;
   auto third = org.StartViewer(id, {"--snapshot", d.dir() / "third.ppm"});
   EXPECT_EQ(third->Wait(60s), 4) << third->Output();

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "inventory/inventory.h"
+#include "inventory/command.h"
 
 namespace telemaint::host {
 

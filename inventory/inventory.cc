@@ -1,26 +1,23 @@
 #include "inventory/inventory.h"
 
+#include "inventory/command.h"
+#include "inventory/text.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <utmpx.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <charconv>
 #include <chrono>
-#include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -31,7 +28,6 @@
 #include <optional>
 #include <set>
 #include <string_view>
-#include <thread>
 
 namespace telemaint::inventory {
 namespace {
@@ -40,111 +36,11 @@ using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-constexpr std::size_t kMaxString = 200;
 constexpr std::size_t kMaxEntries = 32;
 constexpr std::size_t kMaxFileBytes = 8 << 20;    // /proc/cpuinfo of a 2,000-CPU machine fits
-constexpr std::size_t kMaxOutputBytes = 8 << 20;  // apt-get's plan for thousands of packages
 constexpr std::chrono::milliseconds kSystemctlTimeout = 5s;
 constexpr std::chrono::milliseconds kAptTimeout = 30s;  // it rebuilds its cache after an update
 constexpr std::chrono::milliseconds kNetworkFsBudget = 3s;
-constexpr int kFullPercent = 90;
-constexpr char kSeparator[] = " \u00b7 ";
-
-// ---- Text ------------------------------------------------------------------------------------
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0. Strict (RFC 3629: no overlong
-// forms, surrogates or code points past U+10FFFF) because nlohmann's dump() throws on those.
-std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    lo = c == 0xE0 ? 0xA0 : 0x80;
-    hi = c == 0xED ? 0x9F : 0xBF;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    lo = c == 0xF0 ? 0x90 : 0x80;
-    hi = c == 0xF4 ? 0x8F : 0xBF;
-  }
-  if (len == 0 || i + len > s.size()) return 0;
-  const auto c1 = static_cast<unsigned char>(s[i + 1]);
-  if (c1 < lo || c1 > hi) return 0;
-  for (std::size_t k = 2; k < len; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  return len;
-}
-
-// At most `max` bytes of valid UTF-8, cut between characters; control characters and bytes that
-// are not UTF-8 become '?', so a hostile file name cannot break a terminal or the JSON encoder.
-std::string Sanitize(std::string_view in, std::size_t max = kMaxString) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < in.size()) {
-    const auto c = static_cast<unsigned char>(in[i]);
-    const std::size_t len = c < 0x80 ? 1 : Utf8SequenceLength(in, i);
-    if (out.size() + std::max<std::size_t>(len, 1) > max) break;
-    if (len == 0 || c < 0x20 || c == 0x7F) {
-      out += '?';
-      i += 1;
-    } else {
-      out.append(in.substr(i, len));
-      i += len;
-    }
-  }
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-std::vector<std::string_view> SplitLines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    const auto end = text.find('\n');
-    lines.push_back(text.substr(0, end));
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
-  return lines;
-}
-
-std::vector<std::string_view> Fields(std::string_view line) {
-  std::vector<std::string_view> fields;
-  for (;;) {
-    const auto start = line.find_first_not_of(" \t\r\n");
-    if (start == std::string_view::npos) return fields;
-    line.remove_prefix(start);
-    const auto end = line.find_first_of(" \t\r\n");
-    fields.push_back(line.substr(0, end));
-    if (end == std::string_view::npos) return fields;
-    line.remove_prefix(end);
-  }
-}
-
-std::string FirstLine(std::string_view text) {
-  return std::string(Trim(text.substr(0, text.find('\n'))));
-}
-
-// The leading digits of `s` ("12345.67" gives 12345); 0 when there are none.
-std::uint64_t ParseUInt(std::string_view s) {
-  std::uint64_t value = 0;
-  s = Trim(s);
-  std::from_chars(s.data(), s.data() + s.size(), value);
-  return value;
-}
-
-bool ContainsNoCase(std::string_view haystack, std::string_view lower_needle) {
-  std::string lower(haystack);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower.find(lower_needle) != std::string::npos;
-}
 
 // ---- Files under the root --------------------------------------------------------------------
 
@@ -261,123 +157,6 @@ std::uint64_t Uptime(const std::string& root) {
   return ParseUInt(ReadFile(UnderRoot(root, "proc/uptime")));
 }
 
-// ---- Child processes -------------------------------------------------------------------------
-
-struct Child {
-  pid_t pid;
-  int out;
-};
-
-// The child runs in its own process group (a timeout then kills what it started too), with
-// stdin and stderr on /dev/null, none of our descriptors but its stdout, default SIGPIPE even if
-// we ignore it, and an environment of its own: English messages for us to parse, and none of
-// our variables (proxies, credentials) passed on.
-std::optional<Child> Spawn(const std::vector<std::string>& argv) {
-  int fds[2];
-  if (argv.empty() || pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
-  posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
-  posix_spawn_file_actions_adddup2(&files, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&files, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&files, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-  posix_spawn_file_actions_addclosefrom_np(&files, STDERR_FILENO + 1);
-#endif
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t no_signals, default_signals;
-  sigemptyset(&no_signals);
-  sigemptyset(&default_signals);
-  sigaddset(&default_signals, SIGPIPE);
-  posix_spawnattr_setsigmask(&attr, &no_signals);
-  posix_spawnattr_setsigdefault(&attr, &default_signals);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  char lc_all[] = "LC_ALL=C";
-  char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
-  char* env[] = {lc_all, path, nullptr};
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, args[0], &files, &attr, args.data(), env);
-  posix_spawn_file_actions_destroy(&files);
-  posix_spawnattr_destroy(&attr);
-  close(fds[1]);
-  if (rc != 0) {
-    close(fds[0]);
-    return std::nullopt;
-  }
-  return Child{pid, fds[0]};
-}
-
-// Everything the child writes until it closes its output; nullopt at the deadline, on a read
-// error, or when the output grows past kMaxOutputBytes.
-std::optional<std::string> ReadUntilEof(int fd, Clock::time_point deadline) {
-  std::string out;
-  char buf[16384];
-  for (;;) {
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left <= 0ms) return std::nullopt;
-    pollfd p{fd, POLLIN, 0};
-    const int ready = poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left.count(), INT_MAX)));
-    if (ready < 0 && errno != EINTR) return std::nullopt;
-    if (ready <= 0) continue;
-    const ssize_t n = read(fd, buf, sizeof buf);
-    if (n == 0) return out;
-    if (n < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
-      return std::nullopt;
-    }
-    out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() > kMaxOutputBytes) return std::nullopt;
-  }
-}
-
-// The wait status once the child has closed its output. It is exiting by then, so short sleeps
-// find it within a few ms and still honour the deadline, which a blocking waitpid() would not.
-// nullopt: still running at the deadline.
-std::optional<int> WaitForExit(pid_t pid, Clock::time_point deadline) {
-  auto pause = 1ms;
-  for (;;) {
-    int status = 0;
-    const pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    // Reaped elsewhere (SIGCHLD ignored, or another thread's waitpid(-1)): the output was
-    // complete, and its pid may already be reused, so it must not be killed.
-    if (r < 0 && errno == ECHILD) return 0;
-    const auto left = deadline - Clock::now();
-    if (left <= Clock::duration::zero()) return std::nullopt;
-    std::this_thread::sleep_for(std::min<Clock::duration>(pause, left));
-    pause = std::min(pause * 2, std::chrono::milliseconds(50));
-  }
-}
-
-void KillAndReap(pid_t pid) {
-  if (kill(-pid, SIGKILL) != 0) kill(pid, SIGKILL);
-  while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-  }
-}
-
-// The standard output of `argv` (argv[0] an absolute path, no PATH search), when it exits with
-// status 0 before `timeout`; otherwise it is killed and reaped, and the answer is nullopt.
-std::optional<std::string> RunForOutput(const std::vector<std::string>& argv,
-                                        std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  const auto child = Spawn(argv);
-  if (!child) return std::nullopt;
-  auto out = ReadUntilEof(child->out, deadline);
-  close(child->out);
-  const auto status = out ? WaitForExit(child->pid, deadline) : std::nullopt;
-  if (!status) {
-    KillAndReap(child->pid);
-    return std::nullopt;
-  }
-  if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) return std::nullopt;
-  return out;
-}
-
 std::string FindProgram(std::initializer_list<const char*> candidates) {
   for (const char* path : candidates) {
     if (access(path, X_OK) == 0) return path;
@@ -461,7 +240,7 @@ Space NetworkSpace(const std::string& path, Clock::time_point deadline) {
   const std::string stat = FindProgram({"/usr/bin/stat", "/bin/stat"});
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
   if (stat.empty() || left <= 0ms) return {};
-  const auto out = RunForOutput({stat, "-f", "-c", "%S %b %a", "--", path}, left);
+  const auto out = RunCommand({stat, "-f", "-c", "%S %b %a", "--", path}, left);
   const auto f = out ? Fields(*out) : std::vector<std::string_view>();
   if (f.size() != 3) return {};
   const std::uint64_t block = ParseUInt(f[0]);
@@ -554,7 +333,7 @@ std::vector<std::string> FailedUnits() {
   if (access("/run/systemd/system", F_OK) != 0) return {};
   const std::string systemctl = FindProgram({"/usr/bin/systemctl", "/bin/systemctl"});
   if (systemctl.empty()) return {};
-  const auto out = RunForOutput(
+  const auto out = RunCommand(
       {systemctl, "list-units", "--state=failed", "--no-legend", "--plain", "--no-pager"},
       kSystemctlTimeout);
   std::vector<std::string> units;
@@ -574,7 +353,7 @@ std::optional<std::int64_t> SecurityUpdates() {
   constexpr const char* kAptGet = "/usr/bin/apt-get";
   if (access(kAptGet, X_OK) != 0) return std::nullopt;
   const auto out =
-      RunForOutput({kAptGet, "-s", "-o", "Debug::NoLocking=1", "upgrade"}, kAptTimeout);
+      RunCommand({kAptGet, "-s", "-o", "Debug::NoLocking=1", "upgrade"}, kAptTimeout);
   if (!out) return std::nullopt;
   std::int64_t count = 0;
   for (const auto line : SplitLines(*out)) {
@@ -609,106 +388,7 @@ Json HealthJson(const InventoryOptions& options, const Json& disks) {
           {"security_updates", security_updates}};
 }
 
-// ---- Reading an inventory, possibly from another machine -------------------------------------
-
-const Json& Member(const Json& j, const char* key) {
-  static const Json kMissing;
-  if (!j.is_object()) return kMissing;
-  const auto it = j.find(key);
-  return it == j.end() ? kMissing : *it;
-}
-
-std::string StringAt(const Json& j, const char* key) {
-  const Json& m = Member(j, key);
-  return m.is_string() ? m.get<std::string>() : std::string();
-}
-
-std::uint64_t UIntAt(const Json& j, const char* key) {
-  const Json& m = Member(j, key);
-  if (m.is_number_unsigned()) return m.get<std::uint64_t>();
-  if (m.is_number_integer() && m.get<std::int64_t>() > 0) return m.get<std::uint64_t>();
-  return 0;
-}
-
-std::optional<int> UsedPercent(const Json& disk) {
-  const std::uint64_t total = UIntAt(disk, "total_bytes");
-  if (total == 0) return std::nullopt;
-  const std::uint64_t free = std::min(UIntAt(disk, "free_bytes"), total);
-  return static_cast<int>(static_cast<unsigned __int128>(total - free) * 100 / total);
-}
-
-std::string Gib(std::uint64_t bytes) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", static_cast<double>(bytes) / (1ULL << 30));
-  return text;
-}
-
-std::string Duration(std::uint64_t s) {
-  const std::uint64_t days = s / 86400, hours = s % 86400 / 3600, minutes = s % 3600 / 60;
-  if (days > 0) return std::to_string(days) + " d " + std::to_string(hours) + " h";
-  if (hours > 0) return std::to_string(hours) + " h " + std::to_string(minutes) + " min";
-  return std::to_string(minutes) + " min";
-}
-
-std::optional<int> RootUsedPercent(const Json& disks) {
-  if (!disks.is_array()) return std::nullopt;
-  for (const Json& d : disks) {
-    if (StringAt(d, "mount") == "/") return UsedPercent(d);
-  }
-  return std::nullopt;
-}
-
-std::string OsName(const Json& os) {
-  std::string name = StringAt(os, "name");
-  if (name.empty()) {
-    const std::string id_and_version = StringAt(os, "id") + " " + StringAt(os, "version");
-    name = std::string(Trim(id_and_version));
-  }
-  return Sanitize(name);
-}
-
 }  // namespace
-
-std::optional<std::string> RunCommand(const std::vector<std::string>& argv,
-                                      std::chrono::milliseconds timeout) {
-  return RunForOutput(argv, timeout);
-}
-
-std::vector<std::string> DiskWarnings(const nlohmann::json& disks) {
-  std::vector<std::string> warnings;
-  if (!disks.is_array()) return warnings;
-  for (const Json& disk : disks) {
-    const auto percent = UsedPercent(disk);
-    if (!percent || *percent < kFullPercent) continue;
-    // Room for the words around the mount point within kMaxString.
-    warnings.push_back("disk " + Sanitize(StringAt(disk, "mount"), kMaxString - 20) + " is " +
-                       std::to_string(*percent) + "% full");
-  }
-  return warnings;
-}
-
-std::string InventorySummary(const nlohmann::json& inventory) {
-  std::vector<std::string> parts;
-  if (auto name = OsName(Member(inventory, "os")); !name.empty()) parts.push_back(name);
-  if (const auto cores = UIntAt(Member(inventory, "cpu"), "cores"); cores > 0) {
-    parts.push_back(std::to_string(cores) + (cores == 1 ? " core" : " cores"));
-  }
-  if (const auto ram = UIntAt(Member(inventory, "memory"), "total_bytes"); ram > 0) {
-    parts.push_back(Gib(ram) + " GiB RAM");
-  }
-  if (const auto percent = RootUsedPercent(Member(inventory, "disks"))) {
-    parts.push_back("/ " + std::to_string(*percent) + "% used");
-  }
-  if (const auto up = UIntAt(inventory, "uptime_s"); up > 0) parts.push_back("up " + Duration(up));
-  const Json& warnings = Member(Member(inventory, "health"), "warnings");
-  if (warnings.is_array() && !warnings.empty()) {
-    parts.push_back(std::to_string(warnings.size()) +
-                    (warnings.size() == 1 ? " warning" : " warnings"));
-  }
-  std::string line;
-  for (const auto& part : parts) line += (line.empty() ? "" : kSeparator) + part;
-  return line;
-}
 
 void TrimInventory(nlohmann::json& inventory, std::size_t max_bytes) {
   const auto size = [](const Json& j) {

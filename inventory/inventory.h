@@ -50,12 +50,6 @@ std::vector<std::string> DiskWarnings(const nlohmann::json& disks);
 // `inventory` (it may come from another machine) are left out; never throws.
 std::string InventorySummary(const nlohmann::json& inventory);
 
-// Runs a program (argv[0] an absolute path) with LC_ALL=C and a fixed PATH, standard error to
-// /dev/null: its standard output if it exits 0 within `timeout`, else nullopt (killed with its
-// process group at the deadline). Blocks the calling thread.
-std::optional<std::string> RunCommand(const std::vector<std::string>& argv,
-                                      std::chrono::milliseconds timeout);
-
 // Drops trailing entries from the largest array (disks, addresses, users, failed units,
 // warnings) until the compact dump is below `max_bytes`, or no array has entries left.
 void TrimInventory(nlohmann::json& inventory, std::size_t max_bytes = kMaxInventoryBytes);

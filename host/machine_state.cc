@@ -14,16 +14,6 @@ namespace telemaint::host {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
-
-std::string ReadText(const std::string& path) { return ReadTextFile(path); }
-
-Status WriteText(const std::string& path, const std::string& text, unsigned mode) {
-  return WriteFileAtomically(path, text, mode);
-}
-
-}  // namespace
-
 std::string DefaultStateDir() { return "/var/lib/telemaint-host"; }
 
 Status MachineState::Prepare() const {
@@ -36,7 +26,7 @@ Status MachineState::Prepare() const {
 
 Result<Enrolment> MachineState::LoadEnrolment() const {
   const std::string path = dir_ + "/enrolment.json";
-  json j = json::parse(ReadText(path), nullptr, false);
+  json j = json::parse(ReadTextFile(path), nullptr, false);
   Enrolment e;
   std::string key;
   try {
@@ -59,18 +49,18 @@ Result<Enrolment> MachineState::LoadEnrolment() const {
 Status MachineState::SaveEnrolment(const Enrolment& e) const {
   json j = {{"machine_id", e.machine_id}, {"name", e.name},        {"customer", e.customer},
             {"relay", e.relay},           {"org", e.org_name},     {"org_key", ToHex(e.org_key)}};
-  return WriteText(dir_ + "/enrolment.json", j.dump(2) + "\n", 0644);
+  return WriteFileAtomically(dir_ + "/enrolment.json", j.dump(2) + "\n", 0644);
 }
 
-std::string MachineState::Record() const { return ReadText(dir_ + "/record.json"); }
+std::string MachineState::Record() const { return ReadTextFile(dir_ + "/record.json"); }
 
 Status MachineState::SaveRecord(const std::string& text) const {
   if (Record() == text) return Status::Ok();
-  return WriteText(dir_ + "/record.json", text, 0644);
+  return WriteFileAtomically(dir_ + "/record.json", text, 0644);
 }
 
 std::optional<org::RevocationList> MachineState::Revocations(ByteView org_key) const {
-  auto list = org::CheckRevocationList(org_key, ReadText(dir_ + "/revocations.json"));
+  auto list = org::CheckRevocationList(org_key, ReadTextFile(dir_ + "/revocations.json"));
   if (!list.ok()) return std::nullopt;
   return std::move(*list);
 }
@@ -82,7 +72,7 @@ Status MachineState::KeepRevocations(ByteView org_key, const std::string& text) 
   if (!list.ok()) return list.status();
   auto kept = Revocations(org_key);
   if (kept && kept->serial >= list->serial) return Status::Ok();
-  return WriteText(dir_ + "/revocations.json", text, 0644);
+  return WriteFileAtomically(dir_ + "/revocations.json", text, 0644);
 }
 
 }  // namespace telemaint::host

@@ -1,6 +1,7 @@
 // The three kinds of statement as values, and the checks hosts and viewers make on them.
 #include <algorithm>
 
+#include "org/fields.h"
 #include "org/statements.h"
 
 namespace telemaint::org {
@@ -8,24 +9,9 @@ namespace {
 
 using nlohmann::json;
 
-bool Text(const json& j, const char* key, std::string& out) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string() || it->get_ref<const std::string&>().size() > 256)
-    return false;
-  out = it->get<std::string>();
-  return true;
-}
-
-bool Time(const json& j, const char* key, int64_t& out) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_number_integer()) return false;
-  out = it->get<int64_t>();
-  return true;
-}
-
 bool HexKey(const json& j, const char* key, Bytes& out) {
   std::string hex;
-  if (!Text(j, key, hex) || !IsPublicKeyHex(hex)) return false;
+  if (!TextField(j, key, hex) || !IsPublicKeyHex(hex)) return false;
   out = FromHex(hex);
   return true;
 }
@@ -88,9 +74,9 @@ Result<TechnicianCertificate> ReadCertificate(ByteView org_key, std::string_view
   auto body = VerifyStatement(org_key, text, StatementKind::kTechnicianCertificate);
   if (!body.ok()) return body.status();
   TechnicianCertificate c;
-  if (!Text(*body, "org", c.org_name) || !Text(*body, "account", c.account) ||
-      !HexKey(*body, "key", c.key) || !Time(*body, "issued_at", c.issued_at) ||
-      !Time(*body, "not_after", c.not_after) || !Text(*body, "serial", c.serial) ||
+  if (!TextField(*body, "org", c.org_name) || !TextField(*body, "account", c.account) ||
+      !HexKey(*body, "key", c.key) || !TimeField(*body, "issued_at", c.issued_at) ||
+      !TimeField(*body, "not_after", c.not_after) || !TextField(*body, "serial", c.serial) ||
       !Strings(*body, "customers", c.customers, ShortText))
     return Malformed("technician certificate");
   return c;
@@ -118,10 +104,10 @@ Result<MachineRecord> CheckMachineRecord(ByteView org_key, std::string_view text
   auto body = VerifyStatement(org_key, text, StatementKind::kMachineRecord);
   if (!body.ok()) return body.status();
   MachineRecord r;
-  if (!Text(*body, "org", r.org_name) || !Text(*body, "machine_id", r.machine_id) ||
+  if (!TextField(*body, "org", r.org_name) || !TextField(*body, "machine_id", r.machine_id) ||
       !IsMachineId(r.machine_id) || !HexKey(*body, "key", r.key) ||
-      !Text(*body, "customer", r.customer) || !Text(*body, "name", r.name) ||
-      !Time(*body, "enrolled_at", r.enrolled_at) || !Time(*body, "approved_at", r.approved_at))
+      !TextField(*body, "customer", r.customer) || !TextField(*body, "name", r.name) ||
+      !TimeField(*body, "enrolled_at", r.enrolled_at) || !TimeField(*body, "approved_at", r.approved_at))
     return Malformed("machine record");
   if (r.machine_id != MachineIdForKey(r.key))
     return Status::AuthFailed("the machine record of " + r.name + " names an id that is not its "
@@ -139,7 +125,7 @@ Result<RevocationList> CheckRevocationList(ByteView org_key, std::string_view te
   RevocationList list;
   auto serial = body->find("serial");
   if (serial == body->end() || !serial->is_number_unsigned() ||
-      !Time(*body, "issued_at", list.issued_at) ||
+      !TimeField(*body, "issued_at", list.issued_at) ||
       !Strings(*body, "technicians", list.technicians, IsPublicKeyHex) ||
       !Strings(*body, "machines", list.machines, IsMachineId))
     return Malformed("revocation list");

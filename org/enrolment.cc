@@ -1,6 +1,7 @@
 #include "org/enrolment.h"
 
 #include "crypto/digest.h"
+#include "org/fields.h"
 #include "org/statements.h"
 
 namespace telemaint::org {
@@ -10,14 +11,6 @@ using nlohmann::json;
 
 constexpr std::string_view kTokenType = "telemaint enrolment token v1";
 constexpr std::string_view kMacLabel = "telemaint/v1 enrolment request";
-
-bool Text(const json& j, const char* key, std::string& out, size_t max = 256) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string() || it->get_ref<const std::string&>().size() > max)
-    return false;
-  out = it->get<std::string>();
-  return true;
-}
 
 // Length-prefixed, so no two requests MAC the same bytes.
 Bytes Piece(std::string_view text) {
@@ -52,12 +45,12 @@ Result<EnrolmentToken> DecodeToken(std::string_view text) {
   json j = json::parse(text, nullptr, false);
   EnrolmentToken t;
   std::string type, key, policy, secret;
-  if (j.is_discarded() || !j.is_object() || !Text(j, "type", type) || type != kTokenType ||
-      !Text(j, "org", t.org_name) || !Text(j, "org_key", key) || !IsPublicKeyHex(key) ||
-      !Text(j, "relay", t.relay) || !Text(j, "ca_sha256", t.ca_sha256) ||
-      !Text(j, "customer", t.customer) || !Text(j, "policy", policy) ||
-      !Text(j, "token_id", t.token_id) || !IsMachineId(t.token_id) ||
-      !Text(j, "secret", secret) || !j.contains("expires_at") ||
+  if (j.is_discarded() || !j.is_object() || !TextField(j, "type", type) || type != kTokenType ||
+      !TextField(j, "org", t.org_name) || !TextField(j, "org_key", key) || !IsPublicKeyHex(key) ||
+      !TextField(j, "relay", t.relay) || !TextField(j, "ca_sha256", t.ca_sha256) ||
+      !TextField(j, "customer", t.customer) || !TextField(j, "policy", policy) ||
+      !TextField(j, "token_id", t.token_id) || !IsMachineId(t.token_id) ||
+      !TextField(j, "secret", secret) || !j.contains("expires_at") ||
       !j["expires_at"].is_number_integer())
     return Status::InvalidInput("this is not a telemaint enrolment token");
   auto known = wire::FromWire<wire::UnattendedPolicy>(policy);
@@ -90,10 +83,10 @@ json RequestToJson(const EnrolmentRequest& r) {
 
 Result<EnrolmentRequest> RequestFromJson(const json& j) {
   EnrolmentRequest r;
-  if (!j.is_object() || !Text(j, "machine_id", r.machine_id) || !IsMachineId(r.machine_id) ||
-      !Text(j, "machine_key", r.machine_key) || !IsPublicKeyHex(r.machine_key) ||
-      !Text(j, "name", r.name) || !IsValidMachineName(r.name) ||
-      !Text(j, "token_id", r.token_id) || !IsMachineId(r.token_id) || !Text(j, "mac", r.mac) ||
+  if (!j.is_object() || !TextField(j, "machine_id", r.machine_id) || !IsMachineId(r.machine_id) ||
+      !TextField(j, "machine_key", r.machine_key) || !IsPublicKeyHex(r.machine_key) ||
+      !TextField(j, "name", r.name) || !IsValidMachineName(r.name) ||
+      !TextField(j, "token_id", r.token_id) || !IsMachineId(r.token_id) || !TextField(j, "mac", r.mac) ||
       r.mac.size() != 64 || r.machine_id != MachineIdForKey(FromHex(r.machine_key)))
     return Status::InvalidInput("malformed enrolment request");
   if (auto it = j.find("inventory"); it != j.end() && it->is_object()) r.inventory = *it;

@@ -5,6 +5,7 @@
 
 #include "crypto/digest.h"
 #include "crypto/random.h"
+#include "org/fields.h"
 
 namespace telemaint::org {
 namespace {
@@ -17,19 +18,10 @@ bool IsLowerHex(std::string_view text, size_t digits) {
          });
 }
 
-// Field readers over an already verified body: false when missing or mistyped.
-bool GetText(const json& j, const char* key, std::string& out, size_t max = 256) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string() || it->get_ref<const std::string&>().size() > max)
-    return false;
-  out = it->get<std::string>();
-  return true;
-}
-
 // The body names the organisation key it was signed with: it must be the one we checked with.
 bool SignedBy(const json& body, ByteView org_key) {
   std::string hex;
-  return GetText(body, "org_key", hex) && hex == ToHex(org_key);
+  return TextField(body, "org_key", hex) && hex == ToHex(org_key);
 }
 
 Status Refused(std::string what) { return Status::AuthFailed(std::move(what)); }
@@ -68,9 +60,9 @@ Result<SignedStatement> DecodeStatement(std::string_view text) {
   json j = json::parse(text, nullptr, false);
   std::string kind, signature;
   SignedStatement s;
-  if (j.is_discarded() || !j.is_object() || !GetText(j, "kind", kind) ||
-      !GetText(j, "body", s.body, kMaxRevocationListBytes) ||
-      !GetText(j, "signature", signature))
+  if (j.is_discarded() || !j.is_object() || !TextField(j, "kind", kind) ||
+      !TextField(j, "body", s.body, kMaxRevocationListBytes) ||
+      !TextField(j, "signature", signature))
     return Status::InvalidInput("not an organisation statement");
   auto known = wire::FromWire<StatementKind>(kind);
   s.signature = FromHex(signature);

@@ -20,8 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string ReadText(const std::string& path) { return ReadTextFile(path); }
-
 std::string Beside(const std::string& key_file, const char* name) {
   return (std::filesystem::path(key_file).parent_path() / name).string();
 }
@@ -49,7 +47,7 @@ Result<TechnicianCredential> LoadCredential(const std::string& cert_file,
                                             const std::string& org_key_option,
                                             ByteView public_key, std::string& warning) {
   TechnicianCredential me;
-  me.certificate = ReadText(cert_file);
+  me.certificate = ReadTextFile(cert_file);
   while (!me.certificate.empty() && std::isspace(static_cast<unsigned char>(me.certificate.back())))
     me.certificate.pop_back();
   if (me.certificate.empty())
@@ -77,7 +75,7 @@ Result<TechnicianCredential> LoadCredential(const std::string& cert_file,
 }
 
 std::optional<org::RevocationList> KnownRevocations(const std::string& file, ByteView org_key) {
-  auto list = org::CheckRevocationList(org_key, ReadText(file));
+  auto list = org::CheckRevocationList(org_key, ReadTextFile(file));
   if (!list.ok()) return std::nullopt;
   return std::move(*list);
 }
@@ -180,7 +178,7 @@ int ListMachines(const MachineListOptions& o, std::string& password) {
     }
     org_key = *key;
   } else {
-    org_key = NamedOrgKey(ReadText(o.cert_file));
+    org_key = NamedOrgKey(ReadTextFile(o.cert_file));
   }
   if (org_key.empty())
     std::cerr << "warning: no certificate (" << o.cert_file << ") and no --org-key: the "

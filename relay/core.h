@@ -168,7 +168,7 @@ class RelayCore {
     std::string record, name, customer;  // the org-signed record and what it says
     Bytes key;
     int64_t last_seen = 0;  // Unix seconds
-    std::string inventory;  // JSON text, the machine's word
+    nlohmann::json inventory = nlohmann::json::object();  // the machine's word, parsed once
     std::weak_ptr<PeerConn> online;
   };
   net::asio::awaitable<void> RunMachine(std::shared_ptr<PeerConn> peer);
@@ -320,9 +320,13 @@ class RelayCore {
   std::unordered_map<std::string, KnownMachine> machines_;  // by machine id
   std::string revocations_;  // the latest signed list's text ("" when none)
   std::unordered_set<std::string> revoked_machines_;
-  // Pending requests: machine id -> the address group it came from (at most
-  // kMaxPendingEnrolments, kMaxPendingPerAddress of one group).
-  std::unordered_map<std::string, std::string> pending_enrolments_;
+  // Pending requests by machine id (at most kMaxPendingEnrolments, kMaxPendingPerAddress of one
+  // address group): enough to judge an approval without reading the store.
+  struct PendingMachine {
+    std::string address_group;
+    std::string machine_key;  // hex, as the request gave it
+  };
+  std::unordered_map<std::string, PendingMachine> pending_enrolments_;
 };
 
 // An enrolled machine's messages after its proof: its inventory, at most this large.

@@ -29,7 +29,11 @@ Status RelayCore::SetOrganisation(Bytes org_key, std::unique_ptr<OrgStore> store
   if (!revocations.ok()) return revocations.status();
   auto pending = store->ListEnrolments();
   if (!pending.ok()) return pending.status();
-  for (const auto& p : *pending) pending_enrolments_[p.machine_id] = AddressGroup(p.address);
+  for (const auto& p : *pending) {
+    auto request = org::RequestFromJson(nlohmann::json::parse(p.request, nullptr, false));
+    if (request.ok())
+      pending_enrolments_[p.machine_id] = {AddressGroup(p.address), request->machine_key};
+  }
   org_key_ = std::move(org_key);
   org_store_ = std::move(store);
   for (auto& m : *machines) {
@@ -38,8 +42,9 @@ Status RelayCore::SetOrganisation(Bytes org_key, std::unique_ptr<OrgStore> store
       log::Warn("machine ", m.machine_id, ": its record does not check out with --org-key");
       continue;
     }
+    auto inventory = nlohmann::json::parse(m.inventory, nullptr, false);
     machines_[m.machine_id] = {m.record, m.name, m.customer, record->key, m.last_seen,
-                               m.inventory, {}};
+                               inventory.is_object() ? inventory : nlohmann::json::object(), {}};
   }
   if (*revocations) {
     if (auto list = org::CheckRevocationList(org_key_, **revocations); list.ok()) {
@@ -107,7 +112,7 @@ asio::awaitable<void> RelayCore::Enrol(PeerConn& peer, const wire::Enrol& enrol)
   }
   const std::string group = AddressGroup(peer.address);
   size_t from_group = 0;
-  for (const auto& [id, g] : pending_enrolments_) from_group += g == group;
+  for (const auto& [id, p] : pending_enrolments_) from_group += p.address_group == group;
   const bool again = pending_enrolments_.count(request->machine_id) > 0;
   if (!again && (pending_enrolments_.size() >= kMaxPendingEnrolments ||
                  from_group >= kMaxPendingPerAddress)) {
@@ -129,7 +134,7 @@ asio::awaitable<void> RelayCore::Enrol(PeerConn& peer, const wire::Enrol& enrol)
     SendError(peer, ErrorCode::kInternal);
     co_return;
   }
-  pending_enrolments_[request->machine_id] = group;
+  pending_enrolments_[request->machine_id] = {group, request->machine_key};
   log::Info("enrolment request from ", peer.address, ": machine '",
             log::Printable(request->name), "' (", request->machine_id, "), pending approval");
   Audit(AuditKind::kEnrolmentRequested, "",
@@ -223,7 +228,7 @@ void RelayCore::OnInventory(PeerConn& peer, const nlohmann::json& inventory) {
     log::Warn("machine ", peer.machine_id, ": inventory too large, not kept");
     return;
   }
-  it->second.inventory = text;
+  it->second.inventory = inventory;
   it->second.last_seen = UnixNow();
   // A write with fsync: on a worker, not on the io thread that forwards everyone's frames.
   asio::post(workers_, [store = org_store_.get(), id = peer.machine_id, text = std::move(text),

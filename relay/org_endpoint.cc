@@ -108,24 +108,15 @@ json RelayCore::Approve(const User& admin, const json& request) {
   const std::string text = TextField(request, "record");
   auto record = org::CheckMachineRecord(org_key_, text, nullptr);
   if (!record.ok()) return Refusal(ErrorCode::kBadRequest, record.status().message());
-  auto pending = org_store_->ListEnrolments();
-  if (!pending.ok()) return Refusal(ErrorCode::kInternal);
-  bool matches = false;
-  for (const auto& p : *pending) {
-    json r = json::parse(p.request, nullptr, false);
-    if (p.machine_id == record->machine_id && r.is_object() &&
-        TextField(r, "machine_key") == ToHex(record->key))
-      matches = true;
-  }
+  auto pending = pending_enrolments_.find(record->machine_id);
+  const bool matches =
+      pending != pending_enrolments_.end() && pending->second.machine_key == ToHex(record->key);
   auto known = machines_.find(record->machine_id);
   if (!matches && (known == machines_.end() || known->second.key != record->key))
     return Refusal(ErrorCode::kBadRequest, "no pending request for this machine and key");
+  // A machine approved again keeps its last_seen and inventory (PutMachine updates the rest).
   StoredMachine stored{record->machine_id, text, record->name, record->customer,
                        record->approved_at, 0, ""};
-  if (known != machines_.end()) {
-    stored.last_seen = known->second.last_seen;
-    stored.inventory = known->second.inventory;
-  }
   if (Status s = org_store_->PutMachine(stored); !s.ok()) {
     log::Error("approval of ", record->machine_id, ": ", s.message());
     return Refusal(ErrorCode::kInternal);
@@ -196,7 +187,6 @@ json RelayCore::ListMachines(const json& request) {
   for (const auto& [id, m] : machines_) {
     if (!customer.empty() && m.customer != customer) continue;
     auto online = m.online.lock();
-    json inventory = m.inventory.empty() ? json::object() : json::parse(m.inventory, nullptr, false);
     list.push_back({{"machine_id", id},
                     {"name", m.name},
                     {"customer", m.customer},
@@ -205,7 +195,7 @@ json RelayCore::ListMachines(const json& request) {
                     {"busy", online && online->state != ConnState::kWaiting},
                     {"revoked", RevokedMachine(id)},
                     {"last_seen", m.last_seen},
-                    {"inventory", inventory.is_discarded() ? json::object() : inventory}});
+                    {"inventory", m.inventory}});
   }
   return {{"type", "machines"}, {"machines", list}, {"revocations", revocations_}};
 }

@@ -28,6 +28,7 @@ using namespace net;
 using peer::Ending;
 
 class HostSession;
+struct UnattendedContext;
 
 inline constexpr const char* kHostVersion = "telemaint-host/0.1";
 
@@ -82,6 +83,10 @@ struct HostAgent::Impl {
   Next HandshakeFailed(WsConnection& ws, const crypto::Handshake& hs, const Ending& ending,
                        const std::string& session);
   void TellTheEnd(const Ending& end);
+  // The session once its channel is up (attended, or unattended with `unattended`), to its end.
+  asio::awaitable<Next> ServeChannel(std::shared_ptr<WsConnection> ws, peer::Channel channel,
+                                     const wire::Paired& paired,
+                                     const UnattendedContext* unattended);
 
   // An enrolled machine's service (unattended_agent.cc): online on /v1/machine instead of
   // showing codes, and unattended sessions by its policy.

@@ -360,8 +360,16 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
   log::Info("session ", paired.session, ": channel up, serving ",
             options.vnc_server ? "the VNC server " + options.vnc_server->ToString()
                                : std::string("this screen"));
-  SessionContext context{options, builtin.get(), *consent_ui, *history, *host_key};
-  HostSession host_session(context, ws, std::move(std::get<peer::Channel>(result)), paired);
+  co_return co_await ServeChannel(ws, std::move(std::get<peer::Channel>(result)), paired,
+                                  nullptr);
+}
+
+asio::awaitable<Next> HostAgent::Impl::ServeChannel(std::shared_ptr<WsConnection> ws,
+                                                    peer::Channel channel,
+                                                    const wire::Paired& paired,
+                                                    const UnattendedContext* unattended) {
+  SessionContext context{options, builtin.get(), *consent_ui, *history, *host_key, unattended};
+  HostSession host_session(context, ws, std::move(channel), paired);
   session = &host_session;
   Ending end = co_await host_session.Run();
   session = nullptr;

@@ -168,13 +168,8 @@ asio::awaitable<Next> HostAgent::Impl::RunUnattendedSession(std::shared_ptr<WsCo
                                policy.ok() ? ApplyPolicy(*policy, std::time(nullptr))
                                            : PolicyNow{wire::UnattendedPolicy::kDeny,
                                                        policy.status().message()}};
-  SessionContext context{options, builtin.get(), *consent_ui, *history, *host_key, &unattended};
-  HostSession host_session(context, ws, std::move(std::get<peer::Channel>(result)), paired);
-  session = &host_session;
-  Ending end = co_await host_session.Run();
-  session = nullptr;
-  TellTheEnd(end);
-  co_return stopping ? Next::kStop : Next::kReconnectNow;
+  co_return co_await ServeChannel(ws, std::move(std::get<peer::Channel>(result)), paired,
+                                  &unattended);
 }
 
 }  // namespace telemaint::host

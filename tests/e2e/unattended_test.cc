@@ -73,6 +73,8 @@ TEST(UnattendedTest, AnApprovedMachineIsListedWithItsInventoryAndShownWithNobody
   EXPECT_EQ(listed["inventory"]["hostname"], HostName());
   EXPECT_EQ(listed["inventory"]["cpu"]["cores"].get<long>(), sysconf(_SC_NPROCESSORS_CONF));
   EXPECT_FALSE(listed["summary"].get<std::string>().empty());
+  EXPECT_EQ(org.Machines("Dupont").size(), 1u);
+  EXPECT_TRUE(org.Machines("Martin").empty()) << "--customer lists that customer's machines";
 
   auto screen = SettledScreen(d, x);
   ASSERT_TRUE(screen.has_value()) << "the screen never settled";

@@ -106,11 +106,13 @@ std::unique_ptr<Process> Organisation::StartViewer(const std::string& machine,
                                              {"TELEMAINT_PASSWORD", kTechPassword}});
 }
 
-nlohmann::json Organisation::Machines() {
+nlohmann::json Organisation::Machines(const std::string& customer) {
+  std::vector<std::string> argv = {BinPath("telemaint-viewer"), "machines", "--json", "--relay",
+                                   d_.relay_url(), "--ca", d_.ca(), "--user", "alice",
+                                   "--key-file", d_.key_file("viewer")};
+  if (!customer.empty()) argv.insert(argv.end(), {"--customer", customer});
   std::string out;
-  RunToEnd({BinPath("telemaint-viewer"), "machines", "--json", "--relay", d_.relay_url(), "--ca",
-            d_.ca(), "--user", "alice", "--key-file", d_.key_file("viewer")},
-           {{"TELEMAINT_PASSWORD", kTechPassword}}, &out);
+  RunToEnd(argv, {{"TELEMAINT_PASSWORD", kTechPassword}}, &out);
   const size_t open = out.find('['), close = out.rfind(']');
   if (open == std::string::npos || close == std::string::npos || close < open)
     return nlohmann::json::array();

@@ -42,8 +42,8 @@ class Organisation {
   // A viewer for `machine` (name or id) with alice's key, certificate and password.
   std::unique_ptr<Process> StartViewer(const std::string& machine,
                                        std::vector<std::string> extra = {});
-  // `telemaint-viewer machines --json`.
-  nlohmann::json Machines();
+  // `telemaint-viewer machines --json`, of one customer's machines when `customer` is given.
+  nlohmann::json Machines(const std::string& customer = {});
 
  private:
   Deployment& d_;

@@ -28,6 +28,7 @@
 #include "relay/flood.h"
 #include "relay/throttle.h"
 #include "relay/unproven.h"
+#include "relay/web_files.h"
 
 namespace telemaint::relay {
 
@@ -103,6 +104,8 @@ struct HttpAnswer {
   std::string body, content_type = "application/json";
   bool ask_for_credentials = false;  // 401: WWW-Authenticate
   int64_t retry_after_s = 0;         // 429: Retry-After
+  HeaderList headers;                // more headers (the web viewer's security headers)
+  bool may_keep_alive = false;       // the next request may come on this connection
 };
 
 class RelayCore {
@@ -112,6 +115,8 @@ class RelayCore {
   // Unattended access: the organisation's public key and what the relay keeps for it. Without
   // it, /v1/machine and /v1/org refuse with not_configured.
   Status SetOrganisation(Bytes org_key, std::unique_ptr<OrgStore> store);
+  // The web viewer's files, served at / (before Start; none: / answers 404).
+  void SetWebFiles(WebFiles files) { web_ = std::move(files); }
   ~RelayCore();
 
   Status Listen();
@@ -314,6 +319,7 @@ class RelayCore {
   // Per address group: connections before the WebSocket upgrade.
   std::shared_ptr<AddressCounts> handshaking_ = std::make_shared<AddressCounts>();
   std::shared_ptr<net::AsyncEvent> connections_changed_;
+  WebFiles web_;  // immutable once serving
   // Unattended access (SetOrganisation); io thread, except the store (thread-safe).
   Bytes org_key_;
   std::unique_ptr<OrgStore> org_store_;

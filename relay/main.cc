@@ -170,6 +170,9 @@ int main(int argc, char** argv) {
   app.add_option("--org-key", o.org_key,
                  "The organisation's public key (64 hex digits, or a file holding them, e.g. "
                  "the org.pub of telemaint-admin init): serves enrolled machines");
+  app.add_option("--web-root", o.web_root,
+                 "The web viewer's files, served at https://RELAY/ (default: "
+                 "../share/telemaint/web next to this program, when there; 'none': no web viewer)");
   AddLimitOptions(app, o);
   AddTimeoutOptions(app, timeouts);
   app.add_option("--log-file", log_file, "Also append log lines to this file");

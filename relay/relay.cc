@@ -73,6 +73,12 @@ Result<std::unique_ptr<Relay>> Relay::Create(RelayOptions options) {
     if (!key.ok()) return Status::InvalidInput("--org-key: " + key.status().message());
     org_key = std::move(*key);
   }
+  const bool web_root_given = !options.web_root.empty() && options.web_root != "none";
+  auto web = WebFiles::Load(options.web_root.empty() ? DefaultWebRoot()
+                            : web_root_given         ? options.web_root
+                                                     : std::string(),
+                            web_root_given);
+  if (!web.ok()) return web.status();
   auto impl = std::make_unique<Impl>();
   impl->core = std::make_unique<RelayCore>(impl->io, std::move(options), std::move(*users),
                                            std::move(*audit_log), std::move(*tls));
@@ -82,6 +88,8 @@ Result<std::unique_ptr<Relay>> Relay::Create(RelayOptions options) {
     if (Status s = impl->core->SetOrganisation(*org_key, std::move(*store)); !s.ok()) return s;
     log::Info("organisation key ", crypto::KeyFingerprint(*org_key));
   }
+  if (web->size() > 0) log::Info("serving the web viewer (", web->size(), " files)");
+  impl->core->SetWebFiles(std::move(*web));
   if (Status s = impl->core->Listen(); !s.ok()) return s;
   return std::unique_ptr<Relay>(new Relay(std::move(impl)));
 }

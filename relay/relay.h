@@ -24,6 +24,9 @@ struct RelayOptions {
   // The organisation's public key (64 hex digits, or a file holding them): unattended access
   // (enrolled machines) is served only with it. See docs/operations.md#unattended-access.
   std::string org_key;
+  // The web viewer's bundle (docs/operations.md#serving-the-web-viewer): "" means the default,
+  // EXE_DIR/../share/telemaint/web if it exists; "none" serves no web viewer.
+  std::string web_root;
 
   size_t max_connections = 2000;
   size_t max_connections_per_address = 200;  // one office behind NAT is one address

@@ -114,6 +114,7 @@ asio::awaitable<bool> Respond(TlsStream& stream, unsigned version, HttpAnswer an
     res.set(http::field::www_authenticate, "Basic realm=\"telemaint audit\"");
   if (answer.retry_after_s > 0)
     res.set(http::field::retry_after, std::to_string(answer.retry_after_s));
+  for (const auto& [name, value] : answer.headers) res.set(name, value);
   res.keep_alive(again);
   res.body() = std::move(answer.body);
   res.prepare_payload();
@@ -349,7 +350,8 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
       co_return;
     }
     if (IsAuditRequest(*req) && answer->status == 200) unproven.Proven();  // an auditor
-    const bool again = IsAuditRequest(*req) && req->keep_alive() && served < kMaxAuditRequests;
+    const bool again = (IsAuditRequest(*req) || answer->may_keep_alive) && req->keep_alive() &&
+                       served < kMaxAuditRequests;
     const bool open = co_await Respond(stream, req->version(), std::move(*answer), again);
     if (!open) co_return;
     // The next request of an auditor's tool must come soon, as the first had to.
@@ -403,6 +405,14 @@ asio::awaitable<std::optional<HttpAnswer>> RelayCore::AnswerHttp(const std::stri
     std::string authorization(req[http::field::authorization]);
     req.erase(http::field::authorization);  // the password is not kept in the request
     co_return co_await ServeAudit(address, target, std::move(authorization));
+  }
+  if (const WebFile* file = web_.Find(target); file && req.method() == http::verb::get) {
+    HttpAnswer a;
+    a.body = file->body;
+    a.content_type = file->content_type;
+    a.headers = WebFiles::SecurityHeaders(*file);
+    a.may_keep_alive = true;  // the page, its script and its style over one connection
+    co_return a;
   }
   const bool endpoint = target == "/v1/host" || target == "/v1/viewer" ||
                         target == "/v1/machine" || target == "/v1/org";

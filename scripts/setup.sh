@@ -19,7 +19,12 @@ packages=(
   libnet-vnc-perl
   # telemaint-audit --tz: the time zone database
   tzdata
+  # the web viewer's tests drive Debian's browser (playwright-core, no browser download)
+  chromium
 )
+# The web viewer is bundled with Node.js and npm; a machine that has them from elsewhere
+# (NodeSource) keeps its own, whose nodejs package already holds npm.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -30,6 +35,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+echo "== npm ci (the web viewer's packages, from web/package-lock.json)"
+(cd "$here/web" && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== building in $build"
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

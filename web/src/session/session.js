@@ -1,0 +1,138 @@
+// One attended session from the browser: the relay connection (join), the handshake, the
+// tunnel, and the one way every session ends. Events (CustomEvent detail):
+//   'phase'     'connecting' | 'joining' | 'handshake' | 'channel'
+//   'consent'   'asking' | 'control' | 'view_only'
+//   'monitors'  [{name, x, y, width, height}]
+//   'host-key'  the fingerprint of the key the customer's computer proved
+//   'rfb'       the RfbChannel to hand to noVNC (once the customer answered)
+//   'ended'     {reason, origin: 'relay' | 'customer' | 'you' | 'lost', message}
+import { fromHex } from '../protocol/bytes.js';
+import { HandshakeError, ViewerHandshake } from '../protocol/handshake.js';
+import * as messages from '../protocol/session_messages.js';
+import { Control, EndReason, Limits, PROTOCOL_VERSION, VIEWER_PATH } from '../protocol/words.js';
+import { Tunnel } from './tunnel.js';
+
+export class WebSession extends EventTarget {
+  // options: {sodium, relayUrl (wss://host:port), account, password, nameplate, secret,
+  // ticket, identity (identity.js)}
+  constructor(options) {
+    super();
+    Object.assign(this, options);
+    this.ended = false;
+    this.tunnel = null;
+    this.handshake = null;
+  }
+
+  emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
+
+  start() {
+    this.emit('phase', 'connecting');
+    this.ws = new WebSocket(new URL(VIEWER_PATH, this.relayUrl).href);
+    this.ws.binaryType = 'arraybuffer';
+    this.ws.onopen = () => this.join();
+    this.ws.onmessage = (e) => this.onFrame(e.data);
+    this.ws.onclose = () => this.finish({ reason: 'lost', origin: 'lost' });
+  }
+
+  join() {
+    const join = { type: Control.JOIN, proto: PROTOCOL_VERSION, nameplate: this.nameplate,
+      user: this.account, password: this.password };
+    if (this.ticket) join.ticket = this.ticket;
+    this.ws.send(JSON.stringify(join));
+    this.password = null;  // a JS string cannot be wiped; at least it is not kept
+    this.emit('phase', 'joining');
+  }
+
+  sendBinary(bytes) { if (this.ws.readyState === WebSocket.OPEN) this.ws.send(bytes); }
+  sendText(message) { if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message)); }
+
+  onFrame(data) {
+    if (this.ended) return;
+    if (typeof data === 'string') return this.onControl(data);
+    if (this.tunnel) {
+      const ending = this.tunnel.receive(data);
+      if (ending) this.finishFromTunnel(ending);
+      return;
+    }
+    if (this.handshake) return this.onHandshake(data);
+    this.finish({ reason: EndReason.PROTOCOL, origin: 'relay' });
+  }
+
+  onControl(text) {
+    let m;
+    try { m = JSON.parse(text); } catch { m = null; }
+    if (!m || typeof m.type !== 'string') return;
+    const message = typeof m.message === 'string' ? m.message : '';
+    if (m.type === Control.PAIRED && !this.handshake && !this.tunnel) return this.onPaired(m);
+    if (m.type === Control.ERROR)
+      return this.finish({ reason: String(m.code), origin: 'relay', message });
+    if (m.type === Control.PEER_GONE)
+      return this.finish({ reason: String(m.reason), origin: 'relay', message });
+  }
+
+  onPaired(m) {
+    const sid = fromHex(m.session, 16);
+    if (!sid) return this.finish({ reason: EndReason.PROTOCOL, origin: 'relay' });
+    this.sessionId = m.session;
+    this.handshake = new ViewerHandshake(this.sodium, this.nameplate, this.secret, sid);
+    this.secret = null;
+    this.timer = setTimeout(() => this.finish({ reason: EndReason.TIMEOUT, origin: 'lost' }),
+      Limits.HANDSHAKE_TIMEOUT_MS);
+    this.emit('phase', 'handshake');
+  }
+
+  onHandshake(data) {
+    let step;
+    try {
+      step = this.handshake.receive(data);
+    } catch (e) {
+      if (!(e instanceof HandshakeError)) throw e;
+      const reason = e.wrongCode ? EndReason.PAKE_FAILED : EndReason.PROTOCOL;
+      this.sendText({ type: Control.ABORT, reason });
+      return this.finish({ reason, origin: 'you' });
+    }
+    this.sendBinary(step.reply);
+    if (!step.channel) return;
+    clearTimeout(this.timer);
+    this.handshake = null;
+    this.tunnel = new Tunnel(this, step.channel);
+    this.emit('phase', 'channel');
+    this.tunnel.sendHello();
+  }
+
+  // The technician ends the session (Disconnect, or noVNC closing its channel).
+  disconnect() {
+    if (this.ended) return;
+    if (!this.tunnel) {
+      this.sendText({ type: Control.ABORT, reason: EndReason.VIEWER_CLOSED });
+      return this.finish({ reason: EndReason.VIEWER_CLOSED, origin: 'you' });
+    }
+    this.tunnel.sendControl(messages.close(EndReason.VIEWER_CLOSED), true);
+    this.finishFromTunnel({ reason: EndReason.VIEWER_CLOSED, abort: true });
+  }
+
+  requestControl() { this.tunnel?.sendControl(messages.requestControl()); }
+  showMonitor(index) { this.tunnel?.sendControl(messages.showMonitor(index)); }
+
+  // An ending seen in the channel: the host's close, or a fault of ours to report.
+  finishFromTunnel({ reason, abort, byHost }) {
+    const origin = byHost ? 'customer' : reason === EndReason.VIEWER_CLOSED ? 'you' : 'relay';
+    this.finish({ reason, origin, abort });
+  }
+
+  // Every ending comes here once: receipt (when the channel was up), abort when this side
+  // ends it, then the connection closes.
+  async finish({ reason, origin, message = '', abort = false }) {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    const tunnel = this.tunnel;
+    tunnel?.rfb?.ended(reason);
+    this.emit('ended', { reason, origin, message });
+    if (tunnel && this.ws.readyState === WebSocket.OPEN) {
+      try { this.sendText(await tunnel.receipt(reason)); } catch (e) { console.warn(e); }
+    }
+    if (abort) this.sendText({ type: Control.ABORT, reason });
+    this.ws.close(1000);
+  }
+}

@@ -1,0 +1,132 @@
+// Drives Debian's chromium (headless, through playwright-core; no browser download) for the
+// end-to-end tests of the web viewer (tests/e2e/web_viewer_test.cc). Reads one JSON command
+// per line on stdin ({"id": N, "cmd": ...}) and answers one line each: `#N ok JSON` or
+// `#N fail MESSAGE`.
+//
+// Trust: the browser trusts the relay's test certificate by pinning its public key
+// (--ignore-certificate-errors-spki-list with the SHA-256 of its SPKI), so TLS is still
+// checked: any other key is refused. --no-sandbox because the tests run as root in a container,
+// where chromium's sandbox cannot start; the page's own isolation is not what is tested here.
+import { chromium } from 'playwright-core';
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+let browser, context, page, cdp;
+const consoleLines = [];
+
+function spkiPin(certFile) {
+  const cert = new X509Certificate(readFileSync(certFile));
+  const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest('base64');
+}
+
+async function launch({ cert, locale = 'en-US' }) {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', `--ignore-certificate-errors-spki-list=${spkiPin(cert)}`],
+  });
+  context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
+  cdp = await context.newCDPSession(page);
+  return { pin: true };
+}
+
+async function open({ url }) {
+  const response = await page.goto(url);
+  await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+  return { status: response?.status() ?? 0, headers: response ? await response.allHeaders() : {},
+    ready: await page.getAttribute('body', 'data-ready'),
+    keyNote: await page.textContent('#key-note') };
+}
+
+async function typeCode({ code }) {
+  await page.fill('#code', '');
+  await page.type('#code', code);
+  return { shown: await page.inputValue('#code'), status: await page.textContent('#code-status'),
+    connectDisabled: await page.isDisabled('#connect') };
+}
+
+async function login({ account, password, code, ticket = '' }) {
+  await page.fill('#account', account);
+  await page.fill('#password', password);
+  await page.fill('#ticket', ticket);
+  const typed = await typeCode({ code });
+  if (typed.connectDisabled) return { clicked: false, ...typed };
+  await page.click('#connect');
+  return { clicked: true, ...typed };
+}
+
+async function waitStatus({ state, timeout = 30000 }) {
+  await page.waitForSelector(`#status[data-state="${state}"]`, { timeout });
+  return { text: await page.textContent('#status') };
+}
+
+async function waitEnding({ timeout = 30000 }) {
+  await page.waitForSelector('#ending:not([hidden])', { timeout });
+  return { reason: await page.getAttribute('#ending', 'data-reason'),
+    text: await page.textContent('#ending') };
+}
+
+// The noVNC canvas as a binary PPM (what the technician sees, pixel for pixel).
+async function canvas({ out }) {
+  await page.waitForFunction(() => document.querySelector('#screen canvas')?.width > 0, null,
+    { timeout: 20000 });
+  const { width, height, data } = await page.evaluate(() => {
+    const c = document.querySelector('#screen canvas');
+    const img = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    return { width: c.width, height: c.height, data: Array.from(img.data) };
+  });
+  const header = Buffer.from(`P6\n${width} ${height}\n255\n`);
+  const rgb = Buffer.alloc(width * height * 3);
+  for (let i = 0, o = 0; i < data.length; i += 4) {
+    rgb[o++] = data[i]; rgb[o++] = data[i + 1]; rgb[o++] = data[i + 2];
+  }
+  writeFileSync(out, Buffer.concat([header, rgb]));
+  return { width, height };
+}
+
+// Keys as a keyboard sends them: characters a US layout lacks (é, €) as the key events a
+// French keyboard makes (keydown with that key), not as text insertion, which noVNC ignores.
+// `at`: where to click first, in the remote screen's pixels (X has no window manager here:
+// keys go to the window under the pointer).
+async function type({ text, at = [0, 0] }) {
+  const box = await page.locator('#screen canvas').boundingBox();
+  const size = await page.evaluate(() => {
+    const c = document.querySelector('#screen canvas');
+    return [c.width, c.height];
+  });
+  await page.mouse.click(box.x + (at[0] + 0.5) * box.width / size[0],
+    box.y + (at[1] + 0.5) * box.height / size[1]);
+  for (const ch of text) {
+    if (/^[\x20-\x7e]$/.test(ch)) { await page.keyboard.press(ch === ' ' ? 'Space' : ch); continue; }
+    for (const type of ['keyDown', 'keyUp'])
+      await cdp.send('Input.dispatchKeyEvent', { type, key: ch, text: type === 'keyDown' ? ch : '', code: 'Digit2' });
+  }
+  return {};
+}
+
+async function press({ key }) { await page.keyboard.press(key); return {}; }
+async function click({ selector }) { await page.click(selector); return {}; }
+async function text({ selector }) { return { text: await page.textContent(selector) }; }
+async function quit() { await browser?.close(); setTimeout(() => process.exit(0), 10); return {}; }
+async function log() { return { lines: consoleLines }; }
+
+const commands = { launch, open, typeCode, login, waitStatus, waitEnding, canvas, type, press,
+  click, text, quit, log };
+
+const rl = createInterface({ input: process.stdin });
+for await (const line of rl) {
+  let request;
+  try {
+    request = JSON.parse(line);
+    const run = commands[request.cmd];
+    if (!run) throw new Error(`unknown command ${request.cmd}`);
+    console.log(`#${request.id} ok ` + JSON.stringify(await run(request)));
+  } catch (e) {
+    console.log(`#${request?.id} fail ` + String(e.message ?? e).split('\n')[0]);
+  }
+}
+await browser?.close();

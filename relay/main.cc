@@ -8,6 +8,7 @@
 #include "relay/relay.h"
 #include "relay/admin_cli.h"
 #include "relay/user_cli.h"
+#include "relay/web_loader.h"
 
 using namespace telemaint;
 
@@ -187,6 +188,16 @@ int main(int argc, char** argv) {
   checkpoint->add_option("--data-dir", audit_dir, "The relay's data directory")->required();
   relay::PackCommand pack_cmd;
   auto* pack = AddPackCommands(app, pack_cmd);
+  std::string loader_relay, loader_root, loader_output = "telemaint-web.html";
+  auto* loader = app.add_subcommand(
+      "web-loader", "Write a page that loads the web viewer from this relay only while it "
+                    "serves the files reviewed now (pinned by digest; see docs/operations.md)");
+  loader->add_option("--relay", loader_relay, "The relay's address, wss://HOST[:PORT]")
+      ->required();
+  loader->add_option("--web-root", loader_root,
+                     "The web viewer's files (default: ../share/telemaint/web next to this "
+                     "program)");
+  loader->add_option("--output", loader_output, "The page to write")->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -195,6 +206,7 @@ int main(int argc, char** argv) {
   }
   log::SetProgram("telemaint-relay");
   if (audit_key->parsed()) return PrintAuditKey(audit_dir);
+  if (loader->parsed()) return relay::RunWebLoader(loader_relay, loader_root, loader_output);
   if (checkpoint->parsed()) return relay::RunAuditCheckpoint(audit_dir);
   if (pack->parsed()) {
     for (auto* sub : pack->get_subcommands()) pack_cmd.action = sub->get_name();

@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 
 #include "tests/support/audit_tools.h"
 #include "tests/support/browser.h"
 #include "tests/support/deployment.h"
+#include "tests/support/in_process_relay.h"
 #include "tests/support/xserver.h"
 
 namespace telemaint::testing {
@@ -102,6 +105,33 @@ TEST_F(WebViewerTest, TheScreenArrivesPixelExactAndTypingReachesAnXterm) {
   EXPECT_EQ(sessions[0]["outcome"], "viewer_closed");
 }
 
+// Scaled to fit the page, the wheel reaches the customer's screen; at actual size, clicks and
+// a drag land on exactly the right pixels (scaled down, one page pixel covers more than one).
+TEST_F(WebViewerTest, MouseClicksWheelAndDragLandOnTheRightPixels) {
+  VirtualDisplay x("1600x1200x24");  // larger than the page: scaled down
+  Process xev({"/usr/bin/xev", "-geometry", "600x500+100+100"}, x.env());
+  ASSERT_TRUE(xev.WaitForLine("MapNotify", 15s)) << xev.Output();
+  relay_ = d_.StartRelay();
+  auto host = d_.StartBuiltInHost(x.name());
+  auto b = OpenPage();
+  ASSERT_TRUE(Login(*b, d_.WaitForCode())["clicked"].get<bool>());
+  ASSERT_NO_THROW(b->Do({{"cmd", "waitStatus"}, {"state", "control"}})) << b->ConsoleLog();
+  b->Do({{"cmd", "canvas"}, {"out", d_.dir() / "canvas.ppm"}});  // the screen is shown
+  b->Do({{"cmd", "mouse"}, {"action", "wheel"}, {"at", {300, 320}}, {"deltaY", 120}});
+  EXPECT_TRUE(xev.WaitForLine("button 5,", 10s)) << "wheel down\n" << xev.Output();
+  b->Do({{"cmd", "click"}, {"selector", "#fit"}});  // actual size
+  EXPECT_EQ(b->Do({{"cmd", "text"}, {"selector", "#fit"}})["text"], "Fit to window");
+  const size_t presses_before = xev.CountLines("ButtonPress");
+  b->Do({{"cmd", "mouse"}, {"action", "click"}, {"at", {300, 320}}});
+  b->Do({{"cmd", "mouse"}, {"action", "drag"}, {"at", {250, 260}}, {"to", {450, 460}}});
+  ASSERT_TRUE(xev.WaitForLine("root:(450,460)", 10s)) << "drag end\n" << xev.Output();
+  // The events after the switch: the first press at the click, the last release at the drop.
+  std::string events = xev.Output();
+  size_t from = 0;
+  for (size_t i = 0; i < presses_before; ++i) from = events.find("ButtonPress", from) + 1;
+  EXPECT_EQ(CheckXevButtons(events.substr(from == 0 ? 0 : from + 10), "300,320", "450,460"), "");
+}
+
 TEST_F(WebViewerTest, AWrongCodeIsBurnedAndThePageSaysSo) {
   VirtualDisplay x("320x240x24");
   relay_ = d_.StartRelay();
@@ -128,6 +158,25 @@ TEST_F(WebViewerTest, ADeclinedSessionSaysSo) {
   json ending = b->Do({{"cmd", "waitEnding"}});
   EXPECT_EQ(ending["reason"], "user_declined");
   EXPECT_EQ(ending["text"], "The customer declined.");
+}
+
+TEST_F(WebViewerTest, ViewOnlyAndARefusedRequestForControlAreShownInThePage) {
+  VirtualDisplay x("320x240x24");
+  relay_ = d_.StartRelay();
+  auto host = d_.StartBuiltInHost(x.name(), {}, "host", /*auto_allow=*/false);
+  host->AnswerWhenSeen("or deny [d]?", "v\n");
+  host->AnswerWhenSeen("keep view only [d]?", "d\n");
+  auto b = OpenPage();
+  ASSERT_TRUE(Login(*b, d_.WaitForCode())["clicked"].get<bool>());
+  json status = b->Do({{"cmd", "waitStatus"}, {"state", "view_only"}});
+  EXPECT_EQ(status["text"], "View only \xe2\x80\x94 the customer's choice. You can ask for control.");
+  b->Do({{"cmd", "click"}, {"selector", "#ask-control"}});
+  ASSERT_TRUE(host->WaitForLine("asks to take control", 15s)) << host->Output();
+  for (int i = 0; i < 40 && status["text"] != "Your request for control was declined: view only."; ++i) {
+    std::this_thread::sleep_for(250ms);
+    status = b->Do({{"cmd", "text"}, {"selector", "#status"}});
+  }
+  EXPECT_EQ(status["text"], "Your request for control was declined: view only.");
 }
 
 TEST_F(WebViewerTest, AWrongPasswordSaysSoAndATypoNeverLeavesThePage) {
@@ -173,6 +222,85 @@ TEST_F(WebViewerTest, ThePageComesWithAStrictPolicyAndSpeaksFrench) {
   EXPECT_EQ(html.find("http"), std::string::npos) << "no other origin is named";
   EXPECT_EQ(b->ConsoleLog().find("Content Security Policy"), std::string::npos)
       << b->ConsoleLog();
+}
+
+// The provider's pinned loader (telemaint-relay web-loader): a local file naming the digests of
+// the reviewed script and style. It runs the page the relay serves today; once the relay
+// serves other bytes, the browser refuses them and the page says so.
+TEST_F(WebViewerTest, APinnedLoaderRunsTheReviewedCodeAndRefusesAlteredCode) {
+  relay_ = d_.StartRelay();
+  const std::string port = std::to_string(d_.relay_port());
+  const std::string loader = d_.dir() / "telemaint-web.html";
+  Process make({BinPath("telemaint-relay"), "web-loader", "--relay", d_.relay_url(), "--output",
+                loader});
+  ASSERT_EQ(make.Wait(10s), 0) << make.Output();
+  {
+    Browser b(RelayCert());
+    json page = b.Do({{"cmd", "open"}, {"url", "file://" + loader}});
+    ASSERT_EQ(page["ready"], "true") << b.ConsoleLog();
+    // It talks to the relay it names: a wrong password is answered by that relay.
+    ASSERT_TRUE(Login(b, CodeForNameplate("12345"), "wrong")["clicked"].get<bool>());
+    EXPECT_EQ(b.Do({{"cmd", "waitEnding"}})["reason"], "auth_failed") << b.ConsoleLog();
+  }
+  relay_->Signal(SIGTERM);
+  ASSERT_TRUE(relay_->Wait(15s).has_value());
+  namespace fs = std::filesystem;
+  const std::string altered = d_.dir() / "altered-web";
+  fs::copy(BinPath("../share/telemaint/web"), altered);
+  std::ofstream(altered + "/app.js", std::ios::app) << "\n;document.documentElement.dataset.altered = 'ran';\n";
+  relay_ = d_.StartRelay({"--web-root", altered}, "127.0.0.1:" + port);
+  Browser b(RelayCert());
+  b.Do({{"cmd", "open"}, {"url", "file://" + loader}, {"wait", false}});
+  json refused = b.Do({{"cmd", "notLoaded"}});
+  EXPECT_TRUE(refused["ready"].is_null()) << "no script of the page ran: " << refused.dump();
+  EXPECT_NE(refused["text"].get<std::string>().find("did not load"), std::string::npos);
+  const json altered_mark = {{"cmd", "attr"}, {"selector", "html"}, {"name", "data-altered"}};
+  EXPECT_TRUE(b.Do(altered_mark)["value"].is_null()) << "the altered script did not run";
+  // The same altered script, from the relay's own page, does run: the loader made the difference.
+  json served = b.Do({{"cmd", "open"}, {"url", PageUrl()}});
+  EXPECT_EQ(served["ready"], "true") << b.ConsoleLog();
+  EXPECT_EQ(b.Do(altered_mark)["value"], "ran");
+}
+
+// A relay that changes one byte of the host's CPace share: the page's handshake fails (as a
+// wrong code, the host burns the code), and no session starts.
+TEST_F(WebViewerTest, ATamperingRelayBreaksTheHandshake) {
+  VirtualDisplay x("320x240x24");
+  InProcessRelay relay(d_, d_.log_file("relay"), [](relay::RelayOptions& o) {
+    o.web_root = BinPath("../share/telemaint/web");
+    o.forward_rewrite = [](std::string& frame) {
+      if (frame.size() == 33 && frame[0] == 0x01) frame[5] ^= 0x01;
+    };
+  });
+  auto host = d_.StartBuiltInHost(x.name());
+  const std::string code = d_.WaitForCode();
+  auto b = OpenPage();
+  ASSERT_TRUE(Login(*b, code)["clicked"].get<bool>());
+  json ending = b->Do({{"cmd", "waitEnding"}});
+  EXPECT_EQ(ending["reason"], "pake_failed") << b->ConsoleLog();
+  EXPECT_NE(d_.WaitForCode(code), code) << "the host burned the code";
+  EXPECT_EQ(host->CountLines("channel up"), 0) << host->Output();
+}
+
+// Everything the relay forwards for a browser session is ciphertext: neither the technician's
+// hello nor the RFB stream appears in it.
+TEST_F(WebViewerTest, TheRelaySeesNothingOfTheSessionInTheClear) {
+  VirtualDisplay x("320x240x24");
+  Process xlogo({"/usr/bin/xlogo", "-geometry", "200x200+10+10"}, x.env());
+  InProcessRelay relay(d_, d_.log_file("relay"), [](relay::RelayOptions& o) {
+    o.web_root = BinPath("../share/telemaint/web");
+  });
+  auto host = d_.StartBuiltInHost(x.name());
+  auto b = OpenPage();
+  ASSERT_TRUE(Login(*b, d_.WaitForCode())["clicked"].get<bool>());
+  ASSERT_NO_THROW(b->Do({{"cmd", "waitStatus"}, {"state", "control"}})) << b->ConsoleLog();
+  b->Do({{"cmd", "canvas"}, {"out", d_.dir() / "canvas.ppm"}});
+  b->Do({{"cmd", "click"}, {"selector", "#disconnect"}});
+  b->Do({{"cmd", "waitEnding"}});
+  const std::string forwarded = relay.forwarded();
+  EXPECT_GT(forwarded.size(), 2000u) << "the relay did carry the session";
+  for (const std::string plain : {"RFB 003", "\"account\"", "alice", "host_hello", "consent"})
+    EXPECT_EQ(forwarded.find(plain), std::string::npos) << plain;
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ function show(view) {
 }
 
 async function main() {
+  $('not-loaded').remove();  // the code did load
   const language = chooseLanguage(new URLSearchParams(location.search).get('lang'));
   $('language').value = language;
   translatePage();
@@ -46,6 +47,7 @@ async function main() {
     $('ending').hidden = true;
     show('session');
     session.start();
+    addEventListener('pagehide', () => session.leavePage(), { once: true });
   });
   document.body.dataset.ready = 'true';
   form.focus();

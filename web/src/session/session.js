@@ -111,6 +111,16 @@ export class WebSession extends EventTarget {
     this.finishFromTunnel({ reason: EndReason.VIEWER_CLOSED, abort: true });
   }
 
+  // The page is going away (tab closed, reload): the sealed close and the abort go out at once;
+  // there is no time to sign a receipt (the relay records the session without the viewer's).
+  leavePage() {
+    if (this.ended || !this.ws) return;
+    this.tunnel?.sendControl(messages.close(EndReason.VIEWER_CLOSED), true);
+    this.sendText({ type: Control.ABORT, reason: EndReason.VIEWER_CLOSED });
+    this.ended = true;
+    this.ws.close(1000);
+  }
+
   requestControl() { this.tunnel?.sendControl(messages.requestControl()); }
   showMonitor(index) { this.tunnel?.sendControl(messages.showMonitor(index)); }
 

@@ -26,6 +26,7 @@ export class Tunnel {
     this.rfb = null;
     this.held = [];
     this.heldBytes = 0;
+    this.sentFinal = false;
   }
 
   async sendHello() {
@@ -34,13 +35,15 @@ export class Tunnel {
     this.sendControl(messages.hello(this.session.account, id.publicKey, signature));
   }
 
+  // Nothing follows this side's final message (TAG_FINAL).
   sendControl(message, final = false) {
-    if (this.channel.finished || this.session.ended) return;
+    if (this.sentFinal || this.session.ended) return;
     this.session.sendBinary(this.channel.sealControl(message, final));
-    if (final) this.channel.finished = true;
+    if (final) this.sentFinal = true;
   }
 
   sendData(bytes) {
+    if (this.sentFinal) return;
     for (let at = 0; at < bytes.length; at += Limits.MAX_DATA_PAYLOAD)
       this.session.sendBinary(this.channel.sealData(bytes.subarray(at, at + Limits.MAX_DATA_PAYLOAD)));
   }

@@ -45,7 +45,8 @@ export class Screen {
 
   setQuality(quality) { this.rfb.applyQuality(quality); }
 
-  setFit(fit) { this.rfb.scaleViewport = fit; this.rfb.clipViewport = !fit; }
+  // Actual size shows the screen at 1:1 with scroll bars (#screen scrolls), never clipped.
+  setFit(fit) { this.rfb.scaleViewport = fit; }
   // Input goes to the customer only while they allow control and the technician wants it.
   setCustomerAllowsInput(allowed) { this.inputAllowed = allowed; this.applyViewOnly(); }
   setTechnicianViewOnly(on) { this.techViewOnly = on; this.applyViewOnly(); }

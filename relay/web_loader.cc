@@ -1,0 +1,98 @@
+#include "relay/web_loader.h"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "common/address.h"
+#include "common/files.h"
+#include "crypto/base64.h"
+#include "relay/web_files.h"
+
+namespace telemaint::relay {
+namespace {
+
+constexpr size_t kMaxAsset = 32u << 20;
+
+std::string Sha384Integrity(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha384(), nullptr);
+  return "sha384-" +
+         crypto::Base64Encode(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+Result<std::string> ReadAsset(const std::string& web_root, const std::string& name) {
+  std::ifstream in(web_root + "/" + name, std::ios::binary);
+  if (!in) return Status::Io("cannot read " + web_root + "/" + name);
+  std::ostringstream body;
+  body << in.rdbuf();
+  if (in.bad() || body.str().size() > kMaxAsset)
+    return Status::Io("cannot read " + web_root + "/" + name);
+  return body.str();
+}
+
+// Replaces the one occurrence of `from` in `page`; an error when it is not there (a bundle
+// that does not come from this version's web/static/index.html).
+Status ReplaceOnce(std::string& page, const std::string& from, const std::string& to) {
+  const size_t at = page.find(from);
+  if (at == std::string::npos || page.find(from, at + 1) != std::string::npos)
+    return Status::InvalidInput("the web viewer's index.html does not have " + from);
+  page.replace(at, from.size(), to);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> MakeWebLoader(const std::string& relay_url, const std::string& web_root) {
+  auto relay = ParseRelayUrl(relay_url);
+  if (!relay.ok()) return Status::InvalidInput("--relay: " + relay.status().message());
+  const std::string origin = "https://" + relay->ToString();
+  const std::string socket = "wss://" + relay->ToString();
+  auto page = ReadAsset(web_root, "index.html");
+  auto script = ReadAsset(web_root, "app.js");
+  auto style = ReadAsset(web_root, "app.css");
+  for (const auto* r : {&page, &script, &style})
+    if (!r->ok()) return r->status();
+  const std::string policy =
+      "default-src 'none'; script-src " + origin + "/app.js 'wasm-unsafe-eval'; style-src " +
+      origin + "/app.css; img-src data: blob:; connect-src " + socket +
+      "; base-uri 'none'; form-action 'none'";
+  std::string out = *page;
+  Status s = ReplaceOnce(out, "<meta charset=\"utf-8\">",
+                         "<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" "
+                         "content=\"" + policy + "\">\n<meta name=\"telemaint-relay\" content=\"" +
+                             socket + "\">");
+  if (s.ok())
+    s = ReplaceOnce(out, "href=\"app.css\"",
+                    "href=\"" + origin + "/app.css\" integrity=\"" + Sha384Integrity(*style) +
+                        "\" crossorigin=\"anonymous\"");
+  if (s.ok())
+    s = ReplaceOnce(out, "src=\"app.js\"",
+                    "src=\"" + origin + "/app.js\" integrity=\"" + Sha384Integrity(*script) +
+                        "\" crossorigin=\"anonymous\"");
+  if (!s.ok()) return s;
+  return out;
+}
+
+int RunWebLoader(const std::string& relay_url, const std::string& web_root,
+                 const std::string& output) {
+  auto loader = MakeWebLoader(relay_url, web_root.empty() ? DefaultWebRoot() : web_root);
+  if (!loader.ok()) {
+    std::fprintf(stderr, "error: %s\n", loader.status().message().c_str());
+    return loader.status().code() == Status::Code::kInvalidInput ? 2 : 1;
+  }
+  if (Status s = WriteFileAtomically(output, *loader, 0644); !s.ok()) {
+    std::fprintf(stderr, "error: %s\n", s.message().c_str());
+    return 1;
+  }
+  std::printf("Wrote %s: it loads the web viewer from %s only while the relay serves the files "
+              "reviewed now.\nGive it to your technicians; make a new one after each upgrade "
+              "of the relay.\n",
+              output.c_str(), relay_url.c_str());
+  return 0;
+}
+
+}  // namespace telemaint::relay

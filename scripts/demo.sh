@@ -153,6 +153,24 @@ sed 's/^/   technician sees: /' "$run/viewer3.out"
 echo "   the technician's screen with the window: $run/technician-screen.png"
 echo "   the customer's screen after typing:      $run/customer-after.png"
 
+echo "== a fourth session in the browser: the relay serves the web viewer at https://localhost:$relay_port/"
+# Headless chromium through the tests' driver (web/test/drive.mjs): it trusts the demo relay's
+# key only, logs in, types the next code, and takes a picture of the page once the customer
+# (the stand-in) allowed control.
+code=$(wait_code_change "$code")
+{ echo '{"id":1,"cmd":"launch","cert":"'"$run/certs/relay.pem"'"}'
+  echo '{"id":2,"cmd":"open","url":"https://localhost:'"$relay_port"'/"}'
+  echo '{"id":3,"cmd":"login","account":"demo-tech","password":"'"$password"'","code":"'"$code"'"}'
+  echo '{"id":4,"cmd":"waitStatus","state":"control"}'
+  echo '{"id":5,"cmd":"screenshot","out":"'"$run/web-viewer.png"'"}'
+  echo '{"id":6,"cmd":"click","selector":"#disconnect"}'
+  echo '{"id":7,"cmd":"waitEnding"}'
+  echo '{"id":8,"cmd":"quit"}'; } | timeout 120 node "$here/web/test/drive.mjs" >"$run/web.out" 2>&1 || true
+grep -E '^#(4|7) ' "$run/web.out" | sed 's/^/   page: /'
+echo "   the technician's browser: $run/web-viewer.png"
+"$bin/telemaint-relay" web-loader --relay "wss://localhost:$relay_port" \
+  --output "$run/telemaint-web.html" | sed 's/^/   /'
+
 echo "== what the customer saw, and their own log of the sessions (telemaint-host log)"
 grep -m1 -A2 "asks to connect" "$run/host.out" | sed 's/^/   customer sees: /'
 "$bin/telemaint-host" log --history-file "$run/host-history.log" | sed 's/^/   /'

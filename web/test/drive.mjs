@@ -143,6 +143,8 @@ async function notLoaded() {
     ready: await page.getAttribute('body', 'data-ready') };
 }
 
+async function screenshot({ out }) { await page.screenshot({ path: out }); return {}; }
+
 async function press({ key }) { await page.keyboard.press(key); return {}; }
 async function click({ selector }) { await page.click(selector); return {}; }
 async function attr({ selector, name }) { return { value: await page.getAttribute(selector, name) }; }
@@ -151,7 +153,8 @@ async function quit() { await browser?.close(); setTimeout(() => process.exit(0)
 async function log() { return { lines: consoleLines }; }
 
 const commands = { launch, open, typeCode, login, waitStatus, waitEnding, canvas, type, press,
-  click, text, attr, quit, log, notLoaded, mouse };
+  click, text, attr, quit, log, notLoaded, mouse,
+  screenshot };
 
 const rl = createInterface({ input: process.stdin });
 for await (const line of rl) {

@@ -105,6 +105,8 @@ struct HttpAnswer {
   bool ask_for_credentials = false;  // 401: WWW-Authenticate
   int64_t retry_after_s = 0;         // 429: Retry-After
   HeaderList headers;                // more headers (the web viewer's security headers)
+  // Sent instead of `body` when set: a web viewer file, shared by every answer, not copied.
+  std::shared_ptr<const std::string> shared_body;
   bool may_keep_alive = false;       // the next request may come on this connection
 };
 
@@ -142,7 +144,8 @@ class RelayCore {
   net::asio::awaitable<void> HandleSocket(net::tcp::socket socket);
   net::asio::awaitable<std::optional<Request>> ReadRequest(TlsStream& stream,
                                                            net::beast::flat_buffer& buffer,
-                                                           const std::string& address);
+                                                           const std::string& address,
+                                                           bool kept_alive);
   // The answer to an HTTP request that is not a WebSocket upgrade; nullopt: upgrade it.
   net::asio::awaitable<std::optional<HttpAnswer>> AnswerHttp(const std::string& address,
                                                              Request& req);

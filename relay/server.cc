@@ -22,6 +22,10 @@ constexpr auto kAbortGrace = std::chrono::milliseconds(500);
 constexpr auto kAuditRequestTime = std::chrono::seconds(120);
 // An auditor's tool reads every page over one connection; it is closed after this many.
 constexpr int kMaxAuditRequests = 1000;
+// A browser loads the web viewer's page, script and style over one connection: a few
+// requests, each soon after the last, then the connection goes (it holds a handshake slot).
+constexpr int kMaxWebRequests = 8;
+constexpr auto kWebIdleTime = std::chrono::seconds(3);
 // A new connection's first byte (its TLS hello) must come this soon: a silent socket must not
 // hold a connection slot for the whole TLS timeout.
 constexpr auto kFirstByteTime = std::chrono::seconds(3);
@@ -103,11 +107,8 @@ class ConnectionSlot {
   std::string address_;
 };
 
-// Writes the answer; unless `again` (another request may follow), closes the connection.
-// false: the connection failed.
-asio::awaitable<bool> Respond(TlsStream& stream, unsigned version, HttpAnswer answer,
-                              bool again) {
-  http::response<http::string_body> res{static_cast<http::status>(answer.status), version};
+template <class Body>
+void SetHeaders(http::response<Body>& res, const HttpAnswer& answer, bool again) {
   res.set(http::field::server, "telemaint-relay");
   res.set(http::field::content_type, answer.content_type);
   if (answer.ask_for_credentials)
@@ -116,10 +117,27 @@ asio::awaitable<bool> Respond(TlsStream& stream, unsigned version, HttpAnswer an
     res.set(http::field::retry_after, std::to_string(answer.retry_after_s));
   for (const auto& [name, value] : answer.headers) res.set(name, value);
   res.keep_alive(again);
-  res.body() = std::move(answer.body);
-  res.prepare_payload();
+}
+
+// Writes the answer; unless `again` (another request may follow), closes the connection.
+// false: the connection failed.
+asio::awaitable<bool> Respond(TlsStream& stream, unsigned version, HttpAnswer answer,
+                              bool again) {
+  const auto status = static_cast<http::status>(answer.status);
   error_code ec;
-  co_await http::async_write(stream, res, Nothrow(ec));
+  if (answer.shared_body) {
+    http::response<http::span_body<const char>> res{status, version};
+    SetHeaders(res, answer, again);
+    res.body() = {answer.shared_body->data(), answer.shared_body->size()};
+    res.prepare_payload();
+    co_await http::async_write(stream, res, Nothrow(ec));
+  } else {
+    http::response<http::string_body> res{status, version};
+    SetHeaders(res, answer, again);
+    res.body() = std::move(answer.body);
+    res.prepare_payload();
+    co_await http::async_write(stream, res, Nothrow(ec));
+  }
   if (again && !ec) co_return true;
   error_code ignored;
   co_await stream.async_shutdown(Nothrow(ignored));
@@ -338,8 +356,9 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
     co_return;
   }
   beast::flat_buffer buffer;
+  bool kept_alive = false;  // a request was answered: an idle end is no fault
   for (int served = 1;; ++served) {
-    auto req = co_await ReadRequest(stream, buffer, address);
+    auto req = co_await ReadRequest(stream, buffer, address, kept_alive);
     if (!req) co_return;
     if (IsAuditRequest(*req)) beast::get_lowest_layer(stream).expires_after(kAuditRequestTime);
     auto answer = co_await AnswerHttp(address, *req);
@@ -350,24 +369,31 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
       co_return;
     }
     if (IsAuditRequest(*req) && answer->status == 200) unproven.Proven();  // an auditor
-    const bool again = (IsAuditRequest(*req) || answer->may_keep_alive) && req->keep_alive() &&
-                       served < kMaxAuditRequests;
+    const bool web = answer->may_keep_alive;
+    const bool again = req->keep_alive() && (web ? served < kMaxWebRequests
+                                                 : IsAuditRequest(*req) && served < kMaxAuditRequests);
     const bool open = co_await Respond(stream, req->version(), std::move(*answer), again);
     if (!open) co_return;
-    // The next request of an auditor's tool must come soon, as the first had to.
-    beast::get_lowest_layer(stream).expires_after(options_.tls_timeout);
+    // The next request of an auditor's tool (or a browser) must come soon, as the first had to.
+    beast::get_lowest_layer(stream).expires_after(web ? std::min<std::chrono::seconds>(
+                                                            kWebIdleTime, options_.tls_timeout)
+                                                      : options_.tls_timeout);
+    kept_alive = true;
   }
 }
 
 asio::awaitable<std::optional<Request>> RelayCore::ReadRequest(TlsStream& stream,
                                                                beast::flat_buffer& buffer,
-                                                               const std::string& address) {
+                                                               const std::string& address,
+                                                               bool kept_alive) {
   http::request_parser<http::empty_body> parser;
   parser.header_limit(8192);
   parser.body_limit(0);
   error_code ec;
   co_await http::async_read(stream, buffer, parser, Nothrow(ec));
   if (ec == http::error::end_of_stream) co_return std::nullopt;  // a kept connection ended
+  // A kept connection that went idle or was dropped between requests: no fault to log.
+  if (ec && kept_alive && !parser.got_some()) co_return std::nullopt;
   if (ec) {
     FloodLog(log::Level::kInfo, "no valid HTTP request", address, "no valid HTTP request from ",
              address, ": ", ec.message());
@@ -408,7 +434,7 @@ asio::awaitable<std::optional<HttpAnswer>> RelayCore::AnswerHttp(const std::stri
   }
   if (const WebFile* file = web_.Find(target); file && req.method() == http::verb::get) {
     HttpAnswer a;
-    a.body = file->body;
+    a.shared_body = file->body;
     a.content_type = file->content_type;
     a.headers = WebFiles::SecurityHeaders(*file);
     a.may_keep_alive = true;  // the page, its script and its style over one connection

@@ -62,7 +62,8 @@ Result<WebFiles> WebFiles::Load(const std::string& dir, bool required) {
     if (total > kMaxTotalBytes) return Status::InvalidInput("web viewer: " + dir + " is too big");
     const std::string ext = entry.path().extension().string();
     out.files_["/" + entry.path().filename().string()] =
-        WebFile{std::move(*body), *type, ext == ".js" || ext == ".css"};
+        WebFile{std::make_shared<const std::string>(std::move(*body)), *type,
+                ext == ".js" || ext == ".css"};
   }
   if (ec) return Status::Io("web viewer: cannot list " + dir + ": " + ec.message());
   return out;

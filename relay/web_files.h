@@ -4,6 +4,7 @@
 // thread, and a file changed on disk is served only after a restart (what a pinned loader's
 // digest was computed from stays what is served). Immutable after Load, so any thread may read.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,7 +16,7 @@
 namespace telemaint::relay {
 
 struct WebFile {
-  std::string body;
+  std::shared_ptr<const std::string> body;  // shared by the answers being written
   std::string content_type;
   // Scripts and styles may be loaded by a page of another origin (a pinned loader, see
   // docs/operations.md#serving-the-web-viewer) and are sent with CORS headers.

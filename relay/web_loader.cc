@@ -44,11 +44,25 @@ Status ReplaceOnce(std::string& page, const std::string& from, const std::string
   return Status::Ok();
 }
 
+// The host goes into a Content-Security-Policy and HTML attributes: only a DNS name, an IPv4
+// address or a bracketed IPv6 address may, so nothing can add a source or end the attribute.
+bool IsPlainHost(const std::string& host) {
+  if (host.empty() || host.size() > 253) return false;
+  for (char c : host) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<std::string> MakeWebLoader(const std::string& relay_url, const std::string& web_root) {
   auto relay = ParseRelayUrl(relay_url);
   if (!relay.ok()) return Status::InvalidInput("--relay: " + relay.status().message());
+  if (!IsPlainHost(relay->ToString()))
+    return Status::InvalidInput("--relay: the host must be a DNS name or an IP address");
   const std::string origin = "https://" + relay->ToString();
   const std::string socket = "wss://" + relay->ToString();
   auto page = ReadAsset(web_root, "index.html");

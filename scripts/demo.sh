@@ -162,7 +162,8 @@ code=$(wait_code_change "$code")
   echo '{"id":2,"cmd":"open","url":"https://localhost:'"$relay_port"'/"}'
   echo '{"id":3,"cmd":"login","account":"demo-tech","password":"'"$password"'","code":"'"$code"'"}'
   echo '{"id":4,"cmd":"waitStatus","state":"control"}'
-  echo '{"id":5,"cmd":"screenshot","out":"'"$run/web-viewer.png"'"}'
+  echo '{"id":5,"cmd":"canvas","out":"'"$run/web-canvas.ppm"'"}'
+  echo '{"id":9,"cmd":"screenshot","out":"'"$run/web-viewer.png"'"}'
   echo '{"id":6,"cmd":"click","selector":"#disconnect"}'
   echo '{"id":7,"cmd":"waitEnding"}'
   echo '{"id":8,"cmd":"quit"}'; } | timeout 120 node "$here/web/test/drive.mjs" >"$run/web.out" 2>&1 || true

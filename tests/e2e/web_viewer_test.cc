@@ -262,6 +262,29 @@ TEST_F(WebViewerTest, APinnedLoaderRunsTheReviewedCodeAndRefusesAlteredCode) {
   EXPECT_EQ(b.Do(altered_mark)["value"], "ran");
 }
 
+// The loader names the digests the build recorded (node's SHA-384 and the relay's agree), and
+// a relay name that could smuggle a source into its policy is refused.
+TEST(WebLoaderTest, PinsTheBuildsDigestsAndRefusesAStrangeRelayName) {
+  TempDir dir;
+  const std::string out = dir / "loader.html";
+  Process bad({BinPath("telemaint-relay"), "web-loader", "--relay",
+               "wss://x 'unsafe-inline' https://evil:443", "--output", out});
+  EXPECT_EQ(bad.Wait(10s), 2) << bad.Output();
+  EXPECT_FALSE(std::filesystem::exists(out));
+  Process good({BinPath("telemaint-relay"), "web-loader", "--relay",
+                "wss://relay.example.com:8443", "--output", out});
+  ASSERT_EQ(good.Wait(10s), 0) << good.Output();
+  const std::string loader = ReadFile(out);
+  json digests = json::parse(ReadFile(BinPath("../share/telemaint/web/digests.json")));
+  for (const char* file : {"app.js", "app.css"})
+    EXPECT_NE(loader.find("https://relay.example.com:8443/" + std::string(file) +
+                          "\" integrity=\"" + digests[file].get<std::string>() + "\""),
+              std::string::npos)
+        << file << "\n" << loader;
+  EXPECT_NE(loader.find("connect-src wss://relay.example.com:8443;"), std::string::npos);
+  EXPECT_EQ(loader.find("'self'"), std::string::npos) << "a file's own origin is not trusted";
+}
+
 // A relay that changes one byte of the host's CPace share: the page's handshake fails (as a
 // wrong code, the host burns the code), and no session starts.
 TEST_F(WebViewerTest, ATamperingRelayBreaksTheHandshake) {

@@ -22,6 +22,8 @@ function show(view) {
 }
 
 async function main() {
+  // Inside another site's frame a page could be made to click Connect or Ask for control.
+  if (window.top !== window.self) throw new Error('telemaint does not run inside a frame');
   $('not-loaded').remove();  // the code did load
   const language = chooseLanguage(new URLSearchParams(location.search).get('lang'));
   $('language').value = language;
@@ -47,7 +49,6 @@ async function main() {
     $('ending').hidden = true;
     show('session');
     session.start();
-    addEventListener('pagehide', () => session.leavePage(), { once: true });
   });
   document.body.dataset.ready = 'true';
   form.focus();

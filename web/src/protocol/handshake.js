@@ -46,6 +46,15 @@ export class ViewerHandshake {
     return { reply: concat(new Uint8Array([Handshake.VIEWER_SHARE]), yb) };
   }
 
+  // Wipes what the handshake still holds (after a failure or an abandoned session).
+  forget() {
+    if (this.state?.y) this.sodium.memzero(this.state.y);
+    if (this.keys) {
+      for (const k of Object.values(this.keys)) if (k) this.sodium.memzero(k);
+      this.keys = null;
+    }
+  }
+
   onHostConfirm(bytes) {
     if (bytes.length !== 57) throw new HandshakeError('malformed confirmation', false);
     const s = this.sodium;
@@ -59,6 +68,7 @@ export class ViewerHandshake {
       confirmTag(s, this.keys, false), header);
     const binding = this.keys.binding;
     dropHandshakeKeys(s, this.keys);
+    this.keys = null;  // the binding now belongs to the channel
     this.expected = -1;
     return { reply, channel: { push, pull, binding } };
   }

@@ -31,7 +31,27 @@ export const EndReason = Object.freeze({
   VIEWER_CLOSED: 'viewer_closed', HOST_CLOSED: 'host_closed', INTEGRITY: 'integrity',
   PROTOCOL: 'protocol', CODE_EXPIRED: 'code_expired', TIMEOUT: 'timeout',
   HOST_LEFT: 'host_left', VIEWER_LEFT: 'viewer_left', RELAY_SHUTDOWN: 'relay_shutdown',
-  NOT_AUTHORISED: 'not_authorised', POLICY_DENIED: 'policy_denied' });
+  NOT_AUTHORISED: 'not_authorised', POLICY_DENIED: 'policy_denied',
+  // A peer's own view of an ending it did not get a word for (as common/vocabulary.h).
+  RELAY_LOST: 'relay_lost', INTERNAL: 'internal', CLOSED: 'closed', OTHER: 'other' });
+
+// The word a receipt names for an ending: a known word as is, any other 'other', so the
+// technician never signs text the host or the relay chose.
+export function endingWord(reason) {
+  return Object.values(EndReason).includes(reason) ? reason : EndReason.OTHER;
+}
+
+// A relay error during a session, as the C++ side's EndReasonForError.
+export function endReasonForError(code) {
+  switch (code) {
+    case 'code_expired': return EndReason.CODE_EXPIRED;
+    case 'timeout': return EndReason.TIMEOUT;
+    case 'shutting_down': return EndReason.RELAY_SHUTDOWN;
+    case 'internal': return EndReason.INTERNAL;
+    case 'bad_request': case 'too_large': return EndReason.PROTOCOL;
+    default: return EndReason.RELAY_LOST;
+  }
+}
 
 // The relay's error codes a viewer can meet.
 export const ErrorCode = Object.freeze({

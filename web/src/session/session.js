@@ -9,7 +9,8 @@
 import { fromHex } from '../protocol/bytes.js';
 import { HandshakeError, ViewerHandshake } from '../protocol/handshake.js';
 import * as messages from '../protocol/session_messages.js';
-import { Control, EndReason, Limits, PROTOCOL_VERSION, VIEWER_PATH } from '../protocol/words.js';
+import { Control, EndReason, Limits, PROTOCOL_VERSION, VIEWER_PATH, endReasonForError }
+  from '../protocol/words.js';
 import { Tunnel } from './tunnel.js';
 
 export class WebSession extends EventTarget {
@@ -26,6 +27,8 @@ export class WebSession extends EventTarget {
   emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
 
   start() {
+    this.leaving = new AbortController();
+    addEventListener('pagehide', () => this.leavePage(), { signal: this.leaving.signal });
     this.emit('phase', 'connecting');
     this.ws = new WebSocket(new URL(VIEWER_PATH, this.relayUrl).href);
     this.ws.binaryType = 'arraybuffer';
@@ -58,16 +61,22 @@ export class WebSession extends EventTarget {
     this.finish({ reason: EndReason.PROTOCOL, origin: 'relay' });
   }
 
+  // The relay may send `paired` once, before anything else, then only `peer_gone` or `error`;
+  // anything else ends the session as a protocol error (as the C++ viewer).
   onControl(text) {
     let m;
     try { m = JSON.parse(text); } catch { m = null; }
-    if (!m || typeof m.type !== 'string') return;
-    const message = typeof m.message === 'string' ? m.message : '';
-    if (m.type === Control.PAIRED && !this.handshake && !this.tunnel) return this.onPaired(m);
-    if (m.type === Control.ERROR)
-      return this.finish({ reason: String(m.code), origin: 'relay', message });
-    if (m.type === Control.PEER_GONE)
+    const type = m && typeof m.type === 'string' ? m.type : '';
+    const message = typeof m?.message === 'string' ? m.message : '';
+    const paired = this.handshake || this.tunnel;
+    if (type === Control.PAIRED && !paired) return this.onPaired(m);
+    if (type === Control.ERROR) {
+      const code = String(m.code);
+      return this.finish({ reason: paired ? endReasonForError(code) : code, origin: 'relay', message });
+    }
+    if (type === Control.PEER_GONE && paired)
       return this.finish({ reason: String(m.reason), origin: 'relay', message });
+    this.finish({ reason: EndReason.PROTOCOL, origin: 'relay', abort: true });
   }
 
   onPaired(m) {
@@ -87,6 +96,7 @@ export class WebSession extends EventTarget {
       step = this.handshake.receive(data);
     } catch (e) {
       if (!(e instanceof HandshakeError)) throw e;
+      this.handshake.forget();
       const reason = e.wrongCode ? EndReason.PAKE_FAILED : EndReason.PROTOCOL;
       this.sendText({ type: Control.ABORT, reason });
       return this.finish({ reason, origin: 'you' });
@@ -136,11 +146,18 @@ export class WebSession extends EventTarget {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.timer);
+    this.password = this.secret = null;
+    this.handshake?.forget();
+    this.handshake = null;
+    this.leaving?.abort();  // no pagehide handler keeps this session alive
     const tunnel = this.tunnel;
     tunnel?.rfb?.ended(reason);
     this.emit('ended', { reason, origin, message });
     if (tunnel && this.ws.readyState === WebSocket.OPEN) {
-      try { this.sendText(await tunnel.receipt(reason)); } catch (e) { console.warn(e); }
+      try {
+        const receipt = await tunnel.receipt(reason);
+        if (receipt) this.sendText(receipt);
+      } catch (e) { console.warn(e); }
     }
     if (abort) this.sendText({ type: Control.ABORT, reason });
     this.ws.close(1000);

@@ -7,7 +7,8 @@ import { hostHelloStatement, keyFingerprint, receiptStatement, technicianHelloSt
 import { receiptText } from '../protocol/receipt.js';
 import * as messages from '../protocol/session_messages.js';
 import { toHex } from '../protocol/bytes.js';
-import { ConsentState, EndReason, Inner, Limits, SessionMessage } from '../protocol/words.js';
+import { ConsentState, EndReason, Inner, Limits, SessionMessage, endingWord }
+  from '../protocol/words.js';
 import { RfbChannel } from './rfb_channel.js';
 
 const MAX_HELD_BYTES = 4 << 20;  // RFB bytes held before noVNC exists (as the C++ side)
@@ -61,7 +62,7 @@ export class Tunnel {
     let ending = null;
     if (opened.type === Inner.DATA) ending = this.onData(opened.payload);
     else if (opened.type === Inner.CONTROL) ending = this.onControl(opened.payload);
-    if (!ending && opened.final) ending = { reason: EndReason.HOST_CLOSED, byHost: true };
+    if (!ending && opened.final) ending = { reason: EndReason.CLOSED, byHost: true };
     return ending;
   }
 
@@ -121,12 +122,14 @@ export class Tunnel {
     this.held = [];
   }
 
+  // The signed receipt (null if it would not fit the relay's limit).
   async receipt(ending) {
     const id = this.session.identity;
     const text = receiptText({ session: this.session.sessionId,
       transcript: transcriptHash(this.sodium, this.binding), hostKey: this.hostKey,
       technicianKey: id.publicKey, technician: this.session.account, start: this.start,
-      end: Date.now(), permissions: this.permissions, ending });
+      end: Date.now(), permissions: this.permissions, ending: endingWord(ending) });
+    if (new TextEncoder().encode(text).length > Limits.MAX_RECEIPT) return null;
     const signature = await id.sign(receiptStatement(text));
     return { type: 'receipt', receipt: text, signature: toHex(signature) };
   }

@@ -11,6 +11,7 @@
 #include "tests/support/browser.h"
 #include "tests/support/deployment.h"
 #include "tests/support/in_process_relay.h"
+#include "tests/support/organisation.h"
 #include "tests/support/xserver.h"
 
 namespace telemaint::testing {
@@ -260,6 +261,92 @@ TEST_F(WebViewerTest, APinnedLoaderRunsTheReviewedCodeAndRefusesAlteredCode) {
   json served = b.Do({{"cmd", "open"}, {"url", PageUrl()}});
   EXPECT_EQ(served["ready"], "true") << b.ConsoleLog();
   EXPECT_EQ(b.Do(altered_mark)["value"], "ran");
+}
+
+// Unattended access from the page: the browser's key certified by the admin, the certificate
+// imported, the machine listed and reached with nobody asked (policy allow), pixel for pixel;
+// the session is recorded as unattended with both receipts.
+TEST_F(WebViewerTest, AnEnrolledMachineIsListedAndReachedFromThePage) {
+  Organisation org(d_);
+  VirtualDisplay x("640x480x24");
+  auto logo = x.Run({"/usr/bin/xlogo", "-geometry", "300x200+40+60", "-fg", "#d02060"});
+  relay_ = org.StartRelay();
+  org.EnrolAndApprove("SRV-01", "allow");
+  org.CertifyTechnician();  // the native viewer's, for WaitOnline
+  auto service = org.StartService("SRV-01", x.name());
+  ASSERT_TRUE(service->WaitForLine("Online: technicians of", 20s)) << service->Output();
+  ASSERT_TRUE(WaitOnline(org, "SRV-01", 20s));
+
+  auto b = OpenPage();
+  const std::string key = b->Do({{"cmd", "text"}, {"selector", "#public-key"}})["text"];
+  const std::string cert = d_.dir() / "browser.cert";
+  ASSERT_EQ(org.Admin({"certify", "--org", org.org_dir(), "--account", "alice", "--key", key,
+                       "--out", cert}),
+            0);
+  b->Do({{"cmd", "setFile"}, {"selector", "#certificate-file"}, {"file", cert}});
+  std::string status;
+  for (int i = 0; i < 40 && status.rfind("Certificate of", 0) != 0; ++i) {
+    if (i) std::this_thread::sleep_for(100ms);
+    status = b->Do({{"cmd", "text"}, {"selector", "#certificate-status"}})["text"];
+  }
+  EXPECT_EQ(status.rfind("Certificate of alice (Acme IT)", 0), 0u) << status;
+  b->Do({{"cmd", "fill"}, {"selector", "#account"}, {"value", "alice"}});
+  b->Do({{"cmd", "fill"}, {"selector", "#password"}, {"value", kTechPassword}});
+  b->Do({{"cmd", "click"}, {"selector", "#list-machines"}});
+  b->Do({{"cmd", "click"}, {"selector", "tr[data-machine=\"SRV-01\"] button"}});
+  ASSERT_NO_THROW(b->Do({{"cmd", "waitStatus"}, {"state", "control"}}))
+      << b->ConsoleLog() << service->Output();
+  ExpectCanvasEqualsScreen(*b, x, d_);
+  EXPECT_EQ(service->CountLines("asks to connect"), 0) << "nobody is asked under allow";
+  b->Do({{"cmd", "click"}, {"selector", "#disconnect"}});
+  EXPECT_EQ(b->Do({{"cmd", "waitEnding"}})["reason"], "viewer_closed");
+
+  relay_->Signal(SIGTERM);
+  ASSERT_TRUE(relay_->Wait(20s).has_value());
+  AuditRun run = Audit({"--data-dir", d_.data_dir(), "--relay-key", RelayKey(d_.data_dir()),
+                        "export", "--format", "json"});
+  ASSERT_EQ(run.status, 0) << run.out;
+  json sessions = json::parse(run.out);
+  ASSERT_EQ(sessions.size(), 1u) << run.out;
+  EXPECT_EQ(sessions[0]["unattended"], true) << run.out;
+  auto receipts = sessions[0]["receipts"].get<std::vector<std::string>>();
+  std::sort(receipts.begin(), receipts.end());
+  EXPECT_EQ(receipts, (std::vector<std::string>{"host", "viewer"})) << run.out;
+}
+
+// A relay that alters the machine's record in the handshake: the page refuses the machine
+// (not_authorised) and says why; nothing of the screen is shown.
+TEST_F(WebViewerTest, ThePageRefusesAMachineWhoseRecordTheRelayAltered) {
+  Organisation org(d_);
+  VirtualDisplay x("320x240x24");
+  InProcessRelay relay(d_, d_.log_file("relay"), [&org](relay::RelayOptions& o) {
+    o.web_root = BinPath("../share/telemaint/web");
+    o.org_key = org.org_pub();
+    o.forward_rewrite = [](std::string& frame) {
+      const size_t name = frame.find("SRV-01");
+      if (!frame.empty() && frame[0] == 0x13 && name != std::string::npos) frame[name + 5] = '7';
+    };
+  });
+  org.EnrolAndApprove("SRV-01", "allow");
+  auto service = org.StartService("SRV-01", x.name());
+  ASSERT_TRUE(service->WaitForLine("Online: technicians of", 20s)) << service->Output();
+  auto b = OpenPage();
+  const std::string key = b->Do({{"cmd", "text"}, {"selector", "#public-key"}})["text"];
+  const std::string cert = d_.dir() / "browser.cert";
+  ASSERT_EQ(org.Admin({"certify", "--org", org.org_dir(), "--account", "alice", "--key", key,
+                       "--out", cert}),
+            0);
+  b->Do({{"cmd", "setFile"}, {"selector", "#certificate-file"}, {"file", cert}});
+  b->Do({{"cmd", "fill"}, {"selector", "#account"}, {"value", "alice"}});
+  b->Do({{"cmd", "fill"}, {"selector", "#password"}, {"value", kTechPassword}});
+  b->Do({{"cmd", "click"}, {"selector", "#list-machines"}});
+  b->Do({{"cmd", "click"}, {"selector", "tr[data-machine=\"SRV-01\"] button"}});
+  json ending = b->Do({{"cmd", "waitEnding"}});
+  EXPECT_EQ(ending["reason"], "not_authorised") << b->ConsoleLog();
+  EXPECT_NE(ending["text"].get<std::string>().find("not signed by your organisation"),
+            std::string::npos)
+      << ending.dump();
+  EXPECT_EQ(service->CountLines("channel up"), 0) << service->Output();
 }
 
 // The loader names the digests the build recorded (node's SHA-384 and the relay's agree), and

@@ -5,6 +5,7 @@ import { keyFingerprint } from './protocol/key_schedule.js';
 import { WebSession } from './session/session.js';
 import { loadOrCreateIdentity } from './session/identity.js';
 import { ConnectForm } from './ui/connect_form.js';
+import { MachinesPanel } from './ui/machines_panel.js';
 import { SessionView } from './ui/session_view.js';
 import { chooseLanguage, endingSentence, t, translatePage } from './ui/i18n.js';
 
@@ -36,7 +37,7 @@ async function main() {
   $('key-note').textContent = keyNote();
   $('language').onchange = () => { chooseLanguage($('language').value); translatePage(); $('key-note').textContent = keyNote(); };
   const view = new SessionView();
-  const form = new ConnectForm((details) => {
+  const startSession = (details) => {
     const session = new WebSession({ sodium, identity, relayUrl: relayUrl(), ...details });
     view.attach(session);
     session.addEventListener('ended', (e) => {
@@ -49,7 +50,9 @@ async function main() {
     $('ending').hidden = true;
     show('session');
     session.start();
-  });
+  };
+  const form = new ConnectForm(startSession);
+  new MachinesPanel(sodium, identity, relayUrl(), startSession);
   document.body.dataset.ready = 'true';
   form.focus();
 }

@@ -147,6 +147,8 @@ async function screenshot({ out }) { await page.screenshot({ path: out }); retur
 
 async function press({ key }) { await page.keyboard.press(key); return {}; }
 async function click({ selector }) { await page.click(selector); return {}; }
+async function fill({ selector, value }) { await page.fill(selector, value); return {}; }
+async function setFile({ selector, file }) { await page.setInputFiles(selector, file); return {}; }
 async function attr({ selector, name }) { return { value: await page.getAttribute(selector, name) }; }
 async function text({ selector }) { return { text: await page.textContent(selector) }; }
 async function quit() { await browser?.close(); setTimeout(() => process.exit(0), 10); return {}; }
@@ -154,7 +156,7 @@ async function log() { return { lines: consoleLines }; }
 
 const commands = { launch, open, typeCode, login, waitStatus, waitEnding, canvas, type, press,
   click, text, attr, quit, log, notLoaded, mouse,
-  screenshot };
+  screenshot, fill, setFile };
 
 const rl = createInterface({ input: process.stdin });
 for await (const line of rl) {

@@ -8,8 +8,13 @@ import { checkTag, confirmTag, deriveChannelKeys, dropHandshakeKeys } from './ke
 import { Handshake } from './words.js';
 
 export class HandshakeError extends Error {
-  // wrongCode: a failed attempt (the code was wrong, or a share invalid), not a transport fault.
-  constructor(message, wrongCode) { super(message); this.wrongCode = wrongCode; }
+  // wrongCode: a failed attempt (the code was wrong, or a share invalid), not a transport fault;
+  // refused: an unattended credential, signature or tag did not check out (not_authorised).
+  constructor(message, wrongCode, refused = false) {
+    super(message);
+    this.wrongCode = wrongCode;
+    this.refused = refused;
+  }
 }
 
 export class ViewerHandshake {

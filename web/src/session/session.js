@@ -12,16 +12,20 @@ import * as messages from '../protocol/session_messages.js';
 import { Control, EndReason, Limits, PROTOCOL_VERSION, VIEWER_PATH, endReasonForError }
   from '../protocol/words.js';
 import { Tunnel } from './tunnel.js';
+import { ViewerUnattendedHandshake } from '../unattended/handshake.js';
+import { checkRecordFor, keepRevocations } from '../unattended/machines.js';
 
 export class WebSession extends EventTarget {
-  // options: {sodium, relayUrl (wss://host:port), account, password, nameplate, secret,
-  // ticket, identity (identity.js)}
+  // options: {sodium, relayUrl (wss://host:port), account, password, identity (identity.js),
+  // and either nameplate, secret, ticket (attended) or machine (an enrolled machine's id or
+  // name) with credential {text, orgKey} (the technician's certificate)}
   constructor(options) {
     super();
     Object.assign(this, options);
     this.ended = false;
     this.tunnel = null;
     this.handshake = null;
+    this.inbox = Promise.resolve();  // frames are handled one after the other, in order
   }
 
   emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
@@ -33,14 +37,20 @@ export class WebSession extends EventTarget {
     this.ws = new WebSocket(new URL(VIEWER_PATH, this.relayUrl).href);
     this.ws.binaryType = 'arraybuffer';
     this.ws.onopen = () => this.join();
-    this.ws.onmessage = (e) => this.onFrame(e.data);
+    this.ws.onmessage = (e) => {
+      this.inbox = this.inbox.then(() => this.onFrame(e.data)).catch((err) => {
+        console.warn(err);
+        this.finish({ reason: EndReason.PROTOCOL, origin: 'relay', abort: true });
+      });
+    };
     this.ws.onclose = () => this.finish({ reason: 'lost', origin: 'lost' });
   }
 
   join() {
-    const join = { type: Control.JOIN, proto: PROTOCOL_VERSION, nameplate: this.nameplate,
+    const join = { type: Control.JOIN, proto: PROTOCOL_VERSION, nameplate: this.nameplate ?? '',
       user: this.account, password: this.password };
     if (this.ticket) join.ticket = this.ticket;
+    if (this.machine) join.machine = this.machine;
     this.ws.send(JSON.stringify(join));
     this.password = null;  // a JS string cannot be wiped; at least it is not kept
     this.emit('phase', 'joining');
@@ -49,7 +59,7 @@ export class WebSession extends EventTarget {
   sendBinary(bytes) { if (this.ws.readyState === WebSocket.OPEN) this.ws.send(bytes); }
   sendText(message) { if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message)); }
 
-  onFrame(data) {
+  async onFrame(data) {
     if (this.ended) return;
     if (typeof data === 'string') return this.onControl(data);
     if (this.tunnel) {
@@ -57,7 +67,7 @@ export class WebSession extends EventTarget {
       if (ending) this.finishFromTunnel(ending);
       return;
     }
-    if (this.handshake) return this.onHandshake(data);
+    if (this.handshake) return await this.onHandshake(data);
     this.finish({ reason: EndReason.PROTOCOL, origin: 'relay' });
   }
 
@@ -70,6 +80,9 @@ export class WebSession extends EventTarget {
     const message = typeof m?.message === 'string' ? m.message : '';
     const paired = this.handshake || this.tunnel;
     if (type === Control.PAIRED && !paired) return this.onPaired(m);
+    // An enrolled machine's join: the newest revocation list comes just before `paired`.
+    if (type === 'revocations' && this.machine && !paired && typeof m.list === 'string')
+      return keepRevocations(this.sodium, this.credential.orgKey, m.list);
     if (type === Control.ERROR) {
       const code = String(m.code);
       return this.finish({ reason: paired ? endReasonForError(code) : code, origin: 'relay', message });
@@ -83,29 +96,36 @@ export class WebSession extends EventTarget {
     const sid = fromHex(m.session, 16);
     if (!sid) return this.finish({ reason: EndReason.PROTOCOL, origin: 'relay' });
     this.sessionId = m.session;
-    this.handshake = new ViewerHandshake(this.sodium, this.nameplate, this.secret, sid);
+    this.handshake = this.machine
+      ? new ViewerUnattendedHandshake(this.sodium, sid, { wanted: this.machine,
+        identity: this.identity, certificate: this.credential.text,
+        checkRecord: checkRecordFor(this.sodium, this.credential.orgKey) })
+      : new ViewerHandshake(this.sodium, this.nameplate, this.secret, sid);
     this.secret = null;
     this.timer = setTimeout(() => this.finish({ reason: EndReason.TIMEOUT, origin: 'lost' }),
       Limits.HANDSHAKE_TIMEOUT_MS);
     this.emit('phase', 'handshake');
   }
 
-  onHandshake(data) {
+  async onHandshake(data) {
     let step;
     try {
-      step = this.handshake.receive(data);
+      step = await this.handshake.receive(data);
     } catch (e) {
       if (!(e instanceof HandshakeError)) throw e;
       this.handshake.forget();
-      const reason = e.wrongCode ? EndReason.PAKE_FAILED : EndReason.PROTOCOL;
+      const reason = e.wrongCode ? EndReason.PAKE_FAILED
+        : e.refused ? EndReason.NOT_AUTHORISED : EndReason.PROTOCOL;
       this.sendText({ type: Control.ABORT, reason });
-      return this.finish({ reason, origin: 'you' });
+      return this.finish({ reason, origin: 'you', message: e.message });
     }
+    if (this.ended) return;
     this.sendBinary(step.reply);
     if (!step.channel) return;
     clearTimeout(this.timer);
     this.handshake = null;
     this.tunnel = new Tunnel(this, step.channel);
+    if (step.machine) this.emit('machine', step.machine);
     this.emit('phase', 'channel');
     this.tunnel.sendHello();
   }

@@ -48,6 +48,26 @@ const en = {
   end_lost: 'The connection to the relay was lost (or the relay could not be reached).',
   end_other: 'The session ended.',
   relayMessage: 'The relay says: {message}',
+  machines: 'Enrolled machines (unattended access)',
+  keyForAdmin: 'Your key, for your admin to certify (telemaint-admin certify --key):',
+  importCertificate: 'Your certificate (the file your admin made)',
+  certificateFor: 'Certificate of {account} ({org}), valid until {date}.',
+  noCertificate: 'No certificate yet: machines can be listed, not reached.',
+  listMachines: 'Show machines',
+  listing: 'Asking the relay…',
+  noMachines: 'No enrolled machine.',
+  machineConnect: 'Connect',
+  state_online: 'online', state_busy: 'in a session', state_offline: 'offline', state_revoked: 'revoked',
+  unverified: 'WARNING: its record is not signed by your organisation',
+  end_not_authorised: 'The machine did not accept your certificate, or this page did not accept the machine.',
+  end_policy_denied: 'The machine\'s policy does not allow unattended access now.',
+  end_unknown_machine: 'The relay knows no such machine.',
+  end_machine_offline: 'The machine is offline.',
+  end_machine_busy: 'The machine is already in a session.',
+  end_not_approved: 'The machine is not approved yet.',
+  end_revoked: 'The machine was revoked by your organisation.',
+  end_not_configured: 'This relay does not serve enrolled machines.',
+  detail: '{sentence} ({detail})',
 };
 
 const fr = {
@@ -98,6 +118,26 @@ const fr = {
   end_lost: 'La connexion au relais a été perdue (ou le relais est injoignable).',
   end_other: 'La session est terminée.',
   relayMessage: 'Le relais indique : {message}',
+  machines: 'Machines enrôlées (accès sans surveillance)',
+  keyForAdmin: 'Votre clé, à faire certifier par votre administrateur (telemaint-admin certify --key) :',
+  importCertificate: 'Votre certificat (le fichier préparé par votre administrateur)',
+  certificateFor: 'Certificat de {account} ({org}), valable jusqu\u2019au {date}.',
+  noCertificate: 'Pas encore de certificat : les machines peuvent être listées, pas jointes.',
+  listMachines: 'Afficher les machines',
+  listing: 'Interrogation du relais…',
+  noMachines: 'Aucune machine enrôlée.',
+  machineConnect: 'Se connecter',
+  state_online: 'en ligne', state_busy: 'en session', state_offline: 'hors ligne', state_revoked: 'révoquée',
+  unverified: 'ATTENTION : sa fiche n\u2019est pas signée par votre organisation',
+  end_not_authorised: 'La machine n\u2019a pas accepté votre certificat, ou cette page n\u2019a pas accepté la machine.',
+  end_policy_denied: 'La politique de la machine n\u2019autorise pas l\u2019accès sans surveillance maintenant.',
+  end_unknown_machine: 'Le relais ne connaît pas cette machine.',
+  end_machine_offline: 'La machine est hors ligne.',
+  end_machine_busy: 'La machine est déjà en session.',
+  end_not_approved: 'La machine n\u2019est pas encore approuvée.',
+  end_revoked: 'La machine a été révoquée par votre organisation.',
+  end_not_configured: 'Ce relais ne sert pas de machines enrôlées.',
+  detail: '{sentence} ({detail})',
 };
 
 const tables = { en, fr };
@@ -118,6 +158,9 @@ export function t(key, values = {}) {
 // The sentence for a session's ending: its reason's, else the relay's own words.
 export function endingSentence({ reason, origin, message }) {
   if (origin === 'you' && reason === 'viewer_closed') return t('end_you');
+  // This page's own refusal says why (the machine's record, signature or confirmation).
+  if (origin === 'you' && reason === 'not_authorised' && message)
+    return t('detail', { sentence: t('end_not_authorised'), detail: message });
   if (current[`end_${reason}`]) return t(`end_${reason}`);
   return message ? t('relayMessage', { message }) : t('end_other');
 }

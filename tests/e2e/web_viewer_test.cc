@@ -123,9 +123,12 @@ TEST_F(WebViewerTest, MouseClicksWheelAndDragLandOnTheRightPixels) {
   b->Do({{"cmd", "click"}, {"selector", "#fit"}});  // actual size
   EXPECT_EQ(b->Do({{"cmd", "text"}, {"selector", "#fit"}})["text"], "Fit to window");
   const size_t presses_before = xev.CountLines("ButtonPress");
+  const int releases_before = xev.CountLines("ButtonRelease");
   b->Do({{"cmd", "mouse"}, {"action", "click"}, {"at", {300, 320}}});
   b->Do({{"cmd", "mouse"}, {"action", "drag"}, {"at", {250, 260}}, {"to", {450, 460}}});
   ASSERT_TRUE(xev.WaitForLine("root:(450,460)", 10s)) << "drag end\n" << xev.Output();
+  for (int i = 0; i < 100 && xev.CountLines("ButtonRelease") < releases_before + 2; ++i)
+    std::this_thread::sleep_for(50ms);  // the click's release and the drop's
   // The events after the switch: the first press at the click, the last release at the drop.
   std::string events = xev.Output();
   size_t from = 0;

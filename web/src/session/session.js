@@ -33,6 +33,8 @@ export class WebSession extends EventTarget {
   start() {
     this.leaving = new AbortController();
     addEventListener('pagehide', () => this.leavePage(), { signal: this.leaving.signal });
+    // Closing the tab by mistake asks first while a session runs.
+    addEventListener('beforeunload', (e) => e.preventDefault(), { signal: this.leaving.signal });
     this.emit('phase', 'connecting');
     this.ws = new WebSocket(new URL(VIEWER_PATH, this.relayUrl).href);
     this.ws.binaryType = 'arraybuffer';

@@ -21,8 +21,11 @@ export class MachinesPanel {
   showCertificate() {
     this.credential = currentCertificate(this.sodium, this.identity.publicKey);
     const c = this.credential;
-    $('certificate-status').textContent = c ? t('certificateFor', { account: c.account, org: c.org,
-      date: new Date(c.notAfter * 1000).toLocaleDateString() }) : t('noCertificate');
+    const expired = c && c.notAfter * 1000 < Date.now();
+    $('certificate-status').textContent = !c ? t('noCertificate')
+      : expired ? t('certificateExpired')
+        : t('certificateFor', { account: c.account, org: c.org,
+          date: new Date(c.notAfter * 1000).toLocaleDateString() });
     this.update();
   }
 

@@ -11,7 +11,11 @@ export class SessionView {
     this.screen = null;
     this.fit = true;
     $('fit').onclick = () => this.toggleFit();
-    $('full-screen').onclick = () => $('session-view').requestFullscreen?.();
+    $('full-screen').onclick = () => this.fullScreen();
+    // In full screen the browser may pass system keys (Alt+Tab, Ctrl+W, Esc) to the page.
+    document.addEventListener('fullscreenchange', () => {
+      if (!document.fullscreenElement) navigator.keyboard?.unlock?.();
+    });
     $('cad').onclick = () => this.screen?.sendCtrlAltDel();
     $('quality').onchange = () => this.screen?.setQuality($('quality').value);
     $('monitor').onchange = () => this.session?.showMonitor(Number($('monitor').value));
@@ -72,6 +76,16 @@ export class SessionView {
     this.screen.setTechnicianViewOnly($('view-only').checked);
     this.screen.setFit(this.fit);
     this.screen.focus();
+  }
+
+  async fullScreen() {
+    try {
+      await $('session-view').requestFullscreen();
+      await navigator.keyboard?.lock?.();
+    } catch (e) {
+      console.warn('full screen:', e.message);
+    }
+    this.screen?.focus();
   }
 
   toggleFit() {

@@ -19,6 +19,8 @@ using namespace telemaint;
 
 namespace {
 
+constexpr const char* kHostConfig = "/etc/telemaint/host.conf";
+
 struct Arguments {
   std::string relay_url, vnc, log_file, ui;
   bool verbose = false;
@@ -191,6 +193,12 @@ int main(int argc, char** argv) {
       "`telemaint-host log` shows the sessions this computer has had."};
   Arguments a;
   AddOptions(app, a);
+  // What the provider sets once, so that the customer runs telemaint-host with no arguments:
+  // keys named as the long options (relay = "wss://…", ca = "…", customer = "…"); a flag given
+  // on the command line overrides the file.
+  app.set_config("--config", kHostConfig,
+                 "Settings file, keys named as the long options; flags override it")
+      ->capture_default_str();
   auto* log_cmd = app.add_subcommand("log", "Show the sessions this computer has had, and exit");
   log_cmd->fallthrough();  // `telemaint-host log --history-file F`
   std::string state_dir = host::DefaultStateDir();
@@ -236,7 +244,11 @@ int main(int argc, char** argv) {
     a.options.max_backoff = std::chrono::seconds(60);
   }
   if (a.options.state_dir.empty() && (a.relay_url.empty() || a.options.ca_file.empty())) {
-    std::cerr << "error: --relay and --ca are required\nRun with --help for more information.\n";
+    std::cerr << "error: telemaint-host is not set up on this computer yet: your provider writes "
+                 "the relay's address and certificate in "
+              << kHostConfig
+              << " (relay = \"wss://relay.example.com:8443\", ca = \"/path/ca.pem\"), or "
+                 "give --relay and --ca\n";
     return 2;
   }
   a.options.consent_timeout = std::chrono::seconds(a.consent_seconds);

@@ -25,12 +25,14 @@ struct Arguments {
   viewer::ViewerOptions options;
 };
 
-std::string DefaultKeyFile() {
+std::string ConfigDir() {
   const char* xdg = std::getenv("XDG_CONFIG_HOME");
   const char* home = std::getenv("HOME");
   return (xdg && *xdg ? std::string(xdg) : std::string(home ? home : ".") + "/.config") +
-         "/telemaint/technician.key";
+         "/telemaint";
 }
+
+std::string DefaultKeyFile() { return ConfigDir() + "/technician.key"; }
 
 void AddOptions(CLI::App& app, Arguments& a) {
   viewer::ViewerOptions& o = a.options;
@@ -182,6 +184,11 @@ int main(int argc, char** argv) {
       "The password comes from TELEMAINT_PASSWORD or a prompt."};
   Arguments a;
   AddOptions(app, a);
+  // Keys named as the long options (relay = "wss://…", ca = "…", user = "alice"); a flag given
+  // on the command line overrides the file.
+  app.set_config("--config", ConfigDir() + "/viewer.conf",
+                 "Settings file, keys named as the long options; flags override it")
+      ->capture_default_str();
   auto* machines = app.add_subcommand(
       "machines", "List your organisation's enrolled machines: online or not, inventory, health");
   machines->add_option("--customer", a.customer, "Only this customer's machines");
@@ -195,8 +202,11 @@ int main(int argc, char** argv) {
   }
   if (a.show_key) return ShowKey(a.options.key_file);
   if (a.relay_url.empty() || a.options.ca_file.empty() || a.options.user.empty()) {
-    std::cerr << "error: --relay, --ca and --user are required\n"
-                 "Run with --help for more information.\n";
+    std::cerr << "error: telemaint-viewer needs the relay, its CA certificate and your account: "
+                 "give --relay, --ca and --user, or write them in "
+              << ConfigDir()
+              << "/viewer.conf (relay = \"wss://relay.example.com:8443\", ca = \"/path/ca.pem\", "
+                 "user = \"you\")\n";
     return 2;
   }
   DefaultFilesBesideKey(a.options);

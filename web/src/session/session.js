@@ -110,12 +110,13 @@ export class WebSession extends EventTarget {
   }
 
   async onHandshake(data) {
+    const handshake = this.handshake;
     let step;
     try {
-      step = await this.handshake.receive(data);
+      step = await handshake.receive(data);
     } catch (e) {
       if (!(e instanceof HandshakeError)) throw e;
-      this.handshake.forget();
+      handshake.forget();
       const reason = e.wrongCode ? EndReason.PAKE_FAILED
         : e.refused ? EndReason.NOT_AUTHORISED : EndReason.PROTOCOL;
       this.sendText({ type: Control.ABORT, reason });
@@ -129,7 +130,7 @@ export class WebSession extends EventTarget {
     this.tunnel = new Tunnel(this, step.channel);
     if (step.machine) this.emit('machine', step.machine);
     this.emit('phase', 'channel');
-    this.tunnel.sendHello();
+    await this.tunnel.sendHello();  // a failure ends the session through the inbox's catch
   }
 
   // The technician ends the session (Disconnect, or noVNC closing its channel).

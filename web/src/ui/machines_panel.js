@@ -1,6 +1,7 @@
 // Enrolled machines in the page: this browser's key for the admin to certify, the certificate
 // import, the machine list from the relay, and Connect on a machine that is online.
-import { currentCertificate, importCertificate, listMachines } from '../unattended/machines.js';
+import { currentCertificate, importCertificate, listMachines, printable }
+  from '../unattended/machines.js';
 import { endingSentence, t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
@@ -49,7 +50,8 @@ export class MachinesPanel {
       $('machines-status').textContent = machines.length ? '' : t('noMachines');
       for (const m of machines) this.addRow(m);
     } catch (e) {
-      $('machines-status').textContent = endingSentence({ reason: e.code ?? 'lost', origin: 'relay', message: e.message });
+      $('machines-status').textContent = endingSentence({ reason: e.code ?? 'lost', origin: 'relay',
+        message: printable(e.message) });
     }
   }
 

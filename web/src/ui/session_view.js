@@ -26,6 +26,7 @@ export class SessionView {
 
   attach(session) {
     this.session = session;
+    this.machine = null;
     this.asking = null;
     this.requested = false;
     $('host-key').textContent = '';
@@ -33,7 +34,11 @@ export class SessionView {
     session.addEventListener('phase', (e) => this.setStatus(t(`phase_${e.detail}`), 'phase'));
     session.addEventListener('consent', (e) => this.onConsent(e.detail));
     session.addEventListener('monitors', (e) => this.setMonitors(e.detail));
-    session.addEventListener('host-key', (e) => { $('host-key').textContent = t('hostKey', { fp: e.detail }); });
+    session.addEventListener('machine', (e) => { this.machine = `${e.detail.name} (${e.detail.customer})`; });
+    session.addEventListener('host-key', (e) => {
+      const key = t('hostKey', { fp: e.detail });
+      $('host-key').textContent = this.machine ? `${this.machine} — ${key}` : key;
+    });
     session.addEventListener('rfb', (e) => this.openScreen(e.detail));
     session.addEventListener('ended', () => this.close());
   }

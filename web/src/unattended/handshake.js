@@ -34,6 +34,7 @@ export class ViewerUnattendedHandshake {
   // wanted: the machine id or name asked for; checkRecord(text, machineIdHex) → {key, ...} or
   // throws; identity: the technician's key; certificate: its certificate's text.
   constructor(sodium, sid, { wanted, identity, certificate, checkRecord }) {
+    if (utf8(certificate).length > MAX_CREDENTIAL) throw new Error('the certificate is too large');
     Object.assign(this, { sodium, sid, wanted, identity, certificate, checkRecord });
     this.secret = sodium.randombytes_buf(32);
     this.ephemeral = sodium.crypto_scalarmult_base(this.secret);
@@ -96,8 +97,11 @@ export class ViewerUnattendedHandshake {
     s.memzero(shared);
     const keys = deriveChannelKeys(s, isk);
     s.memzero(isk);
-    if (!checkTag(s, keys, true, m.tag))
+    if (!checkTag(s, keys, true, m.tag)) {
+      dropHandshakeKeys(s, keys);
+      s.memzero(keys.binding);
       throw new HandshakeError('the key confirmation failed', false, true);
+    }
     const pull = s.crypto_secretstream_xchacha20poly1305_init_pull(m.header, keys.hostToViewer);
     const { state: push, header } = s.crypto_secretstream_xchacha20poly1305_init_push(keys.viewerToHost);
     const reply = concat(new Uint8Array([UnattendedMessage.CONFIRM]), confirmTag(s, keys, false), header);

@@ -5,7 +5,16 @@
 import { StatementError, verifyCertificate, verifyMachineRecord, verifyRevocationList }
   from './org.js';
 
-const CERT_KEY = 'telemaint.certificate', REVOKED_KEY = 'telemaint.revocations';
+const CERT_KEY = 'telemaint.certificate';
+// One kept list per organisation: another organisation's certificate cannot displace it.
+const revokedKey = (sodium, orgKey) => `telemaint.revocations.${sodium.to_hex(orgKey)}`;
+const LIST_TIMEOUT_MS = 20000;
+
+// What the relay or a machine wrote, made safe to show: no control or bidi characters, bounded.
+export function printable(text, max = 200) {
+  return String(text).replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .slice(0, max);
+}
 
 export function storedCertificate() { return localStorage.getItem(CERT_KEY) ?? ''; }
 
@@ -24,7 +33,7 @@ export function currentCertificate(sodium, publicKey) {
 }
 
 export function knownRevocations(sodium, orgKey) {
-  const text = localStorage.getItem(REVOKED_KEY);
+  const text = localStorage.getItem(revokedKey(sodium, orgKey));
   if (!text) return null;
   try { return verifyRevocationList(sodium, orgKey, text); } catch { return null; }
 }
@@ -35,7 +44,7 @@ export function keepRevocations(sodium, orgKey, text) {
   let list;
   try { list = verifyRevocationList(sodium, orgKey, text); } catch { return; }
   const known = knownRevocations(sodium, orgKey);
-  if (!known || list.serial > known.serial) localStorage.setItem(REVOKED_KEY, text);
+  if (!known || list.serial > known.serial) localStorage.setItem(revokedKey(sodium, orgKey), text);
 }
 
 // The machine a record names, checked: signed, not revoked, the machine that answered, and
@@ -69,6 +78,7 @@ function ask(ws, message) {
 // with .code the relay's error code (auth_failed, not_configured, …) or 'lost'.
 export async function listMachines(sodium, relayUrl, account, password, orgKey) {
   const ws = new WebSocket(new URL('/v1/org', relayUrl).href);
+  const timer = setTimeout(() => ws.close(), LIST_TIMEOUT_MS);  // the wait ends as 'lost'
   await new Promise((resolve, reject) => {
     ws.onopen = resolve;
     ws.onclose = () => reject(Object.assign(new Error('lost'), { code: 'lost' }));
@@ -80,6 +90,7 @@ export async function listMachines(sodium, relayUrl, account, password, orgKey) 
     const revoked = knownRevocations(sodium, orgKey);
     return (Array.isArray(answer.machines) ? answer.machines : []).map((m) => describe(sodium, orgKey, m, revoked));
   } finally {
+    clearTimeout(timer);
     ws.close();
   }
 }
@@ -91,8 +102,9 @@ function describe(sodium, orgKey, m, revoked) {
   const inventory = m.inventory && typeof m.inventory === 'object' ? m.inventory : {};
   const summary = [inventory.hostname, inventory.os?.name].filter((s) => typeof s === 'string' && s)
     .join(' — ');
-  return { machineId: String(m.machine_id ?? ''), name: verified ? record.name : String(m.name ?? ''),
-    customer: verified ? record.customer : String(m.customer ?? ''), online: m.online === true,
+  return { machineId: String(m.machine_id ?? ''),
+    name: printable(verified ? record.name : m.name ?? '', 64),
+    customer: printable(verified ? record.customer : m.customer ?? '', 64), online: m.online === true,
     busy: m.busy === true, revoked: m.revoked === true || !!revoked?.machines.has(m.machine_id),
-    verified, lastSeen: Number(m.last_seen) || 0, summary };
+    verified, lastSeen: Number(m.last_seen) || 0, summary: printable(summary) };
 }

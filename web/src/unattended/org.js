@@ -45,7 +45,11 @@ export function certificateOrgKey(text) {
 }
 
 // The technician's own certificate: signed by the key it names, certifying `publicKey`.
+export const MAX_CERTIFICATE = 4096;  // what the unattended handshake carries
+
 export function verifyCertificate(sodium, text, publicKey) {
+  if (new TextEncoder().encode(text).length > MAX_CERTIFICATE)
+    throw new StatementError('this file is too large to be a technician certificate');
   const orgKey = certificateOrgKey(text);
   if (!orgKey) throw new StatementError('this file is not a technician certificate');
   const body = verifyStatement(sodium, orgKey, StatementKind.CERTIFICATE, text);
@@ -55,19 +59,43 @@ export function verifyCertificate(sodium, text, publicKey) {
     notAfter: Number(body.not_after), customers: body.customers ?? [] };
 }
 
+const isString = (v) => typeof v === 'string' && new TextEncoder().encode(v).length <= 256;
+const isTime = (v) => Number.isSafeInteger(v);
+// An absent list is empty; a present one must hold only valid entries (at most 2000).
+function entries(v, valid) {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.length > 2000 || !v.every(valid)) return null;
+  return v;
+}
+
+// As org/credentials.cc CheckRevocationList: one malformed entry refuses the whole list.
 export function verifyRevocationList(sodium, orgKey, text) {
   const body = verifyStatement(sodium, orgKey, StatementKind.REVOCATION_LIST, text);
-  if (!Number.isSafeInteger(body.serial) || body.serial < 0) throw new StatementError('bad revocation list');
-  const machines = new Set((body.machines ?? []).filter((m) => isHex(m, 16)));
-  return { serial: body.serial, machines, text };
+  const machines = entries(body.machines, (m) => isHex(m, 16));
+  const technicians = entries(body.technicians, (k) => isHex(k, 32));
+  if (!Number.isSafeInteger(body.serial) || body.serial < 0 || !isTime(body.issued_at) ||
+      !machines || !technicians)
+    throw new StatementError('the revocation list is malformed');
+  return { serial: body.serial, machines: new Set(machines), text };
+}
+
+// The first 16 bytes of BLAKE2b-256("telemaint/v1 machine id" ‖ key), as org::MachineIdForKey:
+// no second key can take a machine's id.
+export function machineIdForKey(sodium, key) {
+  return sodium.to_hex(sodium.crypto_generichash(32, concat(utf8('telemaint/v1 machine id'), key))
+    .slice(0, 16));
 }
 
 export function verifyMachineRecord(sodium, orgKey, text, revocations) {
   const body = verifyStatement(sodium, orgKey, StatementKind.MACHINE_RECORD, text);
-  if (!isHex(body.machine_id, 16) || !isHex(body.key, 32))
-    throw new StatementError('bad machine record');
+  if (!isHex(body.machine_id, 16) || !isHex(body.key, 32) || !isString(body.org) ||
+      !isString(body.name) || !isString(body.customer) || !isTime(body.enrolled_at) ||
+      !isTime(body.approved_at))
+    throw new StatementError('the machine record is malformed');
+  if (body.machine_id !== machineIdForKey(sodium, fromHex(body.key, 32)))
+    throw new StatementError(`the machine record of ${body.name} names an id that is not its key's`);
   if (revocations?.machines.has(body.machine_id))
     throw new StatementError(`the machine ${body.name} was revoked by the organisation`);
-  return { machineId: body.machine_id, key: fromHex(body.key, 32), name: String(body.name ?? ''),
-    customer: String(body.customer ?? '') };
+  return { machineId: body.machine_id, key: fromHex(body.key, 32), name: body.name,
+    customer: body.customer };
 }

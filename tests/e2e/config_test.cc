@@ -1,0 +1,100 @@
+// Settings files instead of flags: telemaint-host reads /etc/telemaint/host.conf (or --config)
+// so that a customer runs it with no arguments, telemaint-viewer ~/.config/telemaint/viewer.conf;
+// keys are named as the long options and a flag overrides the file.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/deployment.h"
+#include "tests/support/xserver.h"
+
+namespace telemaint::testing {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  std::string WriteConfig(const std::string& name, const std::string& text) {
+    const std::string path = d_.dir() / name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  // A host started from a settings file, with only the test's own plumbing as flags.
+  std::unique_ptr<Process> StartHost(const std::string& config, const VirtualDisplay& x,
+                                     std::vector<std::string> flags = {}) {
+    std::vector<std::string> argv = {BinPath("telemaint-host"), "--config", config, "--display",
+                                     x.name(), "--ui", "tty", "--code-file", d_.code_file(),
+                                     "--history-file", d_.history_file(), "--key-file",
+                                     d_.key_file("host")};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    auto p = std::make_unique<Process>(argv, std::map<std::string, std::string>{}, "", true, true);
+    p->AnswerWhenSeen("or deny [d]?", "a\n");
+    return p;
+  }
+  Deployment d_;
+};
+
+TEST_F(ConfigTest, AHostWithNothingConfiguredSaysInOneSentenceWhatToDo) {
+  const std::string empty = WriteConfig("empty.conf", "# nothing yet\n");
+  Process host({BinPath("telemaint-host"), "--config", empty});
+  EXPECT_EQ(host.Wait(10s), 2);
+  EXPECT_NE(host.Output().find("telemaint-host is not set up on this computer yet: your provider "
+                               "writes the relay's address and certificate in "
+                               "/etc/telemaint/host.conf"),
+            std::string::npos)
+      << host.Output();
+  if (std::filesystem::exists("/etc/telemaint/host.conf")) {
+    std::cout << "not run without arguments: this machine has /etc/telemaint/host.conf\n";
+    return;
+  }
+  Process bare({BinPath("telemaint-host")});  // the default file is absent here
+  EXPECT_EQ(bare.Wait(10s), 2);
+  EXPECT_NE(bare.Output().find("is not set up on this computer yet"), std::string::npos)
+      << bare.Output();
+}
+
+TEST_F(ConfigTest, TheHostRunsFromItsSettingsFileAndAFlagOverridesIt) {
+  VirtualDisplay x("320x240x24");
+  auto relay = d_.StartRelay();
+  const std::string good = WriteConfig(
+      "host.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() +
+                       "\"\ncustomer = \"Dupont SA\"\n");
+  auto host = StartHost(good, x);
+  const std::string code = d_.WaitForCode();
+  EXPECT_EQ(code.size(), 12u) << host->Output();
+  host.reset();
+  // The file names a relay that is not there; the flag names the real one.
+  const std::string stale = WriteConfig("stale.conf", "relay = \"wss://localhost:1\"\nca = \"" +
+                                                          d_.ca() + "\"\n");
+  auto overridden = StartHost(stale, x, {"--relay", d_.relay_url()});
+  EXPECT_NE(d_.WaitForCode(code), code) << overridden->Output();
+}
+
+TEST_F(ConfigTest, TheViewerTakesRelayCaAndAccountFromItsSettingsFile) {
+  VirtualDisplay x("320x240x24");
+  auto relay = d_.StartRelay();
+  const std::string host_conf = WriteConfig(
+      "host.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() + "\"\n");
+  auto host = StartHost(host_conf, x);
+  const std::string code = d_.WaitForCode();
+  const std::string viewer_conf = WriteConfig(
+      "viewer.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() +
+                         "\"\nuser = \"alice\"\n");
+  const std::string picture = d_.dir() / "shot.ppm";
+  Process viewer({BinPath("telemaint-viewer"), "--config", viewer_conf, "--key-file",
+                  d_.key_file(), "--code", code, "--snapshot", picture},
+                 {{"TELEMAINT_PASSWORD", kTechPassword}});
+  ASSERT_EQ(viewer.Wait(60s), 0) << viewer.Output() << host->Output();
+  EXPECT_TRUE(ReadPpm(picture).has_value());
+
+  Process bare({BinPath("telemaint-viewer"), "--code", code}, {{"HOME", d_.dir() / "nobody"},
+                                                                 {"XDG_CONFIG_HOME", ""}});
+  EXPECT_EQ(bare.Wait(10s), 2);
+  EXPECT_NE(bare.Output().find("or write them in " + d_.dir() / "nobody" +
+                               "/.config/telemaint/viewer.conf"),
+            std::string::npos)
+      << bare.Output();
+}
+
+}  // namespace
+}  // namespace telemaint::testing

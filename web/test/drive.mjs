@@ -147,6 +147,10 @@ async function screenshot({ out }) { await page.screenshot({ path: out }); retur
 
 async function press({ key }) { await page.keyboard.press(key); return {}; }
 async function click({ selector }) { await page.click(selector); return {}; }
+async function select({ selector, value }) { await page.selectOption(selector, value); return {}; }
+async function options({ selector }) {
+  return { labels: await page.$$eval(`${selector} option`, (os) => os.map((o) => o.textContent)) };
+}
 async function fill({ selector, value }) { await page.fill(selector, value); return {}; }
 async function setFile({ selector, file }) { await page.setInputFiles(selector, file); return {}; }
 async function attr({ selector, name }) { return { value: await page.getAttribute(selector, name) }; }
@@ -156,7 +160,7 @@ async function log() { return { lines: consoleLines }; }
 
 const commands = { launch, open, typeCode, login, waitStatus, waitEnding, canvas, type, press,
   click, text, attr, quit, log, notLoaded, mouse,
-  screenshot, fill, setFile };
+  screenshot, fill, setFile, select, options };
 
 const rl = createInterface({ input: process.stdin });
 for await (const line of rl) {

@@ -194,8 +194,8 @@ int main(int argc, char** argv) {
   Arguments a;
   AddOptions(app, a);
   // What the provider sets once, so that the customer runs telemaint-host with no arguments:
-  // keys named as the long options (relay = "wss://…", ca = "…", customer = "…"); a flag given
-  // on the command line overrides the file.
+  // keys named as the long options (relay = "wss://…", ca = "…", customer = "…"); a flag
+  // given on the command line overrides the file.
   app.set_config("--config", kHostConfig,
                  "Settings file, keys named as the long options; flags override it")
       ->capture_default_str();
@@ -209,7 +209,8 @@ int main(int argc, char** argv) {
   enroll_cmd->add_option("--ca", enrol.ca_file, "The relay's CA certificate (PEM)")->required();
   enroll_cmd->add_option("--state-dir", state_dir, "Where the machine's key and state are kept")
       ->capture_default_str();
-  enroll_cmd->add_option("--machine", enrol.machine_name, "The machine's name (default: host name)");
+  enroll_cmd->add_option("--machine", enrol.machine_name,
+                         "The machine's name (default: host name)");
   auto* service_cmd = app.add_subcommand(
       "service", "Stay online for unattended sessions (an enrolled machine; see the policy)");
   service_cmd->add_option("--state-dir", state_dir, "The machine's state directory")

@@ -71,7 +71,6 @@ struct Handshaking {
   ~Handshaking() { Leave(); }
 };
 
-
 uint32_t RandomBelow(uint32_t n) { return crypto::RandomUniform(n); }
 
 PairingRegistry::Options RegistryOptions(const RelayOptions& o) {
@@ -121,8 +120,7 @@ void SetHeaders(http::response<Body>& res, const HttpAnswer& answer, bool again)
 
 // Writes the answer; unless `again` (another request may follow), closes the connection.
 // false: the connection failed.
-asio::awaitable<bool> Respond(TlsStream& stream, unsigned version, HttpAnswer answer,
-                              bool again) {
+asio::awaitable<bool> Respond(TlsStream& stream, unsigned version, HttpAnswer answer, bool again) {
   const auto status = static_cast<http::status>(answer.status);
   error_code ec;
   if (answer.shared_body) {
@@ -162,9 +160,8 @@ void SetWebSocketOptions(WsStream& ws, const RelayOptions& options) {
 
 }  // namespace
 
-RelayCore::RelayCore(asio::io_context& io, RelayOptions options,
-                     std::unique_ptr<UserStore> users, std::unique_ptr<audit::AuditLog> audit,
-                     std::shared_ptr<ssl::context> tls)
+RelayCore::RelayCore(asio::io_context& io, RelayOptions options, std::unique_ptr<UserStore> users,
+                     std::unique_ptr<audit::AuditLog> audit, std::shared_ptr<ssl::context> tls)
     : io_(io),
       options_(std::move(options)),
       users_(std::move(users)),
@@ -243,10 +240,10 @@ asio::awaitable<void> RelayCore::SweepLoop() {
     ExpireNameplates();
     FlushRefusedJoins(/*all=*/false);
     for (auto& summary : dropped_logs_.TakeFinished())
-      FloodLog(log::Level::kWarn, "summary of dropped connections", summary.address,
-               "connections from ", summary.address, ": ", summary.suppressed,
-               " more dropped within a minute (suppressed): ",
-               nlohmann::json(summary.results).dump());
+      FloodLog(
+          log::Level::kWarn, "summary of dropped connections", summary.address, "connections from ",
+          summary.address, ": ", summary.suppressed,
+          " more dropped within a minute (suppressed): ", nlohmann::json(summary.results).dump());
     FlushFloodLogs(/*all=*/false);
     stats_->waiting_hosts = registry_.waiting();
   }
@@ -271,8 +268,7 @@ void RelayCore::SendError(PeerConn& peer, ErrorCode code, std::string detail) {
   std::string sentence = msg::Sentence(code);
   if (!detail.empty()) sentence += " " + detail;
   peer.conn->SendText(wire::Encode(wire::Error{code, std::move(sentence)}));
-  peer.conn->CloseAfterFlush(websocket::close_code::policy_error,
-                             std::string(wire::ToWire(code)));
+  peer.conn->CloseAfterFlush(websocket::close_code::policy_error, std::string(wire::ToWire(code)));
 }
 
 void RelayCore::FlushFloodLogs(bool all) {
@@ -370,14 +366,15 @@ asio::awaitable<void> RelayCore::HandleSocket(tcp::socket socket) {
     }
     if (IsAuditRequest(*req) && answer->status == 200) unproven.Proven();  // an auditor
     const bool web = answer->may_keep_alive;
-    const bool again = req->keep_alive() && (web ? served < kMaxWebRequests
-                                                 : IsAuditRequest(*req) && served < kMaxAuditRequests);
+    const bool again =
+        req->keep_alive() &&
+        (web ? served < kMaxWebRequests : IsAuditRequest(*req) && served < kMaxAuditRequests);
     const bool open = co_await Respond(stream, req->version(), std::move(*answer), again);
     if (!open) co_return;
     // The next request of an auditor's tool (or a browser) must come soon, as the first had to.
-    beast::get_lowest_layer(stream).expires_after(web ? std::min<std::chrono::seconds>(
-                                                            kWebIdleTime, options_.tls_timeout)
-                                                      : options_.tls_timeout);
+    beast::get_lowest_layer(stream).expires_after(
+        web ? std::min<std::chrono::seconds>(kWebIdleTime, options_.tls_timeout)
+            : options_.tls_timeout);
     kept_alive = true;
   }
 }
@@ -403,8 +400,7 @@ asio::awaitable<std::optional<Request>> RelayCore::ReadRequest(TlsStream& stream
 }
 
 asio::awaitable<void> RelayCore::UpgradeToWebSocket(TlsStream stream, Request req,
-                                                    std::string address,
-                                                    UnprovenEntry unproven) {
+                                                    std::string address, UnprovenEntry unproven) {
   WsStream ws(std::move(stream));
   unproven.SetClose([&ws] { beast::get_lowest_layer(ws).close(); });
   SetWebSocketOptions(ws, options_);
@@ -440,8 +436,8 @@ asio::awaitable<std::optional<HttpAnswer>> RelayCore::AnswerHttp(const std::stri
     a.may_keep_alive = true;  // the page, its script and its style over one connection
     co_return a;
   }
-  const bool endpoint = target == "/v1/host" || target == "/v1/viewer" ||
-                        target == "/v1/machine" || target == "/v1/org";
+  const bool endpoint = target == "/v1/host" || target == "/v1/viewer" || target == "/v1/machine" ||
+                        target == "/v1/org";
   if (!endpoint || !websocket::is_upgrade(req))
     co_return JsonAnswer(404, {{"error", "unknown endpoint"}});
   if (stopping_ || stats_->connections > options_.max_connections) {
@@ -453,15 +449,14 @@ asio::awaitable<std::optional<HttpAnswer>> RelayCore::AnswerHttp(const std::stri
   co_return std::nullopt;
 }
 
-asio::awaitable<void> RelayCore::ServeWebSocket(WsStream ws, Endpoint endpoint,
-                                                std::string address,
+asio::awaitable<void> RelayCore::ServeWebSocket(WsStream ws, Endpoint endpoint, std::string address,
                                                 UnprovenEntry unproven) {
   auto peer = std::make_shared<PeerConn>();
   peer->id = next_id_++;
   peer->endpoint = endpoint;
   // A machine is the host of its sessions; an admin's or technician's requests are a viewer's.
   peer->role = endpoint == Endpoint::kHost || endpoint == Endpoint::kMachine ? wire::Party::kHost
-                                                                            : wire::Party::kViewer;
+                                                                             : wire::Party::kViewer;
   peer->address = std::move(address);
   peer->conn = std::make_shared<WsConnection>(
       std::move(ws), QueueLimits{options_.queue_frames, options_.queue_bytes});
@@ -474,10 +469,18 @@ asio::awaitable<void> RelayCore::ServeWebSocket(WsStream ws, Endpoint endpoint,
   });
   peers_[peer->id] = peer;
   switch (endpoint) {
-    case Endpoint::kHost: co_await RunHost(peer); break;
-    case Endpoint::kViewer: co_await RunViewer(peer); break;
-    case Endpoint::kMachine: co_await RunMachine(peer); break;
-    case Endpoint::kOrg: co_await RunOrg(peer); break;
+    case Endpoint::kHost:
+      co_await RunHost(peer);
+      break;
+    case Endpoint::kViewer:
+      co_await RunViewer(peer);
+      break;
+    case Endpoint::kMachine:
+      co_await RunMachine(peer);
+      break;
+    case Endpoint::kOrg:
+      co_await RunOrg(peer);
+      break;
   }
   Forget(*peer);
   co_await peer->conn->WaitClosed();

@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
-#include <functional>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "tests/support/audit_tools.h"
 #include "tests/support/browser.h"
@@ -24,7 +24,9 @@ class WebViewerTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_EQ(BrowserUnavailable(), "") << "the browser tests cannot run"; }
 
-  std::string PageUrl() const { return "https://localhost:" + std::to_string(d_.relay_port()) + "/"; }
+  std::string PageUrl() const {
+    return "https://localhost:" + std::to_string(d_.relay_port()) + "/";
+  }
   std::string RelayCert() const { return d_.dir() / "certs/relay.pem"; }
 
   // A browser on the relay's page, ready.
@@ -36,7 +38,10 @@ class WebViewerTest : public ::testing::Test {
   }
 
   json Login(Browser& b, const std::string& code, const std::string& password = kTechPassword) {
-    return b.Do({{"cmd", "login"}, {"account", "alice"}, {"password", password}, {"code", code},
+    return b.Do({{"cmd", "login"},
+                 {"account", "alice"},
+                 {"password", password},
+                 {"code", code},
                  {"ticket", "T-77"}});
   }
 
@@ -72,10 +77,10 @@ void ExpectCanvasEqualsScreen(Browser& b, const VirtualDisplay& x, const Deploym
 TEST_F(WebViewerTest, TheScreenArrivesPixelExactAndTypingReachesAnXterm) {
   VirtualDisplay x("640x480x24");
   std::string ready = d_.dir() / "ready", out = d_.dir() / "typed";
-  Process xterm({"/usr/bin/xterm", "-geometry", "80x6+20+20", "-u8", "-bg", "#f0e68c", "-e",
-                 "/bin/sh", "-c",
-                 "touch " + ready + "; IFS= read -r line; printf '%s' \"$line\" > " + out},
-                {{"DISPLAY", x.name()}, {"LANG", "C.UTF-8"}, {"LC_ALL", "C.UTF-8"}});
+  Process xterm(
+      {"/usr/bin/xterm", "-geometry", "80x6+20+20", "-u8", "-bg", "#f0e68c", "-e", "/bin/sh", "-c",
+       "touch " + ready + "; IFS= read -r line; printf '%s' \"$line\" > " + out},
+      {{"DISPLAY", x.name()}, {"LANG", "C.UTF-8"}, {"LC_ALL", "C.UTF-8"}});
   Process xlogo({"/usr/bin/xlogo", "-geometry", "160x160+400+260", "-fg", "#c00040"}, x.env());
   ASSERT_TRUE(WaitForFile(ready, 15s)) << xterm.Output();
   relay_ = d_.StartRelay();
@@ -84,8 +89,8 @@ TEST_F(WebViewerTest, TheScreenArrivesPixelExactAndTypingReachesAnXterm) {
   auto b = OpenPage();
   json login = Login(*b, code);
   ASSERT_TRUE(login["clicked"].get<bool>()) << login.dump();
-  ASSERT_NO_THROW(b->Do({{"cmd", "waitStatus"}, {"state", "control"}})) << b->ConsoleLog()
-                                                                       << host->Output();
+  ASSERT_NO_THROW(b->Do({{"cmd", "waitStatus"}, {"state", "control"}}))
+      << b->ConsoleLog() << host->Output();
   ExpectCanvasEqualsScreen(*b, x, d_);
 
   b->Do({{"cmd", "type"}, {"text", "hello \xc3\xa9 \xe2\x82\xac"}, {"at", {60, 40}}});
@@ -125,8 +130,10 @@ TEST_F(WebViewerTest, MonitorsAndQualityFollowThePagesChoices) {
     Process p(std::move(argv), x.env());
     return p.Wait(10s) == 0;
   };
-  ASSERT_TRUE(on_host({"/usr/bin/xrandr", "--setmonitor", "left", "640/170x480/127+0+0", "screen"}));
-  ASSERT_TRUE(on_host({"/usr/bin/xrandr", "--setmonitor", "right", "640/170x480/127+640+0", "none"}));
+  ASSERT_TRUE(
+      on_host({"/usr/bin/xrandr", "--setmonitor", "left", "640/170x480/127+0+0", "screen"}));
+  ASSERT_TRUE(
+      on_host({"/usr/bin/xrandr", "--setmonitor", "right", "640/170x480/127+640+0", "none"}));
   auto logo = x.Run({"/usr/bin/xlogo", "-geometry", "300x200+700+60", "-fg", "#d02060"});
   relay_ = d_.StartRelay();
   auto host = d_.StartBuiltInHost(x.name());
@@ -140,7 +147,9 @@ TEST_F(WebViewerTest, MonitorsAndQualityFollowThePagesChoices) {
     labels = b->Do({{"cmd", "options"}, {"selector", "#monitor"}})["labels"];
   }
   ASSERT_EQ(labels.size(), 3u) << labels.dump();
-  EXPECT_EQ(labels[2], "2: right (640\xc3\x97" "480)");
+  EXPECT_EQ(labels[2],
+            "2: right (640\xc3\x97"
+            "480)");
   b->Do({{"cmd", "select"}, {"selector", "#monitor"}, {"value", "1"}});
   const auto right = [](const RgbImage& s) { return Crop(s, 640, 0, 640, 480); };
   ExpectCanvasEqualsScreen(*b, x, d_, right);
@@ -220,10 +229,12 @@ TEST_F(WebViewerTest, ViewOnlyAndARefusedRequestForControlAreShownInThePage) {
   auto b = OpenPage();
   ASSERT_TRUE(Login(*b, d_.WaitForCode())["clicked"].get<bool>());
   json status = b->Do({{"cmd", "waitStatus"}, {"state", "view_only"}});
-  EXPECT_EQ(status["text"], "View only \xe2\x80\x94 the customer's choice. You can ask for control.");
+  EXPECT_EQ(status["text"],
+            "View only \xe2\x80\x94 the customer's choice. You can ask for control.");
   b->Do({{"cmd", "click"}, {"selector", "#ask-control"}});
   ASSERT_TRUE(host->WaitForLine("asks to take control", 15s)) << host->Output();
-  for (int i = 0; i < 40 && status["text"] != "Your request for control was declined: view only."; ++i) {
+  for (int i = 0; i < 40 && status["text"] != "Your request for control was declined: view only.";
+       ++i) {
     std::this_thread::sleep_for(250ms);
     status = b->Do({{"cmd", "text"}, {"selector", "#status"}});
   }
@@ -271,8 +282,7 @@ TEST_F(WebViewerTest, ThePageComesWithAStrictPolicyAndSpeaksFrench) {
   const std::string html = ReadFile(BinPath("../share/telemaint/web/index.html"));
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_EQ(html.find("http"), std::string::npos) << "no other origin is named";
-  EXPECT_EQ(b->ConsoleLog().find("Content Security Policy"), std::string::npos)
-      << b->ConsoleLog();
+  EXPECT_EQ(b->ConsoleLog().find("Content Security Policy"), std::string::npos) << b->ConsoleLog();
 }
 
 // The provider's pinned loader (telemaint-relay web-loader): a local file naming the digests of
@@ -282,8 +292,8 @@ TEST_F(WebViewerTest, APinnedLoaderRunsTheReviewedCodeAndRefusesAlteredCode) {
   relay_ = d_.StartRelay();
   const std::string port = std::to_string(d_.relay_port());
   const std::string loader = d_.dir() / "telemaint-web.html";
-  Process make({BinPath("telemaint-relay"), "web-loader", "--relay", d_.relay_url(), "--output",
-                loader});
+  Process make(
+      {BinPath("telemaint-relay"), "web-loader", "--relay", d_.relay_url(), "--output", loader});
   ASSERT_EQ(make.Wait(10s), 0) << make.Output();
   {
     Browser b(RelayCert());
@@ -298,7 +308,8 @@ TEST_F(WebViewerTest, APinnedLoaderRunsTheReviewedCodeAndRefusesAlteredCode) {
   namespace fs = std::filesystem;
   const std::string altered = d_.dir() / "altered-web";
   fs::copy(BinPath("../share/telemaint/web"), altered);
-  std::ofstream(altered + "/app.js", std::ios::app) << "\n;document.documentElement.dataset.altered = 'ran';\n";
+  std::ofstream(altered + "/app.js", std::ios::app)
+      << "\n;document.documentElement.dataset.altered = 'ran';\n";
   relay_ = d_.StartRelay({"--web-root", altered}, "127.0.0.1:" + port);
   Browser b(RelayCert());
   b.Do({{"cmd", "open"}, {"url", "file://" + loader}, {"wait", false}});
@@ -408,8 +419,8 @@ TEST(WebLoaderTest, PinsTheBuildsDigestsAndRefusesAStrangeRelayName) {
                "wss://x 'unsafe-inline' https://evil:443", "--output", out});
   EXPECT_EQ(bad.Wait(10s), 2) << bad.Output();
   EXPECT_FALSE(std::filesystem::exists(out));
-  Process good({BinPath("telemaint-relay"), "web-loader", "--relay",
-                "wss://relay.example.com:8443", "--output", out});
+  Process good({BinPath("telemaint-relay"), "web-loader", "--relay", "wss://relay.example.com:8443",
+                "--output", out});
   ASSERT_EQ(good.Wait(10s), 0) << good.Output();
   const std::string loader = ReadFile(out);
   json digests = json::parse(ReadFile(BinPath("../share/telemaint/web/digests.json")));
@@ -417,7 +428,8 @@ TEST(WebLoaderTest, PinsTheBuildsDigestsAndRefusesAStrangeRelayName) {
     EXPECT_NE(loader.find("https://relay.example.com:8443/" + std::string(file) +
                           "\" integrity=\"" + digests[file].get<std::string>() + "\""),
               std::string::npos)
-        << file << "\n" << loader;
+        << file << "\n"
+        << loader;
   EXPECT_NE(loader.find("connect-src wss://relay.example.com:8443;"), std::string::npos);
   EXPECT_EQ(loader.find("'self'"), std::string::npos) << "a file's own origin is not trusted";
 }

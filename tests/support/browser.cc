@@ -29,7 +29,8 @@ nlohmann::json Browser::Do(nlohmann::json command, std::chrono::milliseconds tim
   auto line = driver_->WaitForLine(tag, timeout);
   if (!line) throw BrowserError("no answer to " + command.dump() + "\n" + driver_->Output());
   const std::string rest = line->substr(line->find(tag) + tag.size());
-  if (rest.rfind("ok ", 0) != 0) throw BrowserError(command["cmd"].get<std::string>() + ": " + rest);
+  if (rest.rfind("ok ", 0) != 0)
+    throw BrowserError(command["cmd"].get<std::string>() + ": " + rest);
   return nlohmann::json::parse(rest.substr(3));
 }
 

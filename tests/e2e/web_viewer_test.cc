@@ -163,7 +163,8 @@ TEST_F(WebViewerTest, MonitorsAndQualityFollowThePagesChoices) {
 }
 
 // Scaled to fit the page, the wheel reaches the customer's screen; at actual size, clicks and
-// a drag land on exactly the right pixels (scaled down, one page pixel covers more than one).
+// a drag land on exactly the right pixels (scaled down, one page pixel covers more than one);
+// the Send Ctrl+Alt+Del button sends those keys.
 TEST_F(WebViewerTest, MouseClicksWheelAndDragLandOnTheRightPixels) {
   VirtualDisplay x("1600x1200x24");  // larger than the page: scaled down
   Process xev({"/usr/bin/xev", "-geometry", "600x500+100+100"}, x.env());
@@ -190,6 +191,11 @@ TEST_F(WebViewerTest, MouseClicksWheelAndDragLandOnTheRightPixels) {
   size_t from = 0;
   for (size_t i = 0; i < presses_before; ++i) from = events.find("ButtonPress", from) + 1;
   EXPECT_EQ(CheckXevButtons(events.substr(from == 0 ? 0 : from + 10), "300,320", "450,460"), "");
+  // Send Ctrl+Alt+Del reaches the window under the pointer as those three keys.
+  b->Do({{"cmd", "click"}, {"selector", "#cad"}});
+  EXPECT_TRUE(xev.WaitForLine("keysym 0xffff, Delete", 10s)) << xev.Output();
+  EXPECT_GE(xev.CountLines("Control_L"), 1) << xev.Output();
+  EXPECT_GE(xev.CountLines("Alt_L"), 1) << xev.Output();
 }
 
 TEST_F(WebViewerTest, AWrongCodeIsBurnedAndThePageSaysSo) {

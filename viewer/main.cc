@@ -9,6 +9,7 @@
 #include "common/prompt.h"
 #include "crypto/identity.h"
 #include "crypto/secret.h"
+#include "viewer/last_used.h"
 #include "viewer/machine_access.h"
 #include "viewer/rfb_snapshot.h"
 #include "viewer/viewer_app.h"
@@ -201,6 +202,9 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   if (a.show_key) return ShowKey(a.options.key_file);
+  if (viewer::FillFromLastUsed(a.relay_url, a.options.ca_file, a.options.user))
+    std::cerr << "Using your last session's relay and account (" << viewer::LastUsedFile()
+              << "): " << a.relay_url << " as " << a.options.user << "\n";
   if (a.relay_url.empty() || a.options.ca_file.empty() || a.options.user.empty()) {
     std::cerr << "error: telemaint-viewer needs the relay, its CA certificate and your account: "
                  "give --relay, --ca and --user, or write them in "
@@ -220,5 +224,10 @@ int main(int argc, char** argv) {
   std::string password;
   if (int rc = AskForSecrets(a, password); rc != viewer::kExitOk) return rc;
   viewer::ViewerApp viewer_app(a.options);
-  return viewer_app.Run(a.code, password);
+  const int rc = viewer_app.Run(a.code, password);
+  // Past the login (a session, or a code or customer that said no): worth remembering.
+  if (rc == viewer::kExitOk || rc == viewer::kExitCode || rc == viewer::kExitSessionLost ||
+      rc == viewer::kExitDeclined)
+    viewer::RememberLastUsed({a.relay_url, a.options.ca_file, a.options.user});
+  return rc;
 }

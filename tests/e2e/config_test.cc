@@ -96,5 +96,41 @@ TEST_F(ConfigTest, TheViewerTakesRelayCaAndAccountFromItsSettingsFile) {
       << bare.Output();
 }
 
+// After a session, the viewer remembers the relay, CA and account: the next run needs only
+// the code. A flag still wins over what was remembered.
+TEST_F(ConfigTest, TheViewerRemembersTheLastRelayAndAccount) {
+  VirtualDisplay x("320x240x24");
+  auto relay = d_.StartRelay();
+  const std::string host_conf = WriteConfig(
+      "host.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() + "\"\n");
+  auto host = StartHost(host_conf, x);
+  const std::map<std::string, std::string> env = {{"HOME", d_.dir() / "home"},
+                                                  {"XDG_CONFIG_HOME", ""},
+                                                  {"XDG_STATE_HOME", ""},
+                                                  {"TELEMAINT_PASSWORD", kTechPassword}};
+  std::string code = d_.WaitForCode();
+  Process first({BinPath("telemaint-viewer"), "--relay", d_.relay_url(), "--ca", d_.ca(), "--user",
+                 "alice", "--key-file", d_.key_file(), "--code", code, "--snapshot",
+                 d_.dir() / "first.ppm"},
+                env);
+  ASSERT_EQ(first.Wait(60s), 0) << first.Output();
+  const std::string remembered = ReadFile(d_.dir() / "home/.local/state/telemaint/viewer-last.json");
+  EXPECT_NE(remembered.find("\"user\":\"alice\""), std::string::npos) << remembered;
+
+  code = d_.WaitForCode(code);
+  Process second({BinPath("telemaint-viewer"), "--key-file", d_.key_file(), "--code", code,
+                  "--snapshot", d_.dir() / "second.ppm"},
+                 env);
+  ASSERT_EQ(second.Wait(60s), 0) << second.Output();
+  EXPECT_TRUE(second.WaitForLine("Using your last session's relay and account", 1s));
+
+  Process overridden({BinPath("telemaint-viewer"), "--relay", "wss://localhost:1", "--key-file",
+                      d_.key_file(), "--code", d_.WaitForCode(code), "--snapshot",
+                      d_.dir() / "third.ppm"},
+                     env);
+  EXPECT_EQ(overridden.Wait(60s), 1) << "the flag's relay, which is not there: "
+                                     << overridden.Output();
+}
+
 }  // namespace
 }  // namespace telemaint::testing

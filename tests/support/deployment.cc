@@ -96,7 +96,9 @@ std::unique_ptr<Process> Deployment::StartViewer(const std::string& code,
                                    "127.0.0.1:0", "--log-file", log_file(name), "--key-file",
                                    key_file(name)};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  std::map<std::string, std::string> env{{"TELEMAINT_PASSWORD", password}};
+  // What the viewer remembers of its last session stays in the test's directory.
+  std::map<std::string, std::string> env{{"TELEMAINT_PASSWORD", password},
+                                         {"XDG_STATE_HOME", dir_ / "state"}};
   // An instrumented viewer stops at the first memory error (its exit status says so); leaks
   // of the libraries it links are not what these tests look for.
   if (viewer_program_ != BinPath("telemaint-viewer"))
@@ -114,6 +116,7 @@ std::unique_ptr<Process> Deployment::StartWindowViewer(const std::string& code,
   argv.insert(argv.end(), extra.begin(), extra.end());
   return std::make_unique<Process>(
       argv, std::map<std::string, std::string>{{"TELEMAINT_PASSWORD", std::string(kTechPassword)},
+                                               {"XDG_STATE_HOME", dir_ / "state"},
                                                {"DISPLAY", display}});
 }
 

@@ -45,6 +45,46 @@ class WebViewerTest : public ::testing::Test {
                  {"ticket", "T-77"}});
   }
 
+  // Stops the relay and returns the one session its audit log holds (null on failure), after
+  // checking that both ends' receipts were recorded and check out.
+  json OnlySessionWithBothReceipts() {
+    relay_->Signal(SIGTERM);
+    if (!relay_->Wait(20s)) return nullptr;
+    AuditRun run = Audit({"--data-dir", d_.data_dir(), "--relay-key", RelayKey(d_.data_dir()),
+                          "export", "--format", "json"});
+    EXPECT_EQ(run.status, 0) << run.out;
+    json sessions = json::parse(run.out, nullptr, false);
+    if (!sessions.is_array() || sessions.size() != 1) {
+      ADD_FAILURE() << "one session expected: " << run.out;
+      return nullptr;
+    }
+    auto receipts = sessions[0]["receipts"].get<std::vector<std::string>>();
+    std::sort(receipts.begin(), receipts.end());
+    EXPECT_EQ(receipts, (std::vector<std::string>{"host", "viewer"})) << run.out;
+    return sessions[0];
+  }
+
+  // The technician's steps for an enrolled machine: the browser's key certified by the admin,
+  // the certificate imported, the machines listed, Connect on `machine`.
+  void ConnectToMachine(Browser& b, Organisation& org, const std::string& machine) {
+    const std::string key = b.Do({{"cmd", "text"}, {"selector", "#public-key"}})["text"];
+    const std::string cert = d_.dir() / "browser.cert";
+    ASSERT_EQ(org.Admin({"certify", "--org", org.org_dir(), "--account", "alice", "--key", key,
+                         "--out", cert}),
+              0);
+    b.Do({{"cmd", "setFile"}, {"selector", "#certificate-file"}, {"file", cert}});
+    std::string status;
+    for (int i = 0; i < 40 && status.rfind("Certificate of", 0) != 0; ++i) {
+      if (i) std::this_thread::sleep_for(100ms);
+      status = b.Do({{"cmd", "text"}, {"selector", "#certificate-status"}})["text"];
+    }
+    EXPECT_EQ(status.rfind("Certificate of alice (Acme IT)", 0), 0u) << status;
+    b.Do({{"cmd", "fill"}, {"selector", "#account"}, {"value", "alice"}});
+    b.Do({{"cmd", "fill"}, {"selector", "#password"}, {"value", kTechPassword}});
+    b.Do({{"cmd", "click"}, {"selector", "#list-machines"}});
+    b.Do({{"cmd", "click"}, {"selector", "tr[data-machine=\"" + machine + "\"] button"}});
+  }
+
   Deployment d_;
   std::unique_ptr<Process> relay_;
 };
@@ -107,19 +147,11 @@ TEST_F(WebViewerTest, TheScreenArrivesPixelExactAndTypingReachesAnXterm) {
   EXPECT_EQ(ending["text"], "You ended the session.");
   ASSERT_TRUE(host->WaitForLine("The session ended", 10s)) << host->Output();
   EXPECT_TRUE(host->WaitForLine("Alice Martin (Acme IT)", 1s)) << host->Output();
-  relay_->Signal(SIGTERM);
-  ASSERT_TRUE(relay_->Wait(15s).has_value());
-  AuditRun run = Audit({"--data-dir", d_.data_dir(), "--relay-key", RelayKey(d_.data_dir()),
-                        "export", "--format", "json"});
-  ASSERT_EQ(run.status, 0) << run.out;
-  json sessions = json::parse(run.out);
-  ASSERT_EQ(sessions.size(), 1u) << run.out;
-  auto receipts = sessions[0]["receipts"].get<std::vector<std::string>>();
-  std::sort(receipts.begin(), receipts.end());
-  EXPECT_EQ(receipts, (std::vector<std::string>{"host", "viewer"})) << run.out;
-  EXPECT_EQ(sessions[0]["ticket"], "T-77");
-  EXPECT_EQ(sessions[0]["permissions"], json::array({"control"}));
-  EXPECT_EQ(sessions[0]["outcome"], "viewer_closed");
+  json session = OnlySessionWithBothReceipts();
+  ASSERT_FALSE(session.is_null());
+  EXPECT_EQ(session["ticket"], "T-77");
+  EXPECT_EQ(session["permissions"], json::array({"control"}));
+  EXPECT_EQ(session["outcome"], "viewer_closed");
 }
 
 // The host's monitors are listed in the page; choosing one shows that monitor alone. Low
@@ -345,22 +377,7 @@ TEST_F(WebViewerTest, AnEnrolledMachineIsListedAndReachedFromThePage) {
   ASSERT_TRUE(WaitOnline(org, "SRV-01", 20s));
 
   auto b = OpenPage();
-  const std::string key = b->Do({{"cmd", "text"}, {"selector", "#public-key"}})["text"];
-  const std::string cert = d_.dir() / "browser.cert";
-  ASSERT_EQ(org.Admin({"certify", "--org", org.org_dir(), "--account", "alice", "--key", key,
-                       "--out", cert}),
-            0);
-  b->Do({{"cmd", "setFile"}, {"selector", "#certificate-file"}, {"file", cert}});
-  std::string status;
-  for (int i = 0; i < 40 && status.rfind("Certificate of", 0) != 0; ++i) {
-    if (i) std::this_thread::sleep_for(100ms);
-    status = b->Do({{"cmd", "text"}, {"selector", "#certificate-status"}})["text"];
-  }
-  EXPECT_EQ(status.rfind("Certificate of alice (Acme IT)", 0), 0u) << status;
-  b->Do({{"cmd", "fill"}, {"selector", "#account"}, {"value", "alice"}});
-  b->Do({{"cmd", "fill"}, {"selector", "#password"}, {"value", kTechPassword}});
-  b->Do({{"cmd", "click"}, {"selector", "#list-machines"}});
-  b->Do({{"cmd", "click"}, {"selector", "tr[data-machine=\"SRV-01\"] button"}});
+  ConnectToMachine(*b, org, "SRV-01");
   ASSERT_NO_THROW(b->Do({{"cmd", "waitStatus"}, {"state", "control"}}))
       << b->ConsoleLog() << service->Output();
   ExpectCanvasEqualsScreen(*b, x, d_);
@@ -368,17 +385,9 @@ TEST_F(WebViewerTest, AnEnrolledMachineIsListedAndReachedFromThePage) {
   b->Do({{"cmd", "click"}, {"selector", "#disconnect"}});
   EXPECT_EQ(b->Do({{"cmd", "waitEnding"}})["reason"], "viewer_closed");
 
-  relay_->Signal(SIGTERM);
-  ASSERT_TRUE(relay_->Wait(20s).has_value());
-  AuditRun run = Audit({"--data-dir", d_.data_dir(), "--relay-key", RelayKey(d_.data_dir()),
-                        "export", "--format", "json"});
-  ASSERT_EQ(run.status, 0) << run.out;
-  json sessions = json::parse(run.out);
-  ASSERT_EQ(sessions.size(), 1u) << run.out;
-  EXPECT_EQ(sessions[0]["unattended"], true) << run.out;
-  auto receipts = sessions[0]["receipts"].get<std::vector<std::string>>();
-  std::sort(receipts.begin(), receipts.end());
-  EXPECT_EQ(receipts, (std::vector<std::string>{"host", "viewer"})) << run.out;
+  json session = OnlySessionWithBothReceipts();
+  ASSERT_FALSE(session.is_null());
+  EXPECT_EQ(session["unattended"], true) << session.dump();
 }
 
 // A relay that alters the machine's record in the handshake: the page refuses the machine
@@ -398,16 +407,7 @@ TEST_F(WebViewerTest, ThePageRefusesAMachineWhoseRecordTheRelayAltered) {
   auto service = org.StartService("SRV-01", x.name());
   ASSERT_TRUE(service->WaitForLine("Online: technicians of", 20s)) << service->Output();
   auto b = OpenPage();
-  const std::string key = b->Do({{"cmd", "text"}, {"selector", "#public-key"}})["text"];
-  const std::string cert = d_.dir() / "browser.cert";
-  ASSERT_EQ(org.Admin({"certify", "--org", org.org_dir(), "--account", "alice", "--key", key,
-                       "--out", cert}),
-            0);
-  b->Do({{"cmd", "setFile"}, {"selector", "#certificate-file"}, {"file", cert}});
-  b->Do({{"cmd", "fill"}, {"selector", "#account"}, {"value", "alice"}});
-  b->Do({{"cmd", "fill"}, {"selector", "#password"}, {"value", kTechPassword}});
-  b->Do({{"cmd", "click"}, {"selector", "#list-machines"}});
-  b->Do({{"cmd", "click"}, {"selector", "tr[data-machine=\"SRV-01\"] button"}});
+  ConnectToMachine(*b, org, "SRV-01");
   json ending = b->Do({{"cmd", "waitEnding"}});
   EXPECT_EQ(ending["reason"], "not_authorised") << b->ConsoleLog();
   EXPECT_NE(ending["text"].get<std::string>().find("not signed by your organisation"),

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "common/prompt.h"
+#include "common/text_width.h"
 #include "crypto/password.h"
 #include "crypto/secret.h"
 #include "relay/store/user_store.h"
@@ -68,12 +69,17 @@ int Fail(const Status& s) {
 int ListUsers(UserStore& users) {
   auto list = users.List();
   if (!list.ok()) return Fail(list.status());
-  std::printf("%-24s %-11s %-9s %-24s %s\n", "NAME", "ROLE", "STATE", "DISPLAY NAME",
-              "ORGANISATION");
+  // Columns by display width, not bytes: "Zoé Müller" and "山田太郎" line up with the rest.
+  auto row = [](std::string_view name, std::string_view role, std::string_view state,
+                std::string_view display, std::string_view organisation) {
+    std::cout << PadToWidth(name, 24) << ' ' << PadToWidth(role, 11) << ' '
+              << PadToWidth(state, 9) << ' ' << PadToWidth(display, 24) << ' ' << organisation
+              << '\n';
+  };
+  row("NAME", "ROLE", "STATE", "DISPLAY NAME", "ORGANISATION");
   for (const User& u : *list)
-    std::printf("%-24s %-11s %-9s %-24s %s\n", u.name.c_str(), RoleName(u.role),
-                u.disabled ? "disabled" : "active", u.display_name.c_str(),
-                u.organisation.c_str());
+    row(u.name, RoleName(u.role), u.disabled ? "disabled" : "active", u.display_name,
+        u.organisation);
   return 0;
 }
 

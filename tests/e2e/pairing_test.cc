@@ -2,9 +2,12 @@
 // programs: wrong, unknown, expired and already used codes, typos, and technician logins.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <thread>
 #include <unistd.h>
 
+#include "common/text_width.h"
 #include "tests/support/deployment.h"
 #include "tests/support/tcp.h"
 
@@ -185,6 +188,32 @@ TEST(AccountsTest, ChangedPasswordReplacesTheOldOne) {
   auto new_pw = d.StartViewer(code, {}, "alice", fresh, "new");
   EXPECT_TRUE(new_pw->WaitForLine("Connected to the customer's computer", 20s))
       << new_pw->Output();
+}
+
+// Accents and wide characters in display names do not push the next column out of line.
+TEST(AccountsTest, TheAccountListLinesUpByDisplayWidth) {
+  Deployment d;
+  for (const auto& [name, display] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"zoe", "Zo\xc3\xa9 M\xc3\xbcller"}, {"taro", "\xe5\xb1\xb1\xe7\x94\xb0\xe5\xa4\xaa\xe9\x83\x8e"}}) {
+    Process add({BinPath("telemaint-relay"), "user", "add", name, "--role", "technician",
+                 "--display-name", display, "--organisation", "Acme IT", "--password-stdin",
+                 "--data-dir", d.data_dir()},
+                {}, std::string("a-long-enough-password\n"));
+    ASSERT_EQ(add.Wait(30s), 0) << add.Output();
+  }
+  Process list({BinPath("telemaint-relay"), "user", "list", "--data-dir", d.data_dir()});
+  ASSERT_EQ(list.Wait(20s), 0);
+  // The organisation column starts at the same display column on every row that has one.
+  std::set<size_t> columns;
+  for (const std::string who : {"alice ", "zoe ", "taro "}) {
+    auto line = list.WaitForLine(who, 0s);
+    ASSERT_TRUE(line.has_value()) << list.Output();
+    const size_t at = line->find("Acme IT");
+    ASSERT_NE(at, std::string::npos) << *line;
+    columns.insert(DisplayWidth(line->substr(0, at)));
+  }
+  EXPECT_EQ(columns.size(), 1u) << list.Output();
 }
 
 TEST(AccountsTest, ShortPasswordsAndDuplicateAccountsAreRefused) {

@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "common/wire.h"
+#include "common/sentences.h"
 #include "peer/session_messages.h"
 
 namespace telemaint::peer {
@@ -368,10 +369,12 @@ bool Tunnel::OnPeerControl(const Bytes& p, bool final) {
   auto close = DecodeClose(j);
   if (close || final) {
     const EndReason reason = close.value_or(EndReason::kClosed);
-    const std::string who =
-        side_ == wire::Party::kHost ? "the technician" : "the customer's side";
+    // The person's sentence for the reason (the relay's, for the same words), no code word.
+    const std::string who = side_ == wire::Party::kHost ? "the technician" : "the customer's side";
     Finish({Ending::Kind::kPeerClosed, reason,
-            who + " ended the session (" + std::string(wire::ToWire(reason)) + ")"});
+            reason == EndReason::kClosed || reason == EndReason::kOther
+                ? who + " ended the session"
+                : msg::PeerGoneSentence(reason, side_)});
     return false;
   }
   // Session messages; unknown types belong to later versions and are ignored.

@@ -2,7 +2,7 @@
 // first message of any connection.
 #include "common/log.h"
 #include "relay/core.h"
-#include "relay/messages.h"
+#include "common/sentences.h"
 
 namespace telemaint::relay {
 

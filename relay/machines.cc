@@ -10,7 +10,7 @@
 #include "org/enrolment.h"
 #include "org/statements.h"
 #include "relay/core.h"
-#include "relay/messages.h"
+#include "common/sentences.h"
 
 namespace telemaint::relay {
 

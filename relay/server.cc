@@ -6,7 +6,7 @@
 #include "crypto/random.h"
 #include "net/local_socket.h"
 #include "relay/core.h"
-#include "relay/messages.h"
+#include "common/sentences.h"
 #include "relay/throttle.h"
 
 namespace telemaint::relay {

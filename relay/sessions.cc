@@ -5,7 +5,7 @@
 #include "common/log.h"
 #include "receipt/receipt.h"
 #include "relay/core.h"
-#include "relay/messages.h"
+#include "common/sentences.h"
 
 namespace telemaint::relay {
 

@@ -7,7 +7,7 @@
 #include "crypto/session_code.h"
 #include "relay/core.h"
 #include "relay/throttle.h"
-#include "relay/messages.h"
+#include "common/sentences.h"
 
 namespace telemaint::relay {
 

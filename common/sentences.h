@@ -1,11 +1,12 @@
 #pragma once
 // The sentences a person reads for the relay's error codes and session endings (the codes
-// themselves are common/vocabulary.h's). See docs/protocol.md#errors.
+// themselves are common/vocabulary.h's), in one place for the relay's messages and for what
+// hosts and viewers print. See docs/protocol.md#errors.
 #include <string>
 
 #include "common/vocabulary.h"
 
-namespace telemaint::relay::msg {
+namespace telemaint::msg {
 
 // The sentence for an error code.
 std::string Sentence(wire::ErrorCode code);
@@ -13,4 +14,4 @@ std::string Sentence(wire::ErrorCode code);
 // (the host's or the viewer's).
 std::string PeerGoneSentence(wire::EndReason reason, wire::Party to);
 
-}  // namespace telemaint::relay::msg
+}  // namespace telemaint::msg

@@ -1,6 +1,6 @@
-#include "relay/messages.h"
+#include "common/sentences.h"
 
-namespace telemaint::relay::msg {
+namespace telemaint::msg {
 
 using wire::EndReason;
 using wire::ErrorCode;
@@ -87,4 +87,4 @@ std::string PeerGoneSentence(EndReason reason, wire::Party to) {
   return CommonSentence(reason);
 }
 
-}  // namespace telemaint::relay::msg
+}  // namespace telemaint::msg

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "admin/org_dir.h"
+#include "common/clock.h"
 #include "common/address.h"
 #include "crypto/digest.h"
 #include "crypto/random.h"
@@ -17,8 +18,6 @@ int Fail(const std::string& message) {
   std::cerr << "error: " << message << "\n";
   return 1;
 }
-
-int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
 }  // namespace
 
@@ -45,7 +44,7 @@ int Certify(const CertifyArgs& a) {
   c.org_name = org->name();
   c.account = a.account;
   c.key = FromHex(a.key_hex);
-  c.issued_at = Now();
+  c.issued_at = UnixSecondsNow();
   c.not_after = c.issued_at + int64_t{a.days} * 86400;
   c.customers = a.customers;
   c.serial = crypto::RandomHex(16);
@@ -84,7 +83,7 @@ int MakeToken(const TokenArgs& a) {
   }
   t.customer = a.customer;
   t.policy = *policy;
-  t.expires_at = Now() + int64_t{a.days} * 86400;
+  t.expires_at = UnixSecondsNow() + int64_t{a.days} * 86400;
   t.token_id = crypto::RandomHex(16);
   t.secret.resize(org::kTokenSecretBytes);
   crypto::RandomBytes(t.secret);

@@ -7,6 +7,7 @@
 
 #include "admin/commands.h"
 #include "admin/org_dir.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/prompt.h"
 #include "crypto/secret.h"
@@ -21,8 +22,6 @@ int Fail(const std::string& message) {
   std::cerr << "error: " << message << "\n";
   return 1;
 }
-
-int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
 // Asked once per command (approve talks to the relay twice), kept until the program ends.
 std::string Password(const std::string& user) {
@@ -162,7 +161,7 @@ int Approve(const RelayArgs& a, const std::vector<std::string>& wanted, bool all
       continue;
     }
     org::MachineRecord r{org->name(), j.request.machine_id, j.token->customer, j.request.name,
-                         FromHex(j.request.machine_key), j.received_at, Now()};
+                         FromHex(j.request.machine_key), j.received_at, UnixSecondsNow()};
     auto statement = org::SignStatement(org->key(), org::StatementKind::kMachineRecord,
                                         r.ToJson(org->public_key()));
     records.emplace_back(r.machine_id, org::EncodeStatement(statement));
@@ -202,7 +201,7 @@ int Revoke(const RelayArgs& a, const std::vector<std::string>& technicians,
     if (!list->RevokesMachine(id)) list->machines.push_back(id);
   }
   ++list->serial;
-  list->issued_at = Now();
+  list->issued_at = UnixSecondsNow();
   json body = list->ToJson();
   body["org_key"] = ToHex(org->public_key());
   auto statement = org::SignStatement(org->key(), org::StatementKind::kRevocationList, body);

@@ -10,4 +10,10 @@ int64_t UnixMillisNow() {
       .count();
 }
 
+int64_t UnixSecondsNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace telemaint

@@ -4,6 +4,7 @@
 // docs/protocol.md#machine-connections.
 #include <ctime>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "crypto/identity.h"
 #include "crypto/random.h"
@@ -18,9 +19,6 @@ using namespace net;
 using wire::AuditKind;
 using wire::ErrorCode;
 
-namespace {
-int64_t UnixNow() { return static_cast<int64_t>(std::time(nullptr)); }
-}  // namespace
 
 Status RelayCore::SetOrganisation(Bytes org_key, std::unique_ptr<OrgStore> store) {
   auto machines = store->ListMachines();
@@ -122,7 +120,7 @@ asio::awaitable<void> RelayCore::Enrol(PeerConn& peer, const wire::Enrol& enrol)
     co_return;
   }
   PendingEnrolment pending{request->machine_id, org::RequestToJson(*request).dump(),
-                           peer.address, UnixNow()};
+                           peer.address, UnixSecondsNow()};
   // A write with fsync: on a worker, not on the io thread that forwards everyone's frames.
   Status stored = co_await co_spawn(
       workers_, [this, &pending]() -> asio::awaitable<Status> {
@@ -190,7 +188,7 @@ asio::awaitable<bool> RelayCore::ComeOnline(std::shared_ptr<PeerConn> peer,
     SendError(*old, ErrorCode::kBadRequest, "Another connection of this machine replaced it.");
   }
   machine.online = peer;
-  machine.last_seen = UnixNow();
+  machine.last_seen = UnixSecondsNow();
   peer->machine_id = present.machine_id;
   peer->unproven.Proven();
   peer->state = ConnState::kWaiting;
@@ -229,7 +227,7 @@ void RelayCore::OnInventory(PeerConn& peer, const nlohmann::json& inventory) {
     return;
   }
   it->second.inventory = inventory;
-  it->second.last_seen = UnixNow();
+  it->second.last_seen = UnixSecondsNow();
   // A write with fsync: on a worker, not on the io thread that forwards everyone's frames.
   asio::post(workers_, [store = org_store_.get(), id = peer.machine_id, text = std::move(text),
                         when = it->second.last_seen] {
@@ -243,7 +241,7 @@ void RelayCore::MachineGone(PeerConn& peer) {
   if (it == machines_.end()) return;
   if (it->second.online.lock().get() == &peer || it->second.online.expired())
     it->second.online.reset();
-  it->second.last_seen = UnixNow();
+  it->second.last_seen = UnixSecondsNow();
   asio::post(workers_, [store = org_store_.get(), id = peer.machine_id,
                         when = it->second.last_seen] {
     if (Status s = store->NoteSeen(id, when, ""); !s.ok()) log::Error("machine ", id, ": ", s.message());

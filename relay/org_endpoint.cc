@@ -29,8 +29,6 @@ std::string TextField(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-int64_t UnixNow() { return static_cast<int64_t>(std::time(nullptr)); }
-
 }  // namespace
 
 asio::awaitable<void> RelayCore::RunOrg(std::shared_ptr<PeerConn> peer) {

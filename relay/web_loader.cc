@@ -3,8 +3,6 @@
 #include <openssl/evp.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "common/address.h"
 #include "common/files.h"
@@ -14,24 +12,12 @@
 namespace telemaint::relay {
 namespace {
 
-constexpr size_t kMaxAsset = 32u << 20;
-
 std::string Sha384Integrity(const std::string& bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha384(), nullptr);
   return "sha384-" +
          crypto::Base64Encode(std::string_view(reinterpret_cast<const char*>(digest), length));
-}
-
-Result<std::string> ReadAsset(const std::string& web_root, const std::string& name) {
-  std::ifstream in(web_root + "/" + name, std::ios::binary);
-  if (!in) return Status::Io("cannot read " + web_root + "/" + name);
-  std::ostringstream body;
-  body << in.rdbuf();
-  if (in.bad() || body.str().size() > kMaxAsset)
-    return Status::Io("cannot read " + web_root + "/" + name);
-  return body.str();
 }
 
 // Replaces the one occurrence of `from` in `page`; an error when it is not there (a bundle
@@ -65,27 +51,30 @@ Result<std::string> MakeWebLoader(const std::string& relay_url, const std::strin
     return Status::InvalidInput("--relay: the host must be a DNS name or an IP address");
   const std::string origin = "https://" + relay->ToString();
   const std::string socket = "wss://" + relay->ToString();
-  auto page = ReadAsset(web_root, "index.html");
-  auto script = ReadAsset(web_root, "app.js");
-  auto style = ReadAsset(web_root, "app.css");
-  for (const auto* r : {&page, &script, &style})
-    if (!r->ok()) return r->status();
+  // The files exactly as the relay would serve them from this directory.
+  auto files = WebFiles::Load(web_root, /*required=*/true);
+  if (!files.ok()) return files.status();
+  const WebFile* page = files->Find("/index.html");
+  const WebFile* script = files->Find("/app.js");
+  const WebFile* style = files->Find("/app.css");
+  if (!page || !script || !style)
+    return Status::Io(web_root + " lacks the web viewer's index.html, app.js or app.css");
   const std::string policy =
       "default-src 'none'; script-src " + origin + "/app.js 'wasm-unsafe-eval'; style-src " +
       origin + "/app.css; img-src data: blob:; connect-src " + socket +
       "; base-uri 'none'; form-action 'none'";
-  std::string out = *page;
+  std::string out = *page->body;
   Status s = ReplaceOnce(out, "<meta charset=\"utf-8\">",
                          "<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" "
                          "content=\"" + policy + "\">\n<meta name=\"telemaint-relay\" content=\"" +
                              socket + "\">");
   if (s.ok())
     s = ReplaceOnce(out, "href=\"app.css\"",
-                    "href=\"" + origin + "/app.css\" integrity=\"" + Sha384Integrity(*style) +
+                    "href=\"" + origin + "/app.css\" integrity=\"" + Sha384Integrity(*style->body) +
                         "\" crossorigin=\"anonymous\"");
   if (s.ok())
     s = ReplaceOnce(out, "src=\"app.js\"",
-                    "src=\"" + origin + "/app.js\" integrity=\"" + Sha384Integrity(*script) +
+                    "src=\"" + origin + "/app.js\" integrity=\"" + Sha384Integrity(*script->body) +
                         "\" crossorigin=\"anonymous\"");
   if (!s.ok()) return s;
   return out;

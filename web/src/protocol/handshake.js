@@ -4,7 +4,7 @@
 // the host has proven that it knows the code.
 import { concat, utf8 } from './bytes.js';
 import * as cpace from './cpace.js';
-import { checkTag, confirmTag, deriveChannelKeys, dropHandshakeKeys } from './key_schedule.js';
+import { checkTag, deriveChannelKeys, openChannel } from './key_schedule.js';
 import { Handshake } from './words.js';
 
 export class HandshakeError extends Error {
@@ -65,16 +65,9 @@ export class ViewerHandshake {
     const s = this.sodium;
     if (!checkTag(s, this.keys, true, bytes.slice(1, 33)))
       throw new HandshakeError('wrong code', true);
-    const pull = s.crypto_secretstream_xchacha20poly1305_init_pull(bytes.slice(33, 57),
-      this.keys.hostToViewer);
-    const { state: push, header } =
-      s.crypto_secretstream_xchacha20poly1305_init_push(this.keys.viewerToHost);
-    const reply = concat(new Uint8Array([Handshake.VIEWER_CONFIRM]),
-      confirmTag(s, this.keys, false), header);
-    const binding = this.keys.binding;
-    dropHandshakeKeys(s, this.keys);
+    const step = openChannel(s, this.keys, bytes.slice(33, 57), Handshake.VIEWER_CONFIRM);
     this.keys = null;  // the binding now belongs to the channel
     this.expected = -1;
-    return { reply, channel: { push, pull, binding } };
+    return step;
   }
 }

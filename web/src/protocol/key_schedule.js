@@ -1,6 +1,6 @@
 // The key schedule after CPace (crypto/handshake.cc, DeriveChannelKeys): keyed BLAKE2b of the
 // ISK gives PRK; crypto_kdf gives the confirmation keys, the two stream keys and the binding.
-import { labelled, utf8 } from './bytes.js';
+import { concat, labelled, utf8 } from './bytes.js';
 
 const KEY_SCHEDULE_LABEL = utf8('telemaint/v1 channel keys');
 const KDF_CONTEXT = 'tmchan01';
@@ -33,6 +33,19 @@ export function checkTag(sodium, keys, fromHost, tag) {
   if (tag.length !== 32) return false;
   return fromHost ? sodium.crypto_auth_hmacsha256_verify(tag, CONFIRM_HOST, keys.confirmHost)
     : sodium.crypto_auth_hmacsha256_verify(tag, CONFIRM_VIEWER, keys.confirmViewer);
+}
+
+// Once the host's tag checked out (both handshakes): opens the host's stream with its header,
+// starts ours, and answers `replyType` ‖ our tag ‖ our header. The handshake keys are dropped;
+// the binding goes to the channel.
+export function openChannel(sodium, keys, hostHeader, replyType) {
+  const pull = sodium.crypto_secretstream_xchacha20poly1305_init_pull(hostHeader, keys.hostToViewer);
+  const { state: push, header } =
+    sodium.crypto_secretstream_xchacha20poly1305_init_push(keys.viewerToHost);
+  const reply = concat(new Uint8Array([replyType]), confirmTag(sodium, keys, false), header);
+  const binding = keys.binding;
+  dropHandshakeKeys(sodium, keys);
+  return { reply, channel: { push, pull, binding } };
 }
 
 // Forgets the handshake keys once both streams exist; the binding stays.

@@ -1,9 +1,10 @@
 // The viewer's side of the unattended handshake (crypto/unattended.cc;
 // docs/protocol.md#unattended-handshake): X25519 ephemerals, the technician signs TH2, the
 // machine signs TH3, ISK keyed by the shared secret over TH3, then the attended key schedule.
-import { concat, toHex, utf8 } from '../protocol/bytes.js';
+import { concat, labelled, toHex, utf8 } from '../protocol/bytes.js';
 import { HandshakeError } from '../protocol/handshake.js';
-import { checkTag, confirmTag, deriveChannelKeys, dropHandshakeKeys } from '../protocol/key_schedule.js';
+import { checkTag, deriveChannelKeys, dropHandshakeKeys, openChannel }
+  from '../protocol/key_schedule.js';
 
 export const UnattendedMessage = Object.freeze({ HOST: 0x11, VIEWER: 0x12, RECORD: 0x13,
   CONFIRM: 0x14 });
@@ -22,8 +23,6 @@ function transcriptHash(sodium, pieces) {
   }
   return sodium.crypto_generichash(32, concat(...parts));
 }
-
-const signedText = (label, transcript) => concat(utf8(label), new Uint8Array([0]), transcript);
 
 function credentialBytes(text) {
   const bytes = utf8(text);
@@ -59,7 +58,7 @@ export class ViewerUnattendedHandshake {
     const cert = utf8(this.certificate);
     this.th2 = transcriptHash(this.sodium, [this.sid, this.peerEphemeral, this.machineId,
       this.ephemeral, cert]);
-    this.technicianSignature = await this.identity.sign(signedText(VIEWER_SIGNS, this.th2));
+    this.technicianSignature = await this.identity.sign(labelled(VIEWER_SIGNS, this.th2));
     this.expected = UnattendedMessage.RECORD;
     return { reply: concat(new Uint8Array([UnattendedMessage.VIEWER]), this.ephemeral,
       credentialBytes(this.certificate), this.technicianSignature) };
@@ -86,7 +85,7 @@ export class ViewerUnattendedHandshake {
     } catch (e) {
       throw new HandshakeError(e.message, false, true);
     }
-    if (!s.crypto_sign_verify_detached(m.signature, signedText(HOST_SIGNS, th3), machine.key))
+    if (!s.crypto_sign_verify_detached(m.signature, labelled(HOST_SIGNS, th3), machine.key))
       throw new HandshakeError('the machine\'s signature does not check out', false, true);
     let shared;
     try { shared = s.crypto_scalarmult(this.secret, this.peerEphemeral); } catch { shared = null; }
@@ -102,12 +101,7 @@ export class ViewerUnattendedHandshake {
       s.memzero(keys.binding);
       throw new HandshakeError('the key confirmation failed', false, true);
     }
-    const pull = s.crypto_secretstream_xchacha20poly1305_init_pull(m.header, keys.hostToViewer);
-    const { state: push, header } = s.crypto_secretstream_xchacha20poly1305_init_push(keys.viewerToHost);
-    const reply = concat(new Uint8Array([UnattendedMessage.CONFIRM]), confirmTag(s, keys, false), header);
-    const binding = keys.binding;
-    dropHandshakeKeys(s, keys);
-    return { reply, channel: { push, pull, binding }, machine };
+    return { ...openChannel(s, keys, m.header, UnattendedMessage.CONFIRM), machine };
   }
 
   forget() { if (this.secret) this.sodium.memzero(this.secret); }

@@ -416,6 +416,32 @@ TEST_F(WebViewerTest, ThePageRefusesAMachineWhoseRecordTheRelayAltered) {
   EXPECT_EQ(service->CountLines("channel up"), 0) << service->Output();
 }
 
+// The relay's web files over HTTP, with curl: at most 8 requests share one connection, and a
+// file changed on disk after the start is not what the relay serves (the bundle a pinned loader
+// was made from stays the one served until a restart).
+TEST(RelayWebTest, FilesAreReadOnceAndAConnectionCarriesAtMostEight) {
+  Deployment d;
+  namespace fs = std::filesystem;
+  const std::string root = d.dir() / "web";
+  fs::copy(BinPath("../share/telemaint/web"), root);
+  const std::string style = ReadFile(root + "/app.css");
+  auto relay = d.StartRelay({"--web-root", root});
+  std::ofstream(root + "/app.css", std::ios::app) << "/* changed after the start */";
+  const std::string base = "https://localhost:" + std::to_string(d.relay_port());
+  Process fetch({"/usr/bin/curl", "-sS", "--cacert", d.ca(), "-o", d.dir() / "served.css",
+                 base + "/app.css"});
+  ASSERT_EQ(fetch.Wait(20s), 0) << fetch.Output();
+  EXPECT_EQ(ReadFile(d.dir() / "served.css"), style);
+
+  // Nine requests in a row: curl keeps the connection while the relay does.
+  Process nine({"/usr/bin/curl", "-sS", "--cacert", d.ca(), "-o", "/dev/null", "-w",
+                "connects=%{num_connects}\n", base + "/app.css?[1-9]"});
+  ASSERT_EQ(nine.Wait(30s), 0) << nine.Output();
+  EXPECT_EQ(nine.CountLines("connects=1"), 2) << "8 requests, then a new connection:\n"
+                                               << nine.Output();
+  EXPECT_EQ(nine.CountLines("connects=0"), 7) << nine.Output();
+}
+
 // The loader names the digests the build recorded (node's SHA-384 and the relay's agree), and
 // a relay name that could smuggle a source into its policy is refused.
 TEST(WebLoaderTest, PinsTheBuildsDigestsAndRefusesAStrangeRelayName) {

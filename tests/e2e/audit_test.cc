@@ -550,6 +550,10 @@ TEST(AuditReceiptsTest, CtrlCAndSigtermStillLeaveBothReceipts) {
   host->Signal(SIGTERM);
   EXPECT_EQ(host->Wait(10s), 0) << host->Output();
   second->Wait(10s);
+  // The technician reads a sentence, not the protocol's word for the ending.
+  EXPECT_TRUE(second->WaitForLine("the customer's computer ended the session", 1s))
+      << second->Output();
+  EXPECT_EQ(second->Output().find("(host_closed)"), std::string::npos) << second->Output();
   relay->Signal(SIGTERM);
   ASSERT_EQ(relay->Wait(20s), 0);
   auto sessions = ExportedSessions(d);

@@ -45,3 +45,12 @@ test('the receipt is sorted, compact and ASCII, as the C++ side writes it', () =
     '"technician":"zo\\u00e9 \\"\\u20ac\\"","technician_key":"' + '02'.repeat(32) +
     '","transcript":"' + '01'.repeat(32) + '","type":"telemaint/v1 session receipt"}');
 });
+
+test('a receipt names only the protocol\'s ending words', async () => {
+  const { endingWord, endReasonForError } = await import('../src/protocol/words.js');
+  assert.equal(endingWord('host_closed'), 'host_closed');
+  assert.equal(endingWord('user_declined'), 'user_declined');
+  assert.equal(endingWord('a host\'s "own" words \ud800'), 'other');
+  assert.equal(endReasonForError('too_large'), 'protocol');
+  assert.equal(endReasonForError('no_such_code'), 'relay_lost');
+});

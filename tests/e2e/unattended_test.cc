@@ -55,9 +55,7 @@ TEST(UnattendedTest, AnApprovedMachineIsListedWithItsInventoryAndShownWithNobody
   auto logo = x.Run({"/usr/bin/xlogo", "-geometry", "300x200+40+60", "-fg", "#d02060", "-bg",
                      "#20a0f0"});
   auto relay = org.StartRelay();
-  const std::string id = org.EnrolAndApprove("SRV-01", "allow");
-  org.CertifyTechnician();
-  auto service = org.StartService("SRV-01", x.name());
+  auto [id, service] = org.StartMachine("SRV-01", "allow", x.name());
   ASSERT_TRUE(service->WaitForLine("Online: technicians of Acme IT", 20s)) << service->Output();
   ASSERT_TRUE(WaitOnline(org, "SRV-01", 20s));
   // The inventory follows the proof (apt may take seconds).
@@ -114,9 +112,7 @@ TEST(UnattendedTest, UnderPolicyAllowTheScreenShowsTheBannerAndItsStopEndsTheSes
   Organisation org(d);
   VirtualDisplay x("800x600x24");
   auto relay = org.StartRelay();
-  org.EnrolAndApprove("PC-COMPTA", "allow");
-  org.CertifyTechnician();
-  auto service = org.StartService("PC-COMPTA", x.name(), {"--ui", "gui"});
+  auto service = org.StartMachine("PC-COMPTA", "allow", x.name(), {"--ui", "gui"}).service;
   ASSERT_TRUE(WaitOnline(org, "PC-COMPTA", 20s)) << service->Output();
   auto viewer = org.StartViewer("PC-COMPTA", {"--listen", "127.0.0.1:0"});
   ASSERT_NE(ViewerPort(*viewer), 0) << viewer->Output() << service->Output();
@@ -135,9 +131,8 @@ TEST(UnattendedTest, PolicyAskWithNobodyAnsweringRefusesTheTechnician) {
   Organisation org(d);
   VirtualDisplay x("320x240x24");
   auto relay = org.StartRelay();
-  org.EnrolAndApprove("PC-ACCUEIL", "ask");
-  org.CertifyTechnician();
-  auto service = org.StartService("PC-ACCUEIL", x.name(), {"--consent-timeout", "2"});
+  auto service =
+      org.StartMachine("PC-ACCUEIL", "ask", x.name(), {"--consent-timeout", "2"}).service;
   ASSERT_TRUE(service->WaitForLine("(policy ask)", 20s)) << service->Output();
   auto viewer = org.StartViewer("PC-ACCUEIL", {"--snapshot", d.dir() / "never.ppm"});
   EXPECT_EQ(viewer->Wait(60s), 6) << viewer->Output();
@@ -180,9 +175,7 @@ TEST(UnattendedTest, AfterARelayRestartTheMachineIsBackOnlineWithinTenSeconds) {
   VirtualDisplay x("320x240x24");
   auto relay = org.StartRelay();
   const std::string listen = "127.0.0.1:" + std::to_string(d.relay_port());
-  org.EnrolAndApprove("SRV-02", "allow");
-  org.CertifyTechnician();
-  auto service = org.StartService("SRV-02", x.name());
+  auto service = org.StartMachine("SRV-02", "allow", x.name()).service;
   ASSERT_TRUE(WaitOnline(org, "SRV-02", 20s));
   relay->Signal(SIGKILL);
   relay->Wait(10s);
@@ -235,9 +228,7 @@ TEST(UnattendedTest, ARevokedTechnicianOrMachineIsRefusedFromTheNextConnectionOn
   Organisation org(d);
   VirtualDisplay x("320x240x24");
   auto relay = org.StartRelay();
-  const std::string id = org.EnrolAndApprove("SRV-04", "allow");
-  org.CertifyTechnician();
-  auto service = org.StartService("SRV-04", x.name());
+  auto [id, service] = org.StartMachine("SRV-04", "allow", x.name());
   ASSERT_TRUE(WaitOnline(org, "SRV-04", 20s));
   auto first = org.StartViewer("SRV-04", {"--snapshot", d.dir() / "first.ppm"});
   ASSERT_EQ(first->Wait(60s), 0) << first->Output();

@@ -370,9 +370,8 @@ TEST_F(WebViewerTest, AnEnrolledMachineIsListedAndReachedFromThePage) {
   VirtualDisplay x("640x480x24");
   auto logo = x.Run({"/usr/bin/xlogo", "-geometry", "300x200+40+60", "-fg", "#d02060"});
   relay_ = org.StartRelay();
-  org.EnrolAndApprove("SRV-01", "allow");
-  org.CertifyTechnician();  // the native viewer's, for WaitOnline
-  auto service = org.StartService("SRV-01", x.name());
+  // (StartMachine also certifies alice's native viewer key, which WaitOnline lists with.)
+  auto service = org.StartMachine("SRV-01", "allow", x.name()).service;
   ASSERT_TRUE(service->WaitForLine("Online: technicians of", 20s)) << service->Output();
   ASSERT_TRUE(WaitOnline(org, "SRV-01", 20s));
 

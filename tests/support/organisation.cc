@@ -83,6 +83,17 @@ void Organisation::CertifyTechnician(const std::string& account, std::vector<std
   if (Admin(args, &out) != 0) throw std::runtime_error("certify: " + out);
 }
 
+Organisation::OnlineMachine Organisation::StartMachine(const std::string& machine,
+                                                      const std::string& policy,
+                                                      const std::string& display,
+                                                      std::vector<std::string> extra) {
+  OnlineMachine m;
+  m.id = EnrolAndApprove(machine, policy);
+  CertifyTechnician();
+  m.service = StartService(machine, display, std::move(extra));
+  return m;
+}
+
 std::unique_ptr<Process> Organisation::StartService(const std::string& machine,
                                                     const std::string& display,
                                                     std::vector<std::string> extra) {

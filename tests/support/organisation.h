@@ -39,6 +39,14 @@ class Organisation {
   // names one); nobody answers questions.
   std::unique_ptr<Process> StartService(const std::string& machine, const std::string& display,
                                         std::vector<std::string> extra = {});
+  // The usual start of an unattended test: `machine` enrolled and approved with `policy`,
+  // alice's viewer key certified, and the machine's service started on `display`.
+  struct OnlineMachine {
+    std::string id;
+    std::unique_ptr<Process> service;
+  };
+  OnlineMachine StartMachine(const std::string& machine, const std::string& policy,
+                             const std::string& display, std::vector<std::string> extra = {});
   // A viewer for `machine` (name or id) with alice's key, certificate and password.
   std::unique_ptr<Process> StartViewer(const std::string& machine,
                                        std::vector<std::string> extra = {});

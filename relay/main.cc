@@ -177,6 +177,10 @@ int main(int argc, char** argv) {
   AddLimitOptions(app, o);
   AddTimeoutOptions(app, timeouts);
   app.add_option("--log-file", log_file, "Also append log lines to this file");
+  // The packaged service's /etc/telemaint/relay.conf; no default, so a relay started by hand
+  // or by a test reads only its flags.
+  app.set_config("--config", "", "Settings file, keys named as the long options (e.g. "
+                                  "/etc/telemaint/relay.conf); flags override it");
   app.require_subcommand(0, 1);
   relay::UserCommand user_cmd;
   auto* user = AddUserCommands(app, user_cmd);

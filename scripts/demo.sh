@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local demo: installs and builds, makes development certificates, starts a relay, a host
+# The local demo: installs what it needs, builds the Debian packages and installs them, makes development certificates, starts a relay, a host
 # serving a virtual display (Xvfb) itself, and viewers, and shows sessions working: telemaint's
 # own picture of the customer's screen, a third-party VNC client through a local port, and
 # telemaint's own window on a second virtual display, typing into the customer's terminal.
@@ -10,15 +10,25 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 keep=false
 [ "${1:-}" = "--keep" ] && keep=true
 
-"$here/scripts/setup.sh" "$here/build"
-bin=$here/build/bin
+# Builds the Debian packages (scripts/package.sh, which installs what the build needs and
+# builds first) and installs them, as a provider would: the programs below are /usr/bin's.
+"$here/scripts/package.sh" "$here/build" >/dev/null
+echo "== installing the packages it built: $(cd "$here/build/packages" && echo ./*.deb)"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$here"/build/packages/*.deb >/dev/null 2>&1
+bin=/usr/bin
 run=$here/demo-run
 rm -rf "$run"
 mkdir -p "$run"
 pids=()
+host_conf=/etc/telemaint/host.conf
+cp "$host_conf" "$run/host.conf.packaged"
 cleanup() {
   for p in "${pids[@]}" $(cat "$run/xvfb.pids" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  # The machine as it was: the packaged settings back, and the packages removed.
+  cp "$run/host.conf.packaged" "$host_conf" 2>/dev/null || true
+  DEBIAN_FRONTEND=noninteractive dpkg --purge telemaint-relay telemaint-host telemaint-viewer \
+    telemaint-audit telemaint-admin >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -81,14 +91,25 @@ wait_for "$run/relay.out" 'listening on port' 20
 relay_port=$(grep -oE 'port [0-9]+' "$run/relay.out" | cut -d' ' -f2)
 
 echo "== host (customer side): dials out, shows a session code, serves its own screen"
+# The provider's settings in /etc/telemaint/host.conf, so the customer runs telemaint-host with
+# no arguments. The demo's answers come on the terminal (ui = "tty"); the window is the default.
+cat >"$host_conf" <<CONF
+relay = "wss://localhost:$relay_port"
+ca = "$run/certs/ca.pem"
+customer = "Demo SA"
+display = "$display"
+ui = "tty"
+code-file = "$run/code.txt"
+log-file = "$run/host.log"
+history-file = "$run/host-history.log"
+key-file = "$run/host.key"
+CONF
+sed 's/^/   host.conf: /' "$host_conf"
 # The customer answers on the host's terminal; here a stand-in types "a" (allow control) to
 # each question, through a pipe held open on descriptor 3.
 mkfifo "$run/host-input"
 exec 3<>"$run/host-input"
-"$bin/telemaint-host" --relay "wss://localhost:$relay_port" --ca "$run/certs/ca.pem" \
-  --display "$display" --code-file "$run/code.txt" --log-file "$run/host.log" \
-  --ui tty --history-file "$run/host-history.log" --key-file "$run/host.key" --customer "Demo SA" \
-  <"$run/host-input" >"$run/host.out" 2>/dev/null & pids+=($!)
+"$bin/telemaint-host" <"$run/host-input" >"$run/host.out" 2>/dev/null & pids+=($!)
 (answered=0
  while :; do
    asked=$(grep -c 'or deny \[d\]?' "$run/host.out" 2>/dev/null || true)

@@ -19,6 +19,9 @@ packages=(
   libnet-vnc-perl
   # telemaint-audit --tz: the time zone database
   tzdata
+  # the Debian packages (scripts/package.sh) and their test: CPack's dependency list and
+  # stripping, the units' and desktop entries' checkers, lintian
+  dpkg-dev binutils file systemd desktop-file-utils lintian
   # the web viewer's tests drive Debian's browser (playwright-core, no browser download)
   chromium
 )

@@ -1,13 +1,15 @@
 // telemaint-host: argument parsing, and the platform put together with the host core: an X11
 // desktop (host/x11/) and the windows (host/gui/) or the terminal. The work is in the libraries.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "common/display_check.h"
 #include "common/log.h"
+#include "host/active_display.h"
 #include "host/desktop.h"
 #include "host/gui/gui_host.h"
-#include "host/active_display.h"
 #include "host/host_agent.h"
 #include "host/machine_state.h"
 #include "host/policy.h"
@@ -250,6 +252,11 @@ int main(int argc, char** argv) {
               << kHostConfig
               << " (relay = \"wss://relay.example.com:8443\", ca = \"/path/ca.pem\"), or "
                  "give --relay and --ca\n";
+    // Started from the menu, nobody reads standard error: the window says it.
+    std::string why;
+    if (a.ui != "tty" && !isatty(STDIN_FILENO) && DisplayReachable(a.options.display, &why) &&
+        host::CanOpenX11Display(a.options.display, &why))
+      host::gui::ShowNotSetUp(a.options.display);
     return 2;
   }
   a.options.consent_timeout = std::chrono::seconds(a.consent_seconds);

@@ -54,6 +54,7 @@ class WindowConsent : public ConsentUi {
 
   void ShowSession(const Technician& who, Permission now,
                    std::function<void(Permission)> on_choice) override {
+    if (!on_choice_) started_ = std::chrono::steady_clock::now();  // a new session
     on_choice_ = std::move(on_choice);
     who_ = who;
     Show(now);
@@ -61,7 +62,8 @@ class WindowConsent : public ConsentUi {
 
   void EndSession(const std::string& how) override {
     on_choice_ = nullptr;
-    windows_.HideBanner(/*session_ended=*/true);
+    windows_.SessionEnded(who_, std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::steady_clock::now() - started_));
     say_("The session ended: " + how);
   }
 
@@ -99,6 +101,7 @@ class WindowConsent : public ConsentUi {
   bool view_only_possible_ = true;
   std::function<void(Permission)> on_choice_;
   Technician who_;
+  std::chrono::steady_clock::time_point started_;
 };
 
 }  // namespace
@@ -134,6 +137,14 @@ int RunHostWithWindows(HostOptions options, HostPlatform platform, KeepAbove kee
   // Started from a menu or a desktop icon, nobody reads standard output: say why it stopped.
   if (result != 0 && !last_line->empty()) fl_alert("%s", last_line->c_str());
   return result;
+}
+
+void ShowNotSetUp(const std::string& display) {
+  if (!display.empty()) Fl::display(display.c_str());
+  const Texts& t = TextsFor(LanguageFromLocale());
+  fl_message_title(t.window_title);
+  fl_close = t.close;
+  fl_alert("%s", t.not_set_up);
 }
 
 }  // namespace telemaint::host::gui

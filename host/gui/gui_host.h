@@ -3,6 +3,7 @@
 // on the shared display, in the person's language. The windows run on the main thread, the
 // host's network and screen work on another.
 #include <functional>
+#include <string>
 
 #include "host/host_agent.h"
 
@@ -18,5 +19,9 @@ using KeepAbove = std::function<void(Fl_Window*)>;
 // platform's desktop (`platform.open_desktop`); the windows are its UI and say its lines. The
 // exit code is HostAgent::Run's.
 int RunHostWithWindows(HostOptions options, HostPlatform platform, KeepAbove keep_above);
+
+// Started from the menu with nothing configured: says so in a window, in the person's
+// language, until they close it (standard error, which they do not see, says it too).
+void ShowNotSetUp(const std::string& display);
 
 }  // namespace telemaint::host::gui

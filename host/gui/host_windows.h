@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "host/consent.h"
 #include "host/gui/texts.h"
@@ -33,7 +34,14 @@ class HostWindows {
   // The banner; `choice` runs on the main thread for Stop (kDenied) and the switch button.
   void ShowBanner(const Technician& who, Permission now, bool view_only_possible,
                   std::function<void(Permission)> choice);
-  void HideBanner(bool session_ended);
+  // The session with `who` ended after `lasted`: the banner goes, and the code window says so
+  // ("The session with Alice Martin (Acme IT) has ended — 12 min.") for a few seconds before
+  // the next code.
+  void SessionEnded(const Technician& who, std::chrono::seconds lasted);
+
+  // Any thread: the labels that do not fit their widget in the windows' current state, each
+  // with its measured and available size (the tests check both languages).
+  std::vector<std::string> LabelsThatDoNotFit() const;
 
   // Main thread, before Run: the New code button.
   void OnNewCode(std::function<void()> handler);

@@ -14,6 +14,8 @@ inline constexpr int kMainW = 480, kMainH = 260;
 inline constexpr Rect kYourCode{20, 12, 440, 24};
 inline constexpr Rect kCode{20, 40, 440, 60};
 inline constexpr Rect kValidFor{20, 100, 440, 22};
+// In place of the code and its time when there is no code: what is happening instead.
+inline constexpr Rect kCodeMessage{20, 40, 440, 82};
 inline constexpr Rect kReadIt{20, 126, 440, 40};
 inline constexpr Rect kStatus{20, 172, 300, 76};
 inline constexpr Rect kNewCode{330, 208, 130, 34};
@@ -27,8 +29,8 @@ inline constexpr Rect kAccountKey{20, 114, 520, 20};
 inline constexpr Rect kRequest{20, 142, 520, 44};
 inline constexpr Rect kCountdown{20, 192, 520, 24};
 inline constexpr Rect kAllow{20, 250, 200, 40};
-inline constexpr Rect kViewOnly{230, 250, 150, 40};
-inline constexpr Rect kDeny{390, 250, 150, 40};
+inline constexpr Rect kViewOnly{230, 250, 130, 40};
+inline constexpr Rect kDeny{370, 250, 170, 40};  // or "Keep view only"
 
 // The banner at the top of the screen during a session.
 inline constexpr int kBannerW = 720, kBannerH = 44;

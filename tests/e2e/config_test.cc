@@ -36,7 +36,9 @@ class ConfigTest : public ::testing::Test {
 
 TEST_F(ConfigTest, AHostWithNothingConfiguredSaysInOneSentenceWhatToDo) {
   const std::string empty = WriteConfig("empty.conf", "# nothing yet\n");
-  Process host({BinPath("telemaint-host"), "--config", empty});
+  // No display: the sentence on standard error only (a display adds a window, tested in
+  // customer_windows_test.cc).
+  Process host({BinPath("telemaint-host"), "--config", empty}, {{"DISPLAY", ""}});
   EXPECT_EQ(host.Wait(10s), 2);
   EXPECT_NE(host.Output().find("telemaint-host is not set up on this computer yet: your provider "
                                "writes the relay's address and certificate in "
@@ -47,7 +49,7 @@ TEST_F(ConfigTest, AHostWithNothingConfiguredSaysInOneSentenceWhatToDo) {
     std::cout << "not run without arguments: this machine has /etc/telemaint/host.conf\n";
     return;
   }
-  Process bare({BinPath("telemaint-host")});  // the default file is absent here
+  Process bare({BinPath("telemaint-host")}, {{"DISPLAY", ""}});  // the default file is absent
   EXPECT_EQ(bare.Wait(10s), 2);
   EXPECT_NE(bare.Output().find("is not set up on this computer yet"), std::string::npos)
       << bare.Output();

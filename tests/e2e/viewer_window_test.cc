@@ -404,8 +404,8 @@ TEST_F(KeyboardLayoutTest, InTheHostWindowTheCustomerIsAskedAgainForControl) {
   ASSERT_TRUE(WaitForTitleWithout(viewer_x_, window_.id, {"waiting"}, 10s));
   ASSERT_TRUE(Choose(kSessionMenu, 3));  // Session > Ask the customer for control
   ASSERT_TRUE(host_->WaitForLine("asks to take control of this computer", 10s)) << host_->Output();
-  auto again = FindWindow(host_x(), "a technician asks to connect", 10s);
-  ASSERT_TRUE(again.has_value());
+  auto again = FindWindow(host_x(), "asks to take control", 10s);
+  ASSERT_TRUE(again.has_value()) << "the request for control has a title of its own";
   ASSERT_TRUE(Xdotool(host_x(), {"mousemove", std::to_string(again->x + L::kAllow.cx()),
                                  std::to_string(again->y + L::kAllow.cy()), "click", "1"}));
   ASSERT_TRUE(viewer_->WaitForLine("The customer allowed control.", 10s)) << viewer_->Output();
@@ -413,6 +413,35 @@ TEST_F(KeyboardLayoutTest, InTheHostWindowTheCustomerIsAskedAgainForControl) {
   auto typed = TypeThroughTheWindow(out, "asked twice");
   ASSERT_TRUE(typed.has_value()) << "nothing was typed\n" << viewer_->Output();
   EXPECT_EQ(*typed, "asked twice");
+}
+
+// "Keep view only": the session goes on as it was, and the code window says a session is
+// running, not that someone is asking in a window that is gone.
+TEST_F(KeyboardLayoutTest, AfterKeepViewOnlyTheCodeWindowSaysTheSessionGoesOn) {
+  namespace L = host::gui::layout;
+  ASSERT_TRUE(Open({"--ui", "gui"}, {}, /*auto_allow=*/false));
+  auto dialog = FindWindow(host_x(), "a technician asks to connect", 20s);
+  ASSERT_TRUE(dialog.has_value()) << host_->Output();
+  ASSERT_TRUE(Xdotool(host_x(), {"mousemove", std::to_string(dialog->x + L::kViewOnly.cx()),
+                                 std::to_string(dialog->y + L::kViewOnly.cy()), "click", "1"}));
+  ASSERT_TRUE(viewer_->WaitForLine("The customer allowed viewing only", 10s)) << viewer_->Output();
+  ASSERT_TRUE(WaitForTitleWithout(viewer_x_, window_.id, {"waiting"}, 10s));
+  ASSERT_TRUE(Choose(kSessionMenu, 3));  // Session > Ask the customer for control
+  auto again = FindWindow(host_x(), "asks to take control", 10s);
+  ASSERT_TRUE(again.has_value()) << host_->Output();
+  ASSERT_TRUE(Xdotool(host_x(), {"mousemove", std::to_string(again->x + L::kDeny.cx()),
+                                 std::to_string(again->y + L::kDeny.cy()), "click", "1"}));
+  ASSERT_TRUE(host_->WaitForLine("You answered: view only.", 10s)) << host_->Output();
+  auto code_window = FindWindow(host_x(), "remote help", 10s);
+  ASSERT_TRUE(code_window.has_value());
+  // Out from under the banner (no window manager here to place it).
+  ASSERT_TRUE(Xdotool(host_x(), {"windowmove", "--sync", code_window->id, "500", "400"}));
+  code_window = WindowGeometry(host_x(), code_window->id);
+  ASSERT_TRUE(code_window.has_value());
+  std::this_thread::sleep_for(500ms);  // redrawn
+  const std::string text = ReadWindowText(host_x(), *code_window, d_.dir().path());
+  EXPECT_NE(text.find("Session in progress"), std::string::npos) << text;
+  EXPECT_EQ(text.find("just opened"), std::string::npos) << text;
 }
 
 TEST_F(KeyboardLayoutTest, TheTechnicianAsksForControlFromAViewOnlySession) {

@@ -45,6 +45,20 @@ TEST(TextsTest, FillPutsValuesInOrderAndLeavesTheirPercentSignsAlone) {
   EXPECT_EQ(Fill("no place", "x"), "no place");
 }
 
+// Times a person reads as durations, never as a clock time ("1:58" read as two to two).
+TEST(TextsTest, TimesAreWrittenAsDurations) {
+  EXPECT_EQ(TimeLeft(118), "1 min 58 s");
+  EXPECT_EQ(TimeLeft(600), "10 min 0 s");
+  EXPECT_EQ(TimeLeft(59), "59 s");
+  EXPECT_EQ(TimeLeft(-3), "0 s");
+  const Texts& fr = TextsFor(Language::kFrench);
+  EXPECT_EQ(SessionLength(fr, 42), "moins d'une minute");
+  EXPECT_EQ(SessionLength(fr, 12 * 60 + 59), "12 min");
+  EXPECT_EQ(SessionLength(fr, 65 * 60), "1 h 05 min");
+  EXPECT_EQ(Fill(fr.session_ended_with, "Alice Martin (Acme IT)", SessionLength(fr, 720)),
+            "La session avec Alice Martin (Acme IT) est terminée — 12 min.");
+}
+
 TEST(TextsTest, EveryTextExistsInBothLanguages) {
   const Texts& en = TextsFor(Language::kEnglish);
   const Texts& fr = TextsFor(Language::kFrench);

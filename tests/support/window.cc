@@ -1,5 +1,7 @@
 #include "tests/support/window.h"
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -79,6 +81,33 @@ RgbImage Crop(const RgbImage& image, int x, int y, int width, int height) {
             image.rgb[(static_cast<size_t>(sy) * image.width + sx) * 3 + c];
     }
   return out;
+}
+
+void WritePpm(const RgbImage& image, const std::string& file) {
+  std::ofstream out(file, std::ios::binary);
+  out << "P6\n" << image.width << " " << image.height << "\n255\n";
+  out.write(reinterpret_cast<const char*>(image.rgb.data()),
+            static_cast<std::streamsize>(image.rgb.size()));
+}
+
+std::string ReadWindowText(const VirtualDisplay& display, const WindowPlace& window,
+                           const std::string& scratch_dir, const std::string& language) {
+  auto root = CaptureRoot(display, scratch_dir + "/ocr-root.xwd");
+  if (!root) return {};
+  const std::string small = scratch_dir + "/ocr.ppm", big = scratch_dir + "/ocr-3x.ppm";
+  const RgbImage picture = Crop(*root, window.x, window.y, window.width, window.height);
+  WritePpm(picture, small);
+  // The last picture read, kept with the build for a person to compare with what OCR read.
+  std::filesystem::create_directories(BinPath("../test-artifacts"));
+  WritePpm(picture, BinPath("../test-artifacts/last-ocr.ppm"));
+  Process scale({"/bin/sh", "-c", "pnmscale 3 '" + small + "' > '" + big + "'"});
+  if (scale.Wait(20s) != 0) return {};
+  Process ocr({"/usr/bin/tesseract", big, "stdout", "-l", language});
+  if (ocr.Wait(60s) != 0) return {};
+  std::string text = ocr.Output();
+  for (char& c : text)
+    if (c == '\n') c = ' ';
+  return text;
 }
 
 std::unique_ptr<Process> StartLineReader(const VirtualDisplay& display, const std::string& out,

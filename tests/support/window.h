@@ -25,6 +25,12 @@ bool Xdotool(const VirtualDisplay& display, std::vector<std::string> args);
 bool WaitForTitleWithout(const VirtualDisplay& display, const std::string& id,
                          const std::vector<std::string>& absent, std::chrono::seconds timeout);
 RgbImage Crop(const RgbImage& image, int x, int y, int width, int height);
+void WritePpm(const RgbImage& image, const std::string& file);
+// The text a person reads in the window now, by OCR (tesseract, `language` "eng" or "fra"),
+// the picture enlarged three times for the recogniser; lines joined by spaces. Pictures go in
+// `scratch_dir`. Empty when a tool failed.
+std::string ReadWindowText(const VirtualDisplay& display, const WindowPlace& window,
+                           const std::string& scratch_dir, const std::string& language = "eng");
 
 // An xterm on `display` at `geometry` (e.g. "80x4+0+0") that writes the first line typed into
 // it to `out`; returns once it is ready (nullptr if it never was).

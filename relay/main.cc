@@ -5,8 +5,8 @@
 
 #include "audit/audit_log.h"
 #include "common/log.h"
-#include "relay/relay.h"
 #include "relay/admin_cli.h"
+#include "relay/relay.h"
 #include "relay/user_cli.h"
 #include "relay/web_loader.h"
 
@@ -97,8 +97,9 @@ CLI::App* AddUserCommands(CLI::App& app, relay::UserCommand& cmd) {
 CLI::App* AddPackCommands(CLI::App& app, relay::PackCommand& cmd) {
   auto* pack = app.add_subcommand("pack", "Prepaid hour packs, recorded in the audit log");
   pack->require_subcommand(1);
-  auto* add = pack->add_subcommand("add", "Record a pack of hours a customer bought (the relay "
-                                          "must be running: it writes the record)");
+  auto* add = pack->add_subcommand("add",
+                                   "Record a pack of hours a customer bought (the relay "
+                                   "must be running: it writes the record)");
   add->add_option("CUSTOMER", cmd.customer, "Customer name, as hosts give it with --customer")
       ->required();
   add->add_option("--hours", cmd.hours, "Hours bought: 10, 2.5 or 1:30")->required();
@@ -179,8 +180,9 @@ int main(int argc, char** argv) {
   app.add_option("--log-file", log_file, "Also append log lines to this file");
   // The packaged service's /etc/telemaint/relay.conf; no default, so a relay started by hand
   // or by a test reads only its flags.
-  app.set_config("--config", "", "Settings file, keys named as the long options (e.g. "
-                                  "/etc/telemaint/relay.conf); flags override it");
+  app.set_config("--config", "",
+                 "Settings file, keys named as the long options (e.g. "
+                 "/etc/telemaint/relay.conf); flags override it");
   app.require_subcommand(0, 1);
   relay::UserCommand user_cmd;
   auto* user = AddUserCommands(app, user_cmd);
@@ -194,10 +196,10 @@ int main(int argc, char** argv) {
   auto* pack = AddPackCommands(app, pack_cmd);
   std::string loader_relay, loader_root, loader_output = "telemaint-web.html";
   auto* loader = app.add_subcommand(
-      "web-loader", "Write a page that loads the web viewer from this relay only while it "
-                    "serves the files reviewed now (pinned by digest; see docs/operations.md)");
-  loader->add_option("--relay", loader_relay, "The relay's address, wss://HOST[:PORT]")
-      ->required();
+      "web-loader",
+      "Write a page that loads the web viewer from this relay only while it "
+      "serves the files reviewed now (pinned by digest; see docs/operations.md)");
+  loader->add_option("--relay", loader_relay, "The relay's address, wss://HOST[:PORT]")->required();
   loader->add_option("--web-root", loader_root,
                      "The web viewer's files (default: ../share/telemaint/web next to this "
                      "program)");

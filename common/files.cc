@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
@@ -32,6 +33,14 @@ std::string ReadTextFile(const std::string& path, size_t limit) {
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<size_t>(in.gcount()));
   return text;
+}
+
+std::string UserStateDirectory() {
+  const char* xdg = std::getenv("XDG_STATE_HOME");
+  const char* home = std::getenv("HOME");
+  return (xdg && *xdg ? std::string(xdg)
+                      : std::string(home && *home ? home : ".") + "/.local/state") +
+         "/telemaint";
 }
 
 }  // namespace telemaint

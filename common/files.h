@@ -12,4 +12,8 @@ Status WriteFileAtomically(const std::string& path, const std::string& text, uns
 // The whole file ("" when it cannot be read); at most `limit` bytes are read.
 std::string ReadTextFile(const std::string& path, size_t limit = 1 << 20);
 
+// Where a person's programs keep state (last used settings, log files):
+// $XDG_STATE_HOME/telemaint, or ~/.local/state/telemaint.
+std::string UserStateDirectory();
+
 }  // namespace telemaint

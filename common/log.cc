@@ -1,11 +1,14 @@
 #include "common/log.h"
 
+#include <fcntl.h>
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <mutex>
 
-#include <fcntl.h>
+#include "common/files.h"
 
 namespace telemaint::log {
 namespace {
@@ -13,13 +16,18 @@ std::mutex g_mutex;
 Level g_level = Level::kInfo;
 std::string g_program = "telemaint";
 FILE* g_file = nullptr;
+bool g_terminal = true;
 
 const char* Name(Level l) {
   switch (l) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "?";
 }
@@ -45,6 +53,25 @@ bool SetFile(const std::string& path) {
     if (fd >= 0) g_file = fdopen(fd, "a");
   }
   return path.empty() || g_file != nullptr;
+}
+
+void SetTerminal(bool on) {
+  std::lock_guard lock(g_mutex);
+  g_terminal = on;
+}
+
+bool SetFileOrDefault(const std::string& path, std::string_view name) {
+  std::string file = path;
+  if (file.empty()) {
+    const std::string dir = UserStateDirectory();
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+    file = dir + "/" + std::string(name) + ".log";
+  }
+  if (SetFile(file)) return true;
+  SetTerminal(true);  // the lines must go somewhere
+  return false;
 }
 
 namespace {
@@ -123,11 +150,10 @@ void Write(Level level, std::string_view raw) {
   gmtime_r(&t, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-  for (FILE* f : {stderr, g_file}) {
+  for (FILE* f : {g_terminal || !g_file ? stderr : nullptr, g_file}) {
     if (!f) continue;
     std::fprintf(f, "%s.%03dZ %s %s: %.*s\n", stamp, static_cast<int>(ms.count()),
-                 g_program.c_str(), Name(level), static_cast<int>(message.size()),
-                 message.data());
+                 g_program.c_str(), Name(level), static_cast<int>(message.size()), message.data());
     std::fflush(f);
   }
 }

@@ -15,6 +15,13 @@ void SetLevel(Level level);
 void SetProgram(std::string_view name);
 // Also append every line to this file (created if missing). Empty path: stderr only.
 bool SetFile(const std::string& path);
+// Whether lines also go to standard error (the default). Programs a person runs turn it off:
+// their terminal is for the sentences meant for them, the lines go to the file (-v: both).
+void SetTerminal(bool on);
+// For a program a person runs: lines to `path`, or when it is empty to NAME.log in the
+// person's state directory (made private if missing). False, and the lines on standard error
+// instead, when that file cannot be opened.
+bool SetFileOrDefault(const std::string& path, std::string_view name);
 void Write(Level level, std::string_view message);
 // Text from the network made safe for a log line, a terminal, a window or a report: control
 // bytes and bytes that are not UTF-8 become \xNN, and the code points a terminal or text view
@@ -34,12 +41,20 @@ std::string Concat(Args&&... args) {
 }
 
 template <typename... Args>
-void Debug(Args&&... a) { Write(Level::kDebug, Concat(std::forward<Args>(a)...)); }
+void Debug(Args&&... a) {
+  Write(Level::kDebug, Concat(std::forward<Args>(a)...));
+}
 template <typename... Args>
-void Info(Args&&... a) { Write(Level::kInfo, Concat(std::forward<Args>(a)...)); }
+void Info(Args&&... a) {
+  Write(Level::kInfo, Concat(std::forward<Args>(a)...));
+}
 template <typename... Args>
-void Warn(Args&&... a) { Write(Level::kWarn, Concat(std::forward<Args>(a)...)); }
+void Warn(Args&&... a) {
+  Write(Level::kWarn, Concat(std::forward<Args>(a)...));
+}
 template <typename... Args>
-void Error(Args&&... a) { Write(Level::kError, Concat(std::forward<Args>(a)...)); }
+void Error(Args&&... a) {
+  Write(Level::kError, Concat(std::forward<Args>(a)...));
+}
 
 }  // namespace telemaint::log

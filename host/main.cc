@@ -40,8 +40,11 @@ void AddOptions(CLI::App& app, Arguments& a) {
   app.add_option("--display", o.display, "X display to share, e.g. :0 (default: $DISPLAY)");
   app.add_option("--code-file", o.code_file, "Also write the current session code to this file");
   app.add_option("--customer", o.customer, "Customer name, recorded in the relay's log");
-  app.add_option("--log-file", a.log_file, "Also append log lines to this file");
-  app.add_flag("--verbose", a.verbose, "Log debugging detail");
+  app.add_option("--log-file", a.log_file,
+                 "Where log lines go (default: ~/.local/state/telemaint/host.log; the service "
+                 "logs to standard error, for the journal)");
+  app.add_flag("-v,--verbose", a.verbose,
+               "Log debugging detail, and show the log lines on this terminal too");
   app.add_option("--ui", a.ui,
                  "How you are asked and shown sessions: gui (a window with the code, the "
                  "question and a banner with Stop; the default when a display is open) or tty "
@@ -263,10 +266,15 @@ int main(int argc, char** argv) {
   a.options.handshake_timeout = std::chrono::seconds(a.handshake_seconds);
   log::SetProgram("telemaint-host");
   if (a.verbose) log::SetLevel(log::Level::kDebug);
-  if (!log::SetFile(a.log_file)) {
+  // This terminal is for the sentences meant for the person; log lines go to the file. The
+  // service has no person at a terminal: its lines go to the journal.
+  const bool service = !a.options.state_dir.empty();
+  log::SetTerminal(a.verbose || service);
+  if (!a.log_file.empty() && !log::SetFile(a.log_file)) {
     std::cerr << "error: cannot open the log file '" << a.log_file << "'\n";
     return 1;
   }
+  if (a.log_file.empty() && !service) log::SetFileOrDefault("", "host");
   if (Status s = ParseAddresses(a); !s.ok()) {
     std::cerr << "error: " << s.message() << "\n";
     return 2;

@@ -38,13 +38,15 @@ struct ViewerApp::Impl {
   Bytes org_key;  // unattended: the organisation key the technician's certificate pins
 
   asio::awaitable<int> Main(crypto::SessionCode code, std::string password);
-  asio::awaitable<std::variant<wire::Paired, int>> Join(std::string nameplate, std::string password);
+  asio::awaitable<std::variant<wire::Paired, int>> Join(std::string nameplate,
+                                                        std::string password);
   // Unattended access (viewer_machine.cc).
   asio::awaitable<int> MainMachine(std::string password);
-  asio::awaitable<std::variant<peer::Channel, int>> MachineHandshake(
-      const TechnicianCredential& me, const crypto::SigningKey& key, const std::string& session);
+  asio::awaitable<std::variant<peer::Channel, int>> MachineHandshake(const TechnicianCredential& me,
+                                                                     const crypto::SigningKey& key,
+                                                                     const std::string& session);
   asio::awaitable<std::variant<peer::Channel, int>> Handshake(const crypto::SessionCode& code,
-                                                             const std::string& session);
+                                                              const std::string& session);
   asio::awaitable<int> RunSession(peer::Channel channel, std::string session_id,
                                   const crypto::SigningKey& key, tcp::acceptor& acceptor,
                                   uint16_t port);

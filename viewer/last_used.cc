@@ -2,19 +2,13 @@
 
 #include <cstdlib>
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "common/files.h"
 
 namespace telemaint::viewer {
 
-std::string LastUsedFile() {
-  const char* xdg = std::getenv("XDG_STATE_HOME");
-  const char* home = std::getenv("HOME");
-  return (xdg && *xdg ? std::string(xdg) : std::string(home ? home : ".") + "/.local/state") +
-         "/telemaint/viewer-last.json";
-}
+std::string LastUsedFile() { return UserStateDirectory() + "/viewer-last.json"; }
 
 bool FillFromLastUsed(std::string& relay, std::string& ca, std::string& user) {
   if (!relay.empty() && !ca.empty() && !user.empty()) return false;

@@ -44,8 +44,8 @@ std::string DefaultRevocationsFile(const std::string& key_file) {
 }
 
 Result<TechnicianCredential> LoadCredential(const std::string& cert_file,
-                                            const std::string& org_key_option,
-                                            ByteView public_key, std::string& warning) {
+                                            const std::string& org_key_option, ByteView public_key,
+                                            std::string& warning) {
   TechnicianCredential me;
   me.certificate = ReadTextFile(cert_file);
   while (!me.certificate.empty() && std::isspace(static_cast<unsigned char>(me.certificate.back())))
@@ -120,8 +120,8 @@ json Entry(const json& m, const Bytes& org_key, const std::optional<org::Revocat
   auto checked = org_key.empty() ? Result<org::MachineRecord>(Status::NotFound("no key"))
                                  : org::CheckMachineRecord(org_key, record, nullptr);
   const bool verified = checked.ok() && checked->machine_id == m.value("machine_id", "");
-  const json inventory = m.contains("inventory") && m["inventory"].is_object() ? m["inventory"]
-                                                                               : json::object();
+  const json inventory =
+      m.contains("inventory") && m["inventory"].is_object() ? m["inventory"] : json::object();
   const json health = inventory.contains("health") && inventory["health"].is_object()
                           ? inventory["health"]
                           : json::object();
@@ -144,10 +144,10 @@ json Entry(const json& m, const Bytes& org_key, const std::optional<org::Revocat
 
 void PrintEntry(const json& e) {
   const std::string state = e["revoked"].get<bool>() ? "revoked"
-                            : e["busy"].get<bool>()   ? "in a session"
-                            : e["online"].get<bool>() ? "online"
-                                                      : "offline, seen " +
-                                                            LastSeen(e["last_seen"].get<int64_t>());
+                            : e["busy"].get<bool>()  ? "in a session"
+                            : e["online"].get<bool>()
+                                ? "online"
+                                : "offline, seen " + LastSeen(e["last_seen"].get<int64_t>());
   std::cout << log::Printable(e["name"].get<std::string>()) << "  ("
             << log::Printable(e["customer"].get<std::string>()) << ")  " << state << "  id "
             << e["machine_id"].get<std::string>() << "\n";
@@ -201,7 +201,9 @@ int ListMachines(const MachineListOptions& o, std::string& password) {
     std::cout << list.dump(2) << "\n";
     return 0;
   }
-  if (list.empty()) std::cout << "No machine is enrolled" << (o.customer.empty() ? "" : " for this customer") << ".\n";
+  if (list.empty())
+    std::cout << "No machine is enrolled" << (o.customer.empty() ? "" : " for this customer")
+              << ".\n";
   for (const auto& e : list) PrintEntry(e);
   return 0;
 }

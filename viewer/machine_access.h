@@ -25,8 +25,8 @@ std::string DefaultCertificateFile(const std::string& key_file);
 // else the one it names), for `public_key`. An expired certificate is still returned (the
 // machine refuses it, and that refusal is audited); `warning` then says so.
 Result<TechnicianCredential> LoadCredential(const std::string& cert_file,
-                                            const std::string& org_key_option,
-                                            ByteView public_key, std::string& warning);
+                                            const std::string& org_key_option, ByteView public_key,
+                                            std::string& warning);
 
 // The newest revocation list seen (a file beside the key, refreshed by `machines` and by each
 // --machine join); a relay cannot take one back.

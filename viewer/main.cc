@@ -9,6 +9,7 @@
 #include "common/prompt.h"
 #include "crypto/identity.h"
 #include "crypto/secret.h"
+#include "viewer/connect_dialog.h"
 #include "viewer/last_used.h"
 #include "viewer/machine_access.h"
 #include "viewer/rfb_snapshot.h"
@@ -20,7 +21,7 @@ namespace {
 
 struct Arguments {
   std::string relay_url, listen, code, log_file, quality = "lossless";
-  bool show_key = false;
+  bool show_key = false, verbose = false;
   std::string customer;  // machines --customer
   bool json = false;     // machines --json
   viewer::ViewerOptions options;
@@ -49,7 +50,10 @@ void AddOptions(CLI::App& app, Arguments& a) {
                  "Take one picture of the customer's screen (FILE.png or FILE.ppm) and exit");
   app.add_option("--quality", a.quality, "Picture quality: lossless, high or low")
       ->capture_default_str();
-  app.add_option("--log-file", a.log_file, "Also append log lines to this file");
+  app.add_option("--log-file", a.log_file,
+                 "Where log lines go (default: ~/.local/state/telemaint/viewer.log)");
+  app.add_flag("-v,--verbose", a.verbose,
+               "Log debugging detail, and show the log lines on this terminal too");
   o.key_file = DefaultKeyFile();
   app.add_option("--key-file", o.key_file,
                  "Your signing key, shown to the customer as a fingerprint (made on first use)")
@@ -90,8 +94,7 @@ Status ChooseOutput(Arguments& a) {
   o.window = a.listen.empty() && o.snapshot_file.empty();
   auto listen_at = ParseHostPort(a.listen.empty() ? "127.0.0.1:0" : a.listen, true);
   if (!listen_at.ok()) return Status::InvalidInput("--listen: " + listen_at.status().message());
-  if (listen_at->host != "127.0.0.1" && listen_at->host != "::1" &&
-      listen_at->host != "localhost")
+  if (listen_at->host != "127.0.0.1" && listen_at->host != "::1" && listen_at->host != "localhost")
     return Status::InvalidInput(
         "--listen must be a loopback address (127.0.0.1 or ::1): the local port is "
         "unauthenticated");
@@ -151,6 +154,71 @@ int AskForSecrets(Arguments& a, std::string& password) {
   return viewer::kExitOk;
 }
 
+// This terminal is for the sentences meant for the technician; log lines go to the file
+// (-v: both, with debugging detail). False when the file given cannot be opened.
+bool SetUpLogging(const Arguments& a) {
+  if (a.verbose) log::SetLevel(log::Level::kDebug);
+  log::SetTerminal(a.verbose);
+  if (a.log_file.empty()) {
+    log::SetFileOrDefault("", "viewer");  // or, failing that, standard error
+    return true;
+  }
+  if (log::SetFile(a.log_file)) return true;
+  std::cerr << "error: cannot open the log file '" << a.log_file << "'\n";
+  return false;
+}
+
+// A session that got past the login (a session, or a code or customer that said no): its
+// relay and account are worth remembering.
+void RememberIfLoggedIn(int rc, const Arguments& a) {
+  if (rc == viewer::kExitOk || rc == viewer::kExitCode || rc == viewer::kExitSessionLost ||
+      rc == viewer::kExitDeclined)
+    viewer::RememberLastUsed({a.relay_url, a.options.ca_file, a.options.user});
+}
+
+// A window and no code: the connect dialog, and again after each session with how it ended,
+// until the technician closes it. Exits as the last session did.
+int RunWithDialog(Arguments& a) {
+  std::string given_password, message = "Type the code the customer reads to you.";
+  if (const char* env = std::getenv("TELEMAINT_PASSWORD")) {
+    given_password = env;
+    unsetenv("TELEMAINT_PASSWORD");
+  }
+  int rc = viewer::kExitOk;
+  viewer::ConnectDetails details{a.relay_url, a.options.ca_file, a.options.user, "", ""};
+  while (auto asked = viewer::AskToConnect(details, message, !given_password.empty())) {
+    details = {asked->relay_url, asked->ca_file, asked->user, "", ""};
+    a.relay_url = asked->relay_url;
+    a.options.ca_file = asked->ca_file;
+    a.options.user = asked->user;
+    std::string password = given_password.empty() ? std::move(asked->password) : given_password;
+    crypto::Wipe(asked->password);
+    auto relay = ParseRelayUrl(a.relay_url);
+    if (!relay.ok()) {
+      crypto::Wipe(password);
+      message = "The relay's address: " + relay.status().message();
+      continue;
+    }
+    a.options.relay = *relay;
+    std::string last_line;
+    viewer::ViewerApp app(a.options, [&last_line](const std::string& line) {
+      std::printf("%s\n", line.c_str());
+      std::fflush(stdout);
+      last_line = line;
+    });
+    std::string code = asked->code;  // Run wipes what it is given
+    rc = app.Run(code, password);
+    RememberIfLoggedIn(rc, a);
+    message = last_line;
+    // Refused before the customer's computer was reached (a password, a certificate): the
+    // code was not used, so it stays in the field.
+    if (rc == viewer::kExitLogin || rc == viewer::kExitSetup) details.code = asked->code;
+    crypto::Wipe(asked->code);
+  }
+  crypto::Wipe(given_password);
+  return rc;
+}
+
 int ListMachines(Arguments& a) {
   auto relay = ParseRelayUrl(a.relay_url);
   if (!relay.ok()) {
@@ -167,8 +235,11 @@ int ListMachines(Arguments& a) {
     std::cerr << "error: no TELEMAINT_PASSWORD and no terminal to ask for the password\n";
     return viewer::kExitUsage;
   }
-  viewer::MachineListOptions o{{*relay, a.options.ca_file, a.options.user}, a.customer, a.json,
-                               a.options.org_key, a.options.cert_file,
+  viewer::MachineListOptions o{{*relay, a.options.ca_file, a.options.user},
+                               a.customer,
+                               a.json,
+                               a.options.org_key,
+                               a.options.cert_file,
                                a.options.revocations_file};
   return viewer::ListMachines(o, password);
 }
@@ -205,7 +276,12 @@ int main(int argc, char** argv) {
   if (viewer::FillFromLastUsed(a.relay_url, a.options.ca_file, a.options.user))
     std::cerr << "Using your last session's relay and account (" << viewer::LastUsedFile()
               << "): " << a.relay_url << " as " << a.options.user << "\n";
-  if (a.relay_url.empty() || a.options.ca_file.empty() || a.options.user.empty()) {
+  // No code for a window (from the menu, most often): the connect dialog asks for everything.
+  std::string no_display;
+  const bool dialog = !machines->parsed() && a.code.empty() && a.options.machine.empty() &&
+                      a.listen.empty() && a.options.snapshot_file.empty() &&
+                      DisplayReachable("", &no_display);
+  if (!dialog && (a.relay_url.empty() || a.options.ca_file.empty() || a.options.user.empty())) {
     std::cerr << "error: telemaint-viewer needs the relay, its CA certificate and your account: "
                  "give --relay, --ca and --user, or write them in "
               << ConfigDir()
@@ -215,19 +291,22 @@ int main(int argc, char** argv) {
   }
   DefaultFilesBesideKey(a.options);
   log::SetProgram("telemaint-viewer");
-  if (machines->parsed()) return ListMachines(a);
-  if (!log::SetFile(a.log_file)) {
-    std::cerr << "error: cannot open the log file '" << a.log_file << "'\n";
-    return viewer::kExitSetup;  // as in telemaint-relay and telemaint-host
+  if (dialog) {
+    if (!SetUpLogging(a)) return viewer::kExitSetup;
+    if (Status s = ChooseOutput(a); !s.ok()) {
+      std::cerr << "error: " << s.message() << "\n";
+      return viewer::kExitUsage;
+    }
+    a.options.window_linger = std::chrono::seconds(0);  // the dialog says how it ended
+    return RunWithDialog(a);
   }
+  if (machines->parsed()) return ListMachines(a);
+  if (!SetUpLogging(a)) return viewer::kExitSetup;  // as in telemaint-relay and telemaint-host
   if (int rc = CheckArguments(a); rc != viewer::kExitOk) return rc;
   std::string password;
   if (int rc = AskForSecrets(a, password); rc != viewer::kExitOk) return rc;
   viewer::ViewerApp viewer_app(a.options);
   const int rc = viewer_app.Run(a.code, password);
-  // Past the login (a session, or a code or customer that said no): worth remembering.
-  if (rc == viewer::kExitOk || rc == viewer::kExitCode || rc == viewer::kExitSessionLost ||
-      rc == viewer::kExitDeclined)
-    viewer::RememberLastUsed({a.relay_url, a.options.ca_file, a.options.user});
+  RememberIfLoggedIn(rc, a);
   return rc;
 }

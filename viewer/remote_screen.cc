@@ -39,8 +39,8 @@ struct RemoteScreen::Impl {
   Notify notify;
   std::thread thread;
   std::atomic<bool> stopping{false};
-  std::mutex fd_mu;   // guards live_fd: Stop() may shut it down from another thread
-  int live_fd = -1;   // the socket while libvncclient owns it
+  std::mutex fd_mu;  // guards live_fd: Stop() may shut it down from another thread
+  int live_fd = -1;  // the socket while libvncclient owns it
 
   std::mutex mu;  // guards everything below
   std::vector<uint8_t> rgb;

@@ -37,7 +37,7 @@ class RemoteScreen {
   struct Changes {
     bool resized = false;
     int width = 0, height = 0;
-    std::vector<ScreenRect> rects;      // areas of the picture that changed
+    std::vector<ScreenRect> rects;              // areas of the picture that changed
     std::optional<PointerShape> pointer_shape;  // a new pointer shape
     bool ended = false;
     std::string end_reason;  // a sentence, when ended

@@ -29,9 +29,12 @@ Result<Quality> ParseQuality(const std::string& name) {
 
 const char* QualityName(Quality quality) {
   switch (quality) {
-    case Quality::kLossless: return "lossless";
-    case Quality::kHigh: return "high";
-    case Quality::kLow: return "low";
+    case Quality::kLossless:
+      return "lossless";
+    case Quality::kHigh:
+      return "high";
+    case Quality::kLow:
+      return "low";
   }
   return "?";
 }

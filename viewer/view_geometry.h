@@ -14,8 +14,8 @@ struct ViewGeometry {
   static ViewGeometry Fit(int remote_w, int remote_h, int area_w, int area_h) {
     ViewGeometry g;
     if (remote_w <= 0 || remote_h <= 0 || area_w <= 0 || area_h <= 0) return g;
-    g.scale = std::min(static_cast<double>(area_w) / remote_w,
-                       static_cast<double>(area_h) / remote_h);
+    g.scale =
+        std::min(static_cast<double>(area_w) / remote_w, static_cast<double>(area_h) / remote_h);
     g.shown_w = std::max(1, static_cast<int>(remote_w * g.scale));
     g.shown_h = std::max(1, static_cast<int>(remote_h * g.scale));
     g.offset_x = (area_w - g.shown_w) / 2;

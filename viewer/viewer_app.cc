@@ -1,9 +1,6 @@
 #include "viewer/viewer_app.h"
 
-#include "viewer/app_impl.h"
-
 #include <boost/asio/signal_set.hpp>
-
 #include <cstdio>
 #include <thread>
 
@@ -16,6 +13,7 @@
 #include "net/tls.h"
 #include "net/ws_client.h"
 #include "peer/channel_link.h"
+#include "viewer/app_impl.h"
 #include "viewer/machine_access.h"
 #include "viewer/viewer_session.h"
 #include "viewer/viewer_window.h"
@@ -32,7 +30,8 @@ int ExitCodeForRelayError(ErrorCode code) {
   switch (code) {
     case ErrorCode::kAuthFailed:
     case ErrorCode::kRateLimited:
-    case ErrorCode::kForbidden: return kExitLogin;
+    case ErrorCode::kForbidden:
+      return kExitLogin;
     case ErrorCode::kUnknownCode:
     case ErrorCode::kCodeExpired:
     case ErrorCode::kCodeInUse:
@@ -40,13 +39,14 @@ int ExitCodeForRelayError(ErrorCode code) {
     case ErrorCode::kMachineOffline:
     case ErrorCode::kMachineBusy:
     case ErrorCode::kNotApproved:
-    case ErrorCode::kRevoked: return kExitCode;
-    default: return kExitSetup;
+    case ErrorCode::kRevoked:
+      return kExitCode;
+    default:
+      return kExitSetup;
   }
 }
 
 }  // namespace
-
 
 ViewerApp::ViewerApp(ViewerOptions options, std::function<void(const std::string&)> say)
     : impl_(std::make_unique<Impl>()) {
@@ -56,7 +56,12 @@ ViewerApp::ViewerApp(ViewerOptions options, std::function<void(const std::string
     std::fflush(stdout);
   };
   // Lines may hold text from the relay or the host: no control characters reach the terminal.
-  impl_->say = [show](const std::string& line) { show(log::Printable(line)); };
+  // The window, while there is one, shows them too (set and cleared around the network thread).
+  impl_->say = [show, impl = impl_.get()](const std::string& line) {
+    const std::string printable = log::Printable(line);
+    show(printable);
+    if (impl->window) impl->window->Say(printable);
+  };
 }
 
 ViewerApp::~ViewerApp() = default;
@@ -77,17 +82,16 @@ int ViewerApp::Run(std::string& code_text, std::string& password) {
   });
   auto main = by_machine ? impl_->MainMachine(std::move(password))
                          : impl_->Main(std::move(code).value(), std::move(password));
-  co_spawn(impl_->io, std::move(main),
-           [&](std::exception_ptr e, int rc) {
-             impl_->finished = true;
-             exit_code = e ? kExitSetup : rc;
-             error_code ignored;
-             signals.cancel(ignored);
-             // The connection's writer would keep the loop alive: end it (bounded by the
-             // WebSocket close timeout).
-             if (impl_->ws) impl_->ws->CloseAfterFlush(websocket::close_code::normal);
-             if (impl_->window) impl_->window->Finish();
-           });
+  co_spawn(impl_->io, std::move(main), [&](std::exception_ptr e, int rc) {
+    impl_->finished = true;
+    exit_code = e ? kExitSetup : rc;
+    error_code ignored;
+    signals.cancel(ignored);
+    // The connection's writer would keep the loop alive: end it (bounded by the
+    // WebSocket close timeout).
+    if (impl_->ws) impl_->ws->CloseAfterFlush(websocket::close_code::normal);
+    if (impl_->window) impl_->window->Finish();
+  });
   crypto::Wipe(password);
   if (impl_->options.window)
     impl_->RunWindow();
@@ -102,8 +106,9 @@ int ViewerApp::Run(std::string& code_text, std::string& password) {
 
 // FLTK wants the main thread; the network runs beside it and closes the window at the end.
 void ViewerApp::Impl::RunWindow() {
-  ViewerWindow shown(options.quality);
+  ViewerWindow shown(options.quality, options.window_linger);
   window = &shown;
+  shown.OnClosedEarly([this] { asio::post(io, [this] { OnSignal(); }); });
   shown.OnMonitorChosen([this](int index) {
     asio::post(io, [this, index] {
       if (session) session->ShowMonitor(index);
@@ -183,8 +188,8 @@ asio::awaitable<std::variant<wire::Paired, int>> ViewerApp::Impl::Join(std::stri
     say("Cancelled.");
     co_return kExitOk;
   }
-  wire::Join join{wire::kProtocolVersion, nameplate, options.user, std::move(password),
-                  options.ticket, options.machine};
+  wire::Join join{wire::kProtocolVersion, nameplate,      options.user,
+                  std::move(password),    options.ticket, options.machine};
   crypto::Wipe(password);
   std::string join_text = wire::Encode(join);
   crypto::Wipe(join.password);
@@ -221,8 +226,8 @@ asio::awaitable<std::variant<wire::Paired, int>> ViewerApp::Impl::Join(std::stri
 // The end-to-end handshake from the code: the channel, or an exit code.
 asio::awaitable<std::variant<peer::Channel, int>> ViewerApp::Impl::Handshake(
     const crypto::SessionCode& code, const std::string& session) {
-  auto hs = crypto::Handshake::Create(crypto::Handshake::Role::kViewer, code.nameplate,
-                                      code.secret, FromHex(session));
+  auto hs = crypto::Handshake::Create(crypto::Handshake::Role::kViewer, code.nameplate, code.secret,
+                                      FromHex(session));
   if (!hs.ok()) co_return kExitSetup;
   auto result = co_await peer::RunHandshake(*ws, *hs, std::chrono::seconds(30));
   auto* ending = std::get_if<Ending>(&result);

@@ -3,6 +3,7 @@
 // customer's session, runs the end-to-end handshake, and shows the session in a window, serves
 // it on a local port to one VNC client, or takes one picture of it. Run() blocks until the
 // session ends and returns the process exit code.
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -15,11 +16,11 @@ namespace telemaint::viewer {
 // Exit codes, documented in docs/technician-guide.md.
 enum ExitCode {
   kExitOk = 0,
-  kExitSetup = 1,      // relay unreachable, certificate, local port
-  kExitUsage = 2,      // bad arguments or a mistyped code (no attempt used)
-  kExitLogin = 3,      // user name, password, rate limit
-  kExitCode = 4,       // wrong, expired, unknown or already used code; a machine unknown,
-                       // offline, busy or revoked
+  kExitSetup = 1,        // relay unreachable, certificate, local port
+  kExitUsage = 2,        // bad arguments or a mistyped code (no attempt used)
+  kExitLogin = 3,        // user name, password, rate limit
+  kExitCode = 4,         // wrong, expired, unknown or already used code; a machine unknown,
+                         // offline, busy or revoked
   kExitSessionLost = 5,  // the session broke (relay lost, tampering)
   kExitDeclined = 6,     // the customer said no, or did not answer in time
 };
@@ -28,10 +29,12 @@ struct ViewerOptions {
   HostPort relay;
   std::string ca_file;
   std::string user;
-  HostPort listen;             // used when neither window nor snapshot
-  bool window = false;         // show the session in telemaint's own window
+  HostPort listen;      // used when neither window nor snapshot
+  bool window = false;  // show the session in telemaint's own window
+  // How long the window shows how the session ended before it closes.
+  std::chrono::seconds window_linger{4};
   std::string ticket;
-  std::string key_file;  // the technician's signing key (made on first use)
+  std::string key_file;       // the technician's signing key (made on first use)
   std::string snapshot_file;  // take one picture (PNG or PPM) and exit, instead of --listen
   Quality quality = Quality::kLossless;
   // Unattended access: the enrolled machine to reach (its id, or its name) instead of a code,

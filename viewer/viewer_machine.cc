@@ -14,9 +14,9 @@ using peer::Ending;
 asio::awaitable<int> ViewerApp::Impl::MainMachine(std::string password) {
   auto key = crypto::SigningKey::LoadOrCreate(options.key_file);
   std::string warning;
-  auto me = key.ok() ? LoadCredential(options.cert_file, options.org_key, key->public_key(),
-                                      warning)
-                     : Result<TechnicianCredential>(key.status());
+  auto me = key.ok()
+                ? LoadCredential(options.cert_file, options.org_key, key->public_key(), warning)
+                : Result<TechnicianCredential>(key.status());
   tcp::acceptor acceptor(co_await asio::this_coro::executor);
   const bool listening = options.snapshot_file.empty() && !options.window;
   Result<uint16_t> port = listening ? ListenOn(acceptor, options.listen, 1) : uint16_t{0};
@@ -42,10 +42,10 @@ asio::awaitable<std::variant<peer::Channel, int>> ViewerApp::Impl::MachineHandsh
   const Bytes wanted_id = org::IsMachineId(options.machine) ? FromHex(options.machine) : Bytes();
   std::optional<org::MachineRecord> reached;
   auto hs = crypto::UnattendedHandshake::Create(
-      crypto::UnattendedHandshake::Role::kViewer, FromHex(session), wanted_id, key,
-      me.certificate, [&](std::string_view record, ByteView machine_id) -> Result<Bytes> {
-        auto checked = CheckMachine(me, record, machine_id, options.machine,
-                                    options.revocations_file);
+      crypto::UnattendedHandshake::Role::kViewer, FromHex(session), wanted_id, key, me.certificate,
+      [&](std::string_view record, ByteView machine_id) -> Result<Bytes> {
+        auto checked =
+            CheckMachine(me, record, machine_id, options.machine, options.revocations_file);
         if (!checked.ok()) return checked.status();
         reached = *checked;
         return checked->key;

@@ -177,9 +177,10 @@ void ViewerSession::OnConsent(peer::ConsentState state) {
 
 int ViewerSession::ReportEnding(const Ending& end) const {
   if (end.reason == EndReason::kVncUnavailable) {
-    say_("Error: the customer's computer could not share its screen (its VNC server is not "
-         "running, or its display could not be opened) — ask the customer to check "
-         "telemaint-host's --vnc-server or --display.");
+    say_(
+        "Error: the customer's computer could not share its screen (its VNC server is not "
+        "running, or its display could not be opened) — ask the customer to check "
+        "telemaint-host's --vnc-server or --display.");
     return kExitSessionLost;
   }
   if (stopped_) {  // Ctrl+C or SIGTERM: our own doing, whatever the tunnel saw
@@ -187,8 +188,8 @@ int ViewerSession::ReportEnding(const Ending& end) const {
     return kExitOk;
   }
   const bool peer_closed = end.kind == Ending::Kind::kPeerClosed;
-  std::string why = options_.window && end.kind == Ending::Kind::kLocalClosed ? "you disconnected."
-                                                                               : end.message;
+  std::string why =
+      options_.window && end.kind == Ending::Kind::kLocalClosed ? "you disconnected." : end.message;
   if (peer_closed) {
     // The customer's decisions, in their words.
     if (end.reason == EndReason::kUserDeclined) why = "the customer declined.";

@@ -24,9 +24,8 @@ class ViewerSession {
  public:
   using Say = std::function<void(const std::string&)>;
   // `key` (the technician's) and `say` must outlive the session.
-  ViewerSession(const ViewerOptions& options, const Say& say,
-                std::shared_ptr<net::WsConnection> ws, peer::Channel channel,
-                std::string session_id, const crypto::SigningKey& key);
+  ViewerSession(const ViewerOptions& options, const Say& say, std::shared_ptr<net::WsConnection> ws,
+                peer::Channel channel, std::string session_id, const crypto::SigningKey& key);
 
   // Each runs the session to its end and returns the process exit code.
   // The window lives on the main thread and outlives the session.
@@ -52,7 +51,7 @@ class ViewerSession {
   const std::string id_;
   peer::SessionAccount account_;
   bool host_key_known_ = false;
-  bool stopped_ = false;  // by Stop: the technician's own doing, whatever the tunnel saw
+  bool stopped_ = false;            // by Stop: the technician's own doing, whatever the tunnel saw
   ViewerWindow* window_ = nullptr;  // while ShowInWindow runs
 };
 

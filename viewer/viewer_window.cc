@@ -1,6 +1,7 @@
 #include "viewer/viewer_window.h"
 
 #include <FL/Fl.H>
+#include <FL/Fl_Box.H>
 #include <FL/Fl_Double_Window.H>
 #include <FL/Fl_Menu_Bar.H>
 #include <FL/Fl_RGB_Image.H>
@@ -17,12 +18,15 @@
 #include "viewer/key_mapping.h"
 #include "viewer/remote_screen.h"
 #include "viewer/view_geometry.h"
+#include "viewer/window_status.h"
 
 namespace telemaint::viewer {
 
 namespace {
 
 constexpr int kMenuHeight = 25;
+// The status shares the menu's row, right of the menu titles: the picture does not move.
+constexpr int kStatusX = 330;
 constexpr uint32_t kControlL = 0xffe3, kAltL = 0xffe9, kDelete = 0xffff;
 
 // One line of the picture scaled into `out`: box-averaged when shrinking (text stays
@@ -73,27 +77,35 @@ struct ViewerWindow::Impl {
   bool pending_monitors_set = false;
   std::vector<Monitor> pending_monitors;
   bool finish_requested = false;
-  std::optional<peer::ConsentState> pending_permission;
+  // In order: "asking" then "view only" after a request is a refusal, not a fresh choice.
+  std::vector<peer::ConsentState> pending_permissions;
+  std::vector<std::string> pending_lines;
+  std::chrono::seconds linger{0};  // the ending stays in sight this long before the window goes
   std::atomic<bool> screen_changed{false};
 
   std::unique_ptr<RemoteScreen> screen;
   std::unique_ptr<Fl_Double_Window> window;
   Fl_Menu_Bar* menu = nullptr;
+  Fl_Box* status_box = nullptr;
+  WindowStatus status;
+  std::string status_text;  // the box's label
   Fl_Scroll* scroll = nullptr;
   ScreenView* view = nullptr;
   std::vector<uint8_t> cursor_pixels;  // Fl_RGB_Image borrows them
   std::unique_ptr<Fl_RGB_Image> cursor_image;
   int cursor_hot_x = 0, cursor_hot_y = 0;
   std::string title;
-  bool fit = true, view_only = false, full_screen = false, ended = false;
+  bool fit = true, view_only = false, full_screen = false, ended = false, closed = false;
   std::vector<Monitor> monitors;
   int chosen_monitor = -1;
   std::function<void(int)> choose_monitor;
-  std::function<void()> request_control;
+  std::function<void()> request_control, closed_early;
   peer::ConsentState customer = peer::ConsentState::kAsking;
   bool InputBlocked() const { return view_only || customer != peer::ConsentState::kControl; }
 
-  void OpenWindow(int fd, std::string title);
+  void BuildWindow();
+  void AttachScreen(int fd, std::string title);
+  void ShowStatus();
   void TakeScreenChanges();
   void Layout();
   void RebuildMenu();
@@ -154,7 +166,13 @@ class ScreenView : public Fl_Widget {
 
   int handle(int event) override {
     RemoteScreen* screen = owner_->screen.get();
-    if (!screen) return Fl_Widget::handle(event);
+    if (!screen) {
+      // The window opens before the picture comes: take the pointer and the focus already, so
+      // the moves and keys after it are ours without a new enter.
+      const bool ours = event == FL_ENTER || event == FL_LEAVE || event == FL_MOVE ||
+                        event == FL_FOCUS || event == FL_UNFOCUS;
+      return ours ? 1 : Fl_Widget::handle(event);
+    }
     switch (event) {
       case FL_FOCUS:
         return 1;
@@ -271,6 +289,7 @@ ViewerWindow::Impl* OwnerOf(Fl_Widget* w) {
 void ViewerWindow::Impl::Layout() {
   if (!view) return;
   menu->resize(0, 0, window->w(), kMenuHeight);
+  status_box->resize(kStatusX, 0, std::max(0, window->w() - kStatusX), kMenuHeight);
   scroll->resize(0, kMenuHeight, window->w(), window->h() - kMenuHeight);
   if (fit || view->remote_w == 0) {
     view->geometry = ViewGeometry::Fit(view->remote_w, view->remote_h, scroll->w(), scroll->h());
@@ -313,7 +332,11 @@ void ViewerWindow::Impl::OnMenu(Fl_Widget* w, void* action) {
     self->UpdateTitle();
   }
   if (what == "disconnect") self->Disconnect();
-  if (what == "askcontrol" && self->request_control) self->request_control();
+  if (what == "askcontrol" && self->request_control) {
+    self->status.AskedForControl();
+    self->ShowStatus();
+    self->request_control();
+  }
   if (what == "fit" || what == "actual") {
     self->fit = what == "fit";
     self->Layout();
@@ -380,20 +403,26 @@ void ViewerWindow::Impl::AddMonitorItems() {
   }
 }
 
-void ViewerWindow::Impl::OpenWindow(int fd, std::string window_title) {
-  title = std::move(window_title);
-  screen = RemoteScreen::Start(fd, quality, [this] {
-    screen_changed = true;
-    Fl::awake();
-  });
+// The window opens at once, so the technician sees each step; the picture comes with Attach.
+void ViewerWindow::Impl::BuildWindow() {
+  title = "telemaint — connecting";
   window = std::make_unique<MainWindow>(this, 1024, 768 + kMenuHeight);
   window->user_data(this);
   window->callback([](Fl_Widget* w, void*) {
     // Closing the window ends the session; Escape is a key for the customer's screen.
     if (Fl::event() == FL_SHORTCUT && Fl::event_key() == FL_Escape) return;
-    static_cast<Impl*>(w->user_data())->Disconnect();
+    auto* self = static_cast<Impl*>(w->user_data());
+    self->closed = true;
+    if (self->screen)
+      self->Disconnect();
+    else if (self->closed_early)
+      self->closed_early();
   });
   menu = new Fl_Menu_Bar(0, 0, window->w(), kMenuHeight);
+  status_box = new Fl_Box(kStatusX, 0, window->w() - kStatusX, kMenuHeight);
+  status_box->box(FL_FLAT_BOX);
+  status_box->labelsize(13);
+  status_box->align(FL_ALIGN_INSIDE | FL_ALIGN_LEFT | FL_ALIGN_CLIP);
   scroll = new Fl_Scroll(0, kMenuHeight, window->w(), window->h() - kMenuHeight);
   scroll->box(FL_FLAT_BOX);
   scroll->color(fl_rgb_color(48, 48, 48));
@@ -403,8 +432,48 @@ void ViewerWindow::Impl::OpenWindow(int fd, std::string window_title) {
   window->resizable(scroll);
   RebuildMenu();
   UpdateTitle();
+  ShowStatus();
   window->show();
   view->take_focus();
+}
+
+void ViewerWindow::Impl::AttachScreen(int fd, std::string window_title) {
+  title = std::move(window_title);
+  screen = RemoteScreen::Start(fd, quality, [this] {
+    screen_changed = true;
+    Fl::awake();
+  });
+  UpdateTitle();
+  view->take_focus();
+}
+
+// The status's colour says the state at a glance: yellow waiting, blue view only, green
+// control, red ended.
+void ViewerWindow::Impl::ShowStatus() {
+  if (!status_box) return;
+  StatusLine now = status.Now(std::chrono::steady_clock::now());
+  if (now.text == status_text && status_box->label()) return;
+  status_text = now.text;
+  status_box->label(status_text.c_str());
+  switch (now.tone) {
+    case StatusTone::kProgress:
+      status_box->color(FL_BACKGROUND_COLOR);
+      break;
+    case StatusTone::kWaiting:
+      status_box->color(fl_rgb_color(255, 214, 10));
+      break;
+    case StatusTone::kViewOnly:
+      status_box->color(fl_rgb_color(150, 200, 255));
+      break;
+    case StatusTone::kControl:
+      status_box->color(fl_rgb_color(140, 220, 140));
+      break;
+    case StatusTone::kEnded:
+      status_box->color(fl_rgb_color(255, 150, 140));
+      break;
+  }
+  status_box->tooltip(status_text.c_str());
+  status_box->redraw();
 }
 
 void ViewerWindow::Impl::TakeScreenChanges() {
@@ -436,8 +505,10 @@ void ViewerWindow::Impl::TakeScreenChanges() {
   }
 }
 
-ViewerWindow::ViewerWindow(Quality quality) : impl_(std::make_unique<Impl>()) {
+ViewerWindow::ViewerWindow(Quality quality, std::chrono::seconds linger)
+    : impl_(std::make_unique<Impl>()) {
   impl_->quality = quality;
+  impl_->linger = linger;
   Fl::lock();  // lets other threads wake the loop with Fl::awake()
 }
 
@@ -458,6 +529,14 @@ void ViewerWindow::Attach(int fd, std::string title) {
   Fl::awake();
 }
 
+void ViewerWindow::Say(const std::string& line) {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->pending_lines.push_back(line);
+  }
+  Fl::awake();
+}
+
 void ViewerWindow::SetMonitors(std::vector<Monitor> monitors) {
   {
     std::lock_guard lock(impl_->mu);
@@ -474,13 +553,17 @@ void ViewerWindow::OnMonitorChosen(std::function<void(int)> choose) {
 void ViewerWindow::SetCustomerPermission(peer::ConsentState state) {
   {
     std::lock_guard lock(impl_->mu);
-    impl_->pending_permission = state;
+    impl_->pending_permissions.push_back(state);
   }
   Fl::awake();
 }
 
 void ViewerWindow::OnControlRequested(std::function<void()> request) {
   impl_->request_control = std::move(request);
+}
+
+void ViewerWindow::OnClosedEarly(std::function<void()> cancel) {
+  impl_->closed_early = std::move(cancel);
 }
 
 void ViewerWindow::Finish() {
@@ -492,39 +575,53 @@ void ViewerWindow::Finish() {
 }
 
 void ViewerWindow::Run() {
-  for (;;) {
+  Impl& i = *impl_;
+  i.BuildWindow();
+  std::optional<std::chrono::steady_clock::time_point> close_at;
+  while (!i.closed && !(close_at && std::chrono::steady_clock::now() >= *close_at)) {
     int fd = -1;
     std::string title;
-    bool monitors_set = false;
+    bool monitors_set = false, finish = false;
     std::vector<Monitor> monitors;
-    std::optional<peer::ConsentState> permission;
+    std::vector<std::string> lines;
+    std::vector<peer::ConsentState> permissions;
     {
-      std::lock_guard lock(impl_->mu);
-      if (impl_->finish_requested) break;
-      std::swap(fd, impl_->pending_fd);
-      title = std::move(impl_->pending_title);
-      monitors_set = std::exchange(impl_->pending_monitors_set, false);
-      monitors = std::move(impl_->pending_monitors);
-      std::swap(permission, impl_->pending_permission);
+      std::lock_guard lock(i.mu);
+      finish = i.finish_requested;
+      std::swap(fd, i.pending_fd);
+      title = std::move(i.pending_title);
+      monitors_set = std::exchange(i.pending_monitors_set, false);
+      monitors = std::move(i.pending_monitors);
+      std::swap(permissions, i.pending_permissions);
+      std::swap(lines, i.pending_lines);
     }
-    if (fd >= 0 && !impl_->screen) impl_->OpenWindow(fd, std::move(title));
+    for (const auto& line : lines) i.status.Said(line);
+    if (fd >= 0 && !i.screen) i.AttachScreen(fd, std::move(title));
     if (monitors_set) {
-      impl_->monitors = std::move(monitors);
-      if (impl_->chosen_monitor >= static_cast<int>(impl_->monitors.size()))
-        impl_->chosen_monitor = -1;
-      if (impl_->menu) impl_->RebuildMenu();
+      i.monitors = std::move(monitors);
+      if (i.chosen_monitor >= static_cast<int>(i.monitors.size())) i.chosen_monitor = -1;
+      i.RebuildMenu();
     }
-    if (permission) {
-      impl_->customer = *permission;
-      if (impl_->InputBlocked() && impl_->view && impl_->screen)
-        impl_->view->ReleaseKeysAndButtons();
-      if (impl_->menu) impl_->RebuildMenu();
-      impl_->UpdateTitle();
+    for (peer::ConsentState permission : permissions)
+      i.status.Customer(permission, std::chrono::steady_clock::now());
+    if (!permissions.empty()) {
+      i.customer = permissions.back();
+      if (i.InputBlocked() && i.screen) i.view->ReleaseKeysAndButtons();
+      i.RebuildMenu();
+      i.UpdateTitle();
     }
-    impl_->TakeScreenChanges();
-    Fl::wait(1.0);
+    i.TakeScreenChanges();
+    if (finish && !close_at) {
+      // The ending stays in sight a moment (the terminal, if any, says it too).
+      i.status.Ended();
+      i.ended = true;
+      i.UpdateTitle();
+      close_at = std::chrono::steady_clock::now() + i.linger;
+    }
+    i.ShowStatus();
+    Fl::wait(close_at ? 0.25 : 1.0);
   }
-  if (impl_->window) impl_->window->hide();
+  if (i.window) i.window->hide();
   Fl::check();
 }
 

@@ -1,10 +1,13 @@
 #pragma once
-// The technician's window (FLTK): the customer's screen scaled to fit or at actual size with
+// The technician's window (FLTK), open from the start of Run with the status of the session
+// beside its menu (how far the connection got, the customer's answer, the ending): the
+// customer's screen scaled to fit or at actual size with
 // scroll bars, full screen, keyboard and mouse sent to the host, the remote pointer shape, and
 // a menu (view only, Ctrl+Alt+Del, monitor, picture quality, disconnect). Run() belongs to
 // the main thread; Attach(), SetMonitors(), SetCustomerPermission() and Finish() may be called
-// from any thread (the network's). The On...() handlers run on the main thread; set them before
-// Run. The window owns its RFB client (RemoteScreen) once attached.
+// from any thread (the network's), and so may Say(). The On...() handlers run on the main thread;
+// set them before Run. The window owns its RFB client (RemoteScreen) once attached.
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,11 +20,15 @@ namespace telemaint::viewer {
 
 class ViewerWindow {
  public:
-  explicit ViewerWindow(Quality quality);
+  // `linger`: how long the window keeps showing how the session ended before it closes
+  // (0: at once, when something else shows it, such as the connect dialog).
+  explicit ViewerWindow(Quality quality, std::chrono::seconds linger = std::chrono::seconds(4));
   ~ViewerWindow();
 
-  // The session's RFB stream is on `fd` (owned from now on): opens the window.
+  // The session's RFB stream is on `fd` (owned from now on): the picture comes.
   void Attach(int fd, std::string title);
+  // A line said to the technician (progress, error, ending): the status area shows it.
+  void Say(const std::string& line);
   // The host's monitors (name and geometry), for the Monitor menu; index 0 is "all".
   using Monitor = peer::MonitorInfo;
   void SetMonitors(std::vector<Monitor> monitors);
@@ -31,6 +38,8 @@ class ViewerWindow {
   void SetCustomerPermission(peer::ConsentState state);
   // Session > Ask for control was chosen.
   void OnControlRequested(std::function<void()> request);
+  // The technician closed the window before the session's picture came (cancel joining).
+  void OnClosedEarly(std::function<void()> cancel);
   // The session is over: Run returns.
   void Finish();
   // Runs the window until Finish() (or until the technician closes it, which ends the

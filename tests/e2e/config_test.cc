@@ -134,5 +134,40 @@ TEST_F(ConfigTest, TheViewerRemembersTheLastRelayAndAccount) {
                                      << overridden.Output();
 }
 
+// The terminal is for sentences meant for the technician; log lines go to
+// ~/.local/state/telemaint/viewer.log unless --log-file says otherwise, and -v shows them on the
+// terminal too.
+TEST_F(ConfigTest, LogLinesGoToTheStateDirectoryAndOnTheTerminalOnlyWithV) {
+  VirtualDisplay x("320x240x24");
+  auto relay = d_.StartRelay();
+  const std::string host_conf = WriteConfig(
+      "host.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() + "\"\n");
+  auto host = StartHost(host_conf, x);
+  const std::map<std::string, std::string> env = {{"HOME", d_.dir() / "home"},
+                                                  {"XDG_STATE_HOME", ""},
+                                                  {"TELEMAINT_PASSWORD", kTechPassword}};
+  const std::vector<std::string> args = {BinPath("telemaint-viewer"), "--relay", d_.relay_url(),
+                                         "--ca", d_.ca(), "--user", "alice", "--key-file",
+                                         d_.key_file(), "--snapshot", d_.dir() / "shot.ppm"};
+  std::string code = d_.WaitForCode();
+  auto quiet_args = args;
+  quiet_args.insert(quiet_args.end(), {"--code", code});
+  Process quiet(quiet_args, env);
+  ASSERT_EQ(quiet.Wait(60s), 0) << quiet.Output();
+  EXPECT_TRUE(quiet.WaitForLine("Saved a 320x240 picture", 0s)) << quiet.Output();
+  EXPECT_EQ(quiet.Output().find(" telemaint-viewer info: "), std::string::npos) << quiet.Output();
+  const std::string log_file = d_.dir() / "home/.local/state/telemaint/viewer.log";
+  EXPECT_NE(ReadFile(log_file).find("the customer's computer proved its key"), std::string::npos)
+      << ReadFile(log_file);
+
+  auto verbose_args = args;
+  verbose_args.insert(verbose_args.end(), {"--code", d_.WaitForCode(code), "-v"});
+  Process verbose(verbose_args, env);
+  ASSERT_EQ(verbose.Wait(60s), 0) << verbose.Output();
+  EXPECT_TRUE(verbose.WaitForLine("telemaint-viewer info: the customer's computer proved its key",
+                                  0s))
+      << verbose.Output();
+}
+
 }  // namespace
 }  // namespace telemaint::testing

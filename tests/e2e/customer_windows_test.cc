@@ -108,6 +108,7 @@ TEST_F(CustomerWindowTest, AfterASessionTheWindowSaysWithWhomAndHowLongThenTheNe
   ASSERT_EQ(viewer_->Wait(10s), 0) << viewer_->Output();
   d_.WaitForCode(first);  // the next code is there, but not shown yet
   const std::string ended = Read(*window, "fra");
+  SaveWindow(x_, *window, d_.dir() / "root.xwd", "code-window-ended-fr");
   EXPECT_NE(ended.find("La session avec Alice Martin (Acme IT) est termin"), std::string::npos)
       << ended;
   EXPECT_NE(ended.find("moins d'une minute"), std::string::npos) << ended;
@@ -141,6 +142,7 @@ TEST_F(CustomerWindowTest, FromTheMenuWithNothingSetUpAWindowSaysWhatToDo) {
   auto window = FindWindow(x_, kCodeWindowTitle, 20s);
   ASSERT_TRUE(window.has_value()) << host.Output();
   const std::string text = Read(*window, "eng");
+  SaveWindow(x_, *window, d_.dir() / "root.xwd", "host-not-set-up");
   EXPECT_NE(text.find("Remote help is not set up on this computer yet"), std::string::npos) << text;
   EXPECT_NE(text.find("call your IT provider"), std::string::npos) << text;
   EXPECT_FALSE(host.Wait(1s).has_value()) << "the host did not wait for the person";

@@ -28,17 +28,6 @@ constexpr char kBannerTitle[] = "^telemaint .+ session$";
 constexpr char kCodeWindowTitle[] = "remote help";
 constexpr char kBannerYellow[] = {static_cast<char>(255), static_cast<char>(214), 10};
 
-// A window's picture, kept with the build (test-artifacts/NAME.ppm) for a person to look at.
-std::string SaveWindow(const VirtualDisplay& x, const WindowPlace& w, const std::string& scratch,
-                       const std::string& name) {
-  auto root = CaptureRoot(x, scratch);
-  if (!root) return {};
-  std::filesystem::create_directories(BinPath("../test-artifacts"));
-  const std::string file = BinPath("../test-artifacts/" + name + ".ppm");
-  WritePpm(Crop(*root, w.x, w.y, w.width, w.height), file);
-  return file;
-}
-
 class HostWindowTest : public ::testing::Test {
  protected:
   void StartHost(std::vector<std::string> extra = {},
@@ -240,9 +229,8 @@ TEST_F(HostWindowTest, EscapeDoesNotStopTheHostButClosingTheWindowDoes) {
 
 TEST_F(HostWindowTest, FrenchLocaleGivesFrenchTexts) {
   relay_ = d_.StartRelay();
-  host_ = std::make_unique<Process>(
-      d_.HostArgs("host", {"--display", x_.name(), "--ui", "gui"}),
-      std::map<std::string, std::string>{{"LANG", "fr_FR.UTF-8"}});
+  host_ = std::make_unique<Process>(d_.HostArgs("host", {"--display", x_.name(), "--ui", "gui"}),
+                                    std::map<std::string, std::string>{{"LANG", "fr_FR.UTF-8"}});
   viewer_ = d_.StartViewer(d_.WaitForCode());
   auto dialog = FindWindow(x_, "demande de connexion", 20s);
   ASSERT_TRUE(dialog.has_value()) << host_->Output();

@@ -90,6 +90,16 @@ void WritePpm(const RgbImage& image, const std::string& file) {
             static_cast<std::streamsize>(image.rgb.size()));
 }
 
+std::string SaveWindow(const VirtualDisplay& display, const WindowPlace& window,
+                       const std::string& scratch, const std::string& name) {
+  auto root = CaptureRoot(display, scratch);
+  if (!root) return {};
+  std::filesystem::create_directories(BinPath("../test-artifacts"));
+  const std::string file = BinPath("../test-artifacts/" + name + ".ppm");
+  WritePpm(Crop(*root, window.x, window.y, window.width, window.height), file);
+  return file;
+}
+
 std::string ReadWindowText(const VirtualDisplay& display, const WindowPlace& window,
                            const std::string& scratch_dir, const std::string& language) {
   auto root = CaptureRoot(display, scratch_dir + "/ocr-root.xwd");

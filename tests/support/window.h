@@ -26,6 +26,11 @@ bool WaitForTitleWithout(const VirtualDisplay& display, const std::string& id,
                          const std::vector<std::string>& absent, std::chrono::seconds timeout);
 RgbImage Crop(const RgbImage& image, int x, int y, int width, int height);
 void WritePpm(const RgbImage& image, const std::string& file);
+// A window's picture, kept with the build (test-artifacts/NAME.ppm) for a person to look at
+// and for scripts/screenshots.sh to put in the docs; `scratch` is a file name for the capture.
+// Returns the picture's file ("" when the capture failed).
+std::string SaveWindow(const VirtualDisplay& display, const WindowPlace& window,
+                       const std::string& scratch, const std::string& name);
 // The text a person reads in the window now, by OCR (tesseract, `language` "eng" or "fra"),
 // the picture enlarged three times for the recogniser; lines joined by spaces. Pictures go in
 // `scratch_dir`. Empty when a tool failed.

@@ -92,6 +92,10 @@ for unit in telemaint-relay.service telemaint-host.service; do
   out=$(systemd-analyze verify --root="$root" "/lib/systemd/system/$unit" 2>&1) ||
     fail "$unit: $out"
   [ -z "$out" ] || fail "$unit: $out"
+  # The documentation a unit names is in the packages.
+  for doc in $(sed -n 's#^Documentation=file://##p' "$root/lib/systemd/system/$unit"); do
+    [ -f "$root$doc" ] || fail "$unit names $doc, which no package holds"
+  done
 done
 
 step "desktop entries"

@@ -1,6 +1,8 @@
 #include "common/log.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -49,7 +51,13 @@ bool SetFile(const std::string& path) {
   g_file = nullptr;
   if (!path.empty()) {
     // Private from the start: logs name technicians, customers and addresses.
-    int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    // Never through a planted symlink.
+    int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    struct stat st {};
+    // A file this user kept from before is made private too.
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+        (st.st_mode & 077) != 0)
+      fchmod(fd, 0600);
     if (fd >= 0) g_file = fdopen(fd, "a");
   }
   return path.empty() || g_file != nullptr;
@@ -60,13 +68,29 @@ void SetTerminal(bool on) {
   g_terminal = on;
 }
 
+namespace {
+
+// The person's own private directory: made 0700 if missing; refused if it is a symlink or
+// someone else's (a program run as root with a user's HOME must not write where they point).
+bool PrivateDirectory(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  struct stat st {};
+  if (lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid()) return false;
+  if ((st.st_mode & 077) != 0) chmod(dir.c_str(), 0700);
+  return true;
+}
+
+}  // namespace
+
 bool SetFileOrDefault(const std::string& path, std::string_view name) {
   std::string file = path;
   if (file.empty()) {
     const std::string dir = UserStateDirectory();
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+    if (!PrivateDirectory(dir)) {
+      SetTerminal(true);
+      return false;
+    }
     file = dir + "/" + std::string(name) + ".log";
   }
   if (SetFile(file)) return true;

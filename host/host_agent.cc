@@ -1,7 +1,5 @@
 #include "host/host_agent.h"
 
-#include "host/agent_impl.h"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,11 +13,13 @@
 #include "crypto/identity.h"
 #include "crypto/random.h"
 #include "crypto/session_code.h"
+#include "host/agent_impl.h"
 #include "host/consent.h"
 #include "host/desktop.h"
 #include "host/host_session.h"
 #include "host/rfb_server.h"
 #include "host/session_history.h"
+#include "host/terminal_texts.h"
 #include "net/tls.h"
 #include "net/ws_client.h"
 #include "peer/channel_link.h"
@@ -31,7 +31,6 @@ using peer::Ending;
 using wire::EndReason;
 
 namespace {
-
 
 void WriteCodeFile(const std::string& path, const crypto::SecretBytes& digits) {
   if (path.empty()) return;
@@ -56,15 +55,9 @@ void RemoveCodeFile(const std::string& path) {
   if (!path.empty()) std::remove(path.c_str());
 }
 
-std::string MinutesOrSeconds(std::chrono::seconds time) {
-  return time.count() >= 120 ? std::to_string(time.count() / 60) + " minutes"
-                             : std::to_string(time.count()) + " seconds";
-}
-
 }  // namespace
 
-HostAgent::HostAgent(HostOptions options, HostPlatform platform)
-    : impl_(std::make_unique<Impl>()) {
+HostAgent::HostAgent(HostOptions options, HostPlatform platform) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   impl_->platform = std::move(platform);
   if (!impl_->platform.say)
@@ -188,7 +181,7 @@ asio::awaitable<Next> HostAgent::Impl::Connect() {
   auto dialed = co_await DialRelay(*tls, options.relay, path, dial_options);
   if (stopping) co_return Next::kStop;  // Ctrl+C while dialling
   if (!dialed.ok()) {
-    Say("Cannot reach the relay: " + dialed.status().message());
+    Say(Fill(Said().cannot_reach, dialed.status().message()));
     consent_ui->ShowState(HostState::kUnreachable);
     co_return Next::kBackOff;
   }
@@ -296,8 +289,7 @@ Next HostAgent::Impl::OnConnectionEnded(const ShownCode& shown, const error_code
 
 // Draws the secret digits for the relay's nameplate and shows the code; a Next when the
 // connection must end.
-std::optional<Next> HostAgent::Impl::ShowCode(ShownCode& shown,
-                                              const wire::NameplateIssued& issued,
+std::optional<Next> HostAgent::Impl::ShowCode(ShownCode& shown, const wire::NameplateIssued& issued,
                                               std::shared_ptr<WsConnection> ws) {
   if (shown.code) return Next::kBackOff;  // one code per connection
   auto made = crypto::NewSessionCode(issued.nameplate);
@@ -307,8 +299,8 @@ std::optional<Next> HostAgent::Impl::ShowCode(ShownCode& shown,
   }
   shown.code.emplace(std::move(made).value());
   shown.issued_at = std::chrono::steady_clock::now();
-  auto lifetime = std::min<std::chrono::seconds>(std::chrono::seconds(issued.expires_in),
-                                                 options.max_code_age);
+  auto lifetime =
+      std::min<std::chrono::seconds>(std::chrono::seconds(issued.expires_in), options.max_code_age);
   shown.expiry->expires_after(lifetime);
   shown.expiry->async_wait([ws, expired = shown.expired](error_code e) {
     if (e) return;
@@ -316,16 +308,16 @@ std::optional<Next> HostAgent::Impl::ShowCode(ShownCode& shown,
     ws->CloseAfterFlush(websocket::close_code::normal, "code expired");
   });
   auto digits = shown.code->Display();
-  Say("Session code: " + std::string(digits.chars()) +
-      "   (read it to your technician; valid for " + MinutesOrSeconds(lifetime) + ")");
+  Say(Fill(Said().session_code, std::string(digits.chars()),
+           TimeLeft(static_cast<long>(lifetime.count()))));
   WriteCodeFile(options.code_file, shown.code->Digits());
   consent_ui->ShowCode(std::string(digits.chars()), lifetime);
   log::Info("waiting for a technician on nameplate ", shown.code->nameplate);
   return std::nullopt;
 }
 
-asio::awaitable<Next> HostAgent::Impl::OnPaired(std::shared_ptr<WsConnection> ws,
-                                                ShownCode& shown, const wire::Paired& paired) {
+asio::awaitable<Next> HostAgent::Impl::OnPaired(std::shared_ptr<WsConnection> ws, ShownCode& shown,
+                                                const wire::Paired& paired) {
   if (!shown.code) co_return Next::kBackOff;
   RemoveCodeFile(options.code_file);
   consent_ui->ShowCode("", std::chrono::seconds(0));
@@ -348,8 +340,8 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
     Say("The relay sent an invalid session id; reconnecting.");
     co_return Next::kBackOff;
   }
-  auto hs = crypto::Handshake::Create(crypto::Handshake::Role::kHost, code.nameplate,
-                                      code.secret, sid);
+  auto hs =
+      crypto::Handshake::Create(crypto::Handshake::Role::kHost, code.nameplate, code.secret, sid);
   if (!hs.ok()) co_return Next::kBackOff;
   log::Info("session ", paired.session, ": technician joined, running the handshake");
   auto result = co_await peer::RunHandshake(*ws, *hs, options.handshake_timeout);
@@ -360,8 +352,7 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
   log::Info("session ", paired.session, ": channel up, serving ",
             options.vnc_server ? "the VNC server " + options.vnc_server->ToString()
                                : std::string("this screen"));
-  co_return co_await ServeChannel(ws, std::move(std::get<peer::Channel>(result)), paired,
-                                  nullptr);
+  co_return co_await ServeChannel(ws, std::move(std::get<peer::Channel>(result)), paired, nullptr);
 }
 
 asio::awaitable<Next> HostAgent::Impl::ServeChannel(std::shared_ptr<WsConnection> ws,
@@ -387,7 +378,7 @@ Next HostAgent::Impl::HandshakeFailed(WsConnection& ws, const crypto::Handshake&
       hs.confirmation_sent()) {
     ++wrong_codes;
     log::Warn("session ", session, ": wrong code entered; code burned");
-    Say("Someone entered a wrong code. That code no longer works; here is a new one.");
+    Say(Said().wrong_code);
     consent_ui->ShowState(HostState::kWrongCode);
   } else {
     log::Info("session ", session, " ended during the handshake: ", wire::ToWire(ending.reason));

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "common/display_check.h"
+#include "common/language.h"
 #include "common/log.h"
 #include "host/active_display.h"
 #include "host/desktop.h"
@@ -128,7 +129,7 @@ void ChooseServiceDisplay(host::HostOptions& o) {
 }
 
 int PrintLog(const std::string& history_file) {
-  auto lines = host::SessionHistory::Summaries(history_file);
+  auto lines = host::SessionHistory::Summaries(history_file, LanguageFromLocale());
   if (!lines.ok()) {
     std::cout << lines.status().message() << "\n";
     return 0;
@@ -204,6 +205,7 @@ int main(int argc, char** argv) {
   app.set_config("--config", kHostConfig,
                  "Settings file, keys named as the long options; flags override it")
       ->capture_default_str();
+  app.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt key says so
   auto* log_cmd = app.add_subcommand("log", "Show the sessions this computer has had, and exit");
   log_cmd->fallthrough();  // `telemaint-host log --history-file F`
   std::string state_dir = host::DefaultStateDir();
@@ -257,7 +259,9 @@ int main(int argc, char** argv) {
                  "give --relay and --ca\n";
     // Started from the menu, nobody reads standard error: the window says it.
     std::string why;
-    if (a.ui != "tty" && !isatty(STDIN_FILENO) && DisplayReachable(a.options.display, &why) &&
+    // Only when the window was asked for (the menu entry runs `telemaint-host --ui gui`): a
+    // script or autostart without a terminal must not wait on a window nobody expects.
+    if (a.ui == "gui" && !isatty(STDIN_FILENO) && DisplayReachable(a.options.display, &why) &&
         host::CanOpenX11Display(a.options.display, &why))
       host::gui::ShowNotSetUp(a.options.display);
     return 2;

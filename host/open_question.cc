@@ -1,5 +1,7 @@
 #include "host/open_question.h"
 
+#include "host/terminal_texts.h"
+
 namespace telemaint::host {
 
 using namespace net;
@@ -18,9 +20,7 @@ asio::awaitable<ConsentAnswer> OpenQuestion::Wait(AnswerTime time, bool from_vie
     answer.permission = *answer_;
   } else {
     answer.timed_out = true;
-    if (!withdrawn_)
-      say(from_view_only ? "No answer: the session stays view only."
-                         : "No answer: the technician was not let in.");
+    if (!withdrawn_) say(from_view_only ? Said().no_answer_view_only : Said().no_answer_denied);
   }
   co_return answer;
 }

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "host/terminal_texts.h"
 
 namespace telemaint::host {
 namespace {
@@ -64,8 +65,7 @@ std::optional<HistoryEvent> EventOf(const std::string& word) {
 
 }  // namespace
 
-void SessionHistory::Record(const std::string& session, HistoryEvent event,
-                            nlohmann::json fields) {
+void SessionHistory::Record(const std::string& session, HistoryEvent event, nlohmann::json fields) {
   if (path_.empty()) return;
   nlohmann::json line = fields.is_object() ? std::move(fields) : nlohmann::json::object();
   line["time"] = Now();
@@ -81,9 +81,12 @@ void SessionHistory::Record(const std::string& session, HistoryEvent event,
   if (!ok) log::Warn("cannot write the session history ", path_);
 }
 
-Result<std::vector<std::string>> SessionHistory::Summaries(const std::string& path) {
+Result<std::vector<std::string>> SessionHistory::Summaries(const std::string& path,
+                                                           Language language) {
+  const TerminalTexts& t = TerminalTextsFor(language);
+  auto word = [language](const std::string& english) { return LocalWord(english, language); };
   std::ifstream in(path);
-  if (!in) return Status::NotFound("no sessions recorded yet (" + path + ")");
+  if (!in) return Status::NotFound(Fill(t.log_none, path));
   struct Session {
     std::string start, who, allowed, changes, end;
     bool receipt = false;
@@ -105,28 +108,29 @@ Result<std::vector<std::string>> SessionHistory::Summaries(const std::string& pa
     if (event == HistoryEvent::kAsked) {
       s.start = str("time");
       s.who = str("name") + (str("organisation").empty() ? "" : " (" + str("organisation") + ")") +
-              ", account " + str("account") + ", key " + str("key");
+              Fill(t.log_account_key, str("account"), str("key"));
     } else if (event == HistoryEvent::kAnswered) {
-      s.allowed = str("permission");
+      s.allowed = word(str("permission"));
     } else if (event == HistoryEvent::kChanged) {
-      s.changes += ", then " + str("permission");
+      s.changes += t.log_then + word(str("permission"));
     } else if (event == HistoryEvent::kEnded) {
-      s.end = str("time") + ": " + str("how");
+      s.end = str("time") + ": " + word(str("how"));
     } else if (event == HistoryEvent::kReceipt) {
       s.receipt = true;
       // A session that ended before anyone was asked (the technician's identity did not check
       // out) has only its receipt.
       if (s.start.empty()) s.start = str("time");
-      if (s.who.empty()) s.who = "a technician whose identity did not check out (not asked)";
+      if (s.who.empty()) s.who = t.log_unverified;
     }
   }
   std::vector<std::string> out;
   for (const std::string& id : order) {
     const Session& s = sessions[id];
-    out.push_back(s.start + "  session " + id.substr(0, 8) + "  " + s.who + "\n    allowed: " +
-                  (s.allowed.empty() ? "no answer" : s.allowed) + s.changes + "\n    ended " +
-                  (s.end.empty() ? "(not recorded: the host stopped)" : s.end) +
-                  (s.receipt ? "\n    signed receipt kept in " + path : std::string()));
+    out.push_back(s.start + "  " + t.log_session + " " + id.substr(0, 8) + "  " + s.who + "\n    " +
+                  t.log_allowed + " " + (s.allowed.empty() ? word("no answer") : s.allowed) +
+                  s.changes + "\n    " + t.log_ended + " " +
+                  (s.end.empty() ? t.log_not_recorded : s.end) +
+                  (s.receipt ? "\n    " + Fill(t.log_receipt, path) : std::string()));
   }
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/language.h"
 #include "common/status.h"
 
 namespace telemaint::host {
@@ -22,8 +23,10 @@ class SessionHistory {
   void Record(const std::string& session, HistoryEvent event, nlohmann::json fields = {});
   const std::string& path() const { return path_; }
 
-  // The file read back, one summary line per session, oldest first.
-  static Result<std::vector<std::string>> Summaries(const std::string& path);
+  // The file read back, one summary line per session, oldest first, in `language` (the words
+  // the file keeps in English are translated where known).
+  static Result<std::vector<std::string>> Summaries(const std::string& path,
+                                                    Language language = Language::kEnglish);
 
  private:
   std::string path_;

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "host/consent.h"
 #include "host/open_question.h"
+#include "host/terminal_texts.h"
 
 namespace telemaint::host {
 
@@ -25,7 +26,7 @@ namespace {
 struct Shared {
   PostToIo post;
   std::function<void(std::optional<std::string>)> on_line;  // nullopt: end of input
-  bool alive = true;                                         // io thread only
+  bool alive = true;                                        // io thread only
 };
 
 class TtyConsent : public ConsentUi {
@@ -58,26 +59,20 @@ class TtyConsent : public ConsentUi {
   ~TtyConsent() override { shared_->alive = false; }
 
   asio::awaitable<ConsentAnswer> Ask(const Technician& who, bool from_view_only,
-                                     bool view_only_possible,
-                                     AnswerTime time) override {
+                                     bool view_only_possible, AnswerTime time) override {
     const std::chrono::seconds timeout = time.shown;
     ConsentAnswer answer;
     if (input_closed_) {
-      say_("A technician, " + Describe(who) + ", asks to connect, but nobody can answer "
-           "(standard input is closed): refused.");
+      say_(Fill(t_.nobody_can_answer, Describe(who)));
       answer.timed_out = true;
       co_return answer;
     }
     view_only_possible_ = view_only_possible;
-    const std::string minutes = std::to_string((timeout.count() + 59) / 60);
     say_("");
-    say_(from_view_only ? Describe(who) + " asks to take control of this computer."
-                        : "Technician " + Describe(who) + " asks to connect to this computer.");
-    say_("  account: " + who.account + "   key: " + who.fingerprint);
-    say_(Choices(from_view_only) + " (no answer within " +
-         (timeout.count() >= 60 ? minutes + " minute" + (minutes == "1" ? "" : "s")
-                                : std::to_string(timeout.count()) + " seconds") +
-         " means no)");
+    say_(Fill(from_view_only ? t_.asks_control : t_.asks_connect, Describe(who)));
+    say_(Fill(t_.account_key, who.account, who.fingerprint));
+    say_(Fill(t_.no_answer_within, Choices(from_view_only),
+              TimeLeft(static_cast<long>(timeout.count()))));
     from_view_only_ = from_view_only;
     co_return co_await question_.Wait(time, from_view_only, say_);
   }
@@ -92,29 +87,25 @@ class TtyConsent : public ConsentUi {
 
   void CancelAsk(bool technician_left) override {
     if (!question_.open()) return;
-    if (technician_left) say_("The technician left before you answered.");
+    if (technician_left) say_(t_.technician_left);
     question_.Withdraw();
   }
 
   void EndSession(const std::string& how) override {
     on_choice_ = nullptr;
-    say_("The session ended: " + how);
+    say_(Fill(t_.session_ended, LocalWord(how, language_)));
   }
 
  private:
   std::string Choices(bool from_view_only) const {
-    if (from_view_only) return "Allow control [a] or keep view only [d]?";
-    return view_only_possible_ ? "Allow control [a], view only [v], or deny [d]?"
-                               : "Allow [a] or deny [d]?";
+    if (from_view_only) return t_.choices_control;
+    return view_only_possible_ ? t_.choices : t_.choices_allow_deny;
   }
 
   void SayState() {
-    say_(Describe(who_) + (current_ == Permission::kControl ? " is controlling" : " is viewing") +
-         " your screen. Type s and Enter to stop" +
-         (view_only_possible_ ? (current_ == Permission::kControl ? ", v for view only"
-                                                                  : ", a to allow control")
-                              : std::string()) +
-         ".");
+    const bool control = current_ == Permission::kControl;
+    say_(Fill(control ? t_.controlling : t_.viewing, Describe(who_),
+              view_only_possible_ ? (control ? t_.or_view_only : t_.or_allow_control) : ""));
   }
 
   void OnLine(std::optional<std::string> line) {
@@ -129,7 +120,7 @@ class TtyConsent : public ConsentUi {
     if (question_.open()) {
       std::optional<Permission> choice;
       if (word == "a") choice = Permission::kControl;
-      if (word == "d" || word == "n")
+      if (word == "d" || word == "n" || word == "r")  // r: "refuser"
         choice = from_view_only_ ? Permission::kViewOnly : Permission::kDenied;
       if (word == "v" && view_only_possible_ && !from_view_only_) choice = Permission::kViewOnly;
       if (!choice) {
@@ -156,6 +147,8 @@ class TtyConsent : public ConsentUi {
     }
   }
 
+  const Language language_ = LanguageFromLocale();
+  const TerminalTexts& t_ = TerminalTextsFor(language_);
   Say say_;
   std::shared_ptr<Shared> shared_;
   OpenQuestion question_;

@@ -43,7 +43,8 @@ void AddLimitOptions(CLI::App& app, relay::RelayOptions& o) {
       ->check(CLI::Range(1, 100000));
   app.add_flag("--audit-accept-restore", o.audit_accept_restore,
                "Start on an audit log older than the one this relay last signed (a backup "
-               "restored on purpose); the log records the records lost");
+               "restored on purpose); the log records the records lost")
+      ->configurable(false);  // a one-off decision, never a setting every restart repeats
 }
 
 void AddTimeoutOptions(CLI::App& app, Timeouts& t) {
@@ -181,8 +182,10 @@ int main(int argc, char** argv) {
   // The packaged service's /etc/telemaint/relay.conf; no default, so a relay started by hand
   // or by a test reads only its flags.
   app.set_config("--config", "",
-                 "Settings file, keys named as the long options (e.g. "
-                 "/etc/telemaint/relay.conf); flags override it");
+                 "Settings file, keys named as the long options (e.g. /etc/telemaint/relay.conf); "
+                 "flags override it");
+  // A misspelt key must not be ignored silently (say "webroot = none" serving the page).
+  app.allow_config_extras(CLI::config_extras_mode::error);
   app.require_subcommand(0, 1);
   relay::UserCommand user_cmd;
   auto* user = AddUserCommands(app, user_cmd);

@@ -12,6 +12,14 @@ keep=false
 
 # Builds the Debian packages (scripts/package.sh, which installs what the build needs and
 # builds first) and installs them, as a provider would: the programs below are /usr/bin's.
+# A machine that already has telemaint installed keeps it as it is: the demo would replace the
+# host's settings and remove the packages at its end.
+if dpkg-query -W -f='${Status}\n' telemaint-relay telemaint-host telemaint-viewer telemaint-audit \
+     telemaint-admin 2>/dev/null | grep -q "install ok installed"; then
+  echo "demo: telemaint's packages are already installed here; the demo installs and removes" \
+    "its own, so run it on a machine without them (or remove them first)." >&2
+  exit 1
+fi
 "$here/scripts/package.sh" "$here/build" >/dev/null
 echo "== installing the packages it built: $(cd "$here/build/packages" && echo ./*.deb)"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$here"/build/packages/*.deb >/dev/null 2>&1

@@ -7,8 +7,10 @@
 #include <FL/Fl_Input.H>
 #include <FL/Fl_Return_Button.H>
 #include <FL/Fl_Secret_Input.H>
+#include <sodium.h>
 
 #include "common/log.h"
+#include "crypto/secret.h"
 #include "crypto/session_code.h"
 
 namespace telemaint::viewer {
@@ -35,6 +37,17 @@ CodeCheck CheckCodeDigits(std::string_view digits) {
 }
 
 namespace {
+
+// Text from the relay or the host as an FLTK label: printable, and "@" (FLTK's symbol marker)
+// doubled so it shows as typed.
+std::string LabelText(const std::string& text) {
+  std::string out;
+  for (char c : log::Printable(text)) {
+    out += c;
+    if (c == '@') out += '@';
+  }
+  return out;
+}
 
 constexpr int kW = 520, kH = 380, kLabelW = 130, kFieldX = 150, kFieldW = 350;
 
@@ -78,7 +91,7 @@ struct Dialog {
 };
 
 void Prepare(Dialog& d, const ConnectDetails& details, const std::string& message) {
-  d.message_text = log::Printable(message);
+  d.message_text = LabelText(message);
   d.message.label(d.message_text.c_str());
   d.message.align(FL_ALIGN_INSIDE | FL_ALIGN_LEFT | FL_ALIGN_WRAP);
   d.message.labelfont(FL_HELVETICA_BOLD);
@@ -91,7 +104,9 @@ void Prepare(Dialog& d, const ConnectDetails& details, const std::string& messag
   d.relay.value(details.relay_url.c_str());
   d.ca.value(details.ca_file.c_str());
   d.user.value(details.user.c_str());
-  d.code.value(GroupCodeDigits(details.code).c_str());
+  std::string grouped = GroupCodeDigits(details.code);
+  d.code.value(grouped.c_str());
+  crypto::Wipe(grouped);
   if (d.password_given) d.password.hide();
   auto changed = [](Fl_Widget* w, void* data) {
     auto* self = static_cast<Dialog*>(data);
@@ -128,10 +143,11 @@ void Prepare(Dialog& d, const ConnectDetails& details, const std::string& messag
   d.Update();
 }
 
-// The password field's text is overwritten before it is cleared: FLTK keeps its own copy.
-std::string TakeSecret(Fl_Secret_Input& input) {
+// A field's secret text, its own buffer zeroed in place before the field is cleared: clearing
+// through replace() would first copy the text into FLTK's undo buffer.
+std::string TakeSecret(Fl_Input_& input) {
   std::string secret = input.value();
-  input.replace(0, input.size(), std::string(static_cast<size_t>(input.size()), 'x').c_str());
+  sodium_memzero(const_cast<char*>(input.value()), static_cast<size_t>(input.size()));
   input.value("");
   return secret;
 }
@@ -147,14 +163,19 @@ std::optional<ConnectDetails> AskToConnect(const ConnectDetails& details,
   d.code.take_focus();
   while (d.window.shown()) Fl::wait();
   std::string password = TakeSecret(d.password);
+  std::string grouped = TakeSecret(d.code);  // the code's secret digits too
   if (!d.chosen) {
-    std::fill(password.begin(), password.end(), '\0');
+    crypto::Wipe(password);
+    crypto::Wipe(grouped);
     return std::nullopt;
   }
-  std::string digits;
-  for (const char* c = d.code.value(); *c; ++c)
-    if (*c != ' ') digits += *c;
-  return ConnectDetails{d.relay.value(), d.ca.value(), d.user.value(), digits, std::move(password)};
+  ConnectDetails chosen{d.relay.value(), d.ca.value(), d.user.value(), "", ""};
+  for (char c : grouped)
+    if (c != ' ') chosen.code += c;
+  chosen.password = password;
+  crypto::Wipe(password);
+  crypto::Wipe(grouped);
+  return chosen;
 }
 
 }  // namespace telemaint::viewer

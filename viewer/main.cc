@@ -196,6 +196,7 @@ int RunWithDialog(Arguments& a) {
     auto relay = ParseRelayUrl(a.relay_url);
     if (!relay.ok()) {
       crypto::Wipe(password);
+      crypto::Wipe(asked->code);
       message = "The relay's address: " + relay.status().message();
       continue;
     }
@@ -216,6 +217,7 @@ int RunWithDialog(Arguments& a) {
     crypto::Wipe(asked->code);
   }
   crypto::Wipe(given_password);
+  crypto::Wipe(details.code);
   return rc;
 }
 
@@ -261,6 +263,7 @@ int main(int argc, char** argv) {
   app.set_config("--config", ConfigDir() + "/viewer.conf",
                  "Settings file, keys named as the long options; flags override it")
       ->capture_default_str();
+  app.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt key says so
   auto* machines = app.add_subcommand(
       "machines", "List your organisation's enrolled machines: online or not, inventory, health");
   machines->add_option("--customer", a.customer, "Only this customer's machines");

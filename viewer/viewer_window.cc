@@ -88,7 +88,7 @@ struct ViewerWindow::Impl {
   Fl_Menu_Bar* menu = nullptr;
   Fl_Box* status_box = nullptr;
   WindowStatus status;
-  std::string status_text;  // the box's label
+  std::string status_text, shown_status;  // the box's label, and the text it shows
   Fl_Scroll* scroll = nullptr;
   ScreenView* view = nullptr;
   std::vector<uint8_t> cursor_pixels;  // Fl_RGB_Image borrows them
@@ -452,8 +452,14 @@ void ViewerWindow::Impl::AttachScreen(int fd, std::string window_title) {
 void ViewerWindow::Impl::ShowStatus() {
   if (!status_box) return;
   StatusLine now = status.Now(std::chrono::steady_clock::now());
-  if (now.text == status_text && status_box->label()) return;
-  status_text = now.text;
+  if (now.text == shown_status && status_box->label()) return;
+  shown_status = now.text;
+  // Lines may quote the relay or the host: "@" is FLTK's symbol marker, doubled to show.
+  status_text.clear();
+  for (char c : now.text) {
+    status_text += c;
+    if (c == '@') status_text += '@';
+  }
   status_box->label(status_text.c_str());
   switch (now.tone) {
     case StatusTone::kProgress:
@@ -472,7 +478,7 @@ void ViewerWindow::Impl::ShowStatus() {
       status_box->color(fl_rgb_color(255, 150, 140));
       break;
   }
-  status_box->tooltip(status_text.c_str());
+  status_box->copy_tooltip(now.text.c_str());  // its own copy: status_text changes
   status_box->redraw();
 }
 

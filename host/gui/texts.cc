@@ -5,17 +5,6 @@
 
 namespace telemaint::host::gui {
 
-Language LanguageFromLocale() {
-  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"}) {
-    const char* value = std::getenv(name);
-    if (!value || !*value) continue;
-    std::string v = value;
-    if (v == "C" || v == "POSIX" || v.rfind("C.", 0) == 0) return Language::kEnglish;
-    return v.rfind("fr", 0) == 0 ? Language::kFrench : Language::kEnglish;
-  }
-  return Language::kEnglish;
-}
-
 namespace {
 
 const Texts kEnglish = {
@@ -110,16 +99,6 @@ const Texts& TextsFor(Language language) {
   return language == Language::kFrench ? kFrench : kEnglish;
 }
 
-std::string TimeLeft(long seconds) {
-  if (seconds < 0) seconds = 0;
-  char out[32];
-  if (seconds < 60)
-    std::snprintf(out, sizeof out, "%ld s", seconds);
-  else
-    std::snprintf(out, sizeof out, "%ld min %ld s", seconds / 60, seconds % 60);
-  return out;
-}
-
 std::string SessionLength(const Texts& texts, long seconds) {
   if (seconds < 60) return texts.less_than_a_minute;
   const long minutes = seconds / 60;
@@ -128,21 +107,6 @@ std::string SessionLength(const Texts& texts, long seconds) {
     std::snprintf(out, sizeof out, "%ld min", minutes);
   else
     std::snprintf(out, sizeof out, "%ld h %02ld min", minutes / 60, minutes % 60);
-  return out;
-}
-
-std::string Fill(const char* text, const std::string& value) {
-  return Fill(text, value, std::string());
-}
-
-std::string Fill(const char* text, const std::string& first, const std::string& second) {
-  // Values come from the relay: a "%s" inside one is text, never a place to fill.
-  std::string out = text;
-  size_t at = out.find("%s");
-  if (at == std::string::npos) return out;
-  out.replace(at, 2, first);
-  at = out.find("%s", at + first.size());
-  if (at != std::string::npos) out.replace(at, 2, second);
   return out;
 }
 

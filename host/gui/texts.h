@@ -3,13 +3,15 @@
 // the customer's PC reads every word of it, so it is plain and complete in both.
 #include <string>
 
+#include "common/language.h"
+
 namespace telemaint::host::gui {
 
-enum class Language { kEnglish, kFrench };
-
-// From the first of LC_ALL, LC_MESSAGES, LANG and LANGUAGE that is set: "fr…" is French,
-// anything else English.
-Language LanguageFromLocale();
+// The language and Fill are common/language.h's; named here too for the windows' code.
+using telemaint::Fill;
+using telemaint::Language;
+using telemaint::LanguageFromLocale;
+using telemaint::TimeLeft;
 
 struct Texts {
   const char* window_title;
@@ -53,13 +55,7 @@ struct Texts {
 
 const Texts& TextsFor(Language language);
 
-// "1 min 58 s", "58 s": a time left, never read as a clock time.
-std::string TimeLeft(long seconds);
 // "12 min", "1 h 05 min", or the texts' "less than a minute": how long a session lasted.
 std::string SessionLength(const Texts& texts, long seconds);
-
-// "%s" replaced by `value` (first occurrence each call).
-std::string Fill(const char* text, const std::string& value);
-std::string Fill(const char* text, const std::string& first, const std::string& second);
 
 }  // namespace telemaint::host::gui

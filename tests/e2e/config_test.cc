@@ -22,9 +22,18 @@ class ConfigTest : public ::testing::Test {
   // A host started from a settings file, with only the test's own plumbing as flags.
   std::unique_ptr<Process> StartHost(const std::string& config, const VirtualDisplay& x,
                                      std::vector<std::string> flags = {}) {
-    std::vector<std::string> argv = {BinPath("telemaint-host"), "--config", config, "--display",
-                                     x.name(), "--ui", "tty", "--code-file", d_.code_file(),
-                                     "--history-file", d_.history_file(), "--key-file",
+    std::vector<std::string> argv = {BinPath("telemaint-host"),
+                                     "--config",
+                                     config,
+                                     "--display",
+                                     x.name(),
+                                     "--ui",
+                                     "tty",
+                                     "--code-file",
+                                     d_.code_file(),
+                                     "--history-file",
+                                     d_.history_file(),
+                                     "--key-file",
                                      d_.key_file("host")};
     argv.insert(argv.end(), flags.begin(), flags.end());
     auto p = std::make_unique<Process>(argv, std::map<std::string, std::string>{}, "", true, true);
@@ -58,16 +67,15 @@ TEST_F(ConfigTest, AHostWithNothingConfiguredSaysInOneSentenceWhatToDo) {
 TEST_F(ConfigTest, TheHostRunsFromItsSettingsFileAndAFlagOverridesIt) {
   VirtualDisplay x("320x240x24");
   auto relay = d_.StartRelay();
-  const std::string good = WriteConfig(
-      "host.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() +
-                       "\"\ncustomer = \"Dupont SA\"\n");
+  const std::string good = WriteConfig("host.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" +
+                                                        d_.ca() + "\"\ncustomer = \"Dupont SA\"\n");
   auto host = StartHost(good, x);
   const std::string code = d_.WaitForCode();
   EXPECT_EQ(code.size(), 12u) << host->Output();
   host.reset();
   // The file names a relay that is not there; the flag names the real one.
-  const std::string stale = WriteConfig("stale.conf", "relay = \"wss://localhost:1\"\nca = \"" +
-                                                          d_.ca() + "\"\n");
+  const std::string stale =
+      WriteConfig("stale.conf", "relay = \"wss://localhost:1\"\nca = \"" + d_.ca() + "\"\n");
   auto overridden = StartHost(stale, x, {"--relay", d_.relay_url()});
   EXPECT_NE(d_.WaitForCode(code), code) << overridden->Output();
 }
@@ -75,22 +83,22 @@ TEST_F(ConfigTest, TheHostRunsFromItsSettingsFileAndAFlagOverridesIt) {
 TEST_F(ConfigTest, TheViewerTakesRelayCaAndAccountFromItsSettingsFile) {
   VirtualDisplay x("320x240x24");
   auto relay = d_.StartRelay();
-  const std::string host_conf = WriteConfig(
-      "host.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() + "\"\n");
+  const std::string host_conf =
+      WriteConfig("host.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() + "\"\n");
   auto host = StartHost(host_conf, x);
   const std::string code = d_.WaitForCode();
-  const std::string viewer_conf = WriteConfig(
-      "viewer.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() +
-                         "\"\nuser = \"alice\"\n");
+  const std::string viewer_conf =
+      WriteConfig("viewer.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() +
+                                     "\"\nuser = \"alice\"\n");
   const std::string picture = d_.dir() / "shot.ppm";
-  Process viewer({BinPath("telemaint-viewer"), "--config", viewer_conf, "--key-file",
-                  d_.key_file(), "--code", code, "--snapshot", picture},
+  Process viewer({BinPath("telemaint-viewer"), "--config", viewer_conf, "--key-file", d_.key_file(),
+                  "--code", code, "--snapshot", picture},
                  {{"TELEMAINT_PASSWORD", kTechPassword}});
   ASSERT_EQ(viewer.Wait(60s), 0) << viewer.Output() << host->Output();
   EXPECT_TRUE(ReadPpm(picture).has_value());
 
-  Process bare({BinPath("telemaint-viewer"), "--code", code}, {{"HOME", d_.dir() / "nobody"},
-                                                                 {"XDG_CONFIG_HOME", ""}});
+  Process bare({BinPath("telemaint-viewer"), "--code", code},
+               {{"HOME", d_.dir() / "nobody"}, {"XDG_CONFIG_HOME", ""}});
   EXPECT_EQ(bare.Wait(10s), 2);
   EXPECT_NE(bare.Output().find("or write them in " + d_.dir() / "nobody" +
                                "/.config/telemaint/viewer.conf"),
@@ -103,20 +111,21 @@ TEST_F(ConfigTest, TheViewerTakesRelayCaAndAccountFromItsSettingsFile) {
 TEST_F(ConfigTest, TheViewerRemembersTheLastRelayAndAccount) {
   VirtualDisplay x("320x240x24");
   auto relay = d_.StartRelay();
-  const std::string host_conf = WriteConfig(
-      "host.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() + "\"\n");
+  const std::string host_conf =
+      WriteConfig("host.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() + "\"\n");
   auto host = StartHost(host_conf, x);
   const std::map<std::string, std::string> env = {{"HOME", d_.dir() / "home"},
                                                   {"XDG_CONFIG_HOME", ""},
                                                   {"XDG_STATE_HOME", ""},
                                                   {"TELEMAINT_PASSWORD", kTechPassword}};
   std::string code = d_.WaitForCode();
-  Process first({BinPath("telemaint-viewer"), "--relay", d_.relay_url(), "--ca", d_.ca(), "--user",
-                 "alice", "--key-file", d_.key_file(), "--code", code, "--snapshot",
-                 d_.dir() / "first.ppm"},
-                env);
+  Process first(
+      {BinPath("telemaint-viewer"), "--relay", d_.relay_url(), "--ca", d_.ca(), "--user", "alice",
+       "--key-file", d_.key_file(), "--code", code, "--snapshot", d_.dir() / "first.ppm"},
+      env);
   ASSERT_EQ(first.Wait(60s), 0) << first.Output();
-  const std::string remembered = ReadFile(d_.dir() / "home/.local/state/telemaint/viewer-last.json");
+  const std::string remembered =
+      ReadFile(d_.dir() / "home/.local/state/telemaint/viewer-last.json");
   EXPECT_NE(remembered.find("\"user\":\"alice\""), std::string::npos) << remembered;
 
   code = d_.WaitForCode(code);
@@ -126,12 +135,12 @@ TEST_F(ConfigTest, TheViewerRemembersTheLastRelayAndAccount) {
   ASSERT_EQ(second.Wait(60s), 0) << second.Output();
   EXPECT_TRUE(second.WaitForLine("Using your last session's relay and account", 1s));
 
-  Process overridden({BinPath("telemaint-viewer"), "--relay", "wss://localhost:1", "--key-file",
-                      d_.key_file(), "--code", d_.WaitForCode(code), "--snapshot",
-                      d_.dir() / "third.ppm"},
-                     env);
-  EXPECT_EQ(overridden.Wait(60s), 1) << "the flag's relay, which is not there: "
-                                     << overridden.Output();
+  Process overridden(
+      {BinPath("telemaint-viewer"), "--relay", "wss://localhost:1", "--key-file", d_.key_file(),
+       "--code", d_.WaitForCode(code), "--snapshot", d_.dir() / "third.ppm"},
+      env);
+  EXPECT_EQ(overridden.Wait(60s), 1)
+      << "the flag's relay, which is not there: " << overridden.Output();
 }
 
 // The terminal is for sentences meant for the technician; log lines go to
@@ -140,15 +149,22 @@ TEST_F(ConfigTest, TheViewerRemembersTheLastRelayAndAccount) {
 TEST_F(ConfigTest, LogLinesGoToTheStateDirectoryAndOnTheTerminalOnlyWithV) {
   VirtualDisplay x("320x240x24");
   auto relay = d_.StartRelay();
-  const std::string host_conf = WriteConfig(
-      "host.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() + "\"\n");
+  const std::string host_conf =
+      WriteConfig("host.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() + "\"\n");
   auto host = StartHost(host_conf, x);
-  const std::map<std::string, std::string> env = {{"HOME", d_.dir() / "home"},
-                                                  {"XDG_STATE_HOME", ""},
-                                                  {"TELEMAINT_PASSWORD", kTechPassword}};
-  const std::vector<std::string> args = {BinPath("telemaint-viewer"), "--relay", d_.relay_url(),
-                                         "--ca", d_.ca(), "--user", "alice", "--key-file",
-                                         d_.key_file(), "--snapshot", d_.dir() / "shot.ppm"};
+  const std::map<std::string, std::string> env = {
+      {"HOME", d_.dir() / "home"}, {"XDG_STATE_HOME", ""}, {"TELEMAINT_PASSWORD", kTechPassword}};
+  const std::vector<std::string> args = {BinPath("telemaint-viewer"),
+                                         "--relay",
+                                         d_.relay_url(),
+                                         "--ca",
+                                         d_.ca(),
+                                         "--user",
+                                         "alice",
+                                         "--key-file",
+                                         d_.key_file(),
+                                         "--snapshot",
+                                         d_.dir() / "shot.ppm"};
   std::string code = d_.WaitForCode();
   auto quiet_args = args;
   quiet_args.insert(quiet_args.end(), {"--code", code});
@@ -164,9 +180,25 @@ TEST_F(ConfigTest, LogLinesGoToTheStateDirectoryAndOnTheTerminalOnlyWithV) {
   verbose_args.insert(verbose_args.end(), {"--code", d_.WaitForCode(code), "-v"});
   Process verbose(verbose_args, env);
   ASSERT_EQ(verbose.Wait(60s), 0) << verbose.Output();
-  EXPECT_TRUE(verbose.WaitForLine("telemaint-viewer info: the customer's computer proved its key",
-                                  0s))
+  EXPECT_TRUE(
+      verbose.WaitForLine("telemaint-viewer info: the customer's computer proved its key", 0s))
       << verbose.Output();
+}
+
+// A misspelt key in a settings file is an error, not a setting silently ignored; and a
+// one-off decision (accepting a restored audit log) cannot become a setting at all.
+TEST_F(ConfigTest, AMisspeltKeyOrAOneOffFlagInASettingsFileIsRefused) {
+  const std::string typo = WriteConfig("typo.conf", "webroot = \"none\"\n");
+  Process relay({BinPath("telemaint-relay"), "--config", typo, "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(relay.Wait(10s), 2) << relay.Output();
+  EXPECT_TRUE(relay.WaitForLine("webroot", 0s)) << relay.Output();
+  const std::string restore = WriteConfig("restore.conf", "audit-accept-restore = true\n");
+  Process restored({BinPath("telemaint-relay"), "--config", restore, "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(restored.Wait(10s), 2) << restored.Output();
+  const std::string host_typo = WriteConfig("host-typo.conf", "relais = \"wss://x:1\"\n");
+  Process host({BinPath("telemaint-host"), "--config", host_typo}, {{"DISPLAY", ""}});
+  EXPECT_EQ(host.Wait(10s), 2) << host.Output();
+  EXPECT_TRUE(host.WaitForLine("relais", 0s)) << host.Output();
 }
 
 }  // namespace

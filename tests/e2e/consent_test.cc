@@ -102,7 +102,7 @@ TEST_F(ConsentTest, ASnapshotIsRefusedToo) {
 TEST_F(ConsentTest, NoAnswerInTimeIsADeny) {
   StartSession({"--consent-timeout", "2"});
   ASSERT_TRUE(host_->WaitForLine(kQuestion, 20s)) << host_->Output();
-  EXPECT_TRUE(host_->WaitForLine("no answer within 2 seconds means no", 0s)) << host_->Output();
+  EXPECT_TRUE(host_->WaitForLine("(no answer within 2 s means no)", 0s)) << host_->Output();
   EXPECT_EQ(viewer_->Wait(10s), 6) << viewer_->Output();
   EXPECT_TRUE(viewer_->WaitForLine("the customer did not answer in time", 0s)) << viewer_->Output();
   EXPECT_TRUE(host_->WaitForLine("No answer: the technician was not let in.", 0s))
@@ -148,6 +148,41 @@ TEST_F(ConsentTest, ViewOnlyIsEnforcedOnTheHostUntilTheCustomerAllowsControl) {
   auto typed = WaitForFileContent(out, "", 10s);
   ASSERT_TRUE(typed.has_value()) << "nothing was typed once control was allowed";
   EXPECT_EQ(*typed, "xyz") << "only what was typed after the customer allowed control";
+}
+
+}  // namespace
+}  // namespace telemaint::testing
+
+namespace telemaint::testing {
+namespace {
+
+// On its terminal, in a French locale, the host asks and reports in French (the answers are
+// the same letters), and `telemaint-host log` lists the session in French.
+TEST(ConsentInFrenchTest, TheTerminalAndTheSessionListSpeakFrench) {
+  VirtualDisplay x("640x480x24");
+  Deployment d;
+  auto relay = d.StartRelay();
+  const std::map<std::string, std::string> french = {{"LANG", "fr_FR.UTF-8"}};
+  Process host(d.HostArgs("host", {"--display", x.name()}), french, "", true, true);
+  auto viewer = d.StartViewer(d.WaitForCode());
+  ASSERT_TRUE(host.WaitForLine("Autoriser le contrôle [a], vue seule [v] ou refuser [d] ?", 20s))
+      << host.Output();
+  EXPECT_TRUE(host.WaitForLine(
+      "Alice Martin (Acme IT), de l'assistance, demande à se connecter à cet ordinateur.", 0s))
+      << host.Output();
+  EXPECT_TRUE(host.WaitForLine("(sans réponse dans 2 min, l'accès sera refusé)", 0s))
+      << host.Output();
+  host.Write("a\n");
+  ASSERT_TRUE(viewer->WaitForLine("The customer allowed control.", 10s)) << viewer->Output();
+  EXPECT_TRUE(host.WaitForLine("contrôle votre écran. Tapez s puis Entrée pour arrêter", 10s))
+      << host.Output();
+  host.Write("s\n");
+  EXPECT_TRUE(host.WaitForLine("La session est terminée : vous l'avez arrêtée.", 10s))
+      << host.Output();
+  Process log({BinPath("telemaint-host"), "log", "--history-file", d.history_file()}, french);
+  ASSERT_EQ(log.Wait(10s), 0) << log.Output();
+  EXPECT_TRUE(log.WaitForLine("autorisé : contrôle", 0s)) << log.Output();
+  EXPECT_TRUE(log.WaitForLine(": vous l'avez arrêtée", 0s)) << log.Output();
 }
 
 }  // namespace

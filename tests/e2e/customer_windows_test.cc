@@ -137,7 +137,7 @@ TEST_F(CustomerWindowTest, WithTheRelayUnreachableTheCodeAreaSaysSo) {
 TEST_F(CustomerWindowTest, FromTheMenuWithNothingSetUpAWindowSaysWhatToDo) {
   const std::string empty = d_.dir() / "empty.conf";
   std::ofstream(empty) << "# nothing yet\n";
-  Process host({BinPath("telemaint-host"), "--config", empty},
+  Process host({BinPath("telemaint-host"), "--config", empty, "--ui", "gui"},  // the menu's
                {{"DISPLAY", x_.name()}, {"LANG", "en_GB.UTF-8"}});
   auto window = FindWindow(x_, kCodeWindowTitle, 20s);
   ASSERT_TRUE(window.has_value()) << host.Output();

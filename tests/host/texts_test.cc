@@ -48,7 +48,7 @@ TEST(TextsTest, FillPutsValuesInOrderAndLeavesTheirPercentSignsAlone) {
 // Times a person reads as durations, never as a clock time ("1:58" read as two to two).
 TEST(TextsTest, TimesAreWrittenAsDurations) {
   EXPECT_EQ(TimeLeft(118), "1 min 58 s");
-  EXPECT_EQ(TimeLeft(600), "10 min 0 s");
+  EXPECT_EQ(TimeLeft(600), "10 min");
   EXPECT_EQ(TimeLeft(59), "59 s");
   EXPECT_EQ(TimeLeft(-3), "0 s");
   const Texts& fr = TextsFor(Language::kFrench);

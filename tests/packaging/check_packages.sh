@@ -40,6 +40,10 @@ for deb in "$work"/out/*.deb; do
   head -1 "$work/help" | grep -q "^$pkg: " || fail "$pkg: --help says $(head -1 "$work/help")"
   # Every file under /etc is a conffile, so an upgrade never overwrites what the admin wrote.
   dpkg-deb -e "$deb" "$work/$pkg.control"
+  for script in postinst prerm postrm; do
+    [ -f "$work/$pkg.control/$script" ] || continue
+    sh -n "$work/$pkg.control/$script" || fail "$pkg: $script is not valid sh"
+  done
   for f in $(cd "$work/$pkg" && find etc -type f 2>/dev/null); do
     grep -qx "/$f" "$work/$pkg.control/conffiles" || fail "$pkg: /$f is not a conffile"
   done
@@ -63,7 +67,8 @@ cmp -s "$work/app.js" "$root/usr/share/telemaint/web/app.js" || fail "app.js dif
 
 step "the host: nothing set up says what to do; with host.conf set it shows a code"
 set +e
-"$root/usr/bin/telemaint-host" --config "$root/etc/telemaint/host.conf" >"$work/host0.out" 2>&1
+env -u DISPLAY "$root/usr/bin/telemaint-host" --config "$root/etc/telemaint/host.conf" \
+  >"$work/host0.out" 2>&1
 rc=$?
 set -e
 [ $rc = 2 ] || fail "an unset host exits $rc"

@@ -205,8 +205,7 @@ asio::awaitable<void> HostAgent::Impl::PauseAfter(Next next, std::chrono::millis
   if (next == Next::kReconnectNow) {
     backoff = options.min_backoff;
     if (auto pause = WrongCodePause(); pause.count() > 0) {
-      Say("Several wrong codes were tried; the next code comes in " +
-          std::to_string(pause.count()) + " s.");
+      Say(Fill(Said().several_wrong, TimeLeft(static_cast<long>(pause.count()))));
       co_await SleepFor(pause);
     }
     co_return;
@@ -214,7 +213,7 @@ asio::awaitable<void> HostAgent::Impl::PauseAfter(Next next, std::chrono::millis
   // Exponential backoff with ±25% jitter, so a relay restart is not met by every host at once.
   auto jitter = static_cast<double>(crypto::RandomUniform(501)) / 1000.0 + 0.75;
   auto wait = std::chrono::milliseconds(static_cast<long>(backoff.count() * jitter));
-  Say("Retrying in " + std::to_string((wait.count() + 999) / 1000) + " s…");
+  Say(Fill(Said().retrying, TimeLeft(static_cast<long>((wait.count() + 999) / 1000))));
   co_await SleepFor(wait);
   backoff = std::min(backoff * 2, options.max_backoff);
 }
@@ -262,11 +261,10 @@ asio::awaitable<Next> HostAgent::Impl::ServeOneCode(std::shared_ptr<WsConnection
       co_return co_await OnPaired(ws, shown, *paired);
     auto* err = std::get_if<wire::Error>(&*decoded);
     if (err && err->code == wire::ErrorCode::kCodeExpired) {
-      Say("The code expired; here is a new one.");
+      Say(Said().code_expired);
       co_return Next::kReconnectNow;
     }
-    Say(err ? "The relay says: " + err->message
-            : "The relay sent an unexpected message; reconnecting.");
+    Say(err ? Fill(Said().relay_says, err->message) : std::string(Said().unexpected));
     co_return Next::kBackOff;
   }
 }
@@ -275,15 +273,15 @@ Next HostAgent::Impl::OnConnectionEnded(const ShownCode& shown, const error_code
   shown.expiry->cancel();
   if (stopping) return Next::kStop;
   if (*shown.expired) {
-    Say("The code expired; here is a new one.");
+    Say(Said().code_expired);
     return Next::kReconnectNow;
   }
   if (renew_code) {
     renew_code = false;
-    Say("Here is a new code; the old one no longer works.");
+    Say(Said().new_code);
     return Next::kReconnectNow;
   }
-  Say("Lost the connection to the relay (" + ec.message() + ").");
+  Say(Fill(Said().lost_relay, ec.message()));
   return Next::kBackOff;
 }
 
@@ -323,7 +321,7 @@ asio::awaitable<Next> HostAgent::Impl::OnPaired(std::shared_ptr<WsConnection> ws
   consent_ui->ShowCode("", std::chrono::seconds(0));
   if (std::chrono::steady_clock::now() - shown.issued_at > options.max_code_age) {
     ws->SendText(wire::Encode(wire::Abort{EndReason::kCodeExpired}));
-    Say("A technician tried an expired code; here is a new one.");
+    Say(Said().expired_code_tried);
     co_return Next::kReconnectNow;
   }
   in_session = true;
@@ -348,7 +346,7 @@ asio::awaitable<Next> HostAgent::Impl::RunSession(std::shared_ptr<WsConnection> 
   if (auto* ending = std::get_if<Ending>(&result))
     co_return HandshakeFailed(*ws, *hs, *ending, paired.session);
   wrong_codes = 0;
-  Say("A technician is connected (session " + paired.session.substr(0, 8) + ").");
+  Say(Fill(Said().connected, paired.session.substr(0, 8)));
   log::Info("session ", paired.session, ": channel up, serving ",
             options.vnc_server ? "the VNC server " + options.vnc_server->ToString()
                                : std::string("this screen"));
@@ -394,7 +392,7 @@ void HostAgent::Impl::TellTheEnd(const Ending& end) {
                             : std::string("the screen could not be shared")) +
         ".");
   else
-    Say("The session ended: " + end.message);
+    Say(Fill(Said().session_ended, end.message));
 }
 
 }  // namespace telemaint::host

@@ -29,6 +29,15 @@ struct TerminalTexts {
   const char* no_answer_view_only;
   const char* wrong_code;
   const char* cannot_reach;  // "Cannot reach the relay: %s"
+  const char* code_expired;
+  const char* expired_code_tried;
+  const char* new_code;       // after New code
+  const char* several_wrong;  // "… the next code comes in %s."
+  const char* retrying;       // "Retrying in %s…"
+  const char* connected;      // "A technician is connected (session %s)."
+  const char* lost_relay;     // "Lost the connection to the relay (%s)."
+  const char* relay_says;     // "The relay says: %s"
+  const char* unexpected;     // the relay sent something it should not have
   // telemaint-host log
   const char* log_session;       // "session"
   const char* log_allowed;       // "allowed:"

@@ -233,7 +233,10 @@ asio::awaitable<Next> HostAgent::Impl::ServeOneCode(std::shared_ptr<WsConnection
   hello.version = kHostVersion;
   hello.customer = options.customer;
   char machine[256] = {};
-  if (gethostname(machine, sizeof machine - 1) == 0) hello.machine = machine;
+  if (!options.machine_name.empty())
+    hello.machine = options.machine_name;
+  else if (gethostname(machine, sizeof machine - 1) == 0)
+    hello.machine = machine;
   ws->SendText(wire::Encode(hello));
 
   ShownCode shown;

@@ -23,6 +23,7 @@ struct HostOptions {
   std::string display;  // the X display the windows and the desktop use (empty: $DISPLAY)
   std::string code_file;  // if set, the current code is written there (mode 0600)
   std::string customer;   // optional customer name, recorded in the relay's log
+  std::string machine_name;  // this computer's name in the relay's log (default: host name)
   std::chrono::seconds max_code_age{600};
   std::chrono::seconds handshake_timeout{30};
   std::chrono::milliseconds min_backoff{500};

@@ -41,6 +41,8 @@ void AddOptions(CLI::App& app, Arguments& a) {
   app.add_option("--display", o.display, "X display to share, e.g. :0 (default: $DISPLAY)");
   app.add_option("--code-file", o.code_file, "Also write the current session code to this file");
   app.add_option("--customer", o.customer, "Customer name, recorded in the relay's log");
+  app.add_option("--machine-name", o.machine_name,
+                 "This computer's name in the relay's log (default: its host name)");
   app.add_option("--log-file", a.log_file,
                  "Where log lines go (default: ~/.local/state/telemaint/host.log; the service "
                  "logs to standard error, for the journal)");

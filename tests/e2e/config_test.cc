@@ -5,7 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
+#include "tests/support/audit_tools.h"
 #include "tests/support/deployment.h"
 #include "tests/support/xserver.h"
 
@@ -67,11 +69,21 @@ TEST_F(ConfigTest, AHostWithNothingConfiguredSaysInOneSentenceWhatToDo) {
 TEST_F(ConfigTest, TheHostRunsFromItsSettingsFileAndAFlagOverridesIt) {
   VirtualDisplay x("320x240x24");
   auto relay = d_.StartRelay();
-  const std::string good = WriteConfig("host.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" +
-                                                        d_.ca() + "\"\ncustomer = \"Dupont SA\"\n");
+  const std::string good = WriteConfig(
+      "host.conf", "relay = \"" + d_.relay_url() + "\"\nca = \"" + d_.ca() +
+                       "\"\ncustomer = \"Dupont SA\"\nmachine-name = \"Compta PC 3\"\n");
   auto host = StartHost(good, x);
   const std::string code = d_.WaitForCode();
   EXPECT_EQ(code.size(), 12u) << host->Output();
+  // The relay's audit log names the customer and the machine as the file says.
+  bool named = false;
+  for (int i = 0; i < 50 && !named; ++i) {  // records are committed in batches
+    for (const auto& record : ReadAll(d_.data_dir() + "/audit.db"))
+      named = named || (record.body.find("\"machine\":\"Compta PC 3\"") != std::string::npos &&
+                        record.body.find("\"customer\":\"Dupont SA\"") != std::string::npos);
+    if (!named) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(named) << "no host_connected record names the machine from host.conf";
   host.reset();
   // The file names a relay that is not there; the flag names the real one.
   const std::string stale =

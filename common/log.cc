@@ -154,6 +154,15 @@ std::string Printable(std::string_view text) {
   return out;
 }
 
+std::string PrintableLabel(std::string_view text) {
+  std::string out;
+  for (char c : Printable(text)) {
+    out += c;
+    if (c == '@') out += '@';
+  }
+  return out;
+}
+
 void WriteFormatted(Level level, std::string_view prefix, const char* format, va_list args) {
   char line[512];
   std::vsnprintf(line, sizeof line, format, args);

@@ -29,6 +29,9 @@ void Write(Level level, std::string_view message);
 // isolates U+200E/F, U+202A-E, U+2066-9, U+061C, line and paragraph separators) become \uNNNN.
 // It cannot forge log lines, drive a terminal, or reorder what an auditor reads.
 std::string Printable(std::string_view text);
+// Printable, for a window's label (FLTK): "@", FLTK's symbol marker, doubled so that names such
+// as "alice@acme" show as typed and no text from the network draws a symbol.
+std::string PrintableLabel(std::string_view text);
 // For C libraries' printf-style log callbacks (libvncserver, libvncclient): formats one line
 // (trailing newlines dropped) and writes it after `prefix`.
 void WriteFormatted(Level level, std::string_view prefix, const char* format, va_list args);

@@ -15,6 +15,7 @@ const TerminalTexts kEnglish = {
     "Allow [a] or deny [d]?",
     "Allow control [a] or keep view only [d]?",
     "%s (no answer within %s means no)",
+    "%s (no answer within %s keeps view only)",
     "A technician, %s, asks to connect, but nobody can answer (standard input is closed): "
     "refused.",
     "%s is controlling your screen. Type s and Enter to stop%s.",
@@ -56,6 +57,7 @@ const TerminalTexts kFrench = {
     "Autoriser [a] ou refuser [d] ?",
     "Autoriser le contrôle [a] ou garder la vue seule [d] ?",
     "%s (sans réponse dans %s, l'accès sera refusé)",
+    "%s (sans réponse dans %s, la session reste en vue seule)",
     "%s, de l'assistance, demande à se connecter, mais personne ne peut répondre (l'entrée "
     "standard est fermée) : refusé.",
     "%s contrôle votre écran. Tapez s puis Entrée pour arrêter%s.",

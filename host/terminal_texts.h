@@ -18,6 +18,7 @@ struct TerminalTexts {
   const char* choices_allow_deny;  // sharing another VNC server: no view only
   const char* choices_control;     // a request for control during a view-only session
   const char* no_answer_within;    // "%s (no answer within %s means no)"
+  const char* no_answer_keeps;     // a request for control: "%s (… keeps view only)"
   const char* nobody_can_answer;   // "%s asks to connect, but nobody can answer … refused."
   const char* controlling;         // "%s is controlling your screen. Type s and Enter to stop%s."
   const char* viewing;

@@ -71,7 +71,7 @@ class TtyConsent : public ConsentUi {
     say_("");
     say_(Fill(from_view_only ? t_.asks_control : t_.asks_connect, Describe(who)));
     say_(Fill(t_.account_key, who.account, who.fingerprint));
-    say_(Fill(t_.no_answer_within, Choices(from_view_only),
+    say_(Fill(from_view_only ? t_.no_answer_keeps : t_.no_answer_within, Choices(from_view_only),
               TimeLeft(static_cast<long>(timeout.count()))));
     from_view_only_ = from_view_only;
     co_return co_await question_.Wait(time, from_view_only, say_);

@@ -38,17 +38,6 @@ CodeCheck CheckCodeDigits(std::string_view digits) {
 
 namespace {
 
-// Text from the relay or the host as an FLTK label: printable, and "@" (FLTK's symbol marker)
-// doubled so it shows as typed.
-std::string LabelText(const std::string& text) {
-  std::string out;
-  for (char c : log::Printable(text)) {
-    out += c;
-    if (c == '@') out += '@';
-  }
-  return out;
-}
-
 constexpr int kW = 520, kH = 380, kLabelW = 130, kFieldX = 150, kFieldW = 350;
 
 // The dialog's widgets and what they hold; the callbacks keep Connect and the hints true.
@@ -91,7 +80,7 @@ struct Dialog {
 };
 
 void Prepare(Dialog& d, const ConnectDetails& details, const std::string& message) {
-  d.message_text = LabelText(message);
+  d.message_text = log::PrintableLabel(message);
   d.message.label(d.message_text.c_str());
   d.message.align(FL_ALIGN_INSIDE | FL_ALIGN_LEFT | FL_ALIGN_WRAP);
   d.message.labelfont(FL_HELVETICA_BOLD);

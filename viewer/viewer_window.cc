@@ -454,12 +454,7 @@ void ViewerWindow::Impl::ShowStatus() {
   StatusLine now = status.Now(std::chrono::steady_clock::now());
   if (now.text == shown_status && status_box->label()) return;
   shown_status = now.text;
-  // Lines may quote the relay or the host: "@" is FLTK's symbol marker, doubled to show.
-  status_text.clear();
-  for (char c : now.text) {
-    status_text += c;
-    if (c == '@') status_text += '@';
-  }
+  status_text = log::PrintableLabel(now.text);  // lines may quote the relay or the host
   status_box->label(status_text.c_str());
   switch (now.tone) {
     case StatusTone::kProgress:

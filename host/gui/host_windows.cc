@@ -28,17 +28,6 @@ constexpr auto kEndedShownFor = std::chrono::seconds(6);
 constexpr int kButtonPadding = 8;  // FLTK's space between a button's edge and its label
 const Fl_Color kBannerColour = fl_rgb_color(255, 214, 10);
 
-// Text from the relay as an FLTK label: no control characters, and "@" (FLTK's symbol
-// marker) doubled so names such as "alice@acme" show as typed.
-std::string LabelText(const std::string& text) {
-  std::string out;
-  for (char c : log::Printable(text)) {
-    out += c;
-    if (c == '@') out += '@';
-  }
-  return out;
-}
-
 Fl_Box* Text(const L::Rect& r, int size, Fl_Font font = FL_HELVETICA) {
   auto* box = new Fl_Box(r.x, r.y, r.w, r.h);
   box->labelsize(size);
@@ -278,7 +267,7 @@ struct HostWindows::Impl {
     if (dialog->shown() && answer) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(answer_deadline - now);
       long shown = static_cast<long>((left.count() * clock_rate + 999) / 1000);
-      countdown_text = Fill(t.no_answer_in, TimeLeft(shown));
+      countdown_text = Fill(from_view_only ? t.no_answer_keeps : t.no_answer_in, TimeLeft(shown));
       countdown->label(countdown_text.c_str());
       KeepAbove(dialog);
     }
@@ -358,12 +347,13 @@ void HostWindows::Ask(const Technician& who, bool from_view_only, bool view_only
   i.from_view_only = from_view_only;
   i.clock_rate = time.clock_rate;
   i.answer_deadline = Clock::now() + time.real();
-  i.name_text = LabelText(who.name.empty() ? who.account : who.name);
-  i.org_text = LabelText(who.organisation);
-  i.account_text = Fill(i.t.account_key, LabelText(who.account), who.fingerprint);
+  i.name_text = log::PrintableLabel(who.name.empty() ? who.account : who.name);
+  i.org_text = log::PrintableLabel(who.organisation);
+  i.account_text = Fill(i.t.account_key, log::PrintableLabel(who.account), who.fingerprint);
   i.request_text = from_view_only ? i.t.asks_control_again : i.t.asks_control;
   // A request for control during a session is a question of its own, with its own title.
-  i.dialog_title = from_view_only ? Fill(i.t.control_title, log::Printable(i.name_text))
+  i.dialog_title = from_view_only ? Fill(i.t.control_title,
+                                         log::Printable(who.name.empty() ? who.account : who.name))
                                   : std::string(i.t.dialog_title);
   i.dialog->label(i.dialog_title.c_str());
   i.intro->label(from_view_only ? i.t.control_intro : i.t.dialog_intro);
@@ -405,8 +395,8 @@ void HostWindows::ShowBanner(const Technician& who, Permission now, bool view_on
   Impl& i = *impl_;
   i.choice = std::move(choice);
   i.banner_permission = now;
-  i.banner_text =
-      Fill(now == Permission::kControl ? i.t.controlling : i.t.viewing, LabelText(Describe(who)));
+  i.banner_text = Fill(now == Permission::kControl ? i.t.controlling : i.t.viewing,
+                       log::PrintableLabel(Describe(who)));
   i.banner_label->label(i.banner_text.c_str());
   i.banner_switch->label(now == Permission::kControl ? i.t.view_only : i.t.allow_control);
   if (view_only_possible) {
@@ -428,7 +418,7 @@ void HostWindows::SessionEnded(const Technician& who, std::chrono::seconds laste
   i.choice = nullptr;
   i.banner->hide();
   i.state = HostState::kConnecting;
-  i.ended_text = Fill(i.t.session_ended_with, LabelText(Describe(who)),
+  i.ended_text = Fill(i.t.session_ended_with, log::PrintableLabel(Describe(who)),
                       SessionLength(i.t, static_cast<long>(lasted.count())));
   i.ended_until = Clock::now() + kEndedShownFor;
   i.RefreshCodeWindow();

@@ -42,6 +42,7 @@ struct Texts {
   const char* asks_control_again;  // from a view-only session
   const char* account_key;         // "Account %s, key %s"
   const char* no_answer_in;        // "Without an answer in %s, access will be refused."
+  const char* no_answer_keeps;     // a request for control: "…, the session stays view only."
   const char* allow_control;
   const char* view_only;
   const char* deny;

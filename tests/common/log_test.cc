@@ -16,12 +16,15 @@ TEST(LogTest, NetworkTextCannotForgeLinesOrDriveTheTerminal) {
   EXPECT_EQ(Printable("Ticket é€ T-1"), "Ticket é€ T-1") << "UTF-8 text is kept";
   EXPECT_EQ(Printable("emoji \xf0\x9f\x98\x80 ok"), "emoji \xf0\x9f\x98\x80 ok");
   // C1 controls: U+009B is a CSI to a terminal, as a code point and as a lone byte.
-  EXPECT_EQ(Printable("a\xc2\x9b" "2Jb"), "a\\u009b2Jb");
-  EXPECT_EQ(Printable("a\x9b" "2J"), "a\\x9b2J");
+  EXPECT_EQ(Printable("a\xc2\x9b"
+                      "2Jb"),
+            "a\\u009b2Jb");
+  EXPECT_EQ(Printable("a\x9b"
+                      "2J"),
+            "a\\x9b2J");
   // Bidirectional controls would reorder what an auditor reads ("Dupont" shown backwards).
   EXPECT_EQ(Printable("x\xe2\x80\xaetnopuD"), "x\\u202etnopuD");
-  EXPECT_EQ(Printable("\xe2\x81\xa6i\xe2\x81\xa9 \xe2\x80\x8f"),
-            "\\u2066i\\u2069 \\u200f");
+  EXPECT_EQ(Printable("\xe2\x81\xa6i\xe2\x81\xa9 \xe2\x80\x8f"), "\\u2066i\\u2069 \\u200f");
   // Not UTF-8: overlong forms, surrogates and truncated sequences are bytes, escaped.
   EXPECT_EQ(Printable("\xc0\xaf"), "\\xc0\\xaf");
   EXPECT_EQ(Printable("\xed\xa0\x80"), "\\xed\\xa0\\x80");
@@ -53,6 +56,12 @@ TEST(LogTest, LibraryPrintfLinesAreFormattedTrimmedAndEscaped) {
   EXPECT_NE(line.find("warn: somelib: client 7 said \\x1b[31mhi"), std::string::npos) << line;
   EXPECT_EQ(line.back(), 'i') << "the library's newline is dropped, not escaped";
   std::remove(path.c_str());
+}
+
+TEST(PrintableLabelTest, AtSignsAreDoubledForTheWindowsAndControlsStillEscaped) {
+  EXPECT_EQ(PrintableLabel("alice@acme"), "alice@@acme");
+  EXPECT_EQ(PrintableLabel("@C1 red\x1b[2J"), "@@C1 red\\x1b[2J");
+  EXPECT_EQ(PrintableLabel("Zoë"), "Zoë");
 }
 
 }  // namespace

@@ -69,19 +69,23 @@ class ViewerWindowTest : public ::testing::Test {
     window_ = *found;
     // The stand-in at the customer's screen allows control; input counts from then on.
     if (auto_allow && (!viewer_->WaitForLine("The customer allowed control", 20s) ||
-                       !WaitForTitleWithout(viewer_x_, window_.id, {"waiting"}, 10s)))
-    {
+                       !WaitForTitleWithout(viewer_x_, window_.id, {"waiting"}, 10s))) {
       Process title({"/usr/bin/xdotool", "getwindowname", window_.id}, viewer_x_.env());
       title.Wait(10s);
-      return ::testing::AssertionFailure() << "no consent; window title: " << title.Output()
-                                           << "\n" << viewer_->Output() << host_->Output();
+      return ::testing::AssertionFailure() << "no consent; window title: " << title.Output() << "\n"
+                                           << viewer_->Output() << host_->Output();
     }
     return ::testing::AssertionSuccess();
   }
   // Opens a menu by its title and picks its item-th entry (the arrow keys walk an open menu).
   bool Choose(int title_x, int item) {
-    std::vector<std::string> args = {"mousemove", std::to_string(window_.x + title_x),
-                                      std::to_string(window_.y + 12), "click", "1", "sleep", "0.5"};
+    std::vector<std::string> args = {"mousemove",
+                                     std::to_string(window_.x + title_x),
+                                     std::to_string(window_.y + 12),
+                                     "click",
+                                     "1",
+                                     "sleep",
+                                     "0.5"};
     for (int i = 0; i < item; ++i) args.push_back("key"), args.push_back("Down");
     args.push_back("key");
     args.push_back("Return");
@@ -117,8 +121,8 @@ class ViewerWindowTest : public ::testing::Test {
     while (differing != 0 && std::chrono::steady_clock::now() < deadline) {
       auto shown = CaptureRoot(viewer_x_, d_.dir() / "viewer.xwd");
       if (shown) {
-        RgbImage picture = Crop(*shown, window_.x, window_.y + kMenuHeight + top, expected.width,
-                                expected.height);
+        RgbImage picture =
+            Crop(*shown, window_.x, window_.y + kMenuHeight + top, expected.width, expected.height);
         differing = CountDifferingPixels(picture, expected);
       }
       if (differing != 0) std::this_thread::sleep_for(200ms);  // updates are on their way
@@ -160,18 +164,19 @@ TEST_F(ViewerWindowTest, ClickLandsOnTheRightPixelAndWheelAndDragArrive) {
 
 TEST_F(ViewerWindowTest, WindowShowsTheHostScreenPixelForPixelAndScalesToFit) {
   // Static content only: xeyes would follow the pointer and change the picture under us.
-  auto logo = host_x().Run({"/usr/bin/xlogo", "-geometry", "300x200+40+60", "-fg", "#d02060",
-                           "-bg", "#20a0f0"});
-  auto logo2 = host_x().Run({"/usr/bin/xlogo", "-geometry", "200x150+380+260", "-fg", "#10c040",
-                            "-bg", "#fff0a0"});
+  auto logo = host_x().Run(
+      {"/usr/bin/xlogo", "-geometry", "300x200+40+60", "-fg", "#d02060", "-bg", "#20a0f0"});
+  auto logo2 = host_x().Run(
+      {"/usr/bin/xlogo", "-geometry", "200x150+380+260", "-fg", "#10c040", "-bg", "#fff0a0"});
   auto term = host_x().Run({"/usr/bin/xterm", "-geometry", "60x10+500+500", "-e", "/bin/sh", "-c",
-                           "echo 'The customer says hello'; sleep 600"});
+                            "echo 'The customer says hello'; sleep 600"});
   ASSERT_TRUE(Open({}, {"--quality", "lossless"}));
   // The pointer stays off the window: its shape is the remote cursor, not part of the picture.
   ASSERT_TRUE(Xdotool(viewer_x_, {"mousemove", "1270", "1010"}));
   RgbImage screen = SettledHostScreen();
   EXPECT_EQ(PictureDifference(screen, 30s), 0u)
-      << "pixels differ between the host screen and the window\n" << viewer_->Output();
+      << "pixels differ between the host screen and the window\n"
+      << viewer_->Output();
 
   // Half the size: each window pixel is the average of a 2x2 block of the host's.
   ASSERT_TRUE(
@@ -188,8 +193,8 @@ TEST_F(ViewerWindowTest, KeysHeldWhenTheViewerDiesAreReleasedOnTheHost) {
     if (state.Wait(10s) != 0) return -1;
     return state.CountLines("=down");
   };
-  ASSERT_TRUE(Xdotool(viewer_x_, {"mousemove", WindowX(300), WindowY(300), "keydown", "ctrl",
-                                  "keydown", "a"}));
+  ASSERT_TRUE(Xdotool(
+      viewer_x_, {"mousemove", WindowX(300), WindowY(300), "keydown", "ctrl", "keydown", "a"}));
   int during = 0;
   for (int i = 0; i < 200 && during < 2; ++i) {
     during = keys_down();
@@ -211,7 +216,8 @@ TEST_F(ViewerWindowTest, QualityAndDisconnectFromTheMenu) {
   ASSERT_TRUE(Choose(kQualityMenu, 3));  // Quality > Low bandwidth
   // libvncserver on the host logs the encodings the viewer asks for (--verbose).
   EXPECT_TRUE(WaitForFileToContain(d_.log_file("host"), "image quality level 3", 15s))
-      << "the host was not asked for low quality\n" << host_->Output();
+      << "the host was not asked for low quality\n"
+      << host_->Output();
   ASSERT_TRUE(Choose(kSessionMenu, 3));  // Session > Disconnect
   EXPECT_EQ(viewer_->Wait(15s), 0) << viewer_->Output();
   EXPECT_TRUE(viewer_->WaitForLine("The session ended: you disconnected.", 0s))
@@ -247,8 +253,8 @@ TEST_F(ViewerWindowTest, MonitorsAreListedAndTheChosenOneIsShown) {
       OnHost({"/usr/bin/xrandr", "--setmonitor", "left", "1024/270x768/203+0+0", "screen"}));
   ASSERT_TRUE(
       OnHost({"/usr/bin/xrandr", "--setmonitor", "right", "1024/270x768/203+1024+0", "none"}));
-  auto logo = host_x().Run({"/usr/bin/xlogo", "-geometry", "300x200+40+60", "-fg", "#d02060",
-                            "-bg", "#20a0f0"});
+  auto logo = host_x().Run(
+      {"/usr/bin/xlogo", "-geometry", "300x200+40+60", "-fg", "#d02060", "-bg", "#20a0f0"});
   Process xev({"/usr/bin/xev", "-geometry", "300x200+1124+100"}, host_x().env());
   ASSERT_TRUE(xev.WaitForLine("MapNotify", 15s)) << xev.Output();
   ASSERT_TRUE(Open({}, {"--quality", "lossless"}));
@@ -280,8 +286,8 @@ TEST_F(ViewerWindowTest, AResolutionChangeOnTheHostIsFollowed) {
   auto logo = host_x().Run({"/usr/bin/xlogo", "-geometry", "300x200+40+60"});
   ASSERT_TRUE(Open({}, {"--quality", "lossless"}));
   ASSERT_TRUE(Xdotool(viewer_x_, {"mousemove", "1270", "1010"}));
-  ASSERT_TRUE(OnHost({"/usr/bin/xrandr", "--newmode", "1024x768", "0", "1024", "0", "0", "0",
-                      "768", "0", "0", "0"}));
+  ASSERT_TRUE(OnHost({"/usr/bin/xrandr", "--newmode", "1024x768", "0", "1024", "0", "0", "0", "768",
+                      "0", "0", "0"}));
   ASSERT_TRUE(OnHost({"/usr/bin/xrandr", "--addmode", "screen", "1024x768"}));
   ASSERT_TRUE(OnHost({"/usr/bin/xrandr", "--output", "screen", "--mode", "1024x768"}));
   RgbImage screen = SettledHostScreen();
@@ -306,9 +312,8 @@ TEST_F(ViewerWindowTest, TheWindowShowsTheHostsPointerShape) {
     host_pointer = CurrentPointer(host_x());
     shown = CurrentPointer(viewer_x_);
     same = host_pointer && shown && host_pointer->argb != root_shape->argb &&
-           host_pointer->width == shown->width &&
-           host_pointer->height == shown->height && host_pointer->hot_x == shown->hot_x &&
-           host_pointer->hot_y == shown->hot_y;
+           host_pointer->width == shown->width && host_pointer->height == shown->height &&
+           host_pointer->hot_x == shown->hot_x && host_pointer->hot_y == shown->hot_y;
     if (same) {
       for (size_t p = 0; p < host_pointer->argb.size(); ++p) {
         // Opaque where the host's is mostly opaque, and then the same colour.
@@ -376,8 +381,8 @@ TEST_F(KeyboardLayoutTest, CapsLockOnTheHostDoesNotChangeWhatIsTyped) {
   EXPECT_EQ(*typed, text);
   Process state({"/usr/bin/xset", "q"}, host_x().env());
   ASSERT_EQ(state.Wait(10s), 0);
-  EXPECT_TRUE(state.WaitForLine("Caps Lock:   on", 0s))
-      << "the customer's Caps Lock was changed\n" << state.Output();
+  EXPECT_TRUE(state.WaitForLine("Caps Lock:   on", 0s)) << "the customer's Caps Lock was changed\n"
+                                                        << state.Output();
 }
 
 }  // namespace
@@ -386,28 +391,39 @@ TEST_F(KeyboardLayoutTest, CapsLockOnTheHostDoesNotChangeWhatIsTyped) {
 namespace telemaint::testing {
 namespace {
 
-// The same request, answered in the host's window: the question comes back, this time with
-// "Keep view only" instead of "Deny".
-TEST_F(KeyboardLayoutTest, InTheHostWindowTheCustomerIsAskedAgainForControl) {
+// The same request, answered in the host's window (--ui gui): the customer first allows view
+// only, then the technician asks for control from the menu.
+class HostWindowRequestTest : public KeyboardLayoutTest {
+ protected:
+  void Click(const WindowPlace& w, const host::gui::layout::Rect& r) {
+    ASSERT_TRUE(Xdotool(host_x(), {"mousemove", std::to_string(w.x + r.cx()),
+                                   std::to_string(w.y + r.cy()), "click", "1"}));
+  }
+  // The request for control as the customer sees it (nullopt if it never came).
+  std::optional<WindowPlace> ViewOnlyThenAskForControl() {
+    namespace L = host::gui::layout;
+    if (!Open({"--ui", "gui"}, {}, /*auto_allow=*/false)) return std::nullopt;
+    auto dialog = FindWindow(host_x(), "a technician asks to connect", 20s);
+    if (!dialog) return std::nullopt;
+    Click(*dialog, L::kViewOnly);
+    if (!viewer_->WaitForLine("The customer allowed viewing only", 10s)) return std::nullopt;
+    // The code window opened over the xterm the test types into: moved aside, as a person
+    // would, and out from under the banner (no window manager here to place them).
+    if (auto code_window = FindWindow(host_x(), "remote help", 10s))
+      Xdotool(host_x(), {"windowmove", "--sync", code_window->id, "500", "400"});
+    if (!WaitForTitleWithout(viewer_x_, window_.id, {"waiting"}, 10s)) return std::nullopt;
+    if (!Choose(kSessionMenu, 3)) return std::nullopt;  // Session > Ask the customer for control
+    // A question of its own, with its own title.
+    return FindWindow(host_x(), "asks to take control", 10s);
+  }
+};
+
+TEST_F(HostWindowRequestTest, AllowControlFromTheSecondQuestionLetsTheTechnicianType) {
   namespace L = host::gui::layout;
   std::string out = StartLineReader();
-  ASSERT_TRUE(Open({"--ui", "gui"}, {}, /*auto_allow=*/false));
-  auto dialog = FindWindow(host_x(), "a technician asks to connect", 20s);
-  ASSERT_TRUE(dialog.has_value()) << host_->Output();
-  ASSERT_TRUE(Xdotool(host_x(), {"mousemove", std::to_string(dialog->x + L::kViewOnly.cx()),
-                                 std::to_string(dialog->y + L::kViewOnly.cy()), "click", "1"}));
-  ASSERT_TRUE(viewer_->WaitForLine("The customer allowed viewing only", 10s)) << viewer_->Output();
-  // The code window opened over the xterm the test types into: moved aside, as a person would.
-  auto code_window = FindWindow(host_x(), "remote help", 10s);
-  ASSERT_TRUE(code_window.has_value());
-  ASSERT_TRUE(Xdotool(host_x(), {"windowmove", code_window->id, "500", "400"}));
-  ASSERT_TRUE(WaitForTitleWithout(viewer_x_, window_.id, {"waiting"}, 10s));
-  ASSERT_TRUE(Choose(kSessionMenu, 3));  // Session > Ask the customer for control
-  ASSERT_TRUE(host_->WaitForLine("asks to take control of this computer", 10s)) << host_->Output();
-  auto again = FindWindow(host_x(), "asks to take control", 10s);
-  ASSERT_TRUE(again.has_value()) << "the request for control has a title of its own";
-  ASSERT_TRUE(Xdotool(host_x(), {"mousemove", std::to_string(again->x + L::kAllow.cx()),
-                                 std::to_string(again->y + L::kAllow.cy()), "click", "1"}));
+  auto again = ViewOnlyThenAskForControl();
+  ASSERT_TRUE(again.has_value()) << host_->Output() << viewer_->Output();
+  Click(*again, L::kAllow);
   ASSERT_TRUE(viewer_->WaitForLine("The customer allowed control.", 10s)) << viewer_->Output();
   ASSERT_TRUE(WaitForTitleWithout(viewer_x_, window_.id, {"view only", "waiting"}, 10s));
   auto typed = TypeThroughTheWindow(out, "asked twice");
@@ -417,26 +433,13 @@ TEST_F(KeyboardLayoutTest, InTheHostWindowTheCustomerIsAskedAgainForControl) {
 
 // "Keep view only": the session goes on as it was, and the code window says a session is
 // running, not that someone is asking in a window that is gone.
-TEST_F(KeyboardLayoutTest, AfterKeepViewOnlyTheCodeWindowSaysTheSessionGoesOn) {
+TEST_F(HostWindowRequestTest, AfterKeepViewOnlyTheCodeWindowSaysTheSessionGoesOn) {
   namespace L = host::gui::layout;
-  ASSERT_TRUE(Open({"--ui", "gui"}, {}, /*auto_allow=*/false));
-  auto dialog = FindWindow(host_x(), "a technician asks to connect", 20s);
-  ASSERT_TRUE(dialog.has_value()) << host_->Output();
-  ASSERT_TRUE(Xdotool(host_x(), {"mousemove", std::to_string(dialog->x + L::kViewOnly.cx()),
-                                 std::to_string(dialog->y + L::kViewOnly.cy()), "click", "1"}));
-  ASSERT_TRUE(viewer_->WaitForLine("The customer allowed viewing only", 10s)) << viewer_->Output();
-  ASSERT_TRUE(WaitForTitleWithout(viewer_x_, window_.id, {"waiting"}, 10s));
-  ASSERT_TRUE(Choose(kSessionMenu, 3));  // Session > Ask the customer for control
-  auto again = FindWindow(host_x(), "asks to take control", 10s);
-  ASSERT_TRUE(again.has_value()) << host_->Output();
-  ASSERT_TRUE(Xdotool(host_x(), {"mousemove", std::to_string(again->x + L::kDeny.cx()),
-                                 std::to_string(again->y + L::kDeny.cy()), "click", "1"}));
+  auto again = ViewOnlyThenAskForControl();
+  ASSERT_TRUE(again.has_value()) << host_->Output() << viewer_->Output();
+  Click(*again, L::kDeny);  // "Keep view only"
   ASSERT_TRUE(host_->WaitForLine("You answered: view only.", 10s)) << host_->Output();
   auto code_window = FindWindow(host_x(), "remote help", 10s);
-  ASSERT_TRUE(code_window.has_value());
-  // Out from under the banner (no window manager here to place it).
-  ASSERT_TRUE(Xdotool(host_x(), {"windowmove", "--sync", code_window->id, "500", "400"}));
-  code_window = WindowGeometry(host_x(), code_window->id);
   ASSERT_TRUE(code_window.has_value());
   std::this_thread::sleep_for(500ms);  // redrawn
   const std::string text = ReadWindowText(host_x(), *code_window, d_.dir().path());
@@ -460,8 +463,8 @@ TEST_F(KeyboardLayoutTest, TheTechnicianAsksForControlFromAViewOnlySession) {
   // The window takes input again once it shows the change (its title loses the notice).
   ASSERT_TRUE(WaitForTitleWithout(viewer_x_, window_.id, {"view only", "waiting"}, 10s));
   auto typed = TypeThroughTheWindow(out, "now in control");
-  ASSERT_TRUE(typed.has_value()) << "nothing was typed\n" << viewer_->Output()
-                                 << ReadFile(d_.log_file("viewer"));
+  ASSERT_TRUE(typed.has_value()) << "nothing was typed\n"
+                                 << viewer_->Output() << ReadFile(d_.log_file("viewer"));
   EXPECT_EQ(*typed, "now in control");
 }
 
@@ -491,8 +494,7 @@ TEST_F(KeyboardLayoutTest, ADeclinedRequestForControlIsRecorded) {
             nlohmann::json::array({"view only", "control requested", "request declined"}));
   Process log({BinPath("telemaint-host"), "log", "--history-file", d_.history_file("host")});
   log.Wait(10s);
-  EXPECT_NE(log.Output().find("request for control declined"), std::string::npos)
-      << log.Output();
+  EXPECT_NE(log.Output().find("request for control declined"), std::string::npos) << log.Output();
 }
 
 }  // namespace
@@ -503,8 +505,8 @@ namespace {
 
 TEST_F(ViewerWindowTest, ActualSizeShowsTheScreenOneToOneWithScrolling) {
   MakeHostDisplay("1600x1000x24");  // larger than the window: fit shrinks it, actual does not
-  auto logo = host_x().Run({"/usr/bin/xlogo", "-geometry", "300x200+40+60", "-fg", "#d02060",
-                            "-bg", "#20a0f0"});
+  auto logo = host_x().Run(
+      {"/usr/bin/xlogo", "-geometry", "300x200+40+60", "-fg", "#d02060", "-bg", "#20a0f0"});
   ASSERT_TRUE(Open({}, {"--quality", "lossless"}));
   ASSERT_TRUE(Xdotool(viewer_x_, {"mousemove", "1270", "1010"}));
   ASSERT_TRUE(Choose(kViewMenu, 2));  // View > Actual size

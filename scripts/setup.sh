@@ -22,6 +22,7 @@ packages=(
   # the Debian packages (scripts/package.sh) and their test: CPack's dependency list and
   # stripping, the units' and desktop entries' checkers, lintian
   dpkg-dev binutils file systemd desktop-file-utils lintian
+  perl-openssl-defaults  # lintian's SSL modules need it (through a virtual package)
   # the web viewer's tests drive Debian's browser (playwright-core, no browser download)
   chromium
 )

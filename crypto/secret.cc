@@ -60,6 +60,10 @@ SecretBytes SecretBytes::TakeString(std::string& s) {
   return out;
 }
 
+void Wipe(char* data, size_t size) {
+  if (size > 0) sodium_memzero(data, size);
+}
+
 void Wipe(std::string& s) {
   // The whole capacity: a short string moved from keeps its characters in its inline buffer
   // with size() 0.

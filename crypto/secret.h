@@ -41,5 +41,7 @@ class SecretBytes {
 
 // Overwrites a std::string's characters before it is freed.
 void Wipe(std::string& s);
+// Overwrites `size` bytes in place: a buffer another library owns (a text field's).
+void Wipe(char* data, size_t size);
 
 }  // namespace telemaint::crypto

@@ -7,7 +7,6 @@
 #include <FL/Fl_Input.H>
 #include <FL/Fl_Return_Button.H>
 #include <FL/Fl_Secret_Input.H>
-#include <sodium.h>
 
 #include "common/log.h"
 #include "crypto/secret.h"
@@ -136,7 +135,7 @@ void Prepare(Dialog& d, const ConnectDetails& details, const std::string& messag
 // through replace() would first copy the text into FLTK's undo buffer.
 std::string TakeSecret(Fl_Input_& input) {
   std::string secret = input.value();
-  sodium_memzero(const_cast<char*>(input.value()), static_cast<size_t>(input.size()));
+  crypto::Wipe(const_cast<char*>(input.value()), static_cast<size_t>(input.size()));
   input.value("");
   return secret;
 }

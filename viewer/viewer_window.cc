@@ -88,7 +88,7 @@ struct ViewerWindow::Impl {
   Fl_Menu_Bar* menu = nullptr;
   Fl_Box* status_box = nullptr;
   WindowStatus status;
-  std::string status_text, shown_status;  // the box's label, and the text it shows
+  std::string status_text;  // the box's label
   Fl_Scroll* scroll = nullptr;
   ScreenView* view = nullptr;
   std::vector<uint8_t> cursor_pixels;  // Fl_RGB_Image borrows them
@@ -447,32 +447,36 @@ void ViewerWindow::Impl::AttachScreen(int fd, std::string window_title) {
   view->take_focus();
 }
 
+namespace {
+
 // The status's colour says the state at a glance: yellow waiting, blue view only, green
 // control, red ended.
+Fl_Color ToneColour(StatusTone tone) {
+  switch (tone) {
+    case StatusTone::kWaiting:
+      return fl_rgb_color(255, 214, 10);
+    case StatusTone::kViewOnly:
+      return fl_rgb_color(150, 200, 255);
+    case StatusTone::kControl:
+      return fl_rgb_color(140, 220, 140);
+    case StatusTone::kEnded:
+      return fl_rgb_color(255, 150, 140);
+    case StatusTone::kProgress:
+      break;
+  }
+  return FL_BACKGROUND_COLOR;
+}
+
+}  // namespace
+
 void ViewerWindow::Impl::ShowStatus() {
   if (!status_box) return;
   StatusLine now = status.Now(std::chrono::steady_clock::now());
-  if (now.text == shown_status && status_box->label()) return;
-  shown_status = now.text;
-  status_text = log::PrintableLabel(now.text);  // lines may quote the relay or the host
+  std::string label = log::PrintableLabel(now.text);  // lines may quote the relay or the host
+  if (label == status_text && status_box->label()) return;
+  status_text = std::move(label);
   status_box->label(status_text.c_str());
-  switch (now.tone) {
-    case StatusTone::kProgress:
-      status_box->color(FL_BACKGROUND_COLOR);
-      break;
-    case StatusTone::kWaiting:
-      status_box->color(fl_rgb_color(255, 214, 10));
-      break;
-    case StatusTone::kViewOnly:
-      status_box->color(fl_rgb_color(150, 200, 255));
-      break;
-    case StatusTone::kControl:
-      status_box->color(fl_rgb_color(140, 220, 140));
-      break;
-    case StatusTone::kEnded:
-      status_box->color(fl_rgb_color(255, 150, 140));
-      break;
-  }
+  status_box->color(ToneColour(now.tone));
   status_box->copy_tooltip(now.text.c_str());  // its own copy: status_text changes
   status_box->redraw();
 }

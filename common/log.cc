@@ -83,17 +83,9 @@ bool PrivateDirectory(const std::string& dir) {
 
 }  // namespace
 
-bool SetFileOrDefault(const std::string& path, std::string_view name) {
-  std::string file = path;
-  if (file.empty()) {
-    const std::string dir = UserStateDirectory();
-    if (!PrivateDirectory(dir)) {
-      SetTerminal(true);
-      return false;
-    }
-    file = dir + "/" + std::string(name) + ".log";
-  }
-  if (SetFile(file)) return true;
+bool SetFileInStateDirectory(std::string_view name) {
+  const std::string dir = UserStateDirectory();
+  if (PrivateDirectory(dir) && SetFile(dir + "/" + std::string(name) + ".log")) return true;
   SetTerminal(true);  // the lines must go somewhere
   return false;
 }

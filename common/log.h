@@ -18,10 +18,10 @@ bool SetFile(const std::string& path);
 // Whether lines also go to standard error (the default). Programs a person runs turn it off:
 // their terminal is for the sentences meant for them, the lines go to the file (-v: both).
 void SetTerminal(bool on);
-// For a program a person runs: lines to `path`, or when it is empty to NAME.log in the
-// person's state directory (made private if missing). False, and the lines on standard error
-// instead, when that file cannot be opened.
-bool SetFileOrDefault(const std::string& path, std::string_view name);
+// For a program a person runs without --log-file: lines to NAME.log in the person's state
+// directory (made private if missing; refused if it is a symlink or someone else's). False, and
+// the lines on standard error instead, when that file cannot be used.
+bool SetFileInStateDirectory(std::string_view name);
 void Write(Level level, std::string_view message);
 // Text from the network made safe for a log line, a terminal, a window or a report: control
 // bytes and bytes that are not UTF-8 become \xNN, and the code points a terminal or text view

@@ -280,7 +280,7 @@ int main(int argc, char** argv) {
     std::cerr << "error: cannot open the log file '" << a.log_file << "'\n";
     return 1;
   }
-  if (a.log_file.empty() && !service) log::SetFileOrDefault("", "host");
+  if (a.log_file.empty() && !service) log::SetFileInStateDirectory("host");
   if (Status s = ParseAddresses(a); !s.ok()) {
     std::cerr << "error: " << s.message() << "\n";
     return 2;

@@ -160,7 +160,7 @@ bool SetUpLogging(const Arguments& a) {
   if (a.verbose) log::SetLevel(log::Level::kDebug);
   log::SetTerminal(a.verbose);
   if (a.log_file.empty()) {
-    log::SetFileOrDefault("", "viewer");  // or, failing that, standard error
+    log::SetFileInStateDirectory("viewer");  // or, failing that, standard error
     return true;
   }
   if (log::SetFile(a.log_file)) return true;

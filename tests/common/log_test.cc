@@ -1,10 +1,16 @@
 #include "common/log.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdarg>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+
+#include "common/files.h"
 
 namespace telemaint::log {
 namespace {
@@ -62,6 +68,30 @@ TEST(PrintableLabelTest, AtSignsAreDoubledForTheWindowsAndControlsStillEscaped) 
   EXPECT_EQ(PrintableLabel("alice@acme"), "alice@@acme");
   EXPECT_EQ(PrintableLabel("@C1 red\x1b[2J"), "@@C1 red\\x1b[2J");
   EXPECT_EQ(PrintableLabel("Zoë"), "Zoë");
+}
+
+// A state directory that is a symlink (planted where a program run as root with a user's HOME
+// would follow it) is refused: the lines go to standard error instead, nothing is written there.
+TEST(StateDirectoryLogTest, ASymlinkedStateDirectoryIsRefused) {
+  char base[] = "/tmp/telemaint-logstate-XXXXXX";
+  ASSERT_NE(mkdtemp(base), nullptr);
+  const std::string elsewhere = std::string(base) + "/elsewhere";
+  ASSERT_EQ(mkdir(elsewhere.c_str(), 0700), 0);
+  ASSERT_EQ(symlink(elsewhere.c_str(), (std::string(base) + "/telemaint").c_str()), 0);
+  setenv("XDG_STATE_HOME", base, 1);
+  EXPECT_FALSE(SetFileInStateDirectory("viewer"));
+  EXPECT_FALSE(std::filesystem::exists(elsewhere + "/viewer.log"));
+  // A real directory of ours is used.
+  const std::string real = std::string(base) + "/real";
+  setenv("XDG_STATE_HOME", real.c_str(), 1);
+  EXPECT_TRUE(SetFileInStateDirectory("viewer"));
+  Info("a line for the file");
+  EXPECT_NE(ReadTextFile(real + "/telemaint/viewer.log").find("a line for the file"),
+            std::string::npos);
+  EXPECT_TRUE(SetFile(""));
+  SetTerminal(true);
+  unsetenv("XDG_STATE_HOME");
+  std::filesystem::remove_all(base);
 }
 
 }  // namespace

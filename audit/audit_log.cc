@@ -237,7 +237,8 @@ struct AuditLog::Impl {
     auto records = store->OfKinds({AuditKind::kSessionStart, AuditKind::kSessionEnd,
                                    AuditKind::kPermission, AuditKind::kHostConnected,
                                    AuditKind::kHostGone, AuditKind::kCodeIssued,
-                                   AuditKind::kCodeExpired, AuditKind::kMachineConnected},
+                                   AuditKind::kCodeExpired, AuditKind::kMachineConnected,
+                                   AuditKind::kTransfer},
                                   through);
     if (!records.ok()) return records.status();
     LeftOpen open;
@@ -246,7 +247,8 @@ struct AuditLog::Impl {
       if (!r.ok()) continue;  // verify reports it; recovery closes what it can read
       const std::string conn = StringField(r->data, "conn");
       if (r->Is(AuditKind::kSessionStart)) open.sessions[r->session] = {r->time_ms, r->time_ms};
-      if (r->Is(AuditKind::kPermission) && open.sessions.count(r->session))
+      if ((r->Is(AuditKind::kPermission) || r->Is(AuditKind::kTransfer)) &&
+          open.sessions.count(r->session))
         open.sessions[r->session].last_seen = r->time_ms;
       if (r->Is(AuditKind::kSessionEnd)) open.sessions.erase(r->session);
       if (r->Is(AuditKind::kHostConnected) || r->Is(AuditKind::kCodeIssued) ||

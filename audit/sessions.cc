@@ -32,6 +32,27 @@ std::string PermissionEntry(const Record& r) {
   return known ? wire::PermissionText(*known) : log::Printable(permission);
 }
 
+// A transfer record: files' final outcomes as lines; clipboard texts and chat lines counted.
+void AddTransfer(SessionSummary& s, const Record& r) {
+  const auto what = wire::FromWire<wire::TransferKind>(r.data.value("what", ""));
+  const auto event = wire::FromWire<wire::TransferEvent>(r.data.value("event", ""));
+  if (what == wire::TransferKind::kClipboard) ++s.clipboard_texts;
+  if (what == wire::TransferKind::kChat) ++s.chat_messages;
+  if (what != wire::TransferKind::kFile || !event || *event == wire::TransferEvent::kOffered ||
+      *event == wire::TransferEvent::kAccepted)
+    return;
+  const bool from_host = r.data.value("from", "") == wire::ToWire(wire::Party::kHost);
+  std::string line = log::Printable(r.data.value("name", "")) +
+                     (from_host ? " from the customer" : " from the technician") + ", " +
+                     std::to_string(r.data.value("size", uint64_t{0})) + " bytes";
+  if (const std::string sha = r.data.value("sha256", ""); !sha.empty())
+    line += ", SHA-256 " + log::Printable(sha);
+  line += ": " + std::string(wire::ToWire(*event));
+  if (const std::string why = r.data.value("detail", ""); !why.empty())
+    line += " (" + log::Printable(why) + ")";
+  s.files.push_back(line);
+}
+
 bool IsGrant(const Record& r) {
   auto p = wire::FromWire<wire::Permission>(r.data.value("permission", ""));
   return p == wire::Permission::kControl || p == wire::Permission::kViewOnly;
@@ -135,6 +156,7 @@ void SessionIndex::AddRecord(const Record& r) {
     if (!s.granted_at_ms && IsGrant(r)) s.granted_at_ms = r.time_ms;
   }
   if (r.Is(AuditKind::kReceipt)) AddReceipt(s, r);
+  if (r.Is(AuditKind::kTransfer)) AddTransfer(s, r);
   if (r.Is(AuditKind::kSessionEnd)) AddEnd(s, r);
 }
 
@@ -318,6 +340,9 @@ void WriteJson(std::ostream& out, const std::vector<const SessionSummary*>& sess
                    {"allowed_ms", s->allowed_ms},
                    {"host_key", s->host_key},
                    {"technician_key", s->technician_key},
+                   {"files", s->files},
+                   {"clipboard_texts", s->clipboard_texts},
+                   {"chat_messages", s->chat_messages},
                    {"timeline", timeline}});
   }
   out << all.dump(2) << "\n";
@@ -365,6 +390,10 @@ void WriteTimeline(std::ostream& out, const SessionSummary& s, const TimeZone& z
                               : Join(s.receipts, ", ") + " (signatures verified)")
       << (s.technician_key.empty() ? "" : "; technician key " + s.technician_key)
       << (s.host_key.empty() ? "" : "; host key " + s.host_key) << "\n";
+  for (const std::string& file : s.files) out << "  file        " << file << "\n";
+  if (s.clipboard_texts || s.chat_messages)
+    out << "  beside      " << s.clipboard_texts << " clipboard text(s), " << s.chat_messages
+        << " chat message(s)\n";
   for (const Record& r : s.timeline)
     out << "  " << zone.Format(r.time_ms) << "  #" << r.seq << "  " << r.kind << "  "
         << TimelineData(r, raw) << "\n";

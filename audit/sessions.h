@@ -37,6 +37,11 @@ struct SessionSummary {
   int64_t allowed_ms = 0;
   int64_t granted_at_ms = 0;  // when the customer first said yes (0: never)
   std::string host_key, technician_key;  // fingerprints, from the receipts
+  // What crossed beside the screen, as the host reported it (facts, never content): each
+  // file's outcome ("setup.exe from the technician, 1 234 bytes, SHA-256 …: completed"), and
+  // how many clipboard texts and chat messages went each way.
+  std::vector<std::string> files;
+  int clipboard_texts = 0, chat_messages = 0;
   std::vector<Record> timeline;  // every record about this session
 };
 

@@ -21,13 +21,20 @@ std::string Fill(const char* text, const std::string& value) {
 }
 
 std::string Fill(const char* text, const std::string& first, const std::string& second) {
-  // Values come from the relay: a "%s" inside one is text, never a place to fill.
+  return Fill(text, first, second, std::string());
+}
+
+std::string Fill(const char* text, const std::string& first, const std::string& second,
+                 const std::string& third) {
+  // Values come from the relay or the peer: a "%s" inside one is text, never a place to fill.
   std::string out = text;
-  size_t at = out.find("%s");
-  if (at == std::string::npos) return out;
-  out.replace(at, 2, first);
-  at = out.find("%s", at + first.size());
-  if (at != std::string::npos) out.replace(at, 2, second);
+  size_t at = 0;
+  for (const std::string* value : {&first, &second, &third}) {
+    at = out.find("%s", at);
+    if (at == std::string::npos) break;
+    out.replace(at, 2, *value);
+    at += value->size();
+  }
   return out;
 }
 

@@ -15,6 +15,8 @@ Language LanguageFromLocale();
 // "%s" inside one is text, never a place to fill.
 std::string Fill(const char* text, const std::string& value);
 std::string Fill(const char* text, const std::string& first, const std::string& second);
+std::string Fill(const char* text, const std::string& first, const std::string& second,
+                 const std::string& third);
 
 // "1 min 58 s", "58 s": a time left, never read as a clock time (as "1:58" would be).
 std::string TimeLeft(long seconds);

@@ -95,6 +95,19 @@ enum class ConsentEvent {
 // The `consent` session message (host -> viewer, inside the channel).
 enum class ConsentState { kAsking, kControl, kViewOnly };
 
+// What crosses a session beside the screen (`transfer.what`, host -> relay, for the audit log).
+enum class TransferKind { kFile, kClipboard, kChat };
+// What happened to it: `transfer.event`, and `file_cancel.why` inside the channel.
+enum class TransferEvent {
+  kOffered,    // a file was offered (by its sender)
+  kAccepted,   // the receiver took it (the person said yes, or the technician's side)
+  kRefused,    // the receiver said no, or nobody answered
+  kCompleted,  // every byte arrived and the SHA-256 matched
+  kCancelled,  // a person stopped it on either side
+  kFailed,     // it broke: a lie about its size, a truncation, a full disk, the session's end
+  kSent,       // clipboard text or a chat message went across
+};
+
 // Who speaks: `hello.role`, a receipt's `role`, and `by` in the audit log.
 enum class Party { kHost, kViewer, kRelay };
 
@@ -132,6 +145,7 @@ enum class AuditKind {
   kEnrolmentRejected,   // an admin dropped a pending request
   kRevocationPublished, // an admin uploaded a signed revocation list
   kMachineConnected,    // an approved machine proved its key and is online (host_gone ends it)
+  kTransfer,            // a file, clipboard text or chat message crossed a session (facts only)
 };
 // A request on the relay's local control socket (DATA_DIR/control.sock), from its own
 // administration commands: `op` of {"op":..} (docs/operations.md).
@@ -244,6 +258,25 @@ struct Words<Party> {
 };
 
 template <>
+struct Words<TransferKind> {
+  static constexpr std::pair<TransferKind, std::string_view> kAll[] = {
+      {TransferKind::kFile, "file"},
+      {TransferKind::kClipboard, "clipboard"},
+      {TransferKind::kChat, "chat"},
+  };
+};
+
+template <>
+struct Words<TransferEvent> {
+  static constexpr std::pair<TransferEvent, std::string_view> kAll[] = {
+      {TransferEvent::kOffered, "offered"},     {TransferEvent::kAccepted, "accepted"},
+      {TransferEvent::kRefused, "refused"},     {TransferEvent::kCompleted, "completed"},
+      {TransferEvent::kCancelled, "cancelled"}, {TransferEvent::kFailed, "failed"},
+      {TransferEvent::kSent, "sent"},
+  };
+};
+
+template <>
 struct Words<HostMode> {
   static constexpr std::pair<HostMode, std::string_view> kAll[] = {
       {HostMode::kAttended, "attended"},
@@ -295,6 +328,7 @@ struct Words<AuditKind> {
       {AuditKind::kEnrolmentRejected, "enrolment_rejected"},
       {AuditKind::kRevocationPublished, "revocation_published"},
       {AuditKind::kMachineConnected, "machine_connected"},
+      {AuditKind::kTransfer, "transfer"},
   };
 };
 

@@ -46,6 +46,17 @@ struct Encoder {
             {"event", m.event ? ToWire(*m.event) : ""},
             {"permission", m.permission ? ToWire(*m.permission) : ""}};
   }
+  json operator()(const Transfer& m) const {
+    json j{{"type", "transfer"},
+           {"what", m.what ? ToWire(*m.what) : ""},
+           {"event", m.event ? ToWire(*m.event) : ""},
+           {"from", ToWire(m.from)},
+           {"size", m.size}};
+    if (!m.name.empty()) j["name"] = m.name;
+    if (!m.sha256.empty()) j["sha256"] = m.sha256;
+    if (!m.detail.empty()) j["detail"] = m.detail;
+    return j;
+  }
   json operator()(const PeerGone& m) const {
     return {{"type", "peer_gone"}, {"reason", ToWire(m.reason)}, {"message", m.message}};
   }
@@ -123,6 +134,18 @@ bool DecodeFields(const json& j, Receipt& m) {
 bool DecodeFields(const json& j, Consent& m) {
   return GetOptionalWord(j, "event", m.event) && GetOptionalWord(j, "permission", m.permission);
 }
+bool GetSize(const json& j, const char* key, uint64_t& out) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number_unsigned()) return false;
+  out = it->get<uint64_t>();
+  return true;
+}
+bool DecodeFields(const json& j, Transfer& m) {
+  return GetOptionalWord(j, "what", m.what) && GetOptionalWord(j, "event", m.event) &&
+         GetWord<Party>(j, "from", m.from, std::nullopt) && m.from != Party::kRelay &&
+         GetSize(j, "size", m.size) && GetString(j, "name", m.name, false) &&
+         GetString(j, "sha256", m.sha256, false, 64) && GetString(j, "detail", m.detail, false);
+}
 bool DecodeFields(const json& j, PeerGone& m) {
   return GetWord<EndReason>(j, "reason", m.reason, EndReason::kOther) &&
          GetString(j, "message", m.message, false);
@@ -146,6 +169,7 @@ constexpr std::pair<std::string_view, Decoder> kDecoders[] = {
     {"nameplate", DecodeAs<NameplateIssued>}, {"paired", DecodeAs<Paired>},
     {"abort", DecodeAs<Abort>},         {"receipt", DecodeAs<Receipt>},
     {"consent", DecodeAs<Consent>},     {"peer_gone", DecodeAs<PeerGone>},
+    {"transfer", DecodeAs<Transfer>},
     {"error", DecodeAs<Error>},
 };
 

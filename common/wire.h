@@ -58,6 +58,18 @@ struct Consent {
   std::optional<ConsentEvent> event;
   std::optional<Permission> permission;
 };
+// host -> relay, during a session: a file, clipboard text or chat message crossed it, for the
+// audit log. Facts only — never the content: its size, and for a file its name (made safe, at
+// most kMaxFieldBytes) and SHA-256. Words this version does not know decode as nullopt.
+struct Transfer {
+  std::optional<TransferKind> what;
+  std::optional<TransferEvent> event;
+  Party from = Party::kHost;  // who sent the file or text
+  std::string name;           // a file's name as it was offered (made safe)
+  uint64_t size = 0;          // bytes
+  std::string sha256;         // hex, once known (completed files)
+  std::string detail;         // why it was refused, cancelled or failed (a sentence)
+};
 // host or viewer -> relay, when a session ends: its signed session receipt, stored by the
 // relay in the audit chain (see receipt/receipt.h). The relay cannot read the channel; it only
 // keeps this.
@@ -75,8 +87,8 @@ struct Error {  // relay -> either
   std::string message;
 };
 
-using Control =
-    std::variant<Hello, Join, NameplateIssued, Paired, Abort, Consent, Receipt, PeerGone, Error>;
+using Control = std::variant<Hello, Join, NameplateIssued, Paired, Abort, Consent, Transfer,
+                             Receipt, PeerGone, Error>;
 
 std::string Encode(const Control& message);
 Result<Control> Decode(std::string_view text);

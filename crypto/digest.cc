@@ -28,6 +28,25 @@ Bytes Sha256(ByteView data) {
   return out;
 }
 
+static_assert(sizeof(crypto_hash_sha256_state) <= 128);
+
+Sha256Stream::Sha256Stream() {
+  crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_));
+}
+
+Sha256Stream::~Sha256Stream() { sodium_memzero(state_, sizeof state_); }
+
+void Sha256Stream::Update(ByteView piece) {
+  crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_), piece.data(),
+                            piece.size());
+}
+
+Bytes Sha256Stream::Finish() {
+  Bytes out(crypto_hash_sha256_BYTES);
+  crypto_hash_sha256_final(reinterpret_cast<crypto_hash_sha256_state*>(state_), out.data());
+  return out;
+}
+
 bool EqualInConstantTime(ByteView a, ByteView b) {
   return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }

@@ -15,6 +15,20 @@ Bytes Blake2b256(std::initializer_list<ByteView> pieces);
 Bytes KeyedBlake2b256(ByteView key, std::initializer_list<ByteView> pieces);
 // SHA-256 (the digest of a CA file in an enrolment token, as people compare with sha256sum).
 Bytes Sha256(ByteView data);
+// SHA-256 over a stream fed piece by piece (a file in transfer: both ends show the digest,
+// which people compare with sha256sum). Not copyable; Finish once.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void Update(ByteView piece);
+  Bytes Finish();
+
+ private:
+  alignas(16) unsigned char state_[128];  // crypto_hash_sha256_state (checked in digest.cc)
+};
 // Compares in time that does not depend on where the bytes differ.
 bool EqualInConstantTime(ByteView a, ByteView b);
 

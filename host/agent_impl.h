@@ -13,6 +13,7 @@
 #include "crypto/handshake.h"
 #include "crypto/identity.h"
 #include "crypto/session_code.h"
+#include "host/clipboard.h"
 #include "host/consent.h"
 #include "host/host_agent.h"
 #include "host/machine_state.h"
@@ -53,6 +54,7 @@ struct HostAgent::Impl {
   std::shared_ptr<WsConnection> current;  // the relay connection of the code shown now
   std::unique_ptr<RfbServer> builtin;     // when no --vnc-server is given
   std::unique_ptr<ConsentUi> consent_ui;
+  std::unique_ptr<Clipboard> clipboard;  // the person's (built-in server only); its own thread
   std::unique_ptr<SessionHistory> history;
   std::optional<crypto::SigningKey> host_key;  // signs the host's hello and receipts
   // The running session, owned by RunSession's frame, which sets and clears this (io thread).
@@ -68,6 +70,7 @@ struct HostAgent::Impl {
 
   Status Prepare();
   Status StartBuiltinServer();
+  void OpenClipboard();
   void OnNewCodeAsked();
   asio::awaitable<void> Main();
   asio::awaitable<Next> Connect();

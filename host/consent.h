@@ -12,6 +12,7 @@
 #include "common/vocabulary.h"
 #include "host/platform.h"
 #include "net/net.h"
+#include "peer/file_transfers.h"
 
 namespace telemaint::host {
 
@@ -71,8 +72,31 @@ class ConsentUi {
   // The person asks for a new code (the window's button); called on the io thread.
   void OnNewCode(std::function<void()> handler) { new_code_ = std::move(handler); }
 
+  // Beside the screen, during a session (host/session_extras.h). A file from `who`: ask (its
+  // name, size and sender); `answer` once, on the io thread. The session withdraws it
+  // (WithdrawFile) when its time runs out or the technician cancels it.
+  virtual void AskFile(const Technician& who, const peer::TransferView& offer,
+                       std::function<void(bool accept)> answer) = 0;
+  virtual void WithdrawFile(uint32_t id) {}
+  // A transfer's progress and its end, both ways (the SHA-256 once known).
+  virtual void ShowTransfer(const peer::TransferView& transfer) {}
+  // A chat message from the technician (`mine` false), or the person's own, as sent.
+  virtual void ShowChat(const Technician& who, const std::string& text, bool mine) {}
+  // Whether the clipboard crosses now (control and the person's switch).
+  virtual void ShowClipboard(bool shared, bool switched_on) {}
+  // What the person can do beside the screen; set by the session when it is shown and
+  // cleared (empty functions) when it ends. Called on the io thread.
+  struct SessionTools {
+    std::function<void(const std::string& path)> send_file;
+    std::function<void(uint32_t id)> cancel_transfer;  // 0: every one
+    std::function<void(const std::string& text)> chat;
+    std::function<void(bool on)> switch_clipboard;
+  };
+  void SetTools(SessionTools tools) { tools_ = std::move(tools); }
+
  protected:
   std::function<void()> new_code_;
+  SessionTools tools_;
 };
 
 // Prompts on standard output, answers from standard input, a line each: works on a terminal,

@@ -130,7 +130,32 @@ Status HostAgent::Impl::Prepare() {
                      : crypto::SigningKey::LoadOrCreate(options.key_file, "host");
   if (!key.ok()) return key.status();
   host_key = std::move(*key);
-  return options.vnc_server ? Status::Ok() : StartBuiltinServer();
+  if (options.vnc_server) return Status::Ok();
+  if (Status s = StartBuiltinServer(); !s.ok()) return s;
+  OpenClipboard();
+  return Status::Ok();
+}
+
+// Without a clipboard the sessions go on without one (the viewer is told it is not shared).
+void HostAgent::Impl::OpenClipboard() {
+  if (!platform.open_clipboard) return;
+  auto opened = platform.open_clipboard(options.primary_selection);
+  if (!opened.ok()) {
+    log::Warn("no clipboard sharing: ", opened.status().message());
+    return;
+  }
+  clipboard = std::move(*opened);
+  // From the clipboard's and the server's threads to the io thread, where the session lives.
+  clipboard->OnCopy([this](peer::Selection selection, std::string text) {
+    asio::post(io, [this, selection, text = std::move(text)]() mutable {
+      if (session) session->OnLocalCopy(selection, std::move(text));
+    });
+  });
+  builtin->OnCutText([this](std::string latin1) {
+    asio::post(io, [this, latin1 = std::move(latin1)] {
+      if (session) session->OnRfbCutText(latin1);
+    });
+  });
 }
 
 Status HostAgent::Impl::StartBuiltinServer() {
@@ -360,7 +385,8 @@ asio::awaitable<Next> HostAgent::Impl::ServeChannel(std::shared_ptr<WsConnection
                                                     peer::Channel channel,
                                                     const wire::Paired& paired,
                                                     const UnattendedContext* unattended) {
-  SessionContext context{options, builtin.get(), *consent_ui, *history, *host_key, unattended};
+  SessionContext context{options,   builtin.get(), *consent_ui, *history,
+                         *host_key, unattended,     clipboard.get()};
   HostSession host_session(context, ws, std::move(channel), paired);
   session = &host_session;
   Ending end = co_await host_session.Run();

@@ -37,6 +37,13 @@ struct HostOptions {
   // (host/machine_state.h), which then gives the relay, the CA, the key and the session list.
   std::string state_dir;
   std::chrono::minutes inventory_every{240};  // the inventory is sent again this often
+  // Beside the screen (host/session_extras.h): where accepted files land (empty: the
+  // downloads folder, xdg-user-dir DOWNLOAD), whether PRIMARY is shared along with CLIPBOARD,
+  // and whether the clipboard is shared at all at the start of a session (the person can
+  // switch it during one).
+  std::string downloads;
+  bool primary_selection = false;
+  bool clipboard = true;
 };
 
 class HostAgent {

@@ -27,7 +27,12 @@ HostSession::HostSession(SessionContext context, std::shared_ptr<WsConnection> w
       account_(wire::Party::kHost, paired.session, paired.technician, context.key),
       hello_deadline_(ws->ws().get_executor()),
       questions_changed_(ws->ws().get_executor()),
-      decided_(ws->ws().get_executor()) {}
+      decided_(ws->ws().get_executor()),
+      extras_(ExtrasContext{context.options, context.ui, context.history, context.clipboard,
+                            context.builtin,
+                            context.unattended &&
+                                context.unattended->policy.policy == wire::UnattendedPolicy::kAllow},
+              ws, tunnel_, paired.session) {}
 
 asio::awaitable<Ending> HostSession::Run() {
   if (context_.builtin) {
@@ -39,6 +44,7 @@ asio::awaitable<Ending> HostSession::Run() {
     tunnel_.SetStreamFilter(std::move(filter));
   }
   tunnel_.OnSessionMessage([this](const nlohmann::json& m) { OnSessionMessage(m); });
+  tunnel_.OnInnerMessage([this](uint8_t type, ByteView payload) { extras_.OnInner(type, payload); });
   tunnel_.OnEndMakeReceipt([this](const Ending& end) { return MakeReceipt(end); });
   StartHelloDeadline();
   SendHostHello();
@@ -46,6 +52,7 @@ asio::awaitable<Ending> HostSession::Run() {
   auto run = tunnel_.Run([this] { return OpenLocal(); }, [this] { decided_.Set(); });
   Ending end = co_await std::move(run);  // started apart: see net/net.h on GCC 12
   hello_deadline_.cancel();
+  co_await extras_.Finish();  // no half-received file stays; the person's tools go
   if (context_.builtin) context_.builtin->SetInputAllowed(false);
   if (filter_ && filter_->dropped_input() > 0)
     log::Info("session ", id_, ": ", filter_->dropped_input(),
@@ -72,6 +79,7 @@ void HostSession::SendMonitors(const std::vector<Monitor>& monitors) {
 }
 
 void HostSession::OnSessionMessage(const nlohmann::json& message) {
+  if (permission_ != Permission::kDenied && extras_.OnSessionMessage(message)) return;
   if (auto hello = peer::DecodeHello(message); hello && !hello_seen_) {
     hello_seen_ = true;
     OnTechnicianHello(*hello);

@@ -16,6 +16,7 @@
 #include "host/consent.h"
 #include "host/host_agent.h"
 #include "host/policy.h"
+#include "host/session_extras.h"
 #include "host/screen_source.h"
 #include "net/net.h"
 #include "peer/channel_link.h"
@@ -47,6 +48,7 @@ struct SessionContext {
   SessionHistory& history;
   const crypto::SigningKey& key;  // this computer's: the host's hello and receipt
   const UnattendedContext* unattended = nullptr;  // an enrolled machine's session
+  Clipboard* clipboard = nullptr;                 // the person's, when the platform has one
 };
 
 class HostSession {
@@ -58,6 +60,11 @@ class HostSession {
   // Ends the session from this side (Ctrl+C, SIGTERM): final message, receipt, abort.
   void Stop();
   void SendMonitors(const std::vector<Monitor>& monitors);
+  // Beside the screen: the person copied text; an RFB client sent cut text.
+  void OnLocalCopy(peer::Selection selection, std::string text) {
+    extras_.OnLocalCopy(selection, std::move(text));
+  }
+  void OnRfbCutText(const std::string& latin1) { extras_.OnRfbCutText(latin1); }
   const std::string& id() const { return id_; }
 
  private:
@@ -99,6 +106,7 @@ class HostSession {
   int questions_running_ = 0;    // AskToLetIn / AskForControl coroutines not yet ended
   net::AsyncEvent questions_changed_;
   net::AsyncEvent decided_;  // the first answer (or the end): the stream may open
+  SessionExtras extras_;     // clipboard, files and chat, once the person let the technician in
 };
 
 }  // namespace telemaint::host

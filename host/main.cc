@@ -16,6 +16,7 @@
 #include "host/policy.h"
 #include "host/session_history.h"
 #include "host/x11/keep_above.h"
+#include "host/x11/x11_clipboard.h"
 #include "host/x11/x11_display.h"
 
 using namespace telemaint;
@@ -66,6 +67,14 @@ void AddOptions(CLI::App& app, Arguments& a) {
                  "Seconds you have to answer a technician; no answer means no")
       ->check(CLI::Range(1, 120))
       ->capture_default_str();
+  app.add_option("--downloads", o.downloads,
+                 "Where files you accept from the technician are saved (default: your downloads "
+                 "folder, as xdg-user-dir DOWNLOAD names it)");
+  app.add_flag("--primary", o.primary_selection,
+               "Share the PRIMARY selection (text merely highlighted) too, not only the "
+               "clipboard");
+  app.add_flag("!--no-clipboard", o.clipboard,
+               "Start each session with the clipboard not shared (you can switch it on)");
   o.history_file = host::DefaultHistoryPath();
   app.add_option("--history-file", o.history_file, "Where this computer's session log is kept")
       ->capture_default_str();
@@ -169,6 +178,9 @@ host::HostPlatform X11Platform(const std::string& display) {
     auto x11 = host::X11Display::Open(display);
     if (!x11.ok()) return x11.status();
     return std::unique_ptr<host::Desktop>(std::move(*x11));
+  };
+  platform.open_clipboard = [display](bool primary) {
+    return host::OpenX11Clipboard(display, primary);
   };
   return platform;
 }

@@ -9,6 +9,7 @@
 
 namespace telemaint::host {
 
+class Clipboard;
 class ConsentUi;
 class Desktop;
 
@@ -21,6 +22,9 @@ struct HostPlatform {
   // The desktop the built-in server shares (X11 on Linux); used when no --vnc-server is given.
   // Called once, on the io thread's owner before it runs.
   std::function<Result<std::unique_ptr<Desktop>>()> open_desktop;
+  // The person's clipboard (X11 on Linux), shared during sessions under control; optional.
+  // Called once, like open_desktop; `primary`: PRIMARY too.
+  std::function<Result<std::unique_ptr<Clipboard>>(bool primary)> open_clipboard;
   Say say;
   // The UI that asks the person and shows the session (default: the terminal). Called once,
   // before the io thread runs; `say` writes one of the host's lines (escaped), `post` reaches

@@ -1,5 +1,7 @@
 #include "host/rfb_server.h"
 
+#include <optional>
+
 #include <rfb/rfb.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -117,6 +119,19 @@ struct RfbServer::Impl {
   int requested_monitor = -1;
   std::vector<Monitor> published_monitors;
   std::function<void(std::vector<Monitor>)> monitors_listener;
+  std::optional<std::string> cut_text_out;  // for the clients, sent by Loop
+  std::function<void(std::string)> cut_text_listener;
+
+  static void OnClientCutText(char* text, int length, rfbClientPtr cl) {
+    Impl* self = From(cl);
+    if (!self->input_allowed || length < 0) return;  // view only, enforced here too
+    std::function<void(std::string)> listener;
+    {
+      std::lock_guard lock(self->mu);
+      listener = self->cut_text_listener;
+    }
+    if (listener) listener(std::string(text, static_cast<size_t>(length)));
+  }
 
   static Impl* From(rfbClientPtr cl) { return static_cast<Impl*>(cl->screen->screenData); }
 
@@ -203,6 +218,7 @@ struct RfbServer::Impl {
 
 void RfbServer::Impl::Loop() {
   auto& source = desktop->screen();
+  std::optional<std::string> cut_text;
   while (!stop) {
     int requested;
     {
@@ -210,6 +226,11 @@ void RfbServer::Impl::Loop() {
       for (int fd : pending) rfbNewClient(screen, fd);
       pending.clear();
       requested = requested_monitor;
+      cut_text.swap(cut_text_out);
+    }
+    if (cut_text) {
+      rfbSendServerCutText(screen, cut_text->data(), static_cast<int>(cut_text->size()));
+      cut_text.reset();
     }
     if (release_input.exchange(false)) desktop->input().ReleaseAll();
     std::vector<Rect> changed = source.Update(frame);
@@ -363,6 +384,7 @@ Result<std::unique_ptr<RfbServer>> RfbServer::Start(std::unique_ptr<Desktop> des
   s->kbdAddEvent = Impl::OnKey;
   s->ptrAddEvent = Impl::OnPointer;
   s->newClientHook = Impl::OnNewClient;
+  s->setXCutText = Impl::OnClientCutText;
   rfbInitServer(s);
   Impl* raw = impl.get();
   impl->thread = std::thread([raw] { raw->Loop(); });
@@ -391,6 +413,16 @@ std::vector<Monitor> RfbServer::Monitors() const {
 void RfbServer::OnMonitorsChanged(std::function<void(std::vector<Monitor>)> listener) {
   std::lock_guard lock(impl_->mu);
   impl_->monitors_listener = std::move(listener);
+}
+
+void RfbServer::SendCutText(std::string latin1) {
+  std::lock_guard lock(impl_->mu);
+  impl_->cut_text_out = std::move(latin1);
+}
+
+void RfbServer::OnCutText(std::function<void(std::string)> listener) {
+  std::lock_guard lock(impl_->mu);
+  impl_->cut_text_listener = std::move(listener);
 }
 
 void RfbServer::SetInputAllowed(bool allowed) {

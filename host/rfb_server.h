@@ -39,6 +39,12 @@ class RfbServer {
   // Whether the technician's keys and mouse reach the screen (view only: every input event is
   // dropped, and whatever was held is released). Thread-safe.
   void SetInputAllowed(bool allowed);
+  // Clipboard text for RFB clients (a VNC viewer behind the technician's --listen): sent as
+  // ServerCutText, ISO 8859-1 as RFB wants it. Thread-safe.
+  void SendCutText(std::string latin1);
+  // An RFB client sent ClientCutText (Latin-1) while input is allowed; called on the server's
+  // thread.
+  void OnCutText(std::function<void(std::string latin1)> listener);
 
  private:
   struct Impl;

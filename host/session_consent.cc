@@ -117,6 +117,8 @@ bool HostSession::DecideByPolicy() {
 
 void HostSession::ApplyPermission(Permission p) {
   permission_ = p;
+  extras_.Start(technician_);
+  extras_.SetPermission(p);
   if (context_.builtin) context_.builtin->SetInputAllowed(p == Permission::kControl);
   if (filter_) filter_->SetInputAllowed(p == Permission::kControl);
   tunnel_.SendSessionMessage(peer::EncodeConsent(

@@ -48,7 +48,7 @@ namespace {
 constexpr std::pair<HistoryEvent, const char*> kEventWords[] = {
     {HistoryEvent::kAsked, "asked"},     {HistoryEvent::kAnswered, "answered"},
     {HistoryEvent::kChanged, "changed"}, {HistoryEvent::kEnded, "ended"},
-    {HistoryEvent::kReceipt, "receipt"},
+    {HistoryEvent::kReceipt, "receipt"}, {HistoryEvent::kTransfer, "transfer"},
 };
 
 const char* Word(HistoryEvent event) {

@@ -13,7 +13,7 @@
 namespace telemaint::host {
 
 // What happened, in the file's own words (this file's format, not the relay's protocol).
-enum class HistoryEvent { kAsked, kAnswered, kChanged, kEnded, kReceipt };
+enum class HistoryEvent { kAsked, kAnswered, kChanged, kEnded, kReceipt, kTransfer };
 
 class SessionHistory {
  public:

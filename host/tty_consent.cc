@@ -1,11 +1,14 @@
 #include <unistd.h>
 
+#include <map>
 #include <memory>
+#include <vector>
 #include <optional>
 #include <thread>
 
 #include "common/log.h"
 #include "host/consent.h"
+#include "host/extras_texts.h"
 #include "host/open_question.h"
 #include "host/terminal_texts.h"
 
@@ -91,7 +94,43 @@ class TtyConsent : public ConsentUi {
     question_.Withdraw();
   }
 
+  void AskFile(const Technician& who, const peer::TransferView& offer,
+               std::function<void(bool)> answer) override {
+    say_(Fill(x_.file_offered, Describe(who), offer.name, HumanSize(offer.size, language_)));
+    say_(x_.file_answer);
+    files_asked_.push_back({offer.id, std::move(answer)});
+  }
+
+  void WithdrawFile(uint32_t id) override {
+    std::erase_if(files_asked_, [id](const auto& asked) { return asked.first == id; });
+  }
+
+  // Progress in quarters, and the end with its SHA-256.
+  void ShowTransfer(const peer::TransferView& t) override {
+    const int quarter = t.size ? static_cast<int>(t.done * 4 / t.size) : 4;
+    if (!t.finished() && (t.state != peer::TransferState::kMoving || quarter == 0 ||
+                          quarter == quarters_[t.id]))
+      return;
+    quarters_[t.id] = quarter;
+    say_(TransferLine(t, language_));
+  }
+
+  void ShowChat(const Technician& who, const std::string& text, bool mine) override {
+    if (!mine) say_(Fill(x_.chat_from, Describe(who), text));
+  }
+
+  void ShowClipboard(bool shared, bool switched_on) override {
+    const char* line = shared ? x_.clipboard_shared
+                       : switched_on ? x_.clipboard_not_shared
+                                     : x_.clipboard_off;
+    if (line != clipboard_said_) say_(line);
+    clipboard_said_ = line;
+    clipboard_on_ = switched_on;
+  }
+
   void EndSession(const std::string& how) override {
+    files_asked_.clear();
+    clipboard_said_ = nullptr;
     on_choice_ = nullptr;
     say_(Fill(t_.session_ended, LocalWord(how, language_)));
   }
@@ -106,6 +145,41 @@ class TtyConsent : public ConsentUi {
     const bool control = current_ == Permission::kControl;
     say_(Fill(control ? t_.controlling : t_.viewing, Describe(who_),
               view_only_possible_ ? (control ? t_.or_view_only : t_.or_allow_control) : ""));
+    say_(x_.tools);
+  }
+
+  // "m MESSAGE", "f PATH", "c", "x" during a session; false when the line is none of them.
+  bool OnTool(const std::string& line) {
+    size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos) return false;
+    const char command = static_cast<char>(std::tolower(static_cast<unsigned char>(line[start])));
+    std::string rest = start + 1 < line.size() ? line.substr(start + 1) : "";
+    if (!rest.empty() && rest[0] != ' ') return false;  // a word, not a command
+    rest.erase(0, rest.find_first_not_of(' ') == std::string::npos ? rest.size()
+                                                                     : rest.find_first_not_of(' '));
+    while (!rest.empty() && (rest.back() == '\r' || rest.back() == ' ')) rest.pop_back();
+    if (command == 'm' && !rest.empty() && tools_.chat) {
+      tools_.chat(rest);
+    } else if (command == 'f' && !rest.empty() && tools_.send_file) {
+      tools_.send_file(rest);
+    } else if (command == 'c' && rest.empty() && tools_.switch_clipboard) {
+      tools_.switch_clipboard(!clipboard_on_);
+    } else if (command == 'x' && rest.empty() && tools_.cancel_transfer) {
+      tools_.cancel_transfer(0);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  // a or d for the oldest file asked about; false when none is.
+  bool OnFileAnswer(const std::string& word) {
+    if (files_asked_.empty() || (word != "a" && word != "d" && word != "r" && word != "n"))
+      return false;
+    auto answer = std::move(files_asked_.front().second);
+    files_asked_.erase(files_asked_.begin());
+    answer(word == "a");
+    return true;
   }
 
   void OnLine(std::optional<std::string> line) {
@@ -130,6 +204,7 @@ class TtyConsent : public ConsentUi {
       question_.Answer(*choice);
       return;
     }
+    if (OnFileAnswer(word) || (on_choice_ && OnTool(*line))) return;
     if (!on_choice_ || word.empty()) return;
     if (word == "s") {
       auto choose = on_choice_;
@@ -149,6 +224,11 @@ class TtyConsent : public ConsentUi {
 
   const Language language_ = LanguageFromLocale();
   const TerminalTexts& t_ = TerminalTextsFor(language_);
+  const ExtrasTexts& x_ = ExtrasTextsFor(language_);
+  std::vector<std::pair<uint32_t, std::function<void(bool)>>> files_asked_;  // oldest first
+  std::map<uint32_t, int> quarters_;  // progress said, per transfer
+  const char* clipboard_said_ = nullptr;
+  bool clipboard_on_ = true;
   Say say_;
   std::shared_ptr<Shared> shared_;
   OpenQuestion question_;

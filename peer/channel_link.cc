@@ -257,6 +257,27 @@ bool Tunnel::SendSessionMessage(const nlohmann::json& message) {
   return true;
 }
 
+asio::awaitable<bool> Tunnel::SendInner(uint8_t type, ByteView payload) {
+  if (payload.size() > kMaxInnerPayload || ending_ || final_sent_) co_return false;
+  const size_t room = payload.size() + 1 + crypto::kStreamOverheadBytes;
+  const bool has_room = co_await ws_->WaitForRoom(room);
+  if (!has_room) co_return false;
+  const bool sent = SendInnerNow(type, payload);
+  co_return sent;
+}
+
+bool Tunnel::SendInnerNow(uint8_t type, ByteView payload) {
+  if (payload.size() > kMaxInnerPayload || ending_ || final_sent_ || ws_->closed()) return false;
+  Bytes framed;
+  framed.reserve(payload.size() + 1);
+  framed.push_back(type);
+  framed.insert(framed.end(), payload.begin(), payload.end());
+  auto sealed = ch_.tx.Seal(framed);
+  if (!sealed.ok()) return false;
+  ws_->SendNow(BinaryFrame(*sealed));
+  return true;
+}
+
 asio::awaitable<void> Tunnel::LocalToChannel() {
   struct Done {
     AsyncEvent& e;
@@ -353,6 +374,9 @@ asio::awaitable<bool> Tunnel::OnPeerFrame(const Frame& frame) {
   if (p[0] == kInnerData) {
     const bool carried = co_await OnPeerData(p, opened->final);
     if (!carried) co_return false;
+  } else if (on_inner_ && p.size() - 1 <= kMaxInnerPayload) {
+    // Clipboard and files; any other type belongs to a later version and is ignored.
+    on_inner_(p[0], ByteView(p.data() + 1, p.size() - 1));
   }
   if (opened->final) {
     Finish({Ending::Kind::kPeerClosed, EndReason::kClosed,

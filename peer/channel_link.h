@@ -28,7 +28,11 @@ namespace asio = net::asio;
 // Inner messages: one type byte, then the payload. See docs/protocol.md#inner-messages.
 inline constexpr uint8_t kInnerData = 0x01;     // RFB stream bytes
 inline constexpr uint8_t kInnerControl = 0x02;  // JSON: close, and the session messages
+inline constexpr uint8_t kInnerClipboard = 0x03;  // clipboard text (peer/side_messages.h)
+inline constexpr uint8_t kInnerFileData = 0x04;   // a piece of a file in transfer
 inline constexpr size_t kMaxChunk = 64 * 1024;  // RFB bytes per frame
+// The payload of one clipboard or file message: the largest clipboard text and its header.
+inline constexpr size_t kMaxInnerPayload = 256 * 1024 + 16;
 // Peer data held while the local VNC client has not connected yet; past this, reading from
 // the relay pauses (back-pressure) until it connects.
 inline constexpr size_t kMaxPendingBeforeAttach = 4u << 20;
@@ -90,6 +94,17 @@ class Tunnel {
   // session is ending.
   bool SendSessionMessage(const nlohmann::json& message);
 
+  // Clipboard and file messages from the other side (inner types other than data and
+  // control), at most kMaxInnerPayload; io thread. Set before Run.
+  using InnerHandler = std::function<void(uint8_t type, ByteView payload)>;
+  void OnInnerMessage(InnerHandler handler) { on_inner_ = std::move(handler); }
+  // Waits for room in the relay connection's queue (back-pressure), then seals and queues one,
+  // in order with the stream's data and session messages. false: too large, or the session
+  // is ending.
+  asio::awaitable<bool> SendInner(uint8_t type, ByteView payload);
+  // The same without waiting for room: for rare, bounded messages (clipboard text).
+  bool SendInnerNow(uint8_t type, ByteView payload);
+
   // Ends the session from our side (io thread): the peer's final message carries `reason`, and
   // a pending open_local is cancelled.
   void End(wire::EndReason reason, const std::string& message);
@@ -148,6 +163,7 @@ class Tunnel {
   std::optional<Ending> ending_;
   uint64_t bytes_in_ = 0, bytes_out_ = 0;
   SessionMessageHandler on_session_message_;
+  InnerHandler on_inner_;
   bool final_sent_ = false;
   ReceiptMaker make_receipt_;
   std::unique_ptr<StreamFilter> filter_;

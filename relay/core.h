@@ -89,6 +89,7 @@ struct PeerConn {
   std::string machine_id;  // an enrolled machine's, once it proved its key
   bool receipt_recorded = false;     // one receipt per side and session
   int permission_records = 0;        // consent messages recorded in this session
+  int transfer_records = 0;          // transfer reports recorded in this session
   UnprovenEntry unproven;            // until the technician logged in or the host got a code
 
   bool is_host() const { return role == wire::Party::kHost; }
@@ -242,6 +243,7 @@ class RelayCore {
   // A text frame from a peer after its first message; false: the connection ends.
   bool OnControl(const std::shared_ptr<PeerConn>& peer, const std::string& text);
   void OnConsent(PeerConn& peer, const wire::Consent& consent);
+  void OnTransfer(PeerConn& peer, const wire::Transfer& transfer);
   void OnReceipt(PeerConn& peer, const wire::Receipt& receipt);
   void OnAbort(PeerConn& peer, const wire::Abort& abort);
   // A binary frame: forwarded to the other side, waiting while its queue is full.

@@ -20,6 +20,9 @@ namespace {
 constexpr auto kReceiptGrace = std::chrono::seconds(2);
 // Consent reports recorded per session: every real answer and change fits many times over.
 constexpr int kMaxPermissionRecords = 64;
+// Transfer reports recorded per session: a long session's clipboard copies, chat lines and
+// files; past this the host is filling the log, and only a warning is kept.
+constexpr int kMaxTransferRecords = 2000;
 }  // namespace
 
 void RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
@@ -114,6 +117,11 @@ bool RelayCore::OnControl(const std::shared_ptr<PeerConn>& peer, const std::stri
     OnConsent(*peer, *consent);
     return true;
   }
+  if (auto* transfer = message ? std::get_if<wire::Transfer>(message) : nullptr;
+      transfer && peer->is_host() && peer->session && !ended) {
+    OnTransfer(*peer, *transfer);
+    return true;
+  }
   if (auto* receipt = message ? std::get_if<wire::Receipt>(message) : nullptr) {
     OnReceipt(*peer, *receipt);
     return true;
@@ -143,6 +151,25 @@ void RelayCore::OnConsent(PeerConn& peer, const wire::Consent& consent) {
   } else if (peer.permission_records == kMaxPermissionRecords + 1) {
     log::Warn("session ", peer.session->id,
               ": the host sent too many or unknown consent reports");
+  }
+}
+
+// What crossed the session beside the screen, as the host says: facts, never content. Known
+// words only, and a bounded number per session.
+void RelayCore::OnTransfer(PeerConn& peer, const wire::Transfer& transfer) {
+  if (!transfer.what || !transfer.event) return;
+  if (++peer.transfer_records <= kMaxTransferRecords) {
+    nlohmann::json data = {{"what", wire::ToWire(*transfer.what)},
+                           {"event", wire::ToWire(*transfer.event)},
+                           {"from", wire::ToWire(transfer.from)},
+                           {"size", transfer.size},
+                           {"by", wire::ToWire(wire::Party::kHost)}};
+    if (!transfer.name.empty()) data["name"] = transfer.name;
+    if (!transfer.sha256.empty()) data["sha256"] = transfer.sha256;
+    if (!transfer.detail.empty()) data["detail"] = transfer.detail;
+    Audit(AuditKind::kTransfer, peer.session->id, std::move(data));
+  } else if (peer.transfer_records == kMaxTransferRecords + 1) {
+    log::Warn("session ", peer.session->id, ": the host sent too many transfer reports");
   }
 }
 

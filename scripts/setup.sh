@@ -13,7 +13,7 @@ packages=(
   libgtest-dev libgmock-dev
   libvncserver-dev libfltk1.3-dev libpng-dev libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxrandr-dev libxtst-dev
   # certificates, tests and the demo: a virtual display, a real VNC server and client
-  openssl curl procps iproute2 xvfb xfonts-base x11vnc x11-apps x11-utils x11-xkb-utils x11-xserver-utils xinput xdotool xterm vncsnapshot netpbm
+  openssl curl procps iproute2 xvfb xfonts-base x11vnc x11-apps x11-utils x11-xkb-utils x11-xserver-utils xinput xdotool xterm xclip vncsnapshot netpbm
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra xauth
   tigervnc-viewer
   libnet-vnc-perl

@@ -14,6 +14,7 @@
 #include "net/ws_connection.h"
 #include "peer/channel_link.h"
 #include "viewer/machine_access.h"
+#include "viewer/side_panel.h"
 #include "viewer/viewer_app.h"
 
 namespace telemaint::viewer {
@@ -52,6 +53,7 @@ struct ViewerApp::Impl {
                                   uint16_t port);
   void OnSignal();
   void RunWindow();
+  SidePanel::Handlers SideActions();
 };
 
 }  // namespace telemaint::viewer

@@ -67,6 +67,15 @@ void AddOptions(CLI::App& app, Arguments& a) {
   app.add_option("--cert-file", o.cert_file,
                  "Your technician certificate from your admin (default: technician.cert beside "
                  "the key file)");
+  app.add_option("--send", o.send_files,
+                 "Offer these files to the customer once they let you in (they are asked for "
+                 "each one)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--fetch", o.fetch_path,
+                 "Unattended machines with policy allow: have the machine send you this file "
+                 "(its path there; recorded in the audit log)");
+  app.add_option("--downloads", o.downloads,
+                 "Where files the customer sends you are saved (default: your downloads folder)");
   app.add_option("--org-key", o.org_key,
                  "The organisation's public key to trust (64 hex digits or a file; default: the "
                  "one your certificate names)");

@@ -119,6 +119,7 @@ void ViewerApp::Impl::RunWindow() {
       if (session) session->RequestControl();
     });
   });
+  shown.OnSideActions(SideActions());
   std::thread network([this, &shown] {
     io.run();
     shown.Finish();  // however the loop ended (Ctrl+C while dialling stops it early)
@@ -126,6 +127,27 @@ void ViewerApp::Impl::RunWindow() {
   shown.Run();
   network.join();
   window = nullptr;
+}
+
+// The window's chat, files and clipboard reach the session on the io thread.
+SidePanel::Handlers ViewerApp::Impl::SideActions() {
+  auto on_session = [this](std::function<void(ViewerExtras&)> work) {
+    asio::post(io, [this, work = std::move(work)] {
+      if (session) work(session->extras());
+    });
+  };
+  SidePanel::Handlers h;
+  h.chat = [on_session](const std::string& text) {
+    on_session([text](ViewerExtras& e) { e.SendChat(text); });
+  };
+  h.send_file = [on_session](const std::string& path) {
+    on_session([path](ViewerExtras& e) { e.SendFile(path); });
+  };
+  h.cancel_transfers = [on_session] { on_session([](ViewerExtras& e) { e.CancelTransfers(); }); };
+  h.clipboard = [on_session](peer::Selection selection, const std::string& text) {
+    on_session([selection, text](ViewerExtras& e) { e.SendClipboard(selection, text); });
+  };
+  return h;
 }
 
 void ViewerApp::Impl::OnSignal() {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/address.h"
 #include "viewer/quality.h"
@@ -42,6 +43,12 @@ struct ViewerOptions {
   // and where the newest revocation list seen is kept.
   std::string machine;
   std::string cert_file, org_key, revocations_file;
+  // Beside the screen: files offered to the customer once they let you in (--send), a file an
+  // unattended machine with policy allow sends you (--fetch), and where received files land
+  // (default: your downloads folder).
+  std::vector<std::string> send_files;
+  std::string fetch_path;
+  std::string downloads;
 };
 
 class ViewerApp {

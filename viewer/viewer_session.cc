@@ -22,9 +22,11 @@ ViewerSession::ViewerSession(const ViewerOptions& options, const Say& say,
                              std::string session_id, const crypto::SigningKey& key)
     : options_(options),
       say_(say),
+      ex_(ws->ws().get_executor()),
       tunnel_(std::move(ws), std::move(channel), wire::Party::kViewer),
       id_(std::move(session_id)),
-      account_(wire::Party::kViewer, id_, options.user, key) {
+      account_(wire::Party::kViewer, id_, options.user, key),
+      extras_(options, say, tunnel_, ex_) {
   // First inside the channel: who we are, proved with the key over this channel's binding.
   peer::TechnicianHello hello{
       options.user, key.public_key(),
@@ -36,6 +38,7 @@ ViewerSession::ViewerSession(const ViewerOptions& options, const Say& say,
     return std::optional(std::make_pair(receipt.text, receipt.signature));
   });
   tunnel_.OnSessionMessage([this](const nlohmann::json& m) { OnSessionMessage(m); });
+  tunnel_.OnInnerMessage([this](uint8_t type, ByteView payload) { extras_.OnInner(type, payload); });
 }
 
 void ViewerSession::Stop() {
@@ -52,6 +55,7 @@ void ViewerSession::RequestControl() { tunnel_.SendSessionMessage(peer::EncodeRe
 // Our own RFB client and window: the window gets one end of a socketpair, the tunnel the other.
 asio::awaitable<int> ViewerSession::ShowInWindow(ViewerWindow* window) {
   window_ = window;
+  extras_.SetWindow(window);
   const std::string title = "telemaint — " + options_.user + " — session " + id_.substr(0, 8) +
                             (options_.ticket.empty() ? "" : " — " + options_.ticket);
   tunnel_.SetStreamFilter(std::make_unique<rfb::ViewerRfbFilter>());
@@ -65,6 +69,8 @@ asio::awaitable<int> ViewerSession::ShowInWindow(ViewerWindow* window) {
       nullptr);
   say_("The session is shown in a window; close it or choose Session > Disconnect to end.");
   Ending end = co_await std::move(run);  // started apart: see net/net.h on GCC 12
+  co_await extras_.Finish();
+  extras_.SetWindow(nullptr);
   window_ = nullptr;
   co_return ReportEnding(end);
 }
@@ -74,6 +80,7 @@ asio::awaitable<int> ViewerSession::ServeLocalPort(tcp::acceptor& acceptor, uint
   say_("Listening on " + where + " — point your VNC viewer there (e.g. vncviewer " +
        options_.listen.host + "::" + std::to_string(port) + ").");
   log::Info("session ", id_, ": channel up");
+  extras_.ReadTerminal();
   auto run = tunnel_.Run(
       [&acceptor]() -> asio::awaitable<std::optional<tcp::socket>> {
         error_code ec;
@@ -87,6 +94,7 @@ asio::awaitable<int> ViewerSession::ServeLocalPort(tcp::acceptor& acceptor, uint
         acceptor.close(ignored);
       });
   Ending end = co_await std::move(run);
+  co_await extras_.Finish();
   co_return ReportEnding(end);
 }
 
@@ -108,6 +116,7 @@ asio::awaitable<int> ViewerSession::TakeSnapshot() {
       },
       nullptr);
   Ending end = co_await std::move(run);
+  co_await extras_.Finish();
   if (worker.joinable()) worker.join();  // its socket is closed: it has returned or will at once
   if (!picture.ok()) {
     if (end.kind == Ending::Kind::kPeerClosed &&
@@ -133,6 +142,7 @@ asio::awaitable<int> ViewerSession::TakeSnapshot() {
 }
 
 void ViewerSession::OnSessionMessage(const nlohmann::json& message) {
+  if (extras_.OnSessionMessage(message)) return;
   if (auto hello = peer::DecodeHostHello(message); hello && !host_key_known_) {
     if (crypto::VerifySignature(hello->public_key,
                                 crypto::HostHelloStatement(tunnel_.channel_binding()),
@@ -162,12 +172,14 @@ void ViewerSession::OnConsent(peer::ConsentState state) {
       say_("The customer is being asked to let you in…");
       break;
     case peer::ConsentState::kControl:
+      extras_.OnLetIn();
       account_.NotePermission(wire::Permission::kControl);
       say_(options_.machine.empty() ? "The customer allowed control."
                                     : "Control allowed (by the machine's policy or the person "
                                       "at its screen).");
       break;
     case peer::ConsentState::kViewOnly:
+      extras_.OnLetIn();
       account_.NotePermission(wire::Permission::kViewOnly);
       say_("The customer allowed viewing only: your keys and mouse are ignored.");
       break;

@@ -15,6 +15,7 @@
 #include "peer/session_account.h"
 #include "peer/session_messages.h"
 #include "viewer/viewer_app.h"
+#include "viewer/viewer_extras.h"
 
 namespace telemaint::viewer {
 
@@ -39,6 +40,8 @@ class ViewerSession {
   // From the window's menu.
   void ShowMonitor(int index);
   void RequestControl();
+  // Beside the screen, from the window (posted to the io thread).
+  ViewerExtras& extras() { return extras_; }
 
  private:
   void OnSessionMessage(const nlohmann::json& message);
@@ -47,12 +50,14 @@ class ViewerSession {
 
   const ViewerOptions& options_;
   const Say& say_;
+  net::asio::any_io_executor ex_;
   peer::Tunnel tunnel_;
   const std::string id_;
   peer::SessionAccount account_;
   bool host_key_known_ = false;
   bool stopped_ = false;            // by Stop: the technician's own doing, whatever the tunnel saw
   ViewerWindow* window_ = nullptr;  // while ShowInWindow runs
+  ViewerExtras extras_;             // chat, files, clipboard
 };
 
 }  // namespace telemaint::viewer

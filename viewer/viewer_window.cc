@@ -80,6 +80,9 @@ struct ViewerWindow::Impl {
   // In order: "asking" then "view only" after a request is a refusal, not a fresh choice.
   std::vector<peer::ConsentState> pending_permissions;
   std::vector<std::string> pending_lines;
+  std::vector<std::function<void(SidePanel&)>> pending_side;  // run on the main thread
+  SidePanel::Handlers side_handlers;
+  std::unique_ptr<SidePanel> side;
   std::chrono::seconds linger{0};  // the ending stays in sight this long before the window goes
   std::atomic<bool> screen_changed{false};
 
@@ -197,6 +200,16 @@ class ScreenView : public Fl_Widget {
         return OnMouse(event);
       case FL_MOUSEWHEEL:
         return OnWheel();
+      case FL_DND_ENTER:
+      case FL_DND_DRAG:
+      case FL_DND_RELEASE:
+        return 1;  // files dropped on the picture are sent to the customer
+      case FL_PASTE:
+        for (const std::string& path :
+             SidePanel::DroppedPaths(std::string(Fl::event_text(), Fl::event_length())))
+          if (owner_->side_handlers.send_file) owner_->side_handlers.send_file(path);
+        if (owner_->side) owner_->side->Open();
+        return 1;
       case FL_KEYDOWN:
         return OnKeyDown(*screen);
       case FL_KEYUP:
@@ -342,6 +355,11 @@ void ViewerWindow::Impl::OnMenu(Fl_Widget* w, void* action) {
     self->Layout();
   }
   if (what == "full") self->ToggleFullScreen();
+  if (what == "chat") self->side->Open();
+  if (what == "sendfile") self->side->ChooseFileToSend();
+  if (what == "sendclip") self->side->SendClipboardNow();
+  if (what == "canceltransfers" && self->side_handlers.cancel_transfers)
+    self->side_handlers.cancel_transfers();
   if (auto quality = ParseQuality(what); quality.ok()) {
     self->quality = *quality;
     if (self->screen) self->screen->SetQuality(self->quality);
@@ -372,6 +390,10 @@ void ViewerWindow::Impl::RebuildMenu() {
             FL_MENU_TOGGLE | (view_only ? FL_MENU_VALUE : 0));
   menu->add("Session/Ask the customer for control", 0, OnMenu, (void*)"askcontrol",
             customer == peer::ConsentState::kViewOnly ? 0 : FL_MENU_INACTIVE);
+  menu->add("Session/Chat…", 0, OnMenu, (void*)"chat");
+  menu->add("Session/Send file…", 0, OnMenu, (void*)"sendfile");
+  menu->add("Session/Send clipboard", 0, OnMenu, (void*)"sendclip");
+  menu->add("Session/Cancel transfers", 0, OnMenu, (void*)"canceltransfers", FL_MENU_DIVIDER);
   menu->add("Session/Disconnect", 0, OnMenu, (void*)"disconnect");
   menu->add("View/Fit to window", 0, OnMenu, (void*)"fit",
             FL_MENU_RADIO | (fit ? FL_MENU_VALUE : 0));
@@ -431,6 +453,7 @@ void ViewerWindow::Impl::BuildWindow() {
   window->end();
   window->resizable(scroll);
   RebuildMenu();
+  side = std::make_unique<SidePanel>(side_handlers);
   UpdateTitle();
   ShowStatus();
   window->show();
@@ -571,6 +594,43 @@ void ViewerWindow::OnClosedEarly(std::function<void()> cancel) {
   impl_->closed_early = std::move(cancel);
 }
 
+void ViewerWindow::ShowChat(const std::string& who, const std::string& text) {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->pending_side.push_back([who, text](SidePanel& p) { p.AddChat(who, text); });
+  }
+  Fl::awake();
+}
+
+void ViewerWindow::ShowTransfer(const peer::TransferView& transfer) {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->pending_side.push_back([transfer](SidePanel& p) { p.ShowTransfer(transfer); });
+  }
+  Fl::awake();
+}
+
+void ViewerWindow::SetClipboardAllowed(bool allowed) {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->pending_side.push_back([allowed](SidePanel& p) { p.SetClipboardAllowed(allowed); });
+  }
+  Fl::awake();
+}
+
+void ViewerWindow::SetLocalClipboard(peer::Selection selection, std::string text) {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->pending_side.push_back(
+        [selection, text = std::move(text)](SidePanel& p) { p.SetLocalClipboard(selection, text); });
+  }
+  Fl::awake();
+}
+
+void ViewerWindow::OnSideActions(SidePanel::Handlers handlers) {
+  impl_->side_handlers = std::move(handlers);
+}
+
 void ViewerWindow::Finish() {
   {
     std::lock_guard lock(impl_->mu);
@@ -590,8 +650,10 @@ void ViewerWindow::Run() {
     std::vector<Monitor> monitors;
     std::vector<std::string> lines;
     std::vector<peer::ConsentState> permissions;
+    std::vector<std::function<void(SidePanel&)>> side_work;
     {
       std::lock_guard lock(i.mu);
+      std::swap(side_work, i.pending_side);
       finish = i.finish_requested;
       std::swap(fd, i.pending_fd);
       title = std::move(i.pending_title);
@@ -601,6 +663,7 @@ void ViewerWindow::Run() {
       std::swap(lines, i.pending_lines);
     }
     for (const auto& line : lines) i.status.Said(line);
+    for (auto& work : side_work) work(*i.side);
     if (fd >= 0 && !i.screen) i.AttachScreen(fd, std::move(title));
     if (monitors_set) {
       i.monitors = std::move(monitors);
@@ -627,6 +690,7 @@ void ViewerWindow::Run() {
     Fl::wait(close_at ? 0.25 : 1.0);
   }
   if (i.window) i.window->hide();
+  i.side.reset();  // its window too
   Fl::check();
 }
 

@@ -13,8 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "peer/file_transfers.h"
 #include "peer/session_messages.h"
 #include "viewer/quality.h"
+#include "viewer/side_panel.h"
 
 namespace telemaint::viewer {
 
@@ -40,6 +42,15 @@ class ViewerWindow {
   void OnControlRequested(std::function<void()> request);
   // The technician closed the window before the session's picture came (cancel joining).
   void OnClosedEarly(std::function<void()> cancel);
+  // Beside the screen (viewer/side_panel.h), from any thread: the customer's chat, a transfer's
+  // progress or end, whether the clipboard may cross, the customer's copied text.
+  void ShowChat(const std::string& who, const std::string& text);
+  void ShowTransfer(const peer::TransferView& transfer);
+  void SetClipboardAllowed(bool allowed);
+  void SetLocalClipboard(peer::Selection selection, std::string text);
+  // What the technician does there (chat, send a file, cancel, copied text); main thread, set
+  // before Run. Files dropped on the window are sent too.
+  void OnSideActions(SidePanel::Handlers handlers);
   // The session is over: Run returns.
   void Finish();
   // Runs the window until Finish() (or until the technician closes it, which ends the

@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "host/gui/host_windows.h"
+#include "host/gui/session_panel.h"
 #include "host/open_question.h"
 
 namespace telemaint::host::gui {
@@ -30,6 +31,49 @@ class WindowConsent : public ConsentUi {
         if (new_code_) new_code_();
       });
     });
+    // The panel's buttons reach the session's tools on the io thread (none between sessions).
+    SessionPanel::Handlers handlers;
+    handlers.chat = [this](const std::string& text) {
+      post_([this, text] {
+        if (tools_.chat) tools_.chat(text);
+      });
+    };
+    handlers.send_file = [this](const std::string& path) {
+      post_([this, path] {
+        if (tools_.send_file) tools_.send_file(path);
+      });
+    };
+    handlers.cancel_transfers = [this] {
+      post_([this] {
+        if (tools_.cancel_transfer) tools_.cancel_transfer(0);
+      });
+    };
+    handlers.switch_clipboard = [this](bool on) {
+      post_([this, on] {
+        if (tools_.switch_clipboard) tools_.switch_clipboard(on);
+      });
+    };
+    windows_.panel().SetHandlers(std::move(handlers));
+  }
+
+  void AskFile(const Technician& who, const peer::TransferView& offer,
+               std::function<void(bool)> answer) override {
+    say_("The technician offers a file (asked in the window).");
+    windows_.panel().AskFile(Describe(who), offer, [this, answer](bool accept) {
+      post_([answer, accept] { answer(accept); });
+    });
+  }
+  void WithdrawFile(uint32_t id) override { windows_.panel().WithdrawFile(id); }
+  void ShowTransfer(const peer::TransferView& t) override {
+    windows_.panel().ShowTransfer(t);
+    if (t.finished()) say_(TransferLine(t, Language::kEnglish));
+  }
+  void ShowChat(const Technician& who, const std::string& text, bool mine) override {
+    const ExtrasTexts& x = ExtrasTextsFor(LanguageFromLocale());
+    windows_.panel().AddChat(mine ? std::string(x.you) : Describe(who), text);
+  }
+  void ShowClipboard(bool shared, bool switched_on) override {
+    windows_.panel().ShowClipboard(shared, switched_on);
   }
 
   asio::awaitable<ConsentAnswer> Ask(const Technician& who, bool from_view_only,

@@ -14,6 +14,7 @@
 
 #include "common/log.h"
 #include "host/gui/layout.h"
+#include "host/gui/session_panel.h"
 
 namespace telemaint::host::gui {
 
@@ -83,7 +84,9 @@ struct HostWindows::Impl {
 
   Fl_Double_Window* banner = nullptr;
   Fl_Box* banner_label = nullptr;
-  Fl_Button *banner_switch = nullptr, *banner_stop = nullptr;
+  Fl_Button *banner_switch = nullptr, *banner_stop = nullptr, *banner_chat = nullptr,
+            *banner_send_file = nullptr;
+  SessionPanel session_panel{LanguageFromLocale()};
   Permission banner_permission = Permission::kControl;
   std::function<void(Permission)> choice;
 
@@ -176,6 +179,14 @@ struct HostWindows::Impl {
                                                                             : Permission::kControl;
           if (self->choice) self->choice(next);
         },
+        this);
+    const ExtrasTexts& x = ExtrasTextsFor(LanguageFromLocale());
+    banner_chat = Button(
+        L::kBannerChat, x.chat,
+        [](Fl_Widget*, void* d) { static_cast<Impl*>(d)->session_panel.Open(); }, this);
+    banner_send_file = Button(
+        L::kBannerSendFile, x.send_file,
+        [](Fl_Widget*, void* d) { static_cast<Impl*>(d)->session_panel.ChooseFileToSend(); },
         this);
     banner_stop = Button(
         L::kBannerStop, t.stop,
@@ -412,7 +423,10 @@ void HostWindows::ShowBanner(const Technician& who, Permission now, bool view_on
   i.KeepAbove(i.banner);
 }
 
+SessionPanel& HostWindows::panel() { return impl_->session_panel; }
+
 void HostWindows::SessionEnded(const Technician& who, std::chrono::seconds lasted) {
+  impl_->session_panel.Reset();
   Locked lock;
   Impl& i = *impl_;
   i.choice = nullptr;

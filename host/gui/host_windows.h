@@ -16,6 +16,8 @@ class Fl_Window;
 
 namespace telemaint::host::gui {
 
+class SessionPanel;
+
 class HostWindows {
  public:
   // `keep_above` keeps a shown window above the others (the banner must stay in sight).
@@ -42,6 +44,9 @@ class HostWindows {
   // Any thread: the labels that do not fit their widget in the windows' current state, each
   // with its measured and available size (the tests check both languages).
   std::vector<std::string> LabelsThatDoNotFit() const;
+
+  // The chat, files and clipboard under the banner (its two buttons open it).
+  SessionPanel& panel();
 
   // Main thread, before Run: the New code button.
   void OnNewCode(std::function<void()> handler);

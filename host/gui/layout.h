@@ -33,9 +33,14 @@ inline constexpr Rect kViewOnly{230, 250, 130, 40};
 inline constexpr Rect kDeny{370, 250, 170, 40};  // or "Keep view only"
 
 // The banner at the top of the screen during a session.
-inline constexpr int kBannerW = 720, kBannerH = 44;
-inline constexpr Rect kBannerText{12, 0, 420, 44};
-inline constexpr Rect kBannerSwitch{440, 6, 180, 32};  // View only / Allow control
-inline constexpr Rect kBannerStop{628, 6, 84, 32};
+inline constexpr int kBannerW = 828, kBannerH = 44;
+inline constexpr Rect kBannerText{10, 0, 280, 44};
+inline constexpr Rect kBannerChat{296, 6, 96, 32};       // opens the session panel
+inline constexpr Rect kBannerSendFile{398, 6, 160, 32};  // a file chooser, then the panel
+inline constexpr Rect kBannerSwitch{564, 6, 170, 32};    // View only / Allow control
+inline constexpr Rect kBannerStop{740, 6, 80, 32};
+
+// The session panel under the banner (gui/session_panel.h): chat, transfers, clipboard.
+inline constexpr int kPanelW = 520, kPanelH = 392;
 
 }  // namespace telemaint::host::gui::layout

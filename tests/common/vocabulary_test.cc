@@ -33,7 +33,9 @@ TEST(VocabularyTest, EveryValueHasOneWordAndComesBack) {
   ExpectCompleteAndOneToOne<ConsentEvent>(static_cast<int>(ConsentEvent::kAllowedByPolicy) + 1);
   ExpectCompleteAndOneToOne<ConsentState>(static_cast<int>(ConsentState::kViewOnly) + 1);
   ExpectCompleteAndOneToOne<Party>(static_cast<int>(Party::kRelay) + 1);
-  ExpectCompleteAndOneToOne<AuditKind>(static_cast<int>(AuditKind::kMachineConnected) + 1);
+  ExpectCompleteAndOneToOne<AuditKind>(static_cast<int>(AuditKind::kTransfer) + 1);
+  ExpectCompleteAndOneToOne<TransferKind>(static_cast<int>(TransferKind::kChat) + 1);
+  ExpectCompleteAndOneToOne<TransferEvent>(static_cast<int>(TransferEvent::kSent) + 1);
   ExpectCompleteAndOneToOne<HostMode>(static_cast<int>(HostMode::kUnattended) + 1);
   ExpectCompleteAndOneToOne<UnattendedPolicy>(static_cast<int>(UnattendedPolicy::kDeny) + 1);
   ExpectCompleteAndOneToOne<StatementKind>(static_cast<int>(StatementKind::kRevocationList) + 1);
@@ -55,6 +57,13 @@ TEST(VocabularyTest, UnknownWordsDecodeWhereTheProtocolAllowsThem) {
   auto error = Decode(R"({"type":"error","code":"new_code","message":"m"})");
   ASSERT_TRUE(error.ok());
   EXPECT_EQ(std::get<Error>(*error).code, ErrorCode::kOther);
+  auto transfer = Decode(
+      R"({"type":"transfer","what":"hologram","event":"sent","from":"viewer","size":3})");
+  ASSERT_TRUE(transfer.ok());
+  EXPECT_FALSE(std::get<Transfer>(*transfer).what.has_value());  // not recorded by the relay
+  EXPECT_FALSE(Decode(R"({"type":"transfer","what":"file","event":"sent","from":"relay",)"
+                      R"("size":3})")
+                   .ok());  // the relay never sends one
   auto consent = Decode(R"({"type":"consent","event":"answered","permission":"everything"})");
   ASSERT_TRUE(consent.ok());
   EXPECT_EQ(std::get<Consent>(*consent).event, ConsentEvent::kAnswered);

@@ -1,6 +1,9 @@
 #include "crypto/digest.h"
 
+#include <openssl/evp.h>
 #include <sodium.h>
+
+#include <cstdlib>
 
 namespace telemaint::crypto {
 
@@ -28,22 +31,21 @@ Bytes Sha256(ByteView data) {
   return out;
 }
 
-static_assert(sizeof(crypto_hash_sha256_state) <= 128);
-
-Sha256Stream::Sha256Stream() {
-  crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_));
+Sha256Stream::Sha256Stream() : context_(EVP_MD_CTX_new()) {
+  if (!context_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(context_), EVP_sha256(), nullptr) != 1)
+    std::abort();  // out of memory, or an OpenSSL without SHA-256: nothing sensible to do
 }
 
-Sha256Stream::~Sha256Stream() { sodium_memzero(state_, sizeof state_); }
+Sha256Stream::~Sha256Stream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(context_)); }
 
 void Sha256Stream::Update(ByteView piece) {
-  crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_), piece.data(),
-                            piece.size());
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(context_), piece.data(), piece.size());
 }
 
 Bytes Sha256Stream::Finish() {
-  Bytes out(crypto_hash_sha256_BYTES);
-  crypto_hash_sha256_final(reinterpret_cast<crypto_hash_sha256_state*>(state_), out.data());
+  Bytes out(32);
+  unsigned int n = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(context_), out.data(), &n);
   return out;
 }
 

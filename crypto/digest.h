@@ -16,7 +16,8 @@ Bytes KeyedBlake2b256(ByteView key, std::initializer_list<ByteView> pieces);
 // SHA-256 (the digest of a CA file in an enrolment token, as people compare with sha256sum).
 Bytes Sha256(ByteView data);
 // SHA-256 over a stream fed piece by piece (a file in transfer: both ends show the digest,
-// which people compare with sha256sum). Not copyable; Finish once.
+// which people compare with sha256sum). OpenSSL's, which uses the CPU's SHA instructions: a
+// file's digest must not be what limits its transfer. Not copyable; Finish once.
 class Sha256Stream {
  public:
   Sha256Stream();
@@ -27,7 +28,7 @@ class Sha256Stream {
   Bytes Finish();
 
  private:
-  alignas(16) unsigned char state_[128];  // crypto_hash_sha256_state (checked in digest.cc)
+  void* context_;  // an EVP_MD_CTX
 };
 // Compares in time that does not depend on where the bytes differ.
 bool EqualInConstantTime(ByteView a, ByteView b);

@@ -20,6 +20,7 @@
 #include "net/net.h"
 #include "net/ws_connection.h"
 #include "peer/stream_filter.h"
+#include "peer/transfer_channel.h"
 
 namespace telemaint::peer {
 
@@ -71,7 +72,7 @@ asio::awaitable<std::variant<Channel, Ending>> RunHandshake(net::WsConnection& w
 // Carries bytes between a local stream and the channel until either side ends, then tells the
 // other side, the relay (abort, receipt) and closes. One Tunnel per session; its owner keeps
 // it alive until Run returns. io thread only; the handlers below run on it.
-class Tunnel {
+class Tunnel : public TransferChannel {
  public:
   // Provides the local stream (connect to the VNC server, accept a VNC client, a socketpair);
   // while it runs, frames from the peer are read and buffered so keep-alives and endings are
@@ -92,7 +93,7 @@ class Tunnel {
   void OnSessionMessage(SessionMessageHandler handler) { on_session_message_ = std::move(handler); }
   // Sends one now, in order with the stream's data (io thread). false: too large, or the
   // session is ending.
-  bool SendSessionMessage(const nlohmann::json& message);
+  bool SendSessionMessage(const nlohmann::json& message) override;
 
   // Clipboard and file messages from the other side (inner types other than data and
   // control), at most kMaxInnerPayload; io thread. Set before Run.
@@ -101,7 +102,7 @@ class Tunnel {
   // Waits for room in the relay connection's queue (back-pressure), then seals and queues one,
   // in order with the stream's data and session messages. false: too large, or the session
   // is ending.
-  asio::awaitable<bool> SendInner(uint8_t type, ByteView payload);
+  asio::awaitable<bool> SendInner(uint8_t type, ByteView payload) override;
   // The same without waiting for room: for rare, bounded messages (clipboard text).
   bool SendInnerNow(uint8_t type, ByteView payload);
 

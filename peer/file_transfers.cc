@@ -49,7 +49,7 @@ struct FileTransfers::Transfer {
   }
 };
 
-FileTransfers::FileTransfers(Tunnel& tunnel, asio::any_io_executor ex, wire::Party side,
+FileTransfers::FileTransfers(TransferChannel& tunnel, asio::any_io_executor ex, wire::Party side,
                              std::string downloads, Hooks hooks)
     : tunnel_(tunnel),
       side_(side),

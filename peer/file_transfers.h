@@ -20,6 +20,7 @@
 #include "net/net.h"
 #include "peer/channel_link.h"
 #include "peer/file_names.h"
+#include "peer/transfer_channel.h"
 
 namespace telemaint::peer {
 
@@ -52,7 +53,7 @@ class FileTransfers {
   };
   // `side` is ours (it picks the ids we give: the host odd, the viewer even); files we accept
   // land in `downloads`.
-  FileTransfers(Tunnel& tunnel, net::asio::any_io_executor ex, wire::Party side,
+  FileTransfers(TransferChannel& tunnel, net::asio::any_io_executor ex, wire::Party side,
                 std::string downloads, Hooks hooks);
   ~FileTransfers();
 
@@ -84,7 +85,7 @@ class FileTransfers {
   void Changed(Transfer& t, bool progress_only);
   void Event(const Transfer& t, wire::TransferEvent event);
 
-  Tunnel& tunnel_;
+  TransferChannel& tunnel_;
   const wire::Party side_;
   const std::string downloads_;
   Hooks hooks_;

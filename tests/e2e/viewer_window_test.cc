@@ -218,7 +218,7 @@ TEST_F(ViewerWindowTest, QualityAndDisconnectFromTheMenu) {
   EXPECT_TRUE(WaitForFileToContain(d_.log_file("host"), "image quality level 3", 15s))
       << "the host was not asked for low quality\n"
       << host_->Output();
-  ASSERT_TRUE(Choose(kSessionMenu, 3));  // Session > Disconnect
+  ASSERT_TRUE(Choose(kSessionMenu, 7));  // Session > Disconnect (after the chat and file items)
   EXPECT_EQ(viewer_->Wait(15s), 0) << viewer_->Output();
   EXPECT_TRUE(viewer_->WaitForLine("The session ended: you disconnected.", 0s))
       << viewer_->Output();

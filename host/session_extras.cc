@@ -1,5 +1,10 @@
 #include "host/session_extras.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "common/log.h"
 #include "host/clipboard.h"
 #include "host/rfb_server.h"
@@ -14,8 +19,21 @@ using wire::TransferKind;
 
 namespace {
 
+// An enrolled machine's service may write only in its state directory (the packaged unit):
+// files for it land there, in incoming/.
 std::string DownloadsOf(const HostOptions& options) {
-  return options.downloads.empty() ? peer::DownloadsDirectory() : options.downloads;
+  if (!options.downloads.empty()) return options.downloads;
+  if (!options.state_dir.empty()) return options.state_dir + "/incoming";
+  return peer::DownloadsDirectory();
+}
+
+// A sentence for the relay's log: at most 200 bytes, cut on a character boundary.
+std::string ForTheLog(const std::string& text) {
+  std::string out = log::Printable(text);
+  if (out.size() <= 200) return out;
+  size_t cut = 200;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xc0) == 0x80) --cut;
+  return out.substr(0, cut);
 }
 
 // Chat lines are shown on terminals and in windows: no control character but new lines.
@@ -26,6 +44,22 @@ std::string ChatText(std::string text) {
 }
 
 }  // namespace
+
+Status FetchableByAnyone(const std::string& path, const std::string& state_dir) {
+  struct stat st {};
+  std::error_code ec;
+  const auto real = std::filesystem::weakly_canonical(path, ec);
+  if (ec || stat(real.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return Status::NotFound("no such file on the machine");
+  if (geteuid() == 0 && !(st.st_mode & S_IROTH))
+    return Status::InvalidInput("only files every user of the machine may read can be fetched");
+  if (!state_dir.empty()) {
+    const auto state = std::filesystem::weakly_canonical(state_dir, ec);
+    if (!ec && real.string().rfind(state.string() + "/", 0) == 0)
+      return Status::InvalidInput("the machine's own telemaint files cannot be fetched");
+  }
+  return Status::Ok();
+}
 
 SessionExtras::SessionExtras(ExtrasContext context, std::shared_ptr<WsConnection> ws,
                              peer::Tunnel& tunnel, std::string session_id)
@@ -103,6 +137,8 @@ void SessionExtras::OnInner(uint8_t type, ByteView payload) {
   }
   if (type != peer::kInnerClipboard) return;
   auto clip = peer::DecodeClipboard(payload);
+  if (clip && clip->selection == peer::Selection::kPrimary && !context_.options.primary_selection)
+    return;  // PRIMARY is shared only with --primary: dropped before anything is done with it
   if (!clip || !context_.clipboard || !(control_ && switched_on_)) {
     if (clip) log::Info("session ", id_, ": clipboard text from the technician ignored (not shared now)");
     return;
@@ -131,9 +167,9 @@ void SessionExtras::OnLocalCopy(peer::Selection selection, std::string text) {
 }
 
 void SessionExtras::OnRfbCutText(const std::string& latin1) {
-  if (!context_.clipboard || !(control_ && switched_on_) || latin1.size() > peer::kMaxClipboardBytes)
-    return;
+  if (!context_.clipboard || !(control_ && switched_on_)) return;
   std::string text = Latin1ToUtf8(latin1);
+  if (text.size() > peer::kMaxClipboardBytes) return;
   last_from_viewer_[0] = text;
   Report(TransferKind::kClipboard, TransferEvent::kSent, Party::kViewer, "", text.size(), "", "");
   context_.clipboard->Set(peer::Selection::kClipboard, std::move(text));
@@ -143,6 +179,7 @@ void SessionExtras::Decide(const peer::TransferView& offer, std::function<void(b
   log::Info("session ", id_, ": the technician offers a file of ", offer.size, " bytes");
   // Asked once; no answer within the consent time refuses it.
   auto once = std::make_shared<std::function<void(bool)>>(std::move(answer));
+  questions_[offer.id] = once;  // disarmed by Finish: a late answer reaches no dead session
   auto timer = std::make_shared<asio::steady_timer>(ws_->ws().get_executor(),
                                                     context_.options.consent_timeout /
                                                         context_.options.clock_rate);
@@ -164,8 +201,11 @@ void SessionExtras::OnTransferEvent(const peer::TransferView& t, TransferEvent e
   // The name as the auditor sees it: made safe, and bounded like every field of the log.
   const std::string name = peer::SafeFileName(t.name);  // at most 200 bytes
   Report(TransferKind::kFile, event, from, name, t.size, t.sha256, t.detail);
-  if (event == TransferEvent::kRefused || event == TransferEvent::kCancelled)
+  if (event == TransferEvent::kRefused || event == TransferEvent::kCancelled ||
+      event == TransferEvent::kFailed) {
     context_.ui.WithdrawFile(t.id);
+    if (auto q = questions_.find(t.id); q != questions_.end()) *q->second = nullptr;
+  }
   log::Info("session ", id_, ": file ", t.outgoing ? "to" : "from", " the technician (",
             t.size, " bytes): ", wire::ToWire(event),
             t.sha256.empty() ? "" : ", SHA-256 " + t.sha256);
@@ -190,14 +230,21 @@ void SessionExtras::SendChat(const std::string& raw) {
 // Policy allow on an unattended machine: the technician may fetch a file by its path; nobody
 // is asked (nobody may be there), and the audit log says which.
 void SessionExtras::Fetch(const std::string& path) {
-  if (!context_.fetch_allowed || !started_) {
+  if (!context_.fetch_allowed || !started_ || !control_) {
     log::Warn("session ", id_, ": the technician asked to fetch a file; refused (not an "
               "unattended machine with policy allow)");
     tunnel_.SendSessionMessage(peer::EncodeFileCancel(
         {peer::kFetchFailedId, TransferEvent::kRefused, "fetching a file needs policy allow"}));
     return;
   }
-  log::Info("session ", id_, ": the technician fetches ", path, " (policy allow)");
+  log::Info("session ", id_, ": the technician fetches ", log::Printable(path), " (policy allow)");
+  // The service runs as root; the session it shares is a person's. What the technician may
+  // fetch is what anyone on the machine may read, never the machine's own state (its key).
+  if (Status readable = FetchableByAnyone(path, context_.options.state_dir); !readable.ok()) {
+    tunnel_.SendSessionMessage(peer::EncodeFileCancel(
+        {peer::kFetchFailedId, TransferEvent::kRefused, readable.message()}));
+    return;
+  }
   if (auto sent = files_.Offer(path); !sent.ok())
     tunnel_.SendSessionMessage(
         peer::EncodeFileCancel({peer::kFetchFailedId, TransferEvent::kFailed, sent.status().message()}));
@@ -208,10 +255,11 @@ void SessionExtras::Report(TransferKind what, TransferEvent event, Party from,
                            const std::string& detail) {
   if (ws_->closed()) return;
   ws_->SendText(wire::Encode(wire::Transfer{what, event, from, name, size, sha256,
-                                            detail.substr(0, 200)}));
+                                            ForTheLog(detail)}));
 }
 
 asio::awaitable<void> SessionExtras::Finish() {
+  for (auto& [id, once] : questions_) *once = nullptr;  // an answer after this does nothing
   files_.EndAll("the session ended");
   context_.ui.SetTools({});
   co_await files_.WaitSendersDone();

@@ -5,6 +5,7 @@
 // unattended machine with policy allow, a file the technician fetches by path. Each step is
 // reported to the relay as facts for the audit log (sizes, names, SHA-256; never content) and
 // kept in this computer's session list. Owned by HostSession; io thread only.
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,6 +75,12 @@ class SessionExtras {
   bool switched_on_;
   std::optional<bool> told_;  // what the viewer was last told about the clipboard
   std::string last_from_viewer_[2];  // not sent back when the clipboard echoes it
+  // The open file questions' answers, by transfer id (emptied when they may no longer run).
+  std::map<uint32_t, std::shared_ptr<std::function<void(bool)>>> questions_;
 };
+
+// Whether a technician may fetch `path` from an unattended machine (policy allow): a regular
+// file, readable by every user when the service runs as root, and not in its state directory.
+Status FetchableByAnyone(const std::string& path, const std::string& state_dir);
 
 }  // namespace telemaint::host

@@ -96,13 +96,26 @@ class TtyConsent : public ConsentUi {
 
   void AskFile(const Technician& who, const peer::TransferView& offer,
                std::function<void(bool)> answer) override {
-    say_(Fill(x_.file_offered, Describe(who), offer.name, HumanSize(offer.size, language_)));
-    say_(x_.file_answer);
     files_asked_.push_back({offer.id, std::move(answer)});
+    file_lines_.push_back(
+        Fill(x_.file_offered, Describe(who), offer.name, HumanSize(offer.size, language_)));
+    if (files_asked_.size() == 1) AskFirstFile();  // one at a time: a/d answers what was shown
   }
 
   void WithdrawFile(uint32_t id) override {
-    std::erase_if(files_asked_, [id](const auto& asked) { return asked.first == id; });
+    for (size_t i = 0; i < files_asked_.size(); ++i) {
+      if (files_asked_[i].first != id) continue;
+      files_asked_.erase(files_asked_.begin() + static_cast<long>(i));
+      file_lines_.erase(file_lines_.begin() + static_cast<long>(i));
+      if (i == 0) AskFirstFile();
+      return;
+    }
+  }
+
+  void AskFirstFile() {
+    if (file_lines_.empty()) return;
+    say_(file_lines_.front());
+    say_(x_.file_answer);
   }
 
   // Progress in quarters, and the end with its SHA-256.
@@ -130,6 +143,7 @@ class TtyConsent : public ConsentUi {
 
   void EndSession(const std::string& how) override {
     files_asked_.clear();
+    file_lines_.clear();
     clipboard_said_ = nullptr;
     on_choice_ = nullptr;
     say_(Fill(t_.session_ended, LocalWord(how, language_)));
@@ -178,7 +192,9 @@ class TtyConsent : public ConsentUi {
       return false;
     auto answer = std::move(files_asked_.front().second);
     files_asked_.erase(files_asked_.begin());
+    file_lines_.erase(file_lines_.begin());
     answer(word == "a");
+    AskFirstFile();
     return true;
   }
 
@@ -226,6 +242,7 @@ class TtyConsent : public ConsentUi {
   const TerminalTexts& t_ = TerminalTextsFor(language_);
   const ExtrasTexts& x_ = ExtrasTextsFor(language_);
   std::vector<std::pair<uint32_t, std::function<void(bool)>>> files_asked_;  // oldest first
+  std::vector<std::string> file_lines_;  // each one's question, shown when it comes first
   std::map<uint32_t, int> quarters_;  // progress said, per transfer
   const char* clipboard_said_ = nullptr;
   bool clipboard_on_ = true;

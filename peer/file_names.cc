@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "common/files.h"
+#include "common/log.h"
 #include "crypto/random.h"
 #include "peer/side_messages.h"
 
@@ -48,6 +49,14 @@ std::string Trim(std::string s) {
   return s.substr(start);
 }
 
+// The process's umask, read without changing it (umask() would, for every thread).
+mode_t CurrentUmask() {
+  const std::string status = ReadTextFile("/proc/self/status", 64 * 1024);
+  const size_t at = status.find("Umask:");
+  if (at == std::string::npos) return 077;
+  return static_cast<mode_t>(std::strtoul(status.c_str() + at + 6, nullptr, 8));
+}
+
 // "name (2).ext" for the n-th try.
 std::string Numbered(const std::string& name, int n) {
   if (n == 1) return name;
@@ -61,9 +70,10 @@ std::string Numbered(const std::string& name, int n) {
 
 std::string SafeFileName(std::string_view offered) {
   const size_t slash = offered.find_last_of("/\\");
-  std::string name = Trim(PrintableName(slash == std::string_view::npos
-                                            ? offered
-                                            : offered.substr(slash + 1)));
+  // Printable also writes out what a terminal or a text view would act on (bidirectional
+  // overrides: "invoice\u202Efdp.sh"), so the name shown is the name saved.
+  std::string name = Trim(log::Printable(PrintableName(
+      slash == std::string_view::npos ? offered : offered.substr(slash + 1))));
   if (!name.empty() && name[0] == '.') name[0] = '_';  // no hidden file, no "." or ".."
   if (name.size() > kMaxSafeName) {
     const size_t dot = name.rfind('.');
@@ -143,7 +153,7 @@ Status IncomingFile::Write(ByteView bytes) {
 
 Result<std::string> IncomingFile::Finish() {
   if (fsync(fd_) != 0) return Status::Io("cannot write the file to disk");
-  fchmod(fd_, 0644);  // a downloaded file, like any other
+  fchmod(fd_, 0666 & ~CurrentUmask());  // like any file this person's programs make
   for (int n = 1; n < 1000; ++n) {
     const std::string name = Numbered(safe_name_, n);
     // link() never replaces an existing name: a file that appeared meanwhile is kept.

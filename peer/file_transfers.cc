@@ -21,6 +21,16 @@ namespace {
 constexpr size_t kMaxUnfinished = 16;
 // Transfers kept per session (finished ones stay listed): past this, offers are refused.
 constexpr size_t kMaxKept = 1000;
+// Files we offer and not yet finished: a fetch flood holds no more open files than this.
+constexpr size_t kMaxOutgoing = 16;
+// Offers refused at once that still get an answer: past this, a flood is ignored silently.
+constexpr int kMaxRefusalsAnswered = 100;
+
+// A sentence safe for the other side: what went wrong here, without this computer's paths.
+std::string ForThePeer(const std::string& detail) {
+  if (detail.find('/') == std::string::npos) return detail;
+  return "it could not be saved or read on this side";
+}
 constexpr auto kProgressEvery = std::chrono::milliseconds(250);
 }  // namespace
 
@@ -73,12 +83,18 @@ bool FileTransfers::busy() const {
 }
 
 Result<uint32_t> FileTransfers::Offer(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  size_t outgoing = 0;
+  for (const auto& [id, t] : transfers_) outgoing += t->view.outgoing && !t->view.finished();
+  if (outgoing >= kMaxOutgoing)
+    return Status::Limit("too many files waiting or in transfer; wait for one to finish");
+  // Non-blocking, so a FIFO or a device cannot hold the io thread; only regular files go.
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   struct stat st {};
   if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     if (fd >= 0) close(fd);
     return Status::Io("cannot read " + path + (fd >= 0 ? ": not a regular file" : ""));
   }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   auto t = std::make_unique<Transfer>();
   t->fd = fd;
   t->view = {next_id_, true, std::filesystem::path(path).filename().string(),
@@ -100,7 +116,8 @@ bool FileTransfers::OnMessage(const nlohmann::json& m) {
     for (const auto& [id, t] : transfers_) unfinished += !t->view.outgoing && !t->view.finished();
     if (!theirs || Find(offer->id) || unfinished >= kMaxUnfinished ||
         transfers_.size() >= kMaxKept || !hooks_.decide) {
-      tunnel_.SendSessionMessage(EncodeFileAnswer({offer->id, false}));
+      if (++refused_at_once_ <= kMaxRefusalsAnswered)
+        tunnel_.SendSessionMessage(EncodeFileAnswer({offer->id, false}));
       return true;
     }
     auto t = std::make_unique<Transfer>();
@@ -146,7 +163,12 @@ void FileTransfers::Answer(uint32_t id, bool accept) {
     Fail(*t, TransferState::kRefused, "refused", false);
     return;
   }
-  auto file = IncomingFile::Create(downloads_, t->view.name, t->view.size);
+  // Room for this file and for what the others still moving will write.
+  uint64_t reserved = 0;
+  for (const auto& [key, other] : transfers_)
+    if (!other->view.outgoing && other->view.state == TransferState::kMoving)
+      reserved += other->view.size - other->view.done;
+  auto file = IncomingFile::Create(downloads_, t->view.name, t->view.size + reserved);
   if (!file.ok()) {
     Fail(*t, TransferState::kFailed, file.status().message(), true);
     return;
@@ -291,7 +313,7 @@ void FileTransfers::Fail(Transfer& t, TransferState state, const std::string& de
     tunnel_.SendSessionMessage(EncodeFileCancel(
         {t.view.id,
          state == TransferState::kCancelled ? TransferEvent::kCancelled : TransferEvent::kFailed,
-         detail}));
+         ForThePeer(detail)}));
   Event(t, state == TransferState::kRefused     ? TransferEvent::kRefused
            : state == TransferState::kCancelled ? TransferEvent::kCancelled
                                                 : TransferEvent::kFailed);

@@ -92,6 +92,7 @@ class FileTransfers {
   uint32_t next_id_;
   std::map<uint32_t, std::unique_ptr<Transfer>> transfers_;
   int senders_running_ = 0;
+  int refused_at_once_ = 0;
   net::AsyncEvent senders_changed_;
   net::asio::any_io_executor ex_;
 };

@@ -89,7 +89,8 @@ struct PeerConn {
   std::string machine_id;  // an enrolled machine's, once it proved its key
   bool receipt_recorded = false;     // one receipt per side and session
   int permission_records = 0;        // consent messages recorded in this session
-  int transfer_records = 0;          // transfer reports recorded in this session
+  int transfer_records = 0;          // clipboard and chat reports recorded in this session
+  int file_records = 0;              // file reports recorded in this session
   UnprovenEntry unproven;            // until the technician logged in or the host got a code
 
   bool is_host() const { return role == wire::Party::kHost; }

@@ -20,9 +20,11 @@ namespace {
 constexpr auto kReceiptGrace = std::chrono::seconds(2);
 // Consent reports recorded per session: every real answer and change fits many times over.
 constexpr int kMaxPermissionRecords = 64;
-// Transfer reports recorded per session: a long session's clipboard copies, chat lines and
-// files; past this the host is filling the log, and only a warning is kept.
-constexpr int kMaxTransferRecords = 2000;
+// Transfer reports recorded per session, files apart from clipboard and chat so that a flood
+// of chat lines cannot push a file out of the log; past these the host is filling the log,
+// and only a warning is kept.
+constexpr int kMaxFileRecords = 2000;
+constexpr int kMaxTextRecords = 2000;
 }  // namespace
 
 void RelayCore::Pair(const std::shared_ptr<PeerConn>& host,
@@ -158,7 +160,10 @@ void RelayCore::OnConsent(PeerConn& peer, const wire::Consent& consent) {
 // words only, and a bounded number per session.
 void RelayCore::OnTransfer(PeerConn& peer, const wire::Transfer& transfer) {
   if (!transfer.what || !transfer.event) return;
-  if (++peer.transfer_records <= kMaxTransferRecords) {
+  const bool file = *transfer.what == wire::TransferKind::kFile;
+  int& count = file ? peer.file_records : peer.transfer_records;
+  const int limit = file ? kMaxFileRecords : kMaxTextRecords;
+  if (++count <= limit) {
     nlohmann::json data = {{"what", wire::ToWire(*transfer.what)},
                            {"event", wire::ToWire(*transfer.event)},
                            {"from", wire::ToWire(transfer.from)},
@@ -168,8 +173,9 @@ void RelayCore::OnTransfer(PeerConn& peer, const wire::Transfer& transfer) {
     if (!transfer.sha256.empty()) data["sha256"] = transfer.sha256;
     if (!transfer.detail.empty()) data["detail"] = transfer.detail;
     Audit(AuditKind::kTransfer, peer.session->id, std::move(data));
-  } else if (peer.transfer_records == kMaxTransferRecords + 1) {
-    log::Warn("session ", peer.session->id, ": the host sent too many transfer reports");
+  } else if (count == limit + 1) {
+    log::Warn("session ", peer.session->id, ": the host sent too many ",
+              file ? "file" : "clipboard and chat", " reports; no more are recorded");
   }
 }
 

@@ -73,7 +73,9 @@ void AddOptions(CLI::App& app, Arguments& a) {
       ->check(CLI::ExistingFile);
   app.add_option("--fetch", o.fetch_path,
                  "Unattended machines with policy allow: have the machine send you this file "
-                 "(its path there; recorded in the audit log)");
+                 "(its path there; its name, size and SHA-256 are recorded in the audit log)");
+  app.add_flag("!--no-clipboard", o.share_clipboard,
+               "Never send your clipboard to the customer nor take theirs (window)");
   app.add_option("--downloads", o.downloads,
                  "Where files the customer sends you are saved (default: your downloads folder)");
   app.add_option("--org-key", o.org_key,

@@ -67,6 +67,8 @@ struct SidePanel::Impl {
   ClipboardReceiver* receiver = nullptr;
   std::string transfer_text, clipboard_text;
   bool clipboard_allowed = false;
+  bool share = true;             // the technician's switch
+  bool copied_elsewhere = false;  // a copy made while another program had the focus
   bool send_even_if_same = false;
   std::string last_sent[2], last_received[2];
 
@@ -84,11 +86,21 @@ struct SidePanel::Impl {
     last_sent[i] = text;
     if (handlers.clipboard) handlers.clipboard(selection, text);
   }
+  // Only CLIPBOARD (never what is merely highlighted), and only while the technician works in
+  // our window: a copy made in another program waits until the window gets the focus again.
   static void OnClipboardChanged(int source, void* data) {
     auto* self = static_cast<Impl*>(data);
-    if (!self->clipboard_allowed || !Fl::first_window()) return;
-    self->receiver->selection = source == 1 ? peer::Selection::kClipboard : peer::Selection::kPrimary;
-    Fl::paste(*self->receiver, source);
+    if (source != 1 || !self->share || !self->clipboard_allowed || !Fl::first_window()) return;
+    if (!Fl::focus()) {
+      self->copied_elsewhere = true;
+      return;
+    }
+    self->PasteClipboard();
+  }
+  void PasteClipboard() {
+    copied_elsewhere = false;
+    receiver->selection = peer::Selection::kClipboard;
+    Fl::paste(*receiver, 1);
   }
 };
 
@@ -136,8 +148,9 @@ void SidePanel::Impl::Build() {
   Fl::add_clipboard_notify(OnClipboardChanged, this);
 }
 
-SidePanel::SidePanel(Handlers handlers) : impl_(std::make_unique<Impl>()) {
+SidePanel::SidePanel(Handlers handlers, bool share) : impl_(std::make_unique<Impl>()) {
   impl_->handlers = std::move(handlers);
+  impl_->share = share;
   impl_->Build();
   SetClipboardAllowed(false);
 }
@@ -156,14 +169,20 @@ void SidePanel::ChooseFileToSend() {
 }
 
 void SidePanel::SendClipboardNow() {
-  if (!impl_->clipboard_allowed || !Fl::first_window()) return;
+  if (!impl_->share || !impl_->clipboard_allowed || !Fl::first_window()) return;
   impl_->send_even_if_same = true;
-  impl_->receiver->selection = peer::Selection::kClipboard;
-  Fl::paste(*impl_->receiver, 1);
+  impl_->PasteClipboard();
+}
+
+void SidePanel::OnWindowFocus() {
+  if (impl_->copied_elsewhere && impl_->share && impl_->clipboard_allowed) impl_->PasteClipboard();
 }
 
 void SidePanel::AddChat(const std::string& who, const std::string& text) {
-  impl_->AddLine(who + ": " + text);
+  std::string one_line = text;  // a new line in a message cannot pose as another speaker's line
+  for (char& c : one_line)
+    if (c == '\n') c = ' ';
+  impl_->AddLine(who + ": " + one_line);
   Open();  // the notification: the pane comes up with the message
 }
 
@@ -186,12 +205,18 @@ void SidePanel::ShowTransfer(const peer::TransferView& t) {
 
 void SidePanel::SetClipboardAllowed(bool allowed) {
   impl_->clipboard_allowed = allowed;
-  impl_->clipboard_text = allowed ? "Clipboard: shared (what you copy reaches the customer)"
-                                  : "Clipboard: not shared (the customer has not allowed it)";
+  impl_->clipboard_text = !impl_->share ? "Clipboard: not shared (--no-clipboard)"
+                         : allowed ? "Clipboard: shared (what you copy in this window reaches "
+                                     "the customer)"
+                                   : "Clipboard: not shared (the customer has not allowed it)";
   impl_->clipboard_state->label(impl_->clipboard_text.c_str());
 }
 
 void SidePanel::SetLocalClipboard(peer::Selection selection, const std::string& text) {
+  // Never the technician's PRIMARY (a middle-click in their own terminal must paste their own
+  // text), and only while both sides share.
+  if (selection != peer::Selection::kClipboard || !impl_->share || !impl_->clipboard_allowed)
+    return;
   impl_->last_received[static_cast<int>(selection)] = text;
   Fl::copy(text.data(), static_cast<int>(text.size()),
            selection == peer::Selection::kClipboard ? 1 : 0);

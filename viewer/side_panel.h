@@ -22,12 +22,15 @@ class SidePanel {
     std::function<void()> cancel_transfers;
     std::function<void(peer::Selection, const std::string& text)> clipboard;
   };
-  explicit SidePanel(Handlers handlers);
+  // `share`: the technician's own switch (--no-clipboard turns it off).
+  SidePanel(Handlers handlers, bool share);
   ~SidePanel();
 
   void Open();
   void ChooseFileToSend();
   void SendClipboardNow();
+  // The window got the keyboard focus: a copy made meanwhile in another program goes now.
+  void OnWindowFocus();
   void AddChat(const std::string& who, const std::string& text);
   void ShowTransfer(const peer::TransferView& transfer);
   // The customer lets the clipboard cross now (control and their switch), or not.

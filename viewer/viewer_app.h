@@ -49,6 +49,7 @@ struct ViewerOptions {
   std::vector<std::string> send_files;
   std::string fetch_path;
   std::string downloads;
+  bool share_clipboard = true;  // the window's clipboard crosses (when the customer allows it)
 };
 
 class ViewerApp {

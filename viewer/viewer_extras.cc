@@ -32,8 +32,15 @@ ViewerExtras::ViewerExtras(const ViewerOptions& options, const Say& say, peer::T
       ex_(ex),
       files_(tunnel, ex, wire::Party::kViewer, Downloads(options),
              peer::FileTransfers::Hooks{
-                 // Only the customer chooses what they send, so it is taken (a fetch was asked).
+                 // Only the customer chooses what they send (or the machine a fetched file), so
+                 // it is taken; but not before the customer let us in, and a few at a time.
                  [this](const peer::TransferView& offer, std::function<void(bool)> answer) {
+                   if (!let_in_) {
+                     log::Warn("the customer's side offered a file before letting you in; "
+                               "refused");
+                     answer(false);
+                     return;
+                   }
                    say_("The customer sends you " + log::Printable(offer.name) + " (" +
                         SizeText(offer.size) + ").");
                    answer(true);
@@ -80,7 +87,11 @@ void ViewerExtras::OnInner(uint8_t type, ByteView payload) {
     return;
   }
   auto clip = type == peer::kInnerClipboard ? peer::DecodeClipboard(payload) : std::nullopt;
-  if (!clip) return;
+  // Only what the customer's side said it shares, only into the technician's CLIPBOARD, and
+  // only with their own switch on (the window checks the last two again).
+  if (!clip || !clipboard_allowed_ || !options_.share_clipboard ||
+      clip->selection != peer::Selection::kClipboard)
+    return;
   log::Info("the customer copied ", clip->text.size(), " bytes of text");
   if (window_) window_->SetLocalClipboard(clip->selection, std::move(clip->text));
 }
@@ -109,7 +120,8 @@ void ViewerExtras::SendFile(const std::string& path) {
 }
 
 void ViewerExtras::SendClipboard(peer::Selection selection, const std::string& text) {
-  if (!clipboard_allowed_ || text.size() > peer::kMaxClipboardBytes || !peer::IsValidUtf8(text))
+  if (!clipboard_allowed_ || !options_.share_clipboard || text.size() > peer::kMaxClipboardBytes ||
+      !peer::IsValidUtf8(text))
     return;
   if (tunnel_.SendInnerNow(peer::kInnerClipboard, peer::EncodeClipboard({selection, text})))
     log::Info("sent ", text.size(), " bytes of clipboard text to the customer");

@@ -81,6 +81,9 @@ struct ViewerWindow::Impl {
   std::vector<peer::ConsentState> pending_permissions;
   std::vector<std::string> pending_lines;
   std::vector<std::function<void(SidePanel&)>> pending_side;  // run on the main thread
+  // The customer's latest copy only: a flood of copies cannot pile up here.
+  std::optional<std::pair<peer::Selection, std::string>> pending_clipboard;
+  bool share_clipboard = true;
   SidePanel::Handlers side_handlers;
   std::unique_ptr<SidePanel> side;
   std::chrono::seconds linger{0};  // the ending stays in sight this long before the window goes
@@ -178,6 +181,7 @@ class ScreenView : public Fl_Widget {
     }
     switch (event) {
       case FL_FOCUS:
+        if (owner_->side) owner_->side->OnWindowFocus();
         return 1;
       case FL_UNFOCUS:
         ReleaseKeys();  // keys held while the technician switches windows must not stick
@@ -453,7 +457,7 @@ void ViewerWindow::Impl::BuildWindow() {
   window->end();
   window->resizable(scroll);
   RebuildMenu();
-  side = std::make_unique<SidePanel>(side_handlers);
+  side = std::make_unique<SidePanel>(side_handlers, share_clipboard);
   UpdateTitle();
   ShowStatus();
   window->show();
@@ -533,10 +537,11 @@ void ViewerWindow::Impl::TakeScreenChanges() {
   }
 }
 
-ViewerWindow::ViewerWindow(Quality quality, std::chrono::seconds linger)
+ViewerWindow::ViewerWindow(Quality quality, std::chrono::seconds linger, bool share_clipboard)
     : impl_(std::make_unique<Impl>()) {
   impl_->quality = quality;
   impl_->linger = linger;
+  impl_->share_clipboard = share_clipboard;
   Fl::lock();  // lets other threads wake the loop with Fl::awake()
 }
 
@@ -621,8 +626,7 @@ void ViewerWindow::SetClipboardAllowed(bool allowed) {
 void ViewerWindow::SetLocalClipboard(peer::Selection selection, std::string text) {
   {
     std::lock_guard lock(impl_->mu);
-    impl_->pending_side.push_back(
-        [selection, text = std::move(text)](SidePanel& p) { p.SetLocalClipboard(selection, text); });
+    impl_->pending_clipboard = std::make_pair(selection, std::move(text));
   }
   Fl::awake();
 }
@@ -651,9 +655,11 @@ void ViewerWindow::Run() {
     std::vector<std::string> lines;
     std::vector<peer::ConsentState> permissions;
     std::vector<std::function<void(SidePanel&)>> side_work;
+    std::optional<std::pair<peer::Selection, std::string>> clipboard;
     {
       std::lock_guard lock(i.mu);
       std::swap(side_work, i.pending_side);
+      std::swap(clipboard, i.pending_clipboard);
       finish = i.finish_requested;
       std::swap(fd, i.pending_fd);
       title = std::move(i.pending_title);
@@ -664,6 +670,7 @@ void ViewerWindow::Run() {
     }
     for (const auto& line : lines) i.status.Said(line);
     for (auto& work : side_work) work(*i.side);
+    if (clipboard) i.side->SetLocalClipboard(clipboard->first, clipboard->second);
     if (fd >= 0 && !i.screen) i.AttachScreen(fd, std::move(title));
     if (monitors_set) {
       i.monitors = std::move(monitors);

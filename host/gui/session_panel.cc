@@ -196,7 +196,10 @@ void SessionPanel::ChooseFileToSend() { impl_->ChooseFile(); }
 
 void SessionPanel::AddChat(const std::string& who, const std::string& text) {
   Locked lock;
-  impl_->AddLine(who + (impl_->language == Language::kFrench ? " : " : ": ") + text);
+  std::string one_line = text;  // a new line in a message cannot pose as another speaker's line
+  for (char& c : one_line)
+    if (c == '\n') c = ' ';
+  impl_->AddLine(who + (impl_->language == Language::kFrench ? " : " : ": ") + one_line);
   if (!impl_->panel->shown()) Open();  // the notification: the chat comes up
 }
 

@@ -39,7 +39,9 @@ class X11Clipboard : public Clipboard {
   Display* dpy_;
   const bool primary_;
   Window window_ = 0;
-  Atom clipboard_ = 0, utf8_ = 0, targets_ = 0, text_ = 0, incr_ = 0, property_ = 0;
+  Atom clipboard_ = 0, utf8_ = 0, targets_ = 0, text_ = 0, incr_ = 0;
+  Atom property_[2] = {0, 0};  // where each selection's text is converted to, apart
+  size_t max_property_ = 0;    // the largest property one request can set
   int fixes_event_ = 0;
   int wake_[2] = {-1, -1};
   std::thread thread_;
@@ -70,7 +72,11 @@ Status X11Clipboard::Start() {
   targets_ = XInternAtom(dpy_, "TARGETS", False);
   text_ = XInternAtom(dpy_, "TEXT", False);
   incr_ = XInternAtom(dpy_, "INCR", False);
-  property_ = XInternAtom(dpy_, "TELEMAINT_SELECTION", False);
+  property_[0] = XInternAtom(dpy_, "TELEMAINT_CLIPBOARD", False);
+  property_[1] = XInternAtom(dpy_, "TELEMAINT_PRIMARY", False);
+  const long max_request = XExtendedMaxRequestSize(dpy_) ? XExtendedMaxRequestSize(dpy_)
+                                                         : XMaxRequestSize(dpy_);
+  max_property_ = static_cast<size_t>(max_request) * 4 - 1024;
   window_ = XCreateSimpleWindow(dpy_, DefaultRootWindow(dpy_), 0, 0, 1, 1, 0, 0, 0);
   XFixesSelectSelectionInput(dpy_, window_, clipboard_, XFixesSetSelectionOwnerNotifyMask);
   if (primary_)
@@ -134,7 +140,7 @@ void X11Clipboard::TakePending() {
 void X11Clipboard::OnOwnerChanged(Atom selection, Window owner) {
   if (owner == window_ || owner == None) return;  // our own Set, or nothing to read
   asked_string_[Index(selection)] = false;
-  XConvertSelection(dpy_, selection, utf8_, property_, window_, CurrentTime);
+  XConvertSelection(dpy_, selection, utf8_, property_[Index(selection)], window_, CurrentTime);
   XFlush(dpy_);
 }
 
@@ -143,7 +149,7 @@ void X11Clipboard::OnConverted(const XSelectionEvent& e) {
   if (e.property == None) {
     if (e.target == utf8_ && !asked_string_[i]) {  // an older program: Latin-1 STRING
       asked_string_[i] = true;
-      XConvertSelection(dpy_, e.selection, XA_STRING, property_, window_, CurrentTime);
+      XConvertSelection(dpy_, e.selection, XA_STRING, property_[i], window_, CurrentTime);
       XFlush(dpy_);
     }
     return;
@@ -153,7 +159,7 @@ void X11Clipboard::OnConverted(const XSelectionEvent& e) {
   unsigned long items = 0, after = 0;
   unsigned char* data = nullptr;
   const long max_words = static_cast<long>(peer::kMaxClipboardBytes / 4 + 1);
-  XGetWindowProperty(dpy_, window_, property_, 0, max_words, True, AnyPropertyType, &type,
+  XGetWindowProperty(dpy_, window_, property_[i], 0, max_words, True, AnyPropertyType, &type,
                      &format, &items, &after, &data);
   std::string text;
   const bool usable = data && format == 8 && after == 0 && type != incr_;
@@ -185,7 +191,9 @@ void X11Clipboard::OnRequest(const XSelectionRequestEvent& e) {
   reply.time = e.time;
   reply.property = e.property == None ? e.target : e.property;  // obsolete clients
   const std::string& text = served_[Index(e.selection)];
-  if (e.target == targets_) {
+  if (text.size() > max_property_) {
+    reply.property = None;  // more than one request can carry, and we do not speak INCR
+  } else if (e.target == targets_) {
     Atom list[] = {targets_, utf8_, text_, XA_STRING};
     XChangeProperty(dpy_, e.requestor, reply.property, XA_ATOM, 32, PropModeReplace,
                     reinterpret_cast<unsigned char*>(list), 4);

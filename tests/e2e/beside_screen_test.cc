@@ -185,8 +185,12 @@ TEST_F(BesideScreenTest, ClipboardCrossesBothWaysWithAccentsAndEmoji) {
   StartHost();
   viewer_ = d_.StartWindowViewer(d_.WaitForCode(), viewer_x.name());
   ASSERT_TRUE(viewer_->WaitForLine("The customer allowed control", 30s)) << viewer_->Output();
-  ASSERT_TRUE(FindWindow(viewer_x, "telemaint", 20s));
+  auto window = FindWindow(viewer_x, "telemaint", 20s);
+  ASSERT_TRUE(window);
   std::this_thread::sleep_for(1s);  // the clipboard_allowed message follows the consent
+  // The technician works in the window (a copy elsewhere waits until it has the focus).
+  ASSERT_TRUE(Xdotool(viewer_x, {"mousemove", std::to_string(window->x + 400),
+                                 std::to_string(window->y + 300), "click", "1"}));
 
   const std::string technician_text = "Clé de licence : ÀÉÎÕÜ-ß€-🎉✓";
   Copy(viewer_x, technician_text, d_.dir().path());
@@ -201,6 +205,33 @@ TEST_F(BesideScreenTest, ClipboardCrossesBothWaysWithAccentsAndEmoji) {
   viewer_->Signal(SIGTERM);
   viewer_->Wait(20s);
   EXPECT_NE(AuditExport().find("\"clipboard_texts\": 2"), std::string::npos);
+}
+
+TEST_F(BesideScreenTest, TheClipboardCrossesOnlyWhileTheCustomerLetsIt) {
+  VirtualDisplay viewer_x("1280x1024x24");
+  StartHost({"--no-clipboard"});  // switched off from the start; `c` switches it on
+  viewer_ = d_.StartWindowViewer(d_.WaitForCode(), viewer_x.name());
+  ASSERT_TRUE(viewer_->WaitForLine("The customer allowed control", 30s)) << viewer_->Output();
+  auto window = FindWindow(viewer_x, "telemaint", 20s);
+  ASSERT_TRUE(window);
+  ASSERT_TRUE(Xdotool(viewer_x, {"mousemove", std::to_string(window->x + 400),
+                                 std::to_string(window->y + 300), "click", "1"}));
+  Copy(host_x_, "before", d_.dir().path());
+  Copy(viewer_x, "secret of the technician's", d_.dir().path());
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(WaitForClipboard(host_x_, "before"), "before");  // nothing crossed
+  host_->Write("c\n");
+  ASSERT_TRUE(host_->WaitForLine("The clipboard is shared with the technician.", 10s))
+      << host_->Output();
+  std::this_thread::sleep_for(1s);
+  Copy(viewer_x, "now it may cross", d_.dir().path());
+  EXPECT_EQ(WaitForClipboard(host_x_, "now it may cross"), "now it may cross") << host_->Output();
+  host_->Write("v\n");  // view only: the clipboard stops with control
+  ASSERT_TRUE(viewer_->WaitForLine("viewing only", 10s)) << viewer_->Output();
+  std::this_thread::sleep_for(1s);
+  Copy(viewer_x, "not in view only", d_.dir().path());
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(WaitForClipboard(host_x_, "now it may cross"), "now it may cross");
 }
 
 // A third-party VNC client behind --listen: its cut text reaches the customer's clipboard, and

@@ -8,6 +8,7 @@ namespace {
 constexpr ExtrasTexts kEnglish{
     "%s wants to send you the file “%s” (%s).",
     "Type a and Enter to accept it, d to refuse it.",
+    "telemaint — a file from the technician",
     "File “%s”: %s of %s",
     "File received: %s (SHA-256 %s)",
     "File sent: %s (SHA-256 %s)",
@@ -24,6 +25,7 @@ constexpr ExtrasTexts kEnglish{
     "The clipboard is not shared.",
     "Send a file…",
     "Chat",
+    "telemaint — chat and files",
     "Send",
     "Save…",
     "Cancel",
@@ -36,6 +38,7 @@ constexpr ExtrasTexts kEnglish{
 constexpr ExtrasTexts kFrench{
     "%s veut vous envoyer le fichier « %s » (%s).",
     "Tapez a puis Entrée pour l’accepter, d pour le refuser.",
+    "telemaint — un fichier envoyé par l’assistance",
     "Fichier « %s » : %s sur %s",
     "Fichier reçu : %s (SHA-256 %s)",
     "Fichier envoyé : %s (SHA-256 %s)",
@@ -52,6 +55,7 @@ constexpr ExtrasTexts kFrench{
     "Le presse-papiers n’est pas partagé.",
     "Envoyer un fichier…",
     "Discussion",
+    "telemaint — discussion et fichiers",
     "Envoyer",
     "Enregistrer…",
     "Annuler",

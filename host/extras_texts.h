@@ -12,6 +12,7 @@ namespace telemaint::host {
 struct ExtrasTexts {
   const char* file_offered;   // "%s wants to send you the file “%s” (%s)."
   const char* file_answer;    // terminal: "Type a and Enter to accept it, d to refuse it."
+  const char* file_title;     // the window's title for that question
   const char* file_progress;  // "File “%s”: %s of %s"
   const char* file_received;  // "File received: %s (SHA-256 %s)"
   const char* file_sent;      // "File sent: %s (SHA-256 %s)"
@@ -26,7 +27,8 @@ struct ExtrasTexts {
   const char* clipboard_not_shared;  // the person's switch is on, but no control
   const char* clipboard_off;
   const char* send_file;   // a button: "Send a file to the technician"
-  const char* chat;        // a button, a window title
+  const char* chat;        // a button
+  const char* panel_title;  // the window with the chat, the transfers and the clipboard
   const char* send;        // a button
   const char* save;        // a button: save the chat
   const char* cancel;      // a button

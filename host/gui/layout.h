@@ -42,5 +42,8 @@ inline constexpr Rect kBannerStop{740, 6, 80, 32};
 
 // The session panel under the banner (gui/session_panel.h): chat, transfers, clipboard.
 inline constexpr int kPanelW = 520, kPanelH = 392;
+inline constexpr Rect kPanelChatInput{10, 248, 390, 30};
+inline constexpr Rect kFileAccept{10, 104, 160, 34};
+inline constexpr Rect kFileRefuse{350, 104, 160, 34};
 
 }  // namespace telemaint::host::gui::layout

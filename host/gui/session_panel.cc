@@ -66,12 +66,13 @@ struct SessionPanel::Impl {
   explicit Impl(Language l) : language(l), x(ExtrasTextsFor(l)) { Build(); }
 
   void Build() {
-    panel = new Fl_Double_Window(L::kPanelW, L::kPanelH, x.chat);
+    panel = new Fl_Double_Window(L::kPanelW, L::kPanelH, x.panel_title);
     chat_buffer = new Fl_Text_Buffer();
     chat_log = new Fl_Text_Display(10, 10, L::kPanelW - 20, 230);
     chat_log->buffer(chat_buffer);
     chat_log->wrap_mode(Fl_Text_Display::WRAP_AT_BOUNDS, 0);
-    chat_input = new Fl_Input(10, 248, L::kPanelW - 130, 30);
+    chat_input = new Fl_Input(L::kPanelChatInput.x, L::kPanelChatInput.y, L::kPanelChatInput.w,
+                              L::kPanelChatInput.h);
     chat_input->maximum_size(static_cast<int>(peer::kMaxChatBytes));
     auto* send = new Fl_Return_Button(L::kPanelW - 112, 248, 102, 30, x.send);
     on_send = [this] { SendChat(); };
@@ -104,12 +105,14 @@ struct SessionPanel::Impl {
   }
 
   void BuildQuestion() {
-    question = new Fl_Double_Window(L::kPanelW, 150, x.send_file);
+    question = new Fl_Double_Window(L::kPanelW, 150, x.file_title);
     question_text = new Fl_Box(10, 10, L::kPanelW - 20, 80);
     question_text->align(FL_ALIGN_INSIDE | FL_ALIGN_LEFT | FL_ALIGN_WRAP);
     question_text->labelsize(15);
-    auto* accept = new Fl_Button(10, 104, 160, 34, x.accept);
-    auto* refuse = new Fl_Button(L::kPanelW - 170, 104, 160, 34, x.refuse);
+    auto* accept = new Fl_Button(L::kFileAccept.x, L::kFileAccept.y, L::kFileAccept.w,
+                                 L::kFileAccept.h, x.accept);
+    auto* refuse = new Fl_Button(L::kFileRefuse.x, L::kFileRefuse.y, L::kFileRefuse.w,
+                                 L::kFileRefuse.h, x.refuse);
     on_accept = [this] { AnswerFirst(true); };
     on_refuse = [this] { AnswerFirst(false); };
     OnClick(accept, &on_accept);

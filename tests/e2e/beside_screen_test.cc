@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "crypto/digest.h"
+#include "host/gui/layout.h"
 #include "tests/support/audit_tools.h"
 #include "tests/support/deployment.h"
 #include "tests/support/window.h"
@@ -232,6 +233,40 @@ TEST_F(BesideScreenTest, TheClipboardCrossesOnlyWhileTheCustomerLetsIt) {
   Copy(viewer_x, "not in view only", d_.dir().path());
   std::this_thread::sleep_for(3s);
   EXPECT_EQ(WaitForClipboard(host_x_, "now it may cross"), "now it may cross");
+}
+
+// The customer's windows: the question for a file (Accept), then the chat panel, which opens
+// by itself when the technician writes and sends the customer's answer back.
+TEST_F(BesideScreenTest, TheCustomerAcceptsAFileAndChatsInTheWindows) {
+  namespace L = host::gui::layout;
+  const std::string to_customer = d_.dir() / "notice.pdf";
+  WriteRandomFile(to_customer, 200'000);
+  host_ = d_.StartBuiltInHost(host_x_.name(),
+                              {"--ui", "gui", "--downloads", customer_downloads_}, "host",
+                              /*auto_allow=*/false);
+  viewer_ = Viewer({"--listen", "127.0.0.1:0", "--send", to_customer});
+  auto consent = FindWindow(host_x_, "asks", 30s);
+  ASSERT_TRUE(consent) << host_->Output() << viewer_->Output();
+  ASSERT_TRUE(Xdotool(host_x_, {"mousemove", std::to_string(consent->x + L::kAllow.cx()),
+                                std::to_string(consent->y + L::kAllow.cy()), "click", "1"}));
+  auto question = FindWindow(host_x_, "a file from the technician", 30s);
+  ASSERT_TRUE(question) << host_->Output() << viewer_->Output();
+  SaveWindow(host_x_, *question, d_.dir() / "question.xwd", "file-question");
+  ASSERT_TRUE(Xdotool(host_x_, {"mousemove", std::to_string(question->x + L::kFileAccept.cx()),
+                                std::to_string(question->y + L::kFileAccept.cy()), "click",
+                                "1"}));
+  ASSERT_TRUE(viewer_->WaitForLine("The customer received notice.pdf", 30s)) << viewer_->Output();
+  EXPECT_EQ(Sha256Of(customer_downloads_ + "/notice.pdf"), Sha256Of(to_customer));
+
+  viewer_->Write("Le pilote est installé, pouvez-vous redémarrer ?\n");
+  auto panel = FindWindow(host_x_, "chat and files", 20s);
+  ASSERT_TRUE(panel) << host_->Output();
+  ASSERT_TRUE(Xdotool(host_x_, {"mousemove", std::to_string(panel->x + L::kPanelChatInput.cx()),
+                                std::to_string(panel->y + L::kPanelChatInput.cy()), "click", "1",
+                                "type", "--delay", "20", "OK, je redemarre"}));
+  ASSERT_TRUE(Xdotool(host_x_, {"key", "Return"}));
+  EXPECT_TRUE(viewer_->WaitForLine("Customer: OK, je redemarre", 20s)) << viewer_->Output();
+  SaveWindow(host_x_, *panel, d_.dir() / "panel.xwd", "session-panel");
 }
 
 // A third-party VNC client behind --listen: its cut text reaches the customer's clipboard, and

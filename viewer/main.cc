@@ -74,6 +74,9 @@ void AddOptions(CLI::App& app, Arguments& a) {
   app.add_option("--fetch", o.fetch_path,
                  "Unattended machines with policy allow: have the machine send you this file "
                  "(its path there; its name, size and SHA-256 are recorded in the audit log)");
+  app.add_flag("--primary", o.share_primary,
+               "Share the PRIMARY selection (text merely highlighted) too, when the customer's "
+               "side shares it (its --primary)");
   app.add_flag("!--no-clipboard", o.share_clipboard,
                "Never send your clipboard to the customer nor take theirs (window)");
   app.add_option("--downloads", o.downloads,

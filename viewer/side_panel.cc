@@ -68,6 +68,7 @@ struct SidePanel::Impl {
   std::string transfer_text, clipboard_text;
   bool clipboard_allowed = false;
   bool share = true;             // the technician's switch
+  bool primary = false;          // PRIMARY too (--primary)
   bool copied_elsewhere = false;  // a copy made while another program had the focus
   bool send_even_if_same = false;
   std::string last_sent[2], last_received[2];
@@ -90,12 +91,19 @@ struct SidePanel::Impl {
   // our window: a copy made in another program waits until the window gets the focus again.
   static void OnClipboardChanged(int source, void* data) {
     auto* self = static_cast<Impl*>(data);
-    if (source != 1 || !self->share || !self->clipboard_allowed || !Fl::first_window()) return;
+    if ((source != 1 && !self->primary) || !self->share || !self->clipboard_allowed ||
+        !Fl::first_window())
+      return;
     if (!Fl::focus()) {
-      self->copied_elsewhere = true;
+      self->copied_elsewhere = self->copied_elsewhere || source == 1;
       return;
     }
-    self->PasteClipboard();
+    if (source == 1) {
+      self->PasteClipboard();
+      return;
+    }
+    self->receiver->selection = peer::Selection::kPrimary;
+    Fl::paste(*self->receiver, 0);
   }
   void PasteClipboard() {
     copied_elsewhere = false;
@@ -148,9 +156,11 @@ void SidePanel::Impl::Build() {
   Fl::add_clipboard_notify(OnClipboardChanged, this);
 }
 
-SidePanel::SidePanel(Handlers handlers, bool share) : impl_(std::make_unique<Impl>()) {
+SidePanel::SidePanel(Handlers handlers, bool share, bool primary)
+    : impl_(std::make_unique<Impl>()) {
   impl_->handlers = std::move(handlers);
   impl_->share = share;
+  impl_->primary = primary;
   impl_->Build();
   SetClipboardAllowed(false);
 }
@@ -215,7 +225,8 @@ void SidePanel::SetClipboardAllowed(bool allowed) {
 void SidePanel::SetLocalClipboard(peer::Selection selection, const std::string& text) {
   // Never the technician's PRIMARY (a middle-click in their own terminal must paste their own
   // text), and only while both sides share.
-  if (selection != peer::Selection::kClipboard || !impl_->share || !impl_->clipboard_allowed)
+  if ((selection != peer::Selection::kClipboard && !impl_->primary) || !impl_->share ||
+      !impl_->clipboard_allowed)
     return;
   impl_->last_received[static_cast<int>(selection)] = text;
   Fl::copy(text.data(), static_cast<int>(text.size()),

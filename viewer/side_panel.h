@@ -23,7 +23,7 @@ class SidePanel {
     std::function<void(peer::Selection, const std::string& text)> clipboard;
   };
   // `share`: the technician's own switch (--no-clipboard turns it off).
-  SidePanel(Handlers handlers, bool share);
+  SidePanel(Handlers handlers, bool share, bool primary = false);
   ~SidePanel();
 
   void Open();

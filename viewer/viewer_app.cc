@@ -106,7 +106,8 @@ int ViewerApp::Run(std::string& code_text, std::string& password) {
 
 // FLTK wants the main thread; the network runs beside it and closes the window at the end.
 void ViewerApp::Impl::RunWindow() {
-  ViewerWindow shown(options.quality, options.window_linger, options.share_clipboard);
+  ViewerWindow shown(options.quality, options.window_linger, options.share_clipboard,
+                     options.share_primary);
   window = &shown;
   shown.OnClosedEarly([this] { asio::post(io, [this] { OnSignal(); }); });
   shown.OnMonitorChosen([this](int index) {

@@ -50,6 +50,7 @@ struct ViewerOptions {
   std::string fetch_path;
   std::string downloads;
   bool share_clipboard = true;  // the window's clipboard crosses (when the customer allows it)
+  bool share_primary = false;   // and the PRIMARY selection too (--primary)
 };
 
 class ViewerApp {

@@ -90,7 +90,7 @@ void ViewerExtras::OnInner(uint8_t type, ByteView payload) {
   // Only what the customer's side said it shares, only into the technician's CLIPBOARD, and
   // only with their own switch on (the window checks the last two again).
   if (!clip || !clipboard_allowed_ || !options_.share_clipboard ||
-      clip->selection != peer::Selection::kClipboard)
+      (clip->selection != peer::Selection::kClipboard && !options_.share_primary))
     return;
   log::Info("the customer copied ", clip->text.size(), " bytes of text");
   if (window_) window_->SetLocalClipboard(clip->selection, std::move(clip->text));
@@ -150,7 +150,8 @@ void ViewerExtras::OnChanged(const peer::TransferView& t) {
 
 // A thread blocked on standard input; it may outlive the session (then its lines are dropped).
 void ViewerExtras::ReadTerminal() {
-  say_("Type a message and Enter to write to the customer; /send PATH offers them a file.");
+  say_("Type a message and Enter to write to the customer; /send PATH offers them a file, "
+       "/cancel stops the transfers.");
   std::thread([ex = ex_, alive = alive_, this] {
     std::string partial;
     char buf[512];
@@ -171,6 +172,8 @@ void ViewerExtras::ReadTerminal() {
 void ViewerExtras::OnLine(const std::string& line) {
   if (line.rfind("/send ", 0) == 0)
     SendFile(line.substr(6));
+  else if (line == "/cancel")
+    CancelTransfers();
   else if (!line.empty())
     SendChat(line);
 }

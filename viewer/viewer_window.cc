@@ -83,7 +83,7 @@ struct ViewerWindow::Impl {
   std::vector<std::function<void(SidePanel&)>> pending_side;  // run on the main thread
   // The customer's latest copy only: a flood of copies cannot pile up here.
   std::optional<std::pair<peer::Selection, std::string>> pending_clipboard;
-  bool share_clipboard = true;
+  bool share_clipboard = true, share_primary = false;
   SidePanel::Handlers side_handlers;
   std::unique_ptr<SidePanel> side;
   std::chrono::seconds linger{0};  // the ending stays in sight this long before the window goes
@@ -457,7 +457,7 @@ void ViewerWindow::Impl::BuildWindow() {
   window->end();
   window->resizable(scroll);
   RebuildMenu();
-  side = std::make_unique<SidePanel>(side_handlers, share_clipboard);
+  side = std::make_unique<SidePanel>(side_handlers, share_clipboard, share_primary);
   UpdateTitle();
   ShowStatus();
   window->show();
@@ -537,8 +537,10 @@ void ViewerWindow::Impl::TakeScreenChanges() {
   }
 }
 
-ViewerWindow::ViewerWindow(Quality quality, std::chrono::seconds linger, bool share_clipboard)
+ViewerWindow::ViewerWindow(Quality quality, std::chrono::seconds linger, bool share_clipboard,
+                           bool share_primary)
     : impl_(std::make_unique<Impl>()) {
+  impl_->share_primary = share_primary;
   impl_->quality = quality;
   impl_->linger = linger;
   impl_->share_clipboard = share_clipboard;

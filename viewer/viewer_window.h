@@ -25,7 +25,7 @@ class ViewerWindow {
   // `linger`: how long the window keeps showing how the session ended before it closes
   // (0: at once, when something else shows it, such as the connect dialog).
   explicit ViewerWindow(Quality quality, std::chrono::seconds linger = std::chrono::seconds(4),
-                        bool share_clipboard = true);
+                        bool share_clipboard = true, bool share_primary = false);
   ~ViewerWindow();
 
   // The session's RFB stream is on `fd` (owned from now on): the picture comes.

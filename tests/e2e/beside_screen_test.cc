@@ -4,7 +4,6 @@
 // downloads folder, chat both ways, RFB cut text for a third-party client (libvncclient)
 // behind --listen, and the audit log's record of it all.
 #include <gtest/gtest.h>
-#include <rfb/rfbclient.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,6 +15,7 @@
 #include "tests/support/deployment.h"
 #include "tests/support/window.h"
 #include "tests/support/xserver.h"
+#include "viewer/cut_text_client.h"
 
 namespace telemaint::testing {
 namespace {
@@ -269,51 +269,22 @@ TEST_F(BesideScreenTest, TheCustomerAcceptsAFileAndChatsInTheWindows) {
   SaveWindow(host_x_, *panel, d_.dir() / "panel.xwd", "session-panel");
 }
 
-// A third-party VNC client behind --listen: its cut text reaches the customer's clipboard, and
-// what the customer copies comes back as RFB ServerCutText, both in Latin-1.
-struct CutText {
-  std::mutex mu;
-  std::string received;
-};
-void GotCutText(rfbClient* client, const char* text, int length) {
-  auto* cut = static_cast<CutText*>(rfbClientGetClientData(client, nullptr));
-  std::lock_guard lock(cut->mu);
-  cut->received.assign(text, static_cast<size_t>(length));
-}
-
+// A third-party VNC client (libvncclient) behind --listen: its cut text reaches the customer's
+// clipboard, and what the customer copies comes back as RFB ServerCutText, both in Latin-1.
 TEST_F(BesideScreenTest, ThirdPartyVncClientCutTextThroughListen) {
   StartHost();
   viewer_ = Viewer({"--listen", "127.0.0.1:0"});
   const uint16_t port = ViewerPort(*viewer_);
   ASSERT_NE(port, 0) << viewer_->Output();
   ASSERT_TRUE(viewer_->WaitForLine("The customer allowed control", 30s)) << viewer_->Output();
-  CutText cut;
-  rfbClient* client = rfbGetClient(8, 3, 4);
-  client->serverHost = strdup("127.0.0.1");
-  client->serverPort = port;
-  client->GotXCutText = GotCutText;
-  rfbClientSetClientData(client, nullptr, &cut);
-  ASSERT_TRUE(rfbInitClient(client, nullptr, nullptr));  // frees the client when it fails
-  auto pump = [&](std::chrono::seconds for_how_long, const std::function<bool()>& done) {
-    auto until = std::chrono::steady_clock::now() + for_how_long;
-    while (!done() && std::chrono::steady_clock::now() < until)
-      if (WaitForMessage(client, 100000) > 0 && !HandleRFBServerMessage(client)) break;
-  };
-  std::string latin1 = "Cr\xe8me br\xfbl\xe9" "e";  // "Crème brûlée" in ISO 8859-1
-  ASSERT_TRUE(SendClientCutText(client, latin1.data(), static_cast<int>(latin1.size())));
-  pump(2s, [] { return false; });
+  auto client = viewer::CutTextClient::Connect(port);
+  ASSERT_TRUE(client.ok()) << client.status().message();
+  ASSERT_TRUE((*client)->Send("Cr\xe8me br\xfbl\xe9" "e"));  // "Crème brûlée" in ISO 8859-1
+  (*client)->WaitForCutText(2s);
   EXPECT_EQ(WaitForClipboard(host_x_, "Crème brûlée"), "Crème brûlée") << host_->Output();
 
   Copy(host_x_, "Café ✓", d_.dir().path());
-  pump(20s, [&] {
-    std::lock_guard lock(cut.mu);
-    return !cut.received.empty();
-  });
-  {
-    std::lock_guard lock(cut.mu);
-    EXPECT_EQ(cut.received, "Caf\xe9 ?");  // ✓ is not in Latin-1
-  }
-  rfbClientCleanup(client);
+  EXPECT_EQ((*client)->WaitForCutText(20s), std::optional<std::string>("Caf\xe9 ?"));  // ✓: no Latin-1
 }
 
 }  // namespace

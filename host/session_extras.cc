@@ -36,13 +36,6 @@ std::string ForTheLog(const std::string& text) {
   return out.substr(0, cut);
 }
 
-// Chat lines are shown on terminals and in windows: no control character but new lines.
-std::string ChatText(std::string text) {
-  for (char& c : text)
-    if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f) c = ' ';
-  return text;
-}
-
 }  // namespace
 
 Status FetchableByAnyone(const std::string& path, const std::string& state_dir) {
@@ -119,7 +112,7 @@ void SessionExtras::UpdateClipboard() {
 bool SessionExtras::OnSessionMessage(const nlohmann::json& message) {
   if (auto text = peer::DecodeChat(message)) {
     if (!started_) return true;
-    context_.ui.ShowChat(who_, ChatText(*text), false);
+    context_.ui.ShowChat(who_, peer::ChatText(*text), false);
     Report(TransferKind::kChat, TransferEvent::kSent, Party::kViewer, "", text->size(), "", "");
     return true;
   }
@@ -220,7 +213,7 @@ void SessionExtras::OnTransferEvent(const peer::TransferView& t, TransferEvent e
 }
 
 void SessionExtras::SendChat(const std::string& raw) {
-  std::string text = ChatText(raw);
+  std::string text = peer::ChatText(raw);
   if (text.empty() || text.size() > peer::kMaxChatBytes || !peer::IsValidUtf8(text)) return;
   if (!tunnel_.SendSessionMessage(peer::EncodeChat(text))) return;
   context_.ui.ShowChat(who_, text, true);

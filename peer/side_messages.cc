@@ -174,6 +174,18 @@ std::optional<FileCancel> DecodeFileCancel(const json& m) {
   return FileCancel{*id, *event, detail.value_or("")};
 }
 
+std::string ChatText(std::string text) {
+  for (char& c : text)
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f) c = ' ';
+  return text;
+}
+
+std::string OneLine(std::string text) {
+  for (char& c : text)
+    if (c == '\n') c = ' ';
+  return text;
+}
+
 json EncodeChat(const std::string& text) { return {{"type", "chat"}, {"text", text}}; }
 
 std::optional<std::string> DecodeChat(const json& m) {

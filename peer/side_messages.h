@@ -81,6 +81,10 @@ std::optional<FileCancel> DecodeFileCancel(const nlohmann::json& message);
 
 // either side: {"type":"chat","text":...}
 nlohmann::json EncodeChat(const std::string& text);
+// A chat message as it is sent and shown on terminals: control characters but new lines become
+// spaces. OneLine: for a conversation pane, where a new line could pose as another speaker's.
+std::string ChatText(std::string text);
+std::string OneLine(std::string text);
 std::optional<std::string> DecodeChat(const nlohmann::json& message);
 
 // host -> viewer: whether the customer lets the clipboard cross now (control, and their switch).

@@ -189,10 +189,7 @@ void SidePanel::OnWindowFocus() {
 }
 
 void SidePanel::AddChat(const std::string& who, const std::string& text) {
-  std::string one_line = text;  // a new line in a message cannot pose as another speaker's line
-  for (char& c : one_line)
-    if (c == '\n') c = ' ';
-  impl_->AddLine(who + ": " + one_line);
+  impl_->AddLine(who + ": " + peer::OneLine(text));
   Open();  // the notification: the pane comes up with the message
 }
 
@@ -231,6 +228,16 @@ void SidePanel::SetLocalClipboard(peer::Selection selection, const std::string& 
   impl_->last_received[static_cast<int>(selection)] = text;
   Fl::copy(text.data(), static_cast<int>(text.size()),
            selection == peer::Selection::kClipboard ? 1 : 0);
+}
+
+void SidePanel::CancelTransfers() {
+  if (impl_->handlers.cancel_transfers) impl_->handlers.cancel_transfers();
+}
+
+void SidePanel::SendDropped(const std::string& text) {
+  for (const std::string& path : DroppedPaths(text))
+    if (impl_->handlers.send_file) impl_->handlers.send_file(path);
+  Open();
 }
 
 std::vector<std::string> SidePanel::DroppedPaths(const std::string& text) {

@@ -37,7 +37,10 @@ class SidePanel {
   void SetClipboardAllowed(bool allowed);
   // The customer copied: it becomes the technician's clipboard (or selection).
   void SetLocalClipboard(peer::Selection selection, const std::string& text);
-  // Files dropped on the window: "file:///…" lines (text/uri-list) or plain paths.
+  void CancelTransfers();
+  // Files dropped on the window (text/uri-list or plain paths) are offered to the customer.
+  void SendDropped(const std::string& text);
+  // "file:///…" lines (text/uri-list) or plain paths.
   static std::vector<std::string> DroppedPaths(const std::string& text);
 
   struct Impl;

@@ -97,9 +97,7 @@ void ViewerExtras::OnInner(uint8_t type, ByteView payload) {
 }
 
 void ViewerExtras::SendChat(const std::string& raw) {
-  std::string text = raw;
-  for (char& c : text)
-    if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f) c = ' ';
+  const std::string text = peer::ChatText(raw);
   if (text.empty()) return;
   if (text.size() > peer::kMaxChatBytes || !peer::IsValidUtf8(text) ||
       !tunnel_.SendSessionMessage(peer::EncodeChat(text))) {

@@ -84,6 +84,14 @@ struct ViewerWindow::Impl {
   // The customer's latest copy only: a flood of copies cannot pile up here.
   std::optional<std::pair<peer::Selection, std::string>> pending_clipboard;
   bool share_clipboard = true, share_primary = false;
+  // Work for the side panel from any thread, run by Run's loop on the main thread.
+  void PostToSide(std::function<void(SidePanel&)> work) {
+    {
+      std::lock_guard lock(mu);
+      pending_side.push_back(std::move(work));
+    }
+    Fl::awake();
+  }
   SidePanel::Handlers side_handlers;
   std::unique_ptr<SidePanel> side;
   std::chrono::seconds linger{0};  // the ending stays in sight this long before the window goes
@@ -209,10 +217,7 @@ class ScreenView : public Fl_Widget {
       case FL_DND_RELEASE:
         return 1;  // files dropped on the picture are sent to the customer
       case FL_PASTE:
-        for (const std::string& path :
-             SidePanel::DroppedPaths(std::string(Fl::event_text(), Fl::event_length())))
-          if (owner_->side_handlers.send_file) owner_->side_handlers.send_file(path);
-        if (owner_->side) owner_->side->Open();
+        if (owner_->side) owner_->side->SendDropped(std::string(Fl::event_text(), Fl::event_length()));
         return 1;
       case FL_KEYDOWN:
         return OnKeyDown(*screen);
@@ -362,8 +367,7 @@ void ViewerWindow::Impl::OnMenu(Fl_Widget* w, void* action) {
   if (what == "chat") self->side->Open();
   if (what == "sendfile") self->side->ChooseFileToSend();
   if (what == "sendclip") self->side->SendClipboardNow();
-  if (what == "canceltransfers" && self->side_handlers.cancel_transfers)
-    self->side_handlers.cancel_transfers();
+  if (what == "canceltransfers") self->side->CancelTransfers();
   if (auto quality = ParseQuality(what); quality.ok()) {
     self->quality = *quality;
     if (self->screen) self->screen->SetQuality(self->quality);
@@ -602,27 +606,15 @@ void ViewerWindow::OnClosedEarly(std::function<void()> cancel) {
 }
 
 void ViewerWindow::ShowChat(const std::string& who, const std::string& text) {
-  {
-    std::lock_guard lock(impl_->mu);
-    impl_->pending_side.push_back([who, text](SidePanel& p) { p.AddChat(who, text); });
-  }
-  Fl::awake();
+  impl_->PostToSide([who, text](SidePanel& p) { p.AddChat(who, text); });
 }
 
 void ViewerWindow::ShowTransfer(const peer::TransferView& transfer) {
-  {
-    std::lock_guard lock(impl_->mu);
-    impl_->pending_side.push_back([transfer](SidePanel& p) { p.ShowTransfer(transfer); });
-  }
-  Fl::awake();
+  impl_->PostToSide([transfer](SidePanel& p) { p.ShowTransfer(transfer); });
 }
 
 void ViewerWindow::SetClipboardAllowed(bool allowed) {
-  {
-    std::lock_guard lock(impl_->mu);
-    impl_->pending_side.push_back([allowed](SidePanel& p) { p.SetClipboardAllowed(allowed); });
-  }
-  Fl::awake();
+  impl_->PostToSide([allowed](SidePanel& p) { p.SetClipboardAllowed(allowed); });
 }
 
 void ViewerWindow::SetLocalClipboard(peer::Selection selection, std::string text) {

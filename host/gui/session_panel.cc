@@ -199,10 +199,8 @@ void SessionPanel::ChooseFileToSend() { impl_->ChooseFile(); }
 
 void SessionPanel::AddChat(const std::string& who, const std::string& text) {
   Locked lock;
-  std::string one_line = text;  // a new line in a message cannot pose as another speaker's line
-  for (char& c : one_line)
-    if (c == '\n') c = ' ';
-  impl_->AddLine(who + (impl_->language == Language::kFrench ? " : " : ": ") + one_line);
+  impl_->AddLine(who + (impl_->language == Language::kFrench ? " : " : ": ") +
+                 peer::OneLine(text));
   if (!impl_->panel->shown()) Open();  // the notification: the chat comes up
 }
 

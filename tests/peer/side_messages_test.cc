@@ -74,6 +74,11 @@ TEST(SideMessagesTest, FileMessagesRefuseWhatIsOutOfBounds) {
   EXPECT_EQ(DecodeFilePiece(piece)->id, 7u);
 }
 
+TEST(SideMessagesTest, ChatTextKeepsNewLinesOnlyWhereTheyCannotPoseAsASpeaker) {
+  EXPECT_EQ(ChatText("a\x1b[31mb\nc\x7f"), "a [31mb\nc ");
+  EXPECT_EQ(OneLine("ok\nYou: I agree"), "ok You: I agree");
+}
+
 TEST(FileNamesTest, HostileNamesBecomePlainNamesInsideTheFolder) {
   EXPECT_EQ(SafeFileName("../../etc/passwd"), "passwd");
   EXPECT_EQ(SafeFileName("..\\..\\Windows\\evil.exe"), "evil.exe");
